@@ -1,0 +1,79 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Module layout (docs/ARCHITECTURE.md): arrows point down only.
+///
+///   burrow ── BurrowTUI ── TerminalUI ── CNcurses
+///          ── BurrowRelay ─┐
+///          ── BurrowAgent ─┼── BurrowConfig ── BurrowCore
+///                          └── BurrowCore
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOSSH", package: "swift-nio-ssh"),
+]
+
+let package = Package(
+    name: "Burrow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "burrow", targets: ["burrow"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(name: "BurrowCore", swiftSettings: strict),
+        .target(
+            name: "BurrowConfig",
+            dependencies: ["BurrowCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BurrowRelay",
+            dependencies: ["BurrowCore", "BurrowConfig", .product(name: "Crypto", package: "swift-crypto")] + nio,
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BurrowAgent",
+            dependencies: [
+                "BurrowCore", "BurrowConfig",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ] + nio,
+            swiftSettings: strict
+        ),
+        .target(name: "TerminalUI", dependencies: ["CNcurses"], swiftSettings: strict),
+        .target(name: "BurrowTUI", dependencies: ["BurrowCore", "BurrowConfig", "TerminalUI"], swiftSettings: strict),
+        .executableTarget(
+            name: "burrow",
+            dependencies: [
+                "BurrowCore", "BurrowConfig", "BurrowRelay", "BurrowAgent", "BurrowTUI", "TerminalUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "BurrowCoreTests", dependencies: ["BurrowCore"], swiftSettings: strict),
+        .testTarget(name: "BurrowConfigTests", dependencies: ["BurrowConfig", "BurrowCore"], swiftSettings: strict),
+        .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowAgent", "BurrowConfig", "BurrowCore"] + nio, swiftSettings: strict),
+        .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore"] + nio, swiftSettings: strict),
+        .testTarget(name: "BurrowTUITests", dependencies: ["BurrowTUI", "TerminalUI", "BurrowConfig", "BurrowCore"], swiftSettings: strict),
+        .testTarget(name: "BurrowCLITests", dependencies: ["BurrowCore"], swiftSettings: strict),
+    ]
+)

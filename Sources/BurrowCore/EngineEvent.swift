@@ -1,0 +1,87 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Something the engine wants a person to know: printed by `burrow up`
+/// (a line, or JSON with `--json`) and listed in the TUI's log pane.
+public enum EngineEvent: Sendable, Equatable {
+    case connecting(tunnel: String, relay: String)
+    case connected(tunnel: String, relay: String)
+    case online(mapping: String, url: PublicURL, local: LocalAddress)
+    case reconnecting(tunnel: String, retryInSeconds: Double, reason: String)
+    case offline(tunnel: String, reason: String)
+    /// A mapping-level or tunnel-level error (refused name, local service down…).
+    case error(mapping: String?, message: String)
+    /// A mapping was removed or disabled and is no longer served.
+    case removed(mapping: String)
+
+    /// The event name used in `burrow up --json`.
+    public var name: String {
+        switch self {
+        case .connecting: return "connecting"
+        case .connected: return "connected"
+        case .online: return "online"
+        case .reconnecting: return "reconnecting"
+        case .offline: return "offline"
+        case .error: return "error"
+        case .removed: return "removed"
+        }
+    }
+
+    /// One human line: `NAME  PUBLIC_URL -> LOCAL` for `online`.
+    public var humanLine: String {
+        switch self {
+        case .connecting(let tunnel, let relay): return "connecting \(tunnel) to \(relay)…"
+        case .connected(let tunnel, let relay): return "connected \(tunnel) to \(relay)"
+        case .online(let mapping, let url, let local): return "\(mapping)  \(url) -> \(local)"
+        case .reconnecting(let tunnel, let seconds, let reason):
+            let shown = seconds < 10 ? String(Double(Int(seconds * 10)) / 10) : String(Int(seconds))
+            return "reconnecting \(tunnel) in \(shown) s: \(reason)"
+        case .offline(let tunnel, let reason): return "offline \(tunnel): \(reason)"
+        case .error(let mapping, let message): return mapping.map { "error \($0): \(message)" } ?? "error: \(message)"
+        case .removed(let mapping): return "removed \(mapping)"
+        }
+    }
+
+    /// One JSON line: `{"event":"online","name":…,"url":…,"local":…}`.
+    public var jsonLine: String {
+        var fields: [String: String] = ["event": name]
+        var numbers: [String: Double] = [:]
+        switch self {
+        case .connecting(let tunnel, let relay), .connected(let tunnel, let relay):
+            fields["tunnel"] = tunnel; fields["relay"] = relay
+        case .online(let mapping, let url, let local):
+            fields["name"] = mapping; fields["url"] = url.description; fields["local"] = local.description
+        case .reconnecting(let tunnel, let seconds, let reason):
+            fields["tunnel"] = tunnel; fields["reason"] = reason; numbers["retryIn"] = seconds
+        case .offline(let tunnel, let reason):
+            fields["tunnel"] = tunnel; fields["reason"] = reason
+        case .error(let mapping, let message):
+            if let mapping { fields["name"] = mapping }
+            fields["message"] = message
+        case .removed(let mapping): fields["name"] = mapping
+        }
+        let object = JSONLine(strings: fields, numbers: numbers)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(object)) ?? Data(), as: UTF8.self)
+    }
+
+    private struct JSONLine: Encodable {
+        var strings: [String: String]
+        var numbers: [String: Double]
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            for (key, value) in strings { try container.encode(value, forKey: Key(stringValue: key)) }
+            for (key, value) in numbers { try container.encode(value, forKey: Key(stringValue: key)) }
+        }
+    }
+}

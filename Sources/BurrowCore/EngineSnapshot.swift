@@ -1,0 +1,161 @@
+/// An immutable picture of the agent engine, built on demand (at the UI's
+/// refresh rate), never per packet. The TUI draws only from this.
+public struct EngineSnapshot: Sendable, Equatable {
+    public var takenAt: Double
+    public var tunnels: [TunnelSnapshot]
+    public var mappings: [MappingSnapshot]
+
+    public init(takenAt: Double = WallClock.now(), tunnels: [TunnelSnapshot] = [], mappings: [MappingSnapshot] = []) {
+        self.takenAt = takenAt
+        self.tunnels = tunnels
+        self.mappings = mappings
+    }
+}
+
+/// The state of one tunnel: the SSH connection set to one relay.
+public enum TunnelState: Sendable, Equatable {
+    case connecting
+    case online
+    /// Waiting for the next attempt, at wall-clock time `retryAt`.
+    case reconnecting(retryAt: Double, reason: String)
+    case offline(reason: String)
+}
+
+public struct TunnelSnapshot: Sendable, Equatable {
+    /// The profile name; `EngineSnapshot.embeddedTunnel` for the embedded relay.
+    public var profile: String
+    /// `host:port` of the relay, or "embedded relay on 127.0.0.1:PORT".
+    public var relay: String
+    public var state: TunnelState
+    /// Round-trip time of the last `burrow-control` ping, in milliseconds.
+    public var rttMs: Double?
+    /// When the current connection came up (for uptime); nil while down.
+    public var connectedSince: Double?
+    public var reconnects: Int
+    /// The relay's domain once welcomed.
+    public var domain: String?
+
+    public init(profile: String, relay: String, state: TunnelState, rttMs: Double? = nil,
+                connectedSince: Double? = nil, reconnects: Int = 0, domain: String? = nil) {
+        self.profile = profile
+        self.relay = relay
+        self.state = state
+        self.rttMs = rttMs
+        self.connectedSince = connectedSince
+        self.reconnects = reconnects
+        self.domain = domain
+    }
+}
+
+extension EngineSnapshot {
+    /// The tunnel name used for the embedded local relay.
+    public static let embeddedTunnel = "local"
+}
+
+public enum MappingState: Sendable, Equatable {
+    case disabled
+    /// Waiting for its tunnel or for the relay's answer.
+    case pending
+    case online
+    /// The relay refused it (name held by another key, port outside range…).
+    case refused(reason: String)
+}
+
+public struct MappingSnapshot: Sendable, Equatable {
+    public var mapping: Mapping
+    /// The tunnel (profile name) this mapping resolved to.
+    public var tunnel: String
+    public var state: MappingState
+    public var publicURL: PublicURL?
+    public var openVisitors: Int
+    public var totalVisitors: Int
+    /// Bytes from visitors to the local service.
+    public var bytesIn: UInt64
+    /// Bytes from the local service to visitors.
+    public var bytesOut: UInt64
+    /// Bytes per second over the last 1 s and 10 s.
+    public var rateIn1s: Double
+    public var rateOut1s: Double
+    public var rateIn10s: Double
+    public var rateOut10s: Double
+    /// New visitors per second averaged over 1 and 5 minutes.
+    public var visitorsPerSecond1m: Double
+    public var visitorsPerSecond5m: Double
+    /// Visitor duration percentiles in milliseconds (closed visitors).
+    public var durationP50Ms: Double?
+    public var durationP90Ms: Double?
+    public var durationP99Ms: Double?
+    /// Bytes per second (in + out) for each of the last 60 seconds, oldest first.
+    public var history: [Double]
+    /// Latest visitors, newest first (at most 50).
+    public var recentVisitors: [VisitorRecord]
+    /// Latest HTTP requests, newest first (at most 50; HTTP mappings only).
+    public var recentRequests: [HTTPRequestRecord]
+
+    public init(mapping: Mapping, tunnel: String, state: MappingState, publicURL: PublicURL? = nil,
+                openVisitors: Int = 0, totalVisitors: Int = 0, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0,
+                rateIn1s: Double = 0, rateOut1s: Double = 0, rateIn10s: Double = 0, rateOut10s: Double = 0,
+                visitorsPerSecond1m: Double = 0, visitorsPerSecond5m: Double = 0,
+                durationP50Ms: Double? = nil, durationP90Ms: Double? = nil, durationP99Ms: Double? = nil,
+                history: [Double] = [], recentVisitors: [VisitorRecord] = [], recentRequests: [HTTPRequestRecord] = []) {
+        self.mapping = mapping
+        self.tunnel = tunnel
+        self.state = state
+        self.publicURL = publicURL
+        self.openVisitors = openVisitors
+        self.totalVisitors = totalVisitors
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+        self.rateIn1s = rateIn1s
+        self.rateOut1s = rateOut1s
+        self.rateIn10s = rateIn10s
+        self.rateOut10s = rateOut10s
+        self.visitorsPerSecond1m = visitorsPerSecond1m
+        self.visitorsPerSecond5m = visitorsPerSecond5m
+        self.durationP50Ms = durationP50Ms
+        self.durationP90Ms = durationP90Ms
+        self.durationP99Ms = durationP99Ms
+        self.history = history
+        self.recentVisitors = recentVisitors
+        self.recentRequests = recentRequests
+    }
+}
+
+/// One visitor connection (or UDP flow) of a mapping.
+public struct VisitorRecord: Sendable, Equatable {
+    /// The visitor's real address as the relay saw it (`ip:port`).
+    public var address: String
+    public var startedAt: Double
+    /// nil while open.
+    public var durationMs: Double?
+    public var bytesIn: UInt64
+    public var bytesOut: UInt64
+
+    public init(address: String, startedAt: Double, durationMs: Double? = nil, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0) {
+        self.address = address
+        self.startedAt = startedAt
+        self.durationMs = durationMs
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+    }
+}
+
+/// One HTTP request seen by tapping a copy of the stream's heads.
+public struct HTTPRequestRecord: Sendable, Equatable {
+    public var time: Double
+    public var method: String
+    public var path: String
+    /// nil until the response head is seen.
+    public var status: Int?
+    public var durationMs: Double?
+    public var responseBytes: UInt64?
+
+    public init(time: Double, method: String, path: String, status: Int? = nil, durationMs: Double? = nil, responseBytes: UInt64? = nil) {
+        self.time = time
+        self.method = method
+        self.path = path
+        self.status = status
+        self.durationMs = durationMs
+        self.responseBytes = responseBytes
+    }
+}

@@ -1,0 +1,68 @@
+/// The address the public uses to reach a mapping:
+/// `http://NAME.DOMAIN[:PORT]`, `https://NAME.DOMAIN[:PORT]`, `tcp://HOST:PORT`, `udp://HOST:PORT`.
+public struct PublicURL: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var scheme: String
+    public var host: String
+    /// nil when it is the scheme's default (80 for http, 443 for https).
+    public var port: Int?
+
+    public init(scheme: String, host: String, port: Int?) {
+        self.scheme = scheme
+        self.host = host
+        if let port, (scheme == "http" && port == 80) || (scheme == "https" && port == 443) {
+            self.port = nil
+        } else {
+            self.port = port
+        }
+    }
+
+    /// The URL the relay hands out for a mapping of `protocol` named `name`.
+    public static func forMapping(
+        _ protocol: MappingProtocol, name: String, domain: String, publicHost: String, port: Int
+    ) -> PublicURL {
+        switch `protocol` {
+        case .http: return PublicURL(scheme: "http", host: "\(name).\(domain)", port: port)
+        case .tls: return PublicURL(scheme: "https", host: "\(name).\(domain)", port: port)
+        case .tcp: return PublicURL(scheme: "tcp", host: publicHost, port: port)
+        case .udp: return PublicURL(scheme: "udp", host: publicHost, port: port)
+        }
+    }
+
+    public init(parsing text: String) throws(CoreError) {
+        let parts = text.split(separator: "://", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { throw .invalidURL(text) }
+        let scheme = String(parts[0])
+        var rest = parts[1]
+        if rest.hasSuffix("/") { rest = rest.dropLast() }
+        guard ["http", "https", "tcp", "udp"].contains(scheme), !rest.isEmpty, !rest.contains("/") else {
+            throw .invalidURL(text)
+        }
+        if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
+            guard let port = Int(rest[rest.index(after: colon)...]), (1...65535).contains(port) else {
+                throw .invalidURL(text)
+            }
+            self.init(scheme: scheme, host: String(rest[..<colon]), port: port)
+        } else {
+            self.init(scheme: scheme, host: String(rest), port: nil)
+        }
+    }
+
+    public var description: String {
+        if let port { return "\(scheme)://\(host):\(port)" }
+        return "\(scheme)://\(host)"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do {
+            try self.init(parsing: text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

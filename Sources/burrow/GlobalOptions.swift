@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// Flags every command takes, before or after the command name.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Config directory (default: $BURROW_CONFIG_DIR, $XDG_CONFIG_HOME/burrow or ~/.config/burrow).", valueName: "DIR"))
+    var configDir: String?
+}
