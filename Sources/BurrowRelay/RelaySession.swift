@@ -185,7 +185,7 @@ final class RelaySession {
         let holder = ForwardRegistry.Holder(session: handoff, sessionID: id, forwardID: forward.id)
         if let previous = context.registry.claimHTTP(name, holder) {
             // The same key asked again from a new connection: the newer one wins.
-            previous.session.run { $0.evict(forwardID: previous.forwardID) }
+            previous.session.run { _ = $0.evict(forwardID: previous.forwardID) }
         }
         promise.succeed(.init(boundPort: nil))
         announce(forward)
@@ -232,7 +232,7 @@ final class RelaySession {
                     try self.context.reservations.claim(port: bound, label: host, for: key)
                 } catch {
                     listener.close(promise: nil)
-                    self.refuse(host: host, port: port, error.description, promise)
+                    self.refuse(host: host, port: port, "\(error)", promise)
                     return
                 }
                 let url = PublicURL.forMapping(
@@ -263,13 +263,13 @@ final class RelaySession {
         } else {
             freed = loop.makeSucceededVoidFuture()
         }
-        return freed.flatMap {
+        return freed.assumeIsolated().flatMap {
             self.bindListener(port: port, forwardID: forwardID).map { ($0, port) }
         }.flatMapError { error in
             candidates.count > 1
                 ? self.bindFirst(of: candidates.dropFirst(), forwardID: forwardID)
                 : self.loop.makeFailedFuture(error)
-        }
+        }.nonisolated()
     }
 
     private func bindListener(port: Int, forwardID: UInt64) -> EventLoopFuture<any Channel> {

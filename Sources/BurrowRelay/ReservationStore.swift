@@ -1,3 +1,4 @@
+import BurrowConfig
 import BurrowCore
 import Foundation
 import Synchronization
@@ -136,11 +137,11 @@ final class ReservationStore: Sendable {
 
     private static func save(_ file: File, to path: String) -> Result<Void, RelayError> {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
             var data = try encoder.encode(file)
             data.append(0x0A)
-            try StateFile.writeAtomically(Array(data), to: path, mode: 0o600)
+            try AtomicFile.write(Array(data), to: path, mode: 0o600)
             return .success(())
         } catch {
             return .failure(.refused("the relay could not save its reservations (\(error)); try again later"))
