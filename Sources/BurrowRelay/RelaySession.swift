@@ -20,6 +20,9 @@ final class RelaySession {
     private var forwards: [UInt64: Forward] = [:]
     private var controlChannel: SessionChannelHandler?
     private var bannerChannels: [ObjectIdentifier: SessionChannelHandler] = [:]
+    /// Refusals that happened before a control channel existed (OpenSSH sends
+    /// its forwards before it opens a session); told once one attaches.
+    private var earlyRefusals: [RelayMessage] = []
     private var closed = false
 
     init(id: UInt64, channel: any Channel, context: RelayContext) {
@@ -64,6 +67,8 @@ final class RelaySession {
         for forward in forwards.values.sorted(by: { $0.id < $1.id }) {
             handler.send(forwardedMessage(forward))
         }
+        for refusal in earlyRefusals { handler.send(refusal) }
+        earlyRefusals = []
     }
 
     func attachBanner(_ handler: SessionChannelHandler) {
@@ -146,7 +151,12 @@ final class RelaySession {
     ) {
         context.log("\(who): refused \(host.isEmpty ? "*" : host):\(port): \(reason)")
         // Before the failure: SSH's REQUEST_FAILURE carries no reason.
-        controlChannel?.send(.refused(bindHost: host, bindPort: port, reason: reason))
+        let message = RelayMessage.refused(bindHost: host, bindPort: port, reason: reason)
+        if let controlChannel {
+            controlChannel.send(message)
+        } else if earlyRefusals.count < 32 {
+            earlyRefusals.append(message)
+        }
         for banner in bannerChannels.values { banner.writeBanner("refused \(host):\(port): \(reason)\n") }
         promise.fail(RelayError.refused(reason))
     }
