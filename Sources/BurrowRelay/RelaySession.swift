@@ -276,7 +276,8 @@ final class RelaySession {
         return freed.assumeIsolated().flatMap {
             self.bindListener(port: port, forwardID: forwardID).map { ($0, port) }
         }.flatMapError { error in
-            candidates.count > 1
+            if candidates.count > 1 { self.context.log("\(self.who): port \(port) could not be bound (\(error)); trying another") }
+            return candidates.count > 1
                 ? self.bindFirst(of: candidates.dropFirst(), forwardID: forwardID)
                 : self.loop.makeFailedFuture(error)
         }.nonisolated()

@@ -51,9 +51,11 @@ final class RelayTestKit {
         configuration.bindHost = "127.0.0.1"
         configuration.sshPort = 0
         configuration.httpPort = 0
-        // A window of its own per test run, so parallel tests rarely meet.
-        let low = Int.random(in: 30000...58000)
-        configuration.portRange = low...(low + 999)
+        // A window of its own per test, below the kernel's ephemeral range
+        // (32768+), so neither parallel tests nor outgoing connections take
+        // a port a test expects back.
+        let low = Int.random(in: 20000...32000)
+        configuration.portRange = low...(low + 500)
         return configuration
     }
 
@@ -133,7 +135,7 @@ final class RelayTestKit {
     }
 
     static let helperScript = #"""
-        import hashlib, http.server, os, socket, socketserver, sys
+        import hashlib, http.server, os, socket, socketserver, sys, time
 
         mode = sys.argv[1]
         if mode == "http":
@@ -195,6 +197,25 @@ final class RelayTestKit {
                     break
                 received += data
             print("OK" if bytes(received) == payload else "MISMATCH %d of %d" % (len(received), count))
+        elif mode == "slow-echo-client":
+            # Sends 10 chunks 250 ms apart (about 2.5 s), so a relay must keep the
+            # connection open that long; prints OK when all came back.
+            port = int(sys.argv[2])
+            sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+            sent = b""
+            for index in range(10):
+                chunk = os.urandom(1000)
+                sock.sendall(chunk)
+                sent += chunk
+                time.sleep(0.25)
+            sock.shutdown(socket.SHUT_WR)
+            received = bytearray()
+            while True:
+                data = sock.recv(65536)
+                if not data:
+                    break
+                received += data
+            print("OK" if bytes(received) == sent else "MISMATCH %d of %d" % (len(received), len(sent)))
         """#
 }
 
