@@ -68,7 +68,6 @@ final class RelaySession {
             handler.send(forwardedMessage(forward))
         }
         for refusal in earlyRefusals { handler.send(refusal) }
-        earlyRefusals = []
     }
 
     func attachBanner(_ handler: SessionChannelHandler) {
@@ -79,6 +78,9 @@ final class RelaySession {
         }
         if forwards.isEmpty {
             text += "  (none yet: ask for one with ssh -R NAME:80:localhost:PORT or -R 0:localhost:PORT)\n"
+        }
+        for case .refused(let host, let port, let reason) in earlyRefusals {
+            text += "refused \(host.isEmpty ? "*" : host):\(port): \(reason)\n"
         }
         text += "Visitors reach you while this session is open. Press Ctrl-C to close it.\n"
         handler.writeBanner(text)
@@ -123,6 +125,10 @@ final class RelaySession {
             refuse(host: host, port: port, "the relay is shutting down", promise)
             return
         }
+        guard forwards.count < Self.maximumForwards else {
+            refuse(host: host, port: port, "a connection may hold at most \(Self.maximumForwards) forwards; open another connection", promise)
+            return
+        }
         if forwards.values.contains(where: { $0.bindHost == host && $0.requestedPort == port }) {
             refuse(host: host, port: port, "\(host):\(port) is already forwarded on this connection", promise)
             return
@@ -157,9 +163,14 @@ final class RelaySession {
         } else if earlyRefusals.count < 32 {
             earlyRefusals.append(message)
         }
+        // (Kept for a banner channel that may still open; a control channel
+        // gets them on attach.)
         for banner in bannerChannels.values { banner.writeBanner("refused \(host):\(port): \(reason)\n") }
         promise.fail(RelayError.refused(reason))
     }
+
+    /// Forwards one connection may hold (each TCP forward is a listening socket).
+    static let maximumForwards = 64
 
     private static let unnamedHosts: Set<String> = ["", "localhost", "0.0.0.0", "*", "::", "127.0.0.1", "::1"]
 
@@ -377,6 +388,15 @@ final class RelaySession {
     }
 
     // MARK: lifecycle
+
+    /// Closes the connection if it has not logged in within `timeout`.
+    func closeUnlessAuthenticated(within timeout: TimeAmount) {
+        loop.assumeIsolated().scheduleTask(in: timeout) {
+            guard self.identity == nil, !self.closed else { return }
+            self.context.log("\(self.peer): no login within \(timeout.nanoseconds / 1_000_000_000) s; closing")
+            self.disconnect()
+        }
+    }
 
     func connectionClosed() {
         guard !closed else { return }
