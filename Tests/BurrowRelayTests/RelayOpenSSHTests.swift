@@ -22,6 +22,30 @@ struct RelayOpenSSHTests {
             let upper = try await kit.curl("http://127.0.0.1:\(relay.httpPort)/", ["-H", "Host: DEMO.LocalHost"])
             #expect(upper.status == 200 && upper.body == "hello from the PC\n")
             #expect(ssh.isRunning)
+            // Keep-alive: two requests on one connection, both answered.
+            let twice = try await TestProcess.run(
+                "curl", ["-sv", "-m", "10", "http://demo.localhost:\(relay.httpPort)/", "http://demo.localhost:\(relay.httpPort)/"])
+            #expect(twice.stdout == "hello from the PC\nhello from the PC\n")
+            #expect(twice.stderr.contains("Re-using existing connection") || twice.stderr.contains("Reusing existing"))
+        }
+    }
+
+    @Test("an Upgrade (WebSocket-style) connection passes through byte for byte, including bytes sent with the head")
+    func upgradePassThrough() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        let server = kit.track(try TestProcess("python3", ["-u", kit.directory + "/helper.py", "upgrade"]))
+        let local = Int(try await server.waitFor("PORT (\\d+)"))!
+        let log = LogCollector()
+        var configuration = kit.relayConfiguration()
+        configuration.log = log.sink
+        try await withRelay(configuration) { relay in
+            let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["ws:80:127.0.0.1:\(local)"], command: "burrow-control")
+            _ = try await ssh.waitFor("\"url\":\"http://ws\\.localhost")
+            let client = try await TestProcess.run(
+                "python3", [kit.directory + "/helper.py", "upgrade-client", String(relay.httpPort), "ws.localhost:\(relay.httpPort)"])
+            #expect(client.stdout.hasPrefix("OK"), "\(client.stdout) \(client.stderr)")
         }
     }
 }

@@ -197,6 +197,51 @@ final class RelayTestKit {
                     break
                 received += data
             print("OK" if bytes(received) == payload else "MISMATCH %d of %d" % (len(received), count))
+        elif mode == "upgrade":
+            # Answers one HTTP request with 101, then echoes raw bytes (a
+            # stand-in for a WebSocket server).
+            class Upgrade(socketserver.BaseRequestHandler):
+                def handle(self):
+                    head = b""
+                    while b"\r\n\r\n" not in head:
+                        data = self.request.recv(65536)
+                        if not data:
+                            return
+                        head += data
+                    head, rest = head.split(b"\r\n\r\n", 1)
+                    self.request.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")
+                    if rest:
+                        self.request.sendall(rest)
+                    while True:
+                        data = self.request.recv(65536)
+                        if not data:
+                            break
+                        self.request.sendall(data)
+
+            socketserver.ThreadingTCPServer.allow_reuse_address = True
+            socketserver.ThreadingTCPServer.daemon_threads = True
+            server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Upgrade)
+            print("PORT", server.server_address[1], flush=True)
+            server.serve_forever()
+        elif mode == "upgrade-client":
+            # Sends the upgrade request with raw bytes in the same packet, then
+            # more raw bytes after the 101; all must come back unchanged.
+            port, host = int(sys.argv[2]), sys.argv[3]
+            sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+            early, late = os.urandom(3000), os.urandom(50000)
+            sock.sendall(("GET /ws HTTP/1.1\r\nHost: %s\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n" % host).encode() + early)
+            received = b""
+            while b"\r\n\r\n" not in received:
+                received += sock.recv(65536)
+            head, body = received.split(b"\r\n\r\n", 1)
+            sock.sendall(late)
+            while len(body) < len(early) + len(late):
+                data = sock.recv(65536)
+                if not data:
+                    break
+                body += data
+            status = head.split(b"\r\n")[0].decode()
+            print("OK" if status.startswith("HTTP/1.1 101") and body == early + late else "BAD %s %d" % (status, len(body)))
         elif mode == "slow-echo-client":
             # Sends 10 chunks 250 ms apart (about 2.5 s), so a relay must keep the
             # connection open that long; prints OK when all came back.
