@@ -5,7 +5,7 @@ import Testing
 /// What the relay refuses, and how it says so.
 @Suite("Relay refusals", .timeLimit(.minutes(2)))
 struct RelayRefusalTests {
-    @Test("ssh -L (direct-tcpip) is refused: the relay is not a proxy")
+    @Test("ssh -L / -W (direct-tcpip) is refused: the relay is not a proxy")
     func directTCPIPRefused() async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
@@ -15,15 +15,10 @@ struct RelayRefusalTests {
         var configuration = kit.relayConfiguration()
         configuration.log = log.sink
         try await withRelay(configuration) { relay in
-            let listen = Int.random(in: 40000...60000)
-            let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: [], extra: ["-L", "\(listen):127.0.0.1:\(local)"])
-            _ = try await ssh.waitFor("Permanently added", inStderr: true)
-            // ssh's -L listener comes up a moment after login: retry, bounded.
-            for _ in 0..<50 where !ssh.stderr.contains("open failed") {
-                let visit = try await kit.curl("http://127.0.0.1:\(listen)/", timeout: 5)
-                #expect(visit.status == 0)  // never a page: nothing is proxied
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            // `ssh -W` opens the same direct-tcpip channel as `ssh -L` does
+            // per connection, at once and without a local port to race for.
+            let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: [], extra: ["-W", "127.0.0.1:\(local)"])
+            #expect(try await ssh.wait(timeout: .seconds(20)) == 255)
             #expect(ssh.stderr.contains("open failed"))
             #expect(log.text.contains("ssh -L to 127.0.0.1:\(local) refused: this relay is not a proxy"))
         }

@@ -90,7 +90,7 @@ final class RelayTestKit {
         ]
         for forward in forwards { arguments += ["-R", forward] }
         arguments += extra
-        if command == nil { arguments.append("-N") }
+        if command == nil, !extra.contains("-W") { arguments.append("-N") }
         arguments.append("tester@127.0.0.1")
         if let command { arguments.append(command) }
         return track(try TestProcess("ssh", arguments))
@@ -247,6 +247,7 @@ final class RelayTestKit {
             # connection open that long; prints OK when all came back.
             port = int(sys.argv[2])
             sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+            print("CONNECTED", flush=True)
             sent = b""
             for index in range(10):
                 chunk = os.urandom(1000)
