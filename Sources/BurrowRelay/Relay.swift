@@ -37,6 +37,7 @@ public final class Relay: Sendable {
     /// Loads or makes the host key, binds the SSH and HTTP ports, and returns
     /// where they are. Throws `RelayError` with a one-line reason.
     public func start() async throws -> RelayEndpoints {
+        guard running.withLock({ $0 == nil }) else { throw RelayError.alreadyRunning }
         let directory = configuration.stateDirectory
         do {
             try AtomicFile.makeDirectory(directory)

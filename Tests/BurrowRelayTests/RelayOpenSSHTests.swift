@@ -149,6 +149,17 @@ extension RelayOpenSSHTests {
             #expect(httpLine.contains("\"bindHost\":\"ctl\"") && httpLine.contains("\"bindPort\":80"))
             let tcpLine = try await control.waitFor("(\\{[^\\n]*\"url\":\"tcp://localhost:\\d+\"[^\\n]*\\})")
             #expect(tcpLine.contains("\"bindPort\":0"))
+
+            // Any other command: refused with the reason on stderr, exit 1.
+            let command = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: [], command: "ls /")
+            #expect(try await command.wait(timeout: .seconds(20)) == 1)
+            #expect(command.stderr.contains("commands are not run here (got 'ls /')"))
+            // sftp (a subsystem) is refused too.
+            let sftp = try await TestProcess.run(
+                "sftp", ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-i", key,
+                         "-P", String(relay.sshPort), "tester@127.0.0.1"], timeout: .seconds(20))
+            #expect(sftp.exitStatus != 0)
+            #expect(sftp.stderr.contains("subsystem request failed"))
         }
     }
 }
