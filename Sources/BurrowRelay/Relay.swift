@@ -105,6 +105,20 @@ public final class Relay: Sendable {
         try? await state.group.shutdownGracefully()
     }
 
+    /// Sessions, forwards and their counters right now (empty when not running).
+    public func snapshot() async -> RelaySnapshot {
+        guard let context = running.withLock({ $0?.context }) else {
+            return RelaySnapshot(sessions: [], openVisitors: 0)
+        }
+        var sessions: [RelaySessionSnapshot] = []
+        for session in context.registry.sessions {
+            if let snapshot = try? await session.loop.submit({ session.value.snapshot }).get() {
+                sessions.append(snapshot)
+            }
+        }
+        return RelaySnapshot(sessions: sessions, openVisitors: context.openVisitors.load(ordering: .relaxed))
+    }
+
     private func bindHTTP(group: MultiThreadedEventLoopGroup, context: RelayContext) async throws -> any Channel {
         let host = configuration.bindHost
         let port = configuration.httpPort

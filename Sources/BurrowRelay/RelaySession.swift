@@ -342,19 +342,9 @@ final class RelaySession {
                 channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             }
         }
-        forward.openVisitors += 1
-        forward.totalVisitors += 1
-        promise.futureResult.assumeIsolated().whenComplete { result in
-            switch result {
-            case .success(let channel):
-                channel.closeFuture.assumeIsolated().whenComplete { _ in
-                    forward.openVisitors -= 1
-                    forward.bytesIn += glue.bytesWritten
-                    forward.bytesOut += glue.bytesRead
-                }
-            case .failure:
-                forward.openVisitors -= 1
-            }
+        promise.futureResult.assumeIsolated().whenSuccess { channel in
+            forward.visitorOpened(glue)
+            channel.closeFuture.assumeIsolated().whenComplete { _ in forward.visitorClosed(glue) }
         }
         return promise.futureResult
     }
@@ -407,6 +397,12 @@ final class RelaySession {
         sshHandler = nil
         context.registry.removeSession(id: id)
         if identity != nil { context.log("\(who): disconnected") }
+    }
+
+    var snapshot: RelaySessionSnapshot {
+        RelaySessionSnapshot(
+            user: username, peer: peer, keyFingerprint: identity?.fingerprint,
+            forwards: forwards.values.sorted(by: { $0.id < $1.id }).map(\.snapshot))
     }
 
     /// Shutdown, first step: no new visitors on this session's TCP ports.

@@ -58,12 +58,24 @@ extension RelayOpenSSHTests {
         let key = try await kit.makeKey("agent", authorize: true)
         let echo = try await kit.startEchoServer()
         let configuration = kit.relayConfiguration()
-        try await withRelay(configuration) { relay in
+        try await withRunningRelay(configuration) { running, relay in
             let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["0:127.0.0.1:\(echo)"])
             let port = Int(try await ssh.waitFor("Allocated port (\\d+)", inStderr: true))!
             #expect(configuration.portRange.contains(port))
             #expect(try await kit.echoExchange(port: port, count: 300_000))
             #expect(try await kit.echoExchange(port: port, count: 10))
+
+            // The relay counted both visitors and every byte, each way.
+            var forward: RelayForwardSnapshot?
+            for _ in 0..<50 {
+                forward = await running.snapshot().sessions.flatMap(\.forwards).first
+                if forward?.openVisitors == 0 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(forward?.url.description == "tcp://localhost:\(port)")
+            #expect(forward?.totalVisitors == 2)
+            #expect(forward?.bytesIn == 300_010)
+            #expect(forward?.bytesOut == 300_010)
         }
     }
 

@@ -269,10 +269,17 @@ final class RelayTestKit {
 func withRelay<T>(
     _ configuration: RelayConfiguration, _ body: (RelayEndpoints) async throws -> T
 ) async throws -> T {
+    try await withRunningRelay(configuration) { _, endpoints in try await body(endpoints) }
+}
+
+/// The same, handing over the relay itself too (for snapshots).
+func withRunningRelay<T>(
+    _ configuration: RelayConfiguration, _ body: (Relay, RelayEndpoints) async throws -> T
+) async throws -> T {
     let relay = Relay(configuration: configuration)
     let endpoints = try await relay.start()
     do {
-        let result = try await body(endpoints)
+        let result = try await body(relay, endpoints)
         await relay.shutdown(drainTimeout: .seconds(1))
         return result
     } catch {
