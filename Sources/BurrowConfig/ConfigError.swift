@@ -21,8 +21,8 @@ public enum ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidField(file: String, field: String, message: String)
     /// Bad input from the user (name, port, address, protocol).
     case invalidValue(CoreError)
-    /// Options that do not go together, e.g. `--remote-port` on an HTTP mapping.
-    case invalidCombination(String)
+    /// Bad input that names itself in `message`, e.g. `--remote-port` on an HTTP mapping.
+    case invalidInput(String)
     /// A mapping or profile name is already used.
     case nameTaken(kind: String, name: String)
     /// No mapping or profile has this name.
@@ -46,7 +46,7 @@ public enum ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(file): field '\(field)': \(message) (the file was not changed)"
         case .invalidValue(let error):
             return error.description
-        case .invalidCombination(let message):
+        case .invalidInput(let message):
             return message
         case .nameTaken(let kind, let name):
             return "\(kind) name '\(name)' is already taken; choose another name or remove the existing \(kind) first"

@@ -184,3 +184,11 @@ import Testing
         #expect(ConfigStore.resolveDirectory(explicit: "rel", environment: env) == FileManager.default.currentDirectoryPath + "/rel")
     }
 }
+
+@Suite struct JSONOutputTests {
+    @Test func emptyContainersStayCompactAndStringsUntouched() {
+        #expect(JSONOutput.string([String]()) == "[]\n")
+        #expect(JSONOutput.string(MappingsFile()) == "{\n  \"mappings\" : [],\n  \"version\" : 1\n}\n")
+        #expect(JSONOutput.string(["[\n]"]).contains("\"[\\n]\""))
+    }
+}
