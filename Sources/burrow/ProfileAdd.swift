@@ -34,6 +34,7 @@ extension Burrow {
         var identity: String?
 
         func run() async throws {
+            try Self.checkEndpoint(endpoint)
             let (host, port) = try BurrowCore.Profile.parseEndpoint(endpoint)
             if let user, user.isEmpty || user.contains(where: \.isWhitespace) {
                 throw ConfigError.invalidInput("invalid user '\(user)': use a non-empty name without spaces")
@@ -44,6 +45,22 @@ extension Burrow {
             let key = result.profile.identity.map { "key \($0)" } ?? "burrow's own key"
             let selected = result.selected ? " and selected it" : "; select it with: burrow profile use \(name)"
             CLIOutput.line("added profile '\(name)' (\(result.profile.user)@\(result.profile.endpoint), \(key))\(selected)")
+        }
+
+        /// `Profile.parseEndpoint`'s check, with a message about relays rather than local addresses.
+        static func checkEndpoint(_ text: String) throws(ConfigError) {
+            do {
+                _ = try BurrowCore.Profile.parseEndpoint(text)
+            } catch {
+                var shape = false
+                if case .invalidLocalAddress = error { shape = true }
+                if case .invalidPort(let port) = error, port.isEmpty { shape = true }
+                if shape {
+                    throw .invalidInput(
+                        "invalid relay address '\(text)': use HOST or HOST:SSH_PORT (e.g. relay.example.com, relay.example.com:2222, [2001:db8::1]:2222)")
+                }
+                throw .invalidValue(error)
+            }
         }
     }
 }

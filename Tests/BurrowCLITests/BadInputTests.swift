@@ -31,6 +31,8 @@ import Testing
         Case(arguments: ["profile", "add", "Home", "other.example"], expected: ["'Home'", "a-z, 0-9"]),
         Case(arguments: ["profile", "add", "two", "relay.example:0"], expected: ["'0'", "1 to 65535"]),
         Case(arguments: ["profile", "add", "two", "relay.example:ssh"], expected: ["'ssh'", "1 to 65535"]),
+        Case(arguments: ["profile", "add", "two", "relay.example:"], expected: ["'relay.example:'", "HOST:SSH_PORT"]),
+        Case(arguments: ["profile", "add", "two", "a/b"], expected: ["'a/b'", "HOST:SSH_PORT"]),
         Case(arguments: ["profile", "add", "two", "relay.example", "--user", "a b"], expected: ["'a b'", "without spaces"]),
         Case(arguments: ["profile", "add", "two", "relay.example", "--identity", "/nonexistent/id"], expected: ["/nonexistent/id", "does not exist"]),
         Case(arguments: ["profile", "use", "nope"], expected: ["'nope'", "known: home"]),

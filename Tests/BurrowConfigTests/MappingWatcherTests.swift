@@ -66,8 +66,8 @@ import Testing
             os.rename(path + ".new", path)
             """
         try await Task.sleep(for: .milliseconds(300))  // let the watcher take its first look
-        let written = ContinuousClock.now
         let result = try runProcess("/usr/bin/python3", ["-c", writer, store.mappingsPath])
+        let written = ContinuousClock.now  // the rename is done once python3 has exited
         #expect(result.status == 0, "\(result.stderr)")
         var iterator = stream.makeAsyncIterator()
         let changes = await iterator.next()
