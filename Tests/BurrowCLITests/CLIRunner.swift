@@ -68,6 +68,27 @@ struct CLIRunner {
             stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Like `exec`, but waits without holding a cooperative thread, for long
+    /// runs in parallel. Output must stay small (it is read after exit).
+    static func execAsync(_ executable: String, _ arguments: [String]) async throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        return Result(
+            status: status,
+            stdout: String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+            stderr: String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
     func file(_ name: String) -> String { configDir + "/" + name }
 
     func bytes(_ name: String) -> Data? {

@@ -99,8 +99,8 @@ import Testing
             """
         let binary = CLIRunner.binary
         let dir = cli.configDir
-        async let a = Task.detached { try CLIRunner.exec("/bin/sh", ["-c", script, binary, dir, "a"]) }.value
-        async let b = Task.detached { try CLIRunner.exec("/bin/sh", ["-c", script, binary, dir, "b"]) }.value
+        async let a = CLIRunner.execAsync("/bin/sh", ["-c", script, binary, dir, "a"])
+        async let b = CLIRunner.execAsync("/bin/sh", ["-c", script, binary, dir, "b"])
         let results = try await [a, b]
         #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
         let names = try cli.json("map", "ls", "--json").compactMap { $0["name"] as? String }
