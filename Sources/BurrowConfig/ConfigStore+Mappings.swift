@@ -17,7 +17,7 @@ extension ConfigStore {
         if let remotePort {
             guard (1...65535).contains(remotePort) else { throw .invalidValue(.invalidPort(String(remotePort))) }
             guard kind == .tcp || kind == .udp else {
-                throw .invalidInput("--remote-port \(remotePort) does not apply to \(kind) mappings: \(kind) is routed by name; use it with tcp or udp only")
+                throw .invalidCombination("--remote-port \(remotePort) does not apply to \(kind) mappings: \(kind) is routed by name; use it with tcp or udp only")
             }
         }
         return try locked { () throws(ConfigError) -> Mapping in

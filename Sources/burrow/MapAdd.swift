@@ -47,7 +47,7 @@ extension Burrow {
             let local = try LocalAddress(parsing: local)
             let remotePort = try remotePort.map { text throws(ConfigError) in
                 do { return try LocalAddress.parsePort(text) } catch {
-                    throw .invalidInput("invalid --remote-port '\(text)': use a number from 1 to 65535 (tcp and udp only)")
+                    throw .invalidCombination("invalid --remote-port '\(text)': use a number from 1 to 65535 (tcp and udp only)")
                 }
             }
             let store = global.store()

@@ -37,7 +37,7 @@ extension Burrow {
             try Self.checkEndpoint(endpoint)
             let (host, port) = try BurrowCore.Profile.parseEndpoint(endpoint)
             if let user, user.isEmpty || user.contains(where: \.isWhitespace) {
-                throw ConfigError.invalidInput("invalid user '\(user)': use a non-empty name without spaces")
+                throw ConfigError.invalidCombination("invalid user '\(user)': use a non-empty name without spaces")
             }
             let profile = BurrowCore.Profile(
                 name: name, host: host, sshPort: port, user: user ?? BurrowCore.Profile.defaultUser, identity: identity)
@@ -56,7 +56,7 @@ extension Burrow {
                 if case .invalidLocalAddress = error { shape = true }
                 if case .invalidPort(let port) = error, port.isEmpty { shape = true }
                 if shape {
-                    throw .invalidInput(
+                    throw .invalidCombination(
                         "invalid relay address '\(text)': use HOST or HOST:SSH_PORT (e.g. relay.example.com, relay.example.com:2222, [2001:db8::1]:2222)")
                 }
                 throw .invalidValue(error)
