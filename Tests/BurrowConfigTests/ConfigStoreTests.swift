@@ -196,3 +196,34 @@ import Testing
         #expect(text.contains("\"k \\\" : v\": ["))
     }
 }
+
+@Suite struct ReplaceMappingTests {
+    @Test func editsInPlaceWithTheSameChecksAsAdd() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let store = ConfigStore(directory: dir.path)
+        try store.addProfile(Profile(name: "home", host: "h"))
+        try store.addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web", remotePort: nil, profile: nil, enabled: true)
+        try store.addMapping(protocol: .tcp, local: LocalAddress(port: 22), name: "ssh", remotePort: nil, profile: nil, enabled: true)
+        let edited = Mapping(name: "site", protocol: .http, local: LocalAddress(port: 8080), profile: "home")
+        try store.replaceMapping(named: "web", with: edited)
+        #expect(try store.loadMappings().mappings.map(\.name) == ["site", "ssh"])
+        #expect(try store.loadMappings().mapping(named: "site") == edited)
+        #expect(throws: ConfigError.nameTaken(kind: "mapping", name: "ssh")) {
+            try store.replaceMapping(named: "site", with: Mapping(name: "ssh", protocol: .http, local: LocalAddress(port: 1)))
+        }
+        #expect(throws: ConfigError.notFound(kind: "profile", name: "ghost", known: ["home"])) {
+            try store.replaceMapping(named: "site", with: Mapping(name: "site", protocol: .http, local: LocalAddress(port: 1), profile: "ghost"))
+        }
+        #expect(throws: ConfigError.self) {
+            try store.replaceMapping(named: "site", with: Mapping(name: "site", protocol: .http, local: LocalAddress(port: 1), remotePort: 80))
+        }
+        #expect(throws: ConfigError.self) {
+            try store.replaceMapping(named: "site", with: Mapping(name: "Bad", protocol: .http, local: LocalAddress(port: 1)))
+        }
+        #expect(throws: ConfigError.notFound(kind: "mapping", name: "nope", known: ["site", "ssh"])) {
+            try store.replaceMapping(named: "nope", with: edited)
+        }
+        #expect(try store.loadMappings().mapping(named: "site") == edited)
+    }
+}
