@@ -35,7 +35,7 @@ public struct Identity: Sendable {
 
     /// Loads an unencrypted OpenSSH ed25519 private key file.
     public static func load(path: String) throws(ConfigError) -> Identity {
-        guard let bytes = try AtomicFile.read(path) else { throw .io(path: path, operation: "open", errno: ENOENT) }
+        guard let bytes = try AtomicFile.read(path) else { throw .invalidKey(path: path, reason: "the file does not exist") }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw .invalidKey(path: path, reason: "the file is not text")
         }
@@ -50,25 +50,19 @@ public struct Identity: Sendable {
         try AtomicFile.makeDirectory(directory)
         let path = "\(directory)/\(fileName)"
         let publicPath = "\(directory)/\(publicFileName)"
-        do {
-            return try FileLock.withLock("\(directory)/.identity.lock") { () throws(ConfigError) -> Identity in
-                let identity: Identity
-                if AtomicFile.exists(path) {
-                    identity = try load(path: path)
-                } else {
-                    identity = Identity(privateKey: Curve25519.Signing.PrivateKey(), comment: defaultComment())
-                    let text = OpenSSHKey.encodePrivateKey(identity.privateKey, comment: identity.comment)
-                    try AtomicFile.write(Array(text.utf8), to: path, mode: 0o600)
-                }
-                if !AtomicFile.exists(publicPath) {
-                    try AtomicFile.write(Array((identity.publicKeyLine + "\n").utf8), to: publicPath, mode: 0o644)
-                }
-                return identity
+        return try FileLock.withLockTyped("\(directory)/.identity.lock") { () throws(ConfigError) -> Identity in
+            let identity: Identity
+            if AtomicFile.exists(path) {
+                identity = try load(path: path)
+            } else {
+                identity = Identity(privateKey: Curve25519.Signing.PrivateKey(), comment: defaultComment())
+                let text = OpenSSHKey.encodePrivateKey(identity.privateKey, comment: identity.comment)
+                try AtomicFile.write(Array(text.utf8), to: path, mode: 0o600)
             }
-        } catch let error as ConfigError {
-            throw error
-        } catch {
-            throw .invalidKey(path: path, reason: "\(error)")
+            if !AtomicFile.exists(publicPath) {
+                try AtomicFile.write(Array((identity.publicKeyLine + "\n").utf8), to: publicPath, mode: 0o644)
+            }
+            return identity
         }
     }
 
