@@ -250,7 +250,7 @@ final class RelaySession {
                     return
                 }
                 do {
-                    try self.context.reservations.claim(port: bound, label: host, for: key)
+                    try self.context.reservations.claim(port: bound, label: host, for: key, movingLabel: port == 0)
                 } catch {
                     listener.close(promise: nil)
                     self.refuse(host: host, port: port, "\(error)", promise)

@@ -67,9 +67,13 @@ struct RelayUnitTests {
         #expect(store.candidatePorts(for: "SHA256:alice", label: "db", in: range).first == 21003)
         #expect(!store.candidatePorts(for: "SHA256:bob", label: "db", in: range).contains(21003))
         #expect(throws: RelayError.self) { try store.claim(port: 21003, label: "x", for: "SHA256:bob") }
-        // One port per label: asking again under the same label moves it.
+        // Explicit ports under one label are all kept…
+        try store.claim(port: 21004, label: "db", for: "SHA256:alice", movingLabel: false)
+        #expect(store.owner(ofPort: 21003) == "SHA256:alice")
+        // …while a port-0 grant moves the label to its new port.
         try store.claim(port: 21005, label: "db", for: "SHA256:alice")
         #expect(store.owner(ofPort: 21003) == nil)
+        #expect(store.owner(ofPort: 21004) == nil)
         #expect(try ReservationStore(path: directory + "/reservations.json").owner(ofPort: 21005) == "SHA256:alice")
         // A full range offers nothing new.
         for port in range where port != 21005 { try store.claim(port: port, label: "p\(port)", for: "SHA256:carol") }
