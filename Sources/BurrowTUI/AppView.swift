@@ -40,8 +40,8 @@ public enum AppView {
         for part in [model.rtt, model.uptime].compactMap({ $0 }) {
             x = canvas.text("│ " + part + " ", x: x, y: rect.y, role: .headerText)
         }
-        let right = "theme \(state.themeName) · v\(model.version) "
-        if x + TextWidth.of(right) < rect.width {
+        let right = "\(state.themeName) · v\(model.version) "
+        if x + TextWidth.of(right) <= rect.width {
             canvas.text(right, x: rect.width - TextWidth.of(right), y: rect.y, role: .headerText)
         }
     }
@@ -216,8 +216,7 @@ public enum AppView {
     }
 
     static func keyBar(_ canvas: inout Canvas, _ rect: Rect, _ state: AppState) {
-        var x = 1
-        let bindings: [(String, String)]
+        var bindings: [(String, String)]
         if case .form = state.modal {
             bindings = [("Enter", "save"), ("Esc", "cancel"), ("Tab/↑↓", "field"), ("←→/Space", "choose")]
         } else if state.editingFilter {
@@ -225,9 +224,15 @@ public enum AppView {
         } else {
             bindings = KeyBindings.main.filter(\.shownInBar).map { ($0.keys[0].description, $0.label) }
         }
+        // When the bar is too narrow, drop from the middle: the first
+        // bindings and the last two (help, quit) always show.
+        let needed = { (list: [(String, String)]) in list.reduce(1) { $0 + TextWidth.of($1.0) + TextWidth.of($1.1) + 3 } }
+        while bindings.count > 4, needed(bindings) > rect.width {
+            bindings.remove(at: bindings.count - 3)
+        }
+        var x = 1
         for (key, label) in bindings {
-            let needed = TextWidth.of(key) + TextWidth.of(label) + 3
-            if x + needed > rect.width { break }
+            if x + TextWidth.of(key) + TextWidth.of(label) + 1 > rect.width { break }
             x = canvas.text(key, x: x, y: rect.y, role: .key, bold: true) + 1
             x = canvas.text(label, x: x, y: rect.y, role: .muted) + 2
         }

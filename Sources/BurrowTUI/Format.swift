@@ -32,7 +32,7 @@ public enum Format {
 
     /// 850 µs, 12 ms, 1.3 s, 2m05s.
     public static func duration(milliseconds: Double) -> String {
-        if milliseconds < 1 { return "\(Int(milliseconds * 1000)) µs" }
+        if milliseconds < 0.1 { return "\(Int(milliseconds * 1000)) µs" }
         if milliseconds < 1000 { return milliseconds < 10 ? "\(oneDecimal(milliseconds)) ms" : "\(Int(milliseconds.rounded())) ms" }
         return seconds(milliseconds / 1000)
     }
