@@ -7,8 +7,8 @@ import NIOHTTP1
 /// response decoders on private embedded channels, and each request/response
 /// pair becomes an `HTTPRequestRecord` in the mapping's statistics. The
 /// forwarded bytes pass on unchanged. After an upgrade (WebSocket, CONNECT)
-/// or anything the parser cannot read, the tap removes itself.
-final class HTTPTap: ChannelDuplexHandler, RemovableChannelHandler {
+/// or anything the parser cannot read, the tap stops looking.
+final class HTTPTap: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -97,9 +97,13 @@ final class HTTPTap: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Stops observing; the handler stays as a pass-through (removing it in
+    /// the middle of a write would risk the write).
     private func stop(context: ChannelHandlerContext) {
         guard !stopped else { return }
         stopped = true
-        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        pending.removeAll()
+        _ = try? requests.finish(acceptAlreadyClosed: true)
+        _ = try? responses.finish(acceptAlreadyClosed: true)
     }
 }

@@ -19,7 +19,22 @@ enum HostKeyPolicy: Sendable {
                                       pinned: HostKeyPolicy.fingerprint(expected), knownRelaysPath: nil)
             }
         case .knownRelays(let path, let host, let port):
-            _ = (path, host, port)
+            let known = KnownRelays(path: path)
+            do {
+                switch try known.check(host: host, port: port, keyLine: offered) {
+                case .trusted:
+                    return
+                case .unknown:
+                    try known.pin(host: host, port: port, keyLine: offered)
+                case .mismatch(let expected):
+                    throw TunnelError.hostKeyChanged(relay: relay, offered: HostKeyPolicy.fingerprint(offered),
+                                                     pinned: HostKeyPolicy.fingerprint(expected), knownRelaysPath: path)
+                }
+            } catch let error as TunnelError {
+                throw error
+            } catch {
+                throw .hostKeyUnreadable("\(error)")
+            }
         }
     }
 

@@ -152,9 +152,28 @@ final class SSHTunnelConnection: Sendable {
         channel.close(promise: nil)
     }
 
+    /// A short human reason for an error from NIO or NIOSSH.
     static func describe(_ error: any Error) -> String {
-        if let error = error as? TunnelError { return error.description }
-        if let error = error as? IOError { return error.description }
-        return "\(error)"
+        switch error {
+        case let error as TunnelError:
+            return error.description
+        case let error as NIOConnectionError:
+            let causes = error.connectionErrors.map { describe($0.error) }
+            if let dnsError = error.dnsAAAAError ?? error.dnsAError, causes.isEmpty { return "cannot resolve \(error.host): \(dnsError)" }
+            return causes.first ?? "cannot connect to \(error.host):\(error.port)"
+        case let error as IOError:
+            switch error.errnoCode {
+            case ECONNREFUSED: return "connection refused"
+            case ECONNRESET: return "connection reset"
+            case ETIMEDOUT: return "connection timed out"
+            case EHOSTUNREACH, ENETUNREACH: return "host unreachable"
+            default: return error.description
+            }
+        case is ChannelError:
+            if case ChannelError.connectTimeout = error { return "connection timed out" }
+            return "\(error)"
+        default:
+            return "\(error)"
+        }
     }
 }

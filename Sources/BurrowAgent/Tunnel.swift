@@ -93,7 +93,7 @@ actor Tunnel {
 
     /// Makes this tunnel serve exactly `mappings` (enabled or not), changing
     /// only what differs.
-    func apply(_ mappings: [Mapping]) {
+    func apply(_ mappings: [Mapping]) async {
         let wanted = Dictionary(mappings.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for name in entries.keys where wanted[name] == nil {
             remove(name)
@@ -109,7 +109,7 @@ actor Tunnel {
         if anyEnabled && runTask == nil {
             start()
         } else if !anyEnabled && runTask != nil {
-            stop(reason: "no enabled mappings")
+            await stop(reason: "no enabled mappings")
         }
     }
 
@@ -232,11 +232,13 @@ actor Tunnel {
         runTask = Task { await self.run() }
     }
 
-    /// Closes the connection and stops reconnecting.
-    func stop(reason: String = "stopped") {
+    /// Closes the connection (waiting until it is closed) and stops reconnecting.
+    func stop(reason: String = "stopped") async {
         runTask?.cancel()
         runTask = nil
-        connection?.close()
+        if let connection {
+            try? await connection.channel.close()
+        }
         if target != nil {
             state = .offline(reason: reason)
             hub.emit(.offline(tunnel: name, reason: reason))
