@@ -1,3 +1,4 @@
+import BurrowConfig
 import BurrowCore
 import TerminalUI
 
@@ -68,13 +69,17 @@ public struct MappingForm: Sendable, Equatable {
         if !name.isEmpty {
             do {
                 try DNSLabel.validate(name)
-                if takenNames.contains(name) {
-                    errors[.name] = "name '\(name)' is already used by another mapping; choose another or leave it empty"
-                }
+                if takenNames.contains(name) { errors[.name] = ConfigError.nameTaken(kind: "mapping", name: name).description }
             } catch { errors[.name] = error.description }
         }
         if !remotePort.isEmpty {
-            do { _ = try LocalAddress.parsePort(remotePort) } catch { errors[.remotePort] = error.description }
+            do {
+                let port = try LocalAddress.parsePort(remotePort)
+                if mappingProtocol == .http || mappingProtocol == .tls {
+                    // The CLI's words (ConfigStore.addMapping), so both say the same.
+                    errors[.remotePort] = "--remote-port \(port) does not apply to \(mappingProtocol) mappings: \(mappingProtocol) is routed by name; use it with tcp or udp only"
+                }
+            } catch { errors[.remotePort] = error.description }
         }
         return errors
     }

@@ -77,6 +77,8 @@ public enum Reducer {
             return []
         case .click(let x, let y):
             return click(x: x, y: y, &state)
+        case .terminate:
+            return quit(&state)
         case .wheel(let up):
             guard state.modal == nil else { return [] }
             return run(up ? .moveUp : .moveDown, &state)

@@ -68,7 +68,7 @@ public final class TUIApp {
             let next = pending.removeFirst()
             if case .input(.resize) = next { painted = nil }
             for effect in Reducer.reduce(&state, next) {
-                if let result = effects.perform(effect, screen: screen) { pending.append(result) }
+                pending.append(contentsOf: effects.perform(effect, screen: screen))
             }
         }
     }

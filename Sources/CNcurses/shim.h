@@ -38,18 +38,26 @@ static inline attr_t burrow_a_dim(void) { return A_DIM; }
 static inline attr_t burrow_a_reverse(void) { return A_REVERSE; }
 static inline attr_t burrow_a_underline(void) { return A_UNDERLINE; }
 
-// Restoring the terminal from a signal: endwin() is what every curses
-// program does here; then the signal is re-raised with its default action
-// so the exit status stays honest (128 + signal).
+// Restoring the terminal from a signal. SIGINT/SIGTERM/SIGHUP only raise a
+// flag the UI loop polls (within 100 ms), so the quit is graceful: tunnels
+// stopped, endwin() called. A second one, or a fatal signal, restores the
+// terminal here with endwin() (what every curses program does) and re-raises
+// with the default action so the exit status stays honest (128 + signal).
+static volatile sig_atomic_t burrow_quit_signal_received = 0;
 static inline void burrow_restore_on_signal(int sig) {
     endwin();
     signal(sig, SIG_DFL);
     raise(sig);
 }
+static inline void burrow_on_quit_signal(int sig) {
+    if (burrow_quit_signal_received != 0) { burrow_restore_on_signal(sig); return; }
+    burrow_quit_signal_received = sig;
+}
+static inline int burrow_pending_quit_signal(void) { return burrow_quit_signal_received; }
 static inline void burrow_install_signal_handlers(void) {
-    signal(SIGINT, burrow_restore_on_signal);
-    signal(SIGTERM, burrow_restore_on_signal);
-    signal(SIGHUP, burrow_restore_on_signal);
+    signal(SIGINT, burrow_on_quit_signal);
+    signal(SIGTERM, burrow_on_quit_signal);
+    signal(SIGHUP, burrow_on_quit_signal);
     signal(SIGQUIT, burrow_restore_on_signal);
     signal(SIGABRT, burrow_restore_on_signal);
     signal(SIGSEGV, burrow_restore_on_signal);

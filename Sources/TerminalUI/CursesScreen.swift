@@ -77,10 +77,11 @@ public final class CursesScreen: Screen {
     public func flush() { refresh() }
 
     public func nextEvent(timeoutMilliseconds: Int) -> InputEvent? {
+        if burrow_pending_quit_signal() != 0 { return .terminate }
         wtimeout(burrow_stdscr(), Int32(timeoutMilliseconds))
         var character: wint_t = 0
         let result = wget_wch(burrow_stdscr(), &character)
-        if result == ERR { return nil }
+        if result == ERR { return burrow_pending_quit_signal() != 0 ? .terminate : nil }
         if result == KEY_CODE_YES {
             let code = UInt32(character)
             if code == InputDecoder.Code.resize { return .resize(size) }

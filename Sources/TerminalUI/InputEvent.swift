@@ -40,4 +40,6 @@ public enum InputEvent: Hashable, Sendable {
     case click(x: Int, y: Int)
     case wheel(up: Bool)
     case resize(TerminalSize)
+    /// SIGINT, SIGTERM or SIGHUP arrived: quit now, gracefully.
+    case terminate
 }

@@ -96,7 +96,7 @@ import TerminalUI
         _ = Fixtures.press(&state, .backspace, .backspace, .backspace)
         Fixtures.type(&state, "web")
         guard case .form(let taken) = state.modal else { return }
-        #expect(taken.errors[.name]?.contains("already used") == true)
+        #expect(taken.errors[.name] == "mapping name 'web' is already taken; choose another name or remove the existing mapping first")
         _ = Fixtures.press(&state, .backspace, .backspace, .backspace)
         Fixtures.type(&state, "site")
         let effects = Fixtures.press(&state, .enter)
