@@ -52,7 +52,9 @@ public enum AppView {
         canvas.box(rect, title: "Tunnels · \(scope)", focused: state.focus == .tunnels)
         let inner = rect.inner
         if rows.isEmpty {
-            canvas.text("starting the tunnel…", x: inner.x + 1, y: inner.y, role: .muted)
+            let idle = !state.mappings.contains(where: \.enabled)
+            canvas.text(idle ? "no tunnel yet: it opens when a mapping is enabled (press a to add one)" : "starting the tunnel…",
+                        x: inner.x + 1, y: inner.y, maxWidth: inner.width - 2, role: .muted)
             return
         }
         let nameWidth = min(16, max(6, rows.map { TextWidth.of($0.name) }.max() ?? 6))
@@ -73,21 +75,23 @@ public enum AppView {
     /// Column widths for the mappings table; the URL takes what is left,
     /// the sparkline appears when there is room.
     struct Columns {
-        var name: Int, proto = 5, local: Int, url: Int, state = 8, visitors = 7, rate: Int, spark: Int
+        var name: Int, proto = 5, local: Int, url: Int, state = 8, visitors: Int, rate: Int, spark: Int
 
         init(width: Int, rows: [MappingRow]) {
             name = min(16, max(4, rows.map { TextWidth.of($0.name) }.max() ?? 4))
             local = min(21, max(5, rows.map { TextWidth.of($0.local) }.max() ?? 5))
+            visitors = min(11, max(4, rows.map { TextWidth.of($0.visitors) }.max() ?? 4))
             rate = min(13, max(6, rows.map { TextWidth.of($0.rate) }.max() ?? 6))
             let fixed = name + proto + local + state + visitors + rate + 7   // 7 gaps
             let room = max(0, width - 2 - fixed)
             let longestURL = max(10, rows.map { TextWidth.of($0.url) }.max() ?? 10)
-            if room >= longestURL + 11 {
+            // The whole URL first (people copy it by eye too), then the sparkline.
+            if room - longestURL - 1 >= 6 {
                 url = longestURL
                 spark = min(30, room - longestURL - 1)
-            } else if room >= 30 {
-                spark = 8
-                url = room - 9
+            } else if room >= 26 {
+                spark = 6
+                url = room - 7
             } else {
                 url = room
                 spark = 0
@@ -107,7 +111,7 @@ public enum AppView {
         let headers: [(String, Int)] = [("NAME", columns.name), ("PROTO", columns.proto), ("LOCAL", columns.local), ("PUBLIC URL", columns.url),
                                         ("STATE", columns.state), ("CONN", columns.visitors), ("IN/OUT", columns.rate)]
         for (label, width) in headers { x = canvas.text(TextWidth.fit(label, to: width), x: x, y: inner.y, role: .muted, bold: true) + 1 }
-        if columns.spark > 0 { canvas.text(TextWidth.fit("LAST 60 s", to: columns.spark), x: x, y: inner.y, role: .muted, bold: true) }
+        if columns.spark > 0 { canvas.text(TextWidth.fit(columns.spark >= 9 ? "LAST 60 s" : "60 s", to: columns.spark), x: x, y: inner.y, role: .muted, bold: true) }
         if rows.isEmpty {
             canvas.text(state.filter.isEmpty ? "no mappings yet: press a to add one (or run `burrow map add http 3000`)" : "no mapping matches the filter",
                         x: inner.x + 1, y: inner.y + 1, maxWidth: inner.width - 2, role: .muted)

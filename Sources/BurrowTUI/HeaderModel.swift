@@ -12,8 +12,9 @@ public struct HeaderModel: Sendable, Equatable {
         let tunnels = state.snapshot.tunnels
         let shown = state.tunnelIndex > 0 && state.tunnelIndex <= tunnels.count ? tunnels[state.tunnelIndex - 1] : tunnels.first
         guard let tunnel = shown else {
-            return HeaderModel(relay: state.relayLabel, status: StatusText("◌ starting", .warning), rtt: nil, uptime: nil,
-                               version: state.version)
+            // The engine opens a tunnel only for enabled mappings.
+            let status = state.mappings.contains(where: \.enabled) ? StatusText("◌ starting", .warning) : StatusText("○ idle: no enabled mappings", .muted)
+            return HeaderModel(relay: state.relayLabel, status: status, rtt: nil, uptime: nil, version: state.version)
         }
         let relay = tunnel.profile == EngineSnapshot.embeddedTunnel ? tunnel.relay : "\(tunnel.profile) → \(tunnel.relay)"
         return HeaderModel(

@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <unistd.h>
+#include <pthread.h>
 #include <ncursesw/curses.h>
 // Swift 6 treats these C globals/macros as unsafe shared state; read them
 // through functions instead.
@@ -55,6 +56,12 @@ static inline void burrow_on_quit_signal(int sig) {
 }
 static inline int burrow_pending_quit_signal(void) { return burrow_quit_signal_received; }
 static inline void burrow_install_signal_handlers(void) {
+    // A parent may have left these blocked (children inherit the mask);
+    // unblock them on this, the UI thread, so resizes and quits arrive.
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGINT); sigaddset(&wanted, SIGTERM); sigaddset(&wanted, SIGHUP); sigaddset(&wanted, SIGWINCH);
+    pthread_sigmask(SIG_UNBLOCK, &wanted, NULL);
     signal(SIGINT, burrow_on_quit_signal);
     signal(SIGTERM, burrow_on_quit_signal);
     signal(SIGHUP, burrow_on_quit_signal);

@@ -110,7 +110,7 @@ import TerminalUI
         let text = Fixtures.draw(state).text
         #expect(text.contains("no mappings yet: press a to add one"))
         #expect(text.contains("embedded relay on 127.0.0.1"))
-        #expect(text.contains("starting"))
+        #expect(text.contains("idle: no enabled mappings"))
     }
 
     @Test func reconnectingShowsTheCountdown() {
