@@ -58,11 +58,12 @@ public enum AppView {
             return
         }
         let nameWidth = min(16, max(6, rows.map { TextWidth.of($0.name) }.max() ?? 6))
+        let statusWidth = min(40, max(9, rows.map { TextWidth.of($0.status.text) }.max() ?? 9))
         for (offset, row) in rows.prefix(inner.height).enumerated() {
             let y = inner.y + offset
             var x = inner.x + 1
             x = canvas.text(TextWidth.fit(row.name, to: nameWidth), x: x, y: y, role: .accent, bold: true) + 1
-            x = canvas.text(TextWidth.fit(row.status.text, to: 22), x: x, y: y, role: row.status.role) + 1
+            x = canvas.text(TextWidth.fit(row.status.text, to: statusWidth), x: x, y: y, role: row.status.role) + 1
             x = canvas.text(TextWidth.fit("rtt " + row.rtt, to: 12), x: x, y: y, role: .text) + 1
             x = canvas.text(TextWidth.fit("up " + row.uptime, to: 10), x: x, y: y, role: .text) + 1
             x = canvas.text(TextWidth.fit(row.mappings, to: 12), x: x, y: y, role: .text) + 1
@@ -172,7 +173,8 @@ public enum AppView {
         y += 2
         guard y < inner.maxY else { return }
         let hasRequests = model.requests != nil
-        let visitorsWidth = hasRequests ? min(46, width / 2 - 1) : width
+        let addressWidth = min(21, max(7, model.visitors.map { TextWidth.of($0.address) }.max() ?? 7))
+        let visitorsWidth = hasRequests ? min(addressWidth + 27, width / 2 - 1) : width
         let requestsX = left + visitorsWidth + 2
         canvas.text("LATEST VISITORS", x: left, y: y, role: .muted, bold: true)
         if hasRequests { canvas.text("LATEST HTTP REQUESTS", x: requestsX, y: y, role: .muted, bold: true) }
@@ -185,8 +187,8 @@ public enum AppView {
         }
         for (offset, visitor) in model.visitors.dropFirst(skip).prefix(space).enumerated() {
             var vx = left
-            vx = canvas.text(TextWidth.fit(visitor.address, to: min(21, visitorsWidth / 2)), x: vx, y: y + offset, maxWidth: visitorsWidth, role: .text) + 1
-            vx = canvas.text(TextWidth.fit(visitor.when, to: 10), x: vx, y: y + offset, maxWidth: left + visitorsWidth - vx, role: .muted) + 1
+            vx = canvas.text(TextWidth.fit(visitor.address, to: addressWidth), x: vx, y: y + offset, maxWidth: visitorsWidth, role: .text) + 1
+            vx = canvas.text(TextWidth.fit(visitor.when, to: 9), x: vx, y: y + offset, maxWidth: left + visitorsWidth - vx, role: .muted) + 1
             vx = canvas.text(TextWidth.fit(visitor.duration, to: 7), x: vx, y: y + offset, maxWidth: left + visitorsWidth - vx,
                              role: visitor.duration == "open" ? .online : .text) + 1
             canvas.text(visitor.bytes, x: vx, y: y + offset, maxWidth: left + visitorsWidth - vx, role: .text)
@@ -194,13 +196,15 @@ public enum AppView {
         if let requests = model.requests {
             if requests.isEmpty { canvas.text("no requests yet", x: requestsX, y: y, role: .muted) }
             let room = inner.maxX - requestsX - 1
+            let methodWidth = min(7, max(3, requests.map { TextWidth.of($0.method) }.max() ?? 3))
             for (offset, request) in requests.dropFirst(skip).prefix(space).enumerated() {
                 var rx = requestsX
                 let end = requestsX + room
                 rx = canvas.text(request.time, x: rx, y: y + offset, maxWidth: end - rx, role: .muted) + 1
-                rx = canvas.text(TextWidth.fit(request.method, to: 6), x: rx, y: y + offset, maxWidth: end - rx, role: .text, bold: true) + 1
+                rx = canvas.text(TextWidth.fit(request.method, to: methodWidth), x: rx, y: y + offset, maxWidth: end - rx, role: .text, bold: true) + 1
                 rx = canvas.text(request.status, x: rx, y: y + offset, maxWidth: end - rx, role: request.statusRole, bold: true) + 1
-                let tail = [request.duration, request.size].filter { !$0.isEmpty }.joined(separator: " ")
+                // Fixed-width tail so the paths line up.
+                let tail = TextWidth.fit(request.duration, to: 8, alignRight: true) + " " + TextWidth.fit(request.size, to: 7, alignRight: true)
                 let pathWidth = max(4, end - rx - TextWidth.of(tail) - 1)
                 rx = canvas.text(TextWidth.fit(request.path, to: pathWidth), x: rx, y: y + offset, maxWidth: end - rx, role: .text) + 1
                 canvas.text(tail, x: rx, y: y + offset, maxWidth: end - rx, role: .muted)
@@ -230,21 +234,21 @@ public enum AppView {
         }
         // When the bar is too narrow, drop from the middle: the first
         // bindings and the last two (help, quit) always show.
+        let toastText = state.toast.map { " \($0.text) " }
+        let toastWidth = toastText.map { min(TextWidth.of($0), rect.width - 2) } ?? 0
+        let room = rect.width - (toastWidth > 0 ? toastWidth + 2 : 0)
         let needed = { (list: [(String, String)]) in list.reduce(1) { $0 + TextWidth.of($1.0) + TextWidth.of($1.1) + 3 } }
         while bindings.count > 4, needed(bindings) > rect.width {
             bindings.remove(at: bindings.count - 3)
         }
         var x = 1
         for (key, label) in bindings {
-            if x + TextWidth.of(key) + TextWidth.of(label) + 1 > rect.width { break }
+            if x + TextWidth.of(key) + TextWidth.of(label) + 1 > room { break }
             x = canvas.text(key, x: x, y: rect.y, role: .key, bold: true) + 1
             x = canvas.text(label, x: x, y: rect.y, role: .muted) + 2
         }
-        if let toast = state.toast {
-            let text = " \(toast.text) "
-            let width = min(TextWidth.of(text), rect.width - 2)
-            canvas.fill(Rect(x: rect.width - width - 1, y: rect.y, width: width, height: 1), background: .background)
-            canvas.text(text, x: rect.width - width - 1, y: rect.y, maxWidth: width, role: toast.role, bold: true)
+        if let toast = state.toast, let toastText {
+            canvas.text(toastText, x: rect.width - toastWidth - 1, y: rect.y, maxWidth: toastWidth, role: toast.role, bold: true)
         }
     }
 

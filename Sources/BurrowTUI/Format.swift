@@ -57,7 +57,9 @@ public enum Format {
     /// "3 s ago", "2m05s ago".
     public static func ago(_ time: Double, now: Double) -> String {
         let delta = max(0, now - time)
-        return delta < 1 ? "now" : "\(seconds(delta.rounded(.down))) ago"
+        if delta < 1 { return "now" }
+        if delta < 60 { return "\(Int(delta)) s ago" }
+        return "\(seconds(delta)) ago"
     }
 
     public static func oneDecimal(_ value: Double) -> String {

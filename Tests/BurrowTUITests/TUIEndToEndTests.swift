@@ -66,7 +66,7 @@ import Testing
         #expect(try Self.curl(url, path: "/e2e-probe") == "404")
         #expect(try Self.curl(url, path: "/") == "200")
         try await tmux.waitFor("the visitor and request lines") { screen in
-            screen.contains("total 2") && screen.contains("GET    404 /e2e-probe") && screen.contains("GET    200 /")
+            screen.contains("total 2") && screen.contains("GET 404 /e2e-probe") && screen.contains("GET 200 /")
                 && screen.contains("0/2")
         }
 

@@ -23,8 +23,8 @@ import TerminalUI
         #expect(text.contains("disabled"))
         #expect(text.contains("total 12"))
         #expect(text.contains("127.0.0.1:53412"))
-        #expect(text.contains("GET    200 /index.html"))
-        #expect(text.contains("POST   503 /api/login"))
+        #expect(text.contains("GET  200 /index.html"))
+        #expect(text.contains("POST 503 /api/login"))
         #expect(text.contains("web  http://web.localhost:8080 -> 127.0.0.1:3000"))
     }
 
