@@ -109,6 +109,12 @@ public struct Canvas: Equatable, Sendable {
         }
     }
 
+    /// Whether row `y` is the same in both canvases (same width assumed).
+    public func rowEquals(_ other: Canvas, _ y: Int) -> Bool {
+        let start = y * width
+        return cells[start..<start + width] == other.cells[start..<start + width]
+    }
+
     /// Row `y` as plain text.
     public func line(_ y: Int) -> String {
         (0..<width).map { self[$0, y].text }.joined()

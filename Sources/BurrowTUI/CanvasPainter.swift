@@ -25,10 +25,15 @@ public struct CanvasPainter {
             reverse: reverse)
     }
 
-    public func paint(_ canvas: Canvas, on screen: Screen) {
-        screen.clear()
+    /// Draws `canvas`; with the `previous` frame of the same size, only the
+    /// rows that differ (curses diffs again before writing to the terminal,
+    /// but building the runs is the costly part here).
+    public func paint(_ canvas: Canvas, on screen: Screen, previous: Canvas? = nil) {
+        let incremental = previous.map { $0.width == canvas.width && $0.height == canvas.height } ?? false
+        if !incremental { screen.clear() }
         let colors = screen.colors
         for y in 0..<canvas.height {
+            if incremental, let previous, canvas.rowEquals(previous, y) { continue }
             var runStart = 0
             var runText = ""
             var runStyle: TextStyle?

@@ -83,7 +83,8 @@ public final class TUIApp {
         let canvas = AppView.render(state)
         guard force || canvas != painted || paintedTheme != state.themeName else { return }
         let theme = catalog.theme(named: state.themeName) ?? .builtInDefault
-        CanvasPainter(theme: theme).paint(canvas, on: screen)
+        // A theme change repaints everything; otherwise only changed rows.
+        CanvasPainter(theme: theme).paint(canvas, on: screen, previous: paintedTheme == state.themeName ? painted : nil)
         painted = canvas
         paintedTheme = state.themeName
         lastPaint = now

@@ -4,7 +4,7 @@ import Foundation
 import TerminalUI
 
 /// Wires the UI to the engine and the config store: background tasks feed
-/// the mailbox (snapshots twice a second, engine events, mappings.json
+/// the mailbox (snapshots once a second, engine events, mappings.json
 /// changes), and the UI loop runs on a thread of its own, the only one that
 /// touches ncurses.
 public enum TUIRunner {
@@ -36,7 +36,8 @@ public enum TUIRunner {
                         snapshot.takenAt = taken
                         mailbox.post(.snapshot(snapshot))
                     }
-                    try? await Task.sleep(for: .milliseconds(500))
+                    // Once a second: the engine's rates and sparklines are per second.
+                    try? await Task.sleep(for: .seconds(1))
                 }
             },
             Task {
