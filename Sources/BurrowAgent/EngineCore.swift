@@ -23,7 +23,9 @@ actor EngineCore {
         self.hub = hub
     }
 
-    func start() async {
+    /// Loads config and mappings and opens the tunnels; returns the mappings
+    /// applied (the watcher's starting point).
+    func start() async -> [Mapping] {
         do {
             config = try store.loadConfig()
         } catch {
@@ -34,6 +36,12 @@ actor EngineCore {
             hub.emit(.error(mapping: nil, message: "no profile named '\(filter)': see `burrow profile ls`"))
         }
         await reloadMappings()
+        return mappings
+    }
+
+    /// Reports a `mappings.json` that stopped parsing (the last good mappings stay in force).
+    func mappingsInvalid(_ error: ConfigError) {
+        hub.emit(.error(mapping: nil, message: error.description))
     }
 
     /// Rereads `mappings.json` and applies the difference.
