@@ -351,6 +351,7 @@ actor Tunnel {
             self.domain = domain
             controlAvailable = true
             becomeReady(on: connection)
+            ping(on: connection)  // a first RTT right away, then every `pingInterval`
         case .forwarded(let bindHost, _, let boundPort, let url):
             guard var entry = entries[bindHost], entry.mapping.enabled else { return }
             entry.url = url
