@@ -1,10 +1,10 @@
 import Synchronization
 
 /// Refusal reasons from the relay's `refused` control lines, by bind host.
-/// The control handler records them on the event loop as the line arrives,
-/// which is before the `tcpip-forward` failure it explains (the relay sends
-/// them in that order on one connection), so the tunnel always finds the
-/// reason when it handles the failure.
+/// The control handler records them on the event loop as each line arrives;
+/// the relay sends a reason just before failing the `tcpip-forward`, so the
+/// tunnel finds it when it handles the failure (waiting briefly, because
+/// NIOSSH may deliver the failure before the batched channel data).
 final class RefusalBook: Sendable {
     private let reasons = Mutex<[String: String]>([:])
 

@@ -180,7 +180,7 @@ actor Tunnel {
                 let bound = try await connection.forward(host: name, port: port)
                 self.granted(name, generation: generation, boundPort: bound, on: connection)
             } catch {
-                self.forwardFailed(name, generation: generation, error: error, on: connection)
+                await self.forwardFailed(name, generation: generation, error: error, on: connection)
             }
         }
     }
@@ -210,17 +210,26 @@ actor Tunnel {
         entries[name] = entry
     }
 
-    private func forwardFailed(_ name: String, generation: Int, error: any Error, on connection: SSHTunnelConnection) {
+    private func forwardFailed(_ name: String, generation: Int, error: any Error, on connection: SSHTunnelConnection) async {
+        // The relay sends the reason on the control channel just before the
+        // failure, but NIOSSH may hand the failure over first (child channel
+        // reads are delivered in batches): give the reason a moment to arrive.
+        var reason = connection.refusals.take(name)
+        if reason == nil, controlAvailable {
+            for _ in 0..<25 where reason == nil {
+                try? await Task.sleep(for: .milliseconds(20))
+                reason = connection.refusals.take(name)
+            }
+        }
         guard connection === self.connection, connection.channel.isActive,
               var entry = entries[name], entry.generation == generation else { return }
         let unexplained = (error as? NIOSSHError)?.type == .globalRequestRefused
             ? "relay \(relayDescription) refused \(entry.mapping.protocol) mapping '\(name)' (it gave no reason)"
             : "cannot register mapping '\(name)': \(SSHTunnelConnection.describe(error))"
-        let reason = connection.refusals.take(name) ?? unexplained
-        entry.state = .refused(reason: reason)
+        entry.state = .refused(reason: reason ?? unexplained)
         entry.granted = false
         entries[name] = entry
-        hub.emit(.error(mapping: name, message: reason))
+        hub.emit(.error(mapping: name, message: reason ?? unexplained))
     }
 
     // MARK: Connection lifecycle
