@@ -34,17 +34,27 @@ public final class Engine: TunnelEngine {
             return true
         }
         guard proceed else { return }
-        await core.start()
+        let applied = await core.start()
         let core = self.core
-        let changes = store.watchMappings()
+        let changes = store.watchMappingEvents(initial: applied)
         let watcher = Task {
-            for await _ in changes {
-                await core.reloadMappings()
+            for await event in changes {
+                switch event {
+                case .changes, .recovered:
+                    // Reread the whole file: the tunnels diff it against what they serve.
+                    await core.reloadMappings()
+                case .invalid(let error):
+                    await core.mappingsInvalid(error)
+                }
             }
         }
         let sampler = Task {
+            var ticks = 0
             while !Task.isCancelled {
                 await core.sample()
+                // Profiles change rarely (`burrow profile`, the TUI's switcher): a look every 2 s.
+                ticks += 1
+                if ticks % 2 == 0 { await core.reloadConfig() }
                 try? await Task.sleep(for: .seconds(1))
             }
         }

@@ -13,6 +13,8 @@ actor EngineCore {
     private var config = ConfigFile()
     private var mappings: [Mapping] = []
     private var tunnels: [String: Tunnel] = [:]
+    /// The profile each tunnel was built from (nil: the embedded relay or an unavailable tunnel).
+    private var tunnelProfiles: [String: Profile?] = [:]
     private var tunnelOrder: [String] = []
     private var stopped = false
 
@@ -23,7 +25,9 @@ actor EngineCore {
         self.hub = hub
     }
 
-    func start() async {
+    /// Loads config and mappings and opens the tunnels; returns the mappings
+    /// applied (the watcher's starting point).
+    func start() async -> [Mapping] {
         do {
             config = try store.loadConfig()
         } catch {
@@ -34,6 +38,26 @@ actor EngineCore {
             hub.emit(.error(mapping: nil, message: "no profile named '\(filter)': see `burrow profile ls`"))
         }
         await reloadMappings()
+        return mappings
+    }
+
+    /// Rereads `config.json`; a profile whose relay, user or key changed gets
+    /// a new tunnel, and mappings follow a newly selected profile. Tunnels
+    /// whose profile did not change are not touched.
+    func reloadConfig() async {
+        guard !stopped, let fresh = try? store.loadConfig(), fresh != config else { return }
+        config = fresh
+        for (name, tunnel) in tunnels where tunnelProfiles[name] != fresh.profile(named: name) {
+            await tunnel.apply([])
+            tunnels[name] = nil
+            tunnelProfiles[name] = nil
+        }
+        await applyAll()
+    }
+
+    /// Reports a `mappings.json` that stopped parsing (the last good mappings stay in force).
+    func mappingsInvalid(_ error: ConfigError) {
+        hub.emit(.error(mapping: nil, message: error.description))
     }
 
     /// Rereads `mappings.json` and applies the difference.
@@ -64,6 +88,7 @@ actor EngineCore {
             if let tunnel = tunnels[name] {
                 await tunnel.apply([])
                 tunnels[name] = nil
+                tunnelProfiles[name] = nil
             }
         }
         for name in order {
@@ -73,6 +98,7 @@ actor EngineCore {
             } else {
                 tunnel = makeTunnel(name)
                 tunnels[name] = tunnel
+                tunnelProfiles[name] = config.profile(named: name)
             }
             await tunnel.apply(wanted[name] ?? [])
         }

@@ -59,7 +59,6 @@ actor Tunnel {
     private var domain: String?
     private var runTask: Task<Void, Never>?
     private var connectionTasks: [Task<Void, Never>] = []
-    private var refusals: [String: String] = [:]
     private var pings: [Int: ContinuousClock.Instant] = [:]
     private var nextPingID = 0
     private var lastLocalRefusal: [String: ContinuousClock.Instant] = [:]
@@ -181,7 +180,7 @@ actor Tunnel {
                 let bound = try await connection.forward(host: name, port: port)
                 self.granted(name, generation: generation, boundPort: bound, on: connection)
             } catch {
-                self.forwardFailed(name, generation: generation, error: error, on: connection)
+                await self.forwardFailed(name, generation: generation, error: error, on: connection)
             }
         }
     }
@@ -211,15 +210,26 @@ actor Tunnel {
         entries[name] = entry
     }
 
-    private func forwardFailed(_ name: String, generation: Int, error: any Error, on connection: SSHTunnelConnection) {
+    private func forwardFailed(_ name: String, generation: Int, error: any Error, on connection: SSHTunnelConnection) async {
+        // The relay sends the reason on the control channel just before the
+        // failure, but NIOSSH may hand the failure over first (child channel
+        // reads are delivered in batches): give the reason a moment to arrive.
+        var reason = connection.refusals.take(name)
+        if reason == nil, controlAvailable {
+            for _ in 0..<25 where reason == nil {
+                try? await Task.sleep(for: .milliseconds(20))
+                reason = connection.refusals.take(name)
+            }
+        }
         guard connection === self.connection, connection.channel.isActive,
               var entry = entries[name], entry.generation == generation else { return }
-        let reason = refusals.removeValue(forKey: name)
-            ?? "the relay refused \(entry.mapping.protocol) forward '\(name)' (\(SSHTunnelConnection.describe(error)))"
-        entry.state = .refused(reason: reason)
+        let unexplained = (error as? NIOSSHError)?.type == .globalRequestRefused
+            ? "relay \(relayDescription) refused \(entry.mapping.protocol) mapping '\(name)' (it gave no reason)"
+            : "cannot register mapping '\(name)': \(SSHTunnelConnection.describe(error))"
+        entry.state = .refused(reason: reason ?? unexplained)
         entry.granted = false
         entries[name] = entry
-        hub.emit(.error(mapping: name, message: reason))
+        hub.emit(.error(mapping: name, message: reason ?? unexplained))
     }
 
     // MARK: Connection lifecycle
@@ -292,7 +302,6 @@ actor Tunnel {
         self.connection = connection
         ready = false
         controlAvailable = false
-        refusals = [:]
         pings = [:]
         connectedSince = WallClock.now()
         if everConnected { reconnects += 1 }
@@ -351,6 +360,7 @@ actor Tunnel {
             self.domain = domain
             controlAvailable = true
             becomeReady(on: connection)
+            ping(on: connection)  // a first RTT right away, then every `pingInterval`
         case .forwarded(let bindHost, _, let boundPort, let url):
             guard var entry = entries[bindHost], entry.mapping.enabled else { return }
             entry.url = url
@@ -359,8 +369,8 @@ actor Tunnel {
             entry.state = .online
             entries[bindHost] = entry
             if !wasOnline { hub.emit(.online(mapping: bindHost, url: url, local: entry.mapping.local)) }
-        case .refused(let bindHost, _, let reason):
-            refusals[bindHost] = reason
+        case .refused:
+            break  // recorded by the control handler in the connection's RefusalBook
         case .notice(let text):
             hub.emit(.error(mapping: nil, message: "relay \(relayDescription) says: \(text)"))
         case .pong(let id):

@@ -19,12 +19,35 @@ final class Forward {
     /// The TCP listener (nil for HTTP, which shares the relay's HTTP port).
     var listener: (any Channel)?
 
-    var openVisitors = 0
     var totalVisitors = 0
-    /// Visitor → agent.
+    /// Visitor → agent, of visitors that left.
     var bytesIn: UInt64 = 0
-    /// Agent → visitor.
+    /// Agent → visitor, of visitors that left.
     var bytesOut: UInt64 = 0
+    /// The SSH-side glue of each visitor still connected (same loop), whose
+    /// counters a snapshot adds in.
+    private var active: [ObjectIdentifier: GlueHandler] = [:]
+
+    var openVisitors: Int { active.count }
+
+    func visitorOpened(_ glue: GlueHandler) {
+        active[ObjectIdentifier(glue)] = glue
+        totalVisitors += 1
+    }
+
+    func visitorClosed(_ glue: GlueHandler) {
+        guard active.removeValue(forKey: ObjectIdentifier(glue)) != nil else { return }
+        bytesIn += glue.bytesWritten
+        bytesOut += glue.bytesRead
+    }
+
+    var snapshot: RelayForwardSnapshot {
+        RelayForwardSnapshot(
+            url: url, bindHost: bindHost, requestedPort: requestedPort, openVisitors: active.count,
+            totalVisitors: totalVisitors,
+            bytesIn: active.values.reduce(bytesIn) { $0 + $1.bytesWritten },
+            bytesOut: active.values.reduce(bytesOut) { $0 + $1.bytesRead })
+    }
 
     init(id: UInt64, bindHost: String, requestedPort: Int, kind: Kind, url: PublicURL) {
         self.id = id

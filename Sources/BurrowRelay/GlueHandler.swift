@@ -18,6 +18,9 @@ final class GlueHandler {
 
     let eventLoop: any EventLoop
     private var partner: LoopHandoff<GlueHandler>?
+    /// Both channels on one loop (TCP forwards): reads go straight to the
+    /// partner, no batching, no hops.
+    private var sameLoop = false
     private var context: ChannelHandlerContext?
     /// A read the channel asked for while the partner could not take more.
     private var pendingRead = false
@@ -43,6 +46,8 @@ final class GlueHandler {
         let two = GlueHandler(eventLoop: second)
         one.partner = LoopHandoff(two, loop: second)
         two.partner = LoopHandoff(one, loop: first)
+        one.sameLoop = first === second
+        two.sameLoop = one.sameLoop
         return (one, two)
     }
 
@@ -74,6 +79,20 @@ final class GlueHandler {
         context.flush()
     }
 
+    /// Same-loop fast path: one buffer, flushed at the end of the burst.
+    private func partnerWrote(_ buffer: ByteBuffer) {
+        guard let context else {
+            early.append(buffer)
+            return
+        }
+        bytesWritten += UInt64(buffer.readableBytes)
+        context.write(NIOAny(buffer), promise: nil)
+    }
+
+    private func partnerFlushed() {
+        context?.flush()
+    }
+
     private func partnerReachedEOF() {
         guard let context else {
             earlyEOF = true
@@ -99,6 +118,10 @@ final class GlueHandler {
     }
 
     private func sendOutbox() {
+        if sameLoop {
+            partner?.value.partnerFlushed()
+            return
+        }
         guard !outbox.isEmpty else { return }
         let batch = outbox
         outbox.removeAll(keepingCapacity: true)
@@ -134,7 +157,11 @@ extension GlueHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = Self.unwrapInboundIn(data)
         bytesRead += UInt64(buffer.readableBytes)
-        outbox.append(buffer)
+        if sameLoop, let partner {
+            partner.value.partnerWrote(buffer)
+        } else {
+            outbox.append(buffer)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

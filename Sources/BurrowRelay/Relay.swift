@@ -5,6 +5,12 @@ import NIOPosix
 import NIOSSH
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The relay: an SSH server that grants `tcpip-forward`s, an HTTP router that
 /// sends each visitor to the session owning its `Host`, and a TCP listener per
 /// TCP forward. Runs on its own multi-threaded event-loop group (one loop per
@@ -31,6 +37,7 @@ public final class Relay: Sendable {
     /// Loads or makes the host key, binds the SSH and HTTP ports, and returns
     /// where they are. Throws `RelayError` with a one-line reason.
     public func start() async throws -> RelayEndpoints {
+        guard running.withLock({ $0 == nil }) else { throw RelayError.alreadyRunning }
         let directory = configuration.stateDirectory
         do {
             try AtomicFile.makeDirectory(directory)
@@ -98,6 +105,20 @@ public final class Relay: Sendable {
         try? await state.group.shutdownGracefully()
     }
 
+    /// Sessions, forwards and their counters right now (empty when not running).
+    public func snapshot() async -> RelaySnapshot {
+        guard let context = running.withLock({ $0?.context }) else {
+            return RelaySnapshot(sessions: [], openVisitors: 0)
+        }
+        var sessions: [RelaySessionSnapshot] = []
+        for session in context.registry.sessions {
+            if let snapshot = try? await session.loop.submit({ session.value.snapshot }).get() {
+                sessions.append(snapshot)
+            }
+        }
+        return RelaySnapshot(sessions: sessions, openVisitors: context.openVisitors.load(ordering: .relaxed))
+    }
+
     private func bindHTTP(group: MultiThreadedEventLoopGroup, context: RelayContext) async throws -> any Channel {
         let host = configuration.bindHost
         let port = configuration.httpPort
@@ -126,6 +147,12 @@ public final class Relay: Sendable {
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .serverChannelOption(.backlog, value: 256)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                // An agent that vanished without a FIN (laptop lid, NAT
+                // timeout) is noticed in about a minute: its names go offline.
+                .childChannelOption(.socketOption(.so_keepalive), value: 1)
+                .childChannelOption(.tcpOption(.keepaliveIdle), value: 30)
+                .childChannelOption(.tcpOption(.keepaliveInterval), value: 10)
+                .childChannelOption(.tcpOption(.keepaliveCount), value: 3)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try Self.startSession(on: channel, context: context)
@@ -151,5 +178,16 @@ public final class Relay: Sendable {
         try channel.pipeline.syncOperations.addHandlers([handler, ConnectionErrorHandler(session: session)])
         context.registry.add(session: session.handoff, id: session.id)
         channel.closeFuture.assumeIsolated().whenComplete { _ in session.connectionClosed() }
+        session.closeUnlessAuthenticated(within: .seconds(30))
     }
+}
+
+extension NIOBSDSocket.Option {
+    #if canImport(Darwin)
+    static let keepaliveIdle = NIOBSDSocket.Option(rawValue: TCP_KEEPALIVE)
+    #else
+    static let keepaliveIdle = NIOBSDSocket.Option(rawValue: TCP_KEEPIDLE)
+    #endif
+    static let keepaliveInterval = NIOBSDSocket.Option(rawValue: TCP_KEEPINTVL)
+    static let keepaliveCount = NIOBSDSocket.Option(rawValue: TCP_KEEPCNT)
 }

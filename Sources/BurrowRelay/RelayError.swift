@@ -4,7 +4,7 @@ public enum RelayError: Error, Sendable, CustomStringConvertible {
     case stateDirectory(String, reason: String)
     case hostKey(String, reason: String)
     case bindFailed(what: String, host: String, port: Int, reason: String)
-    case notStarted
+    case alreadyRunning
     /// A `tcpip-forward` (or channel) the relay will not grant; `reason` goes to the client.
     case refused(String)
 
@@ -16,8 +16,8 @@ public enum RelayError: Error, Sendable, CustomStringConvertible {
             return "cannot use host key '\(path)': \(reason); move the file away to make a new key (clients will see a changed host key)"
         case .bindFailed(let what, let host, let port, let reason):
             return "cannot listen for \(what) on \(host):\(port): \(reason); choose another port"
-        case .notStarted:
-            return "the relay is not running"
+        case .alreadyRunning:
+            return "this relay is already running; call shutdown() before starting it again"
         case .refused(let reason):
             return reason
         }

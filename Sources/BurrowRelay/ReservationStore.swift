@@ -116,8 +116,10 @@ final class ReservationStore: Sendable {
         }
     }
 
-    /// Reserves TCP `port` for `key` under `label`; refuses when another key holds it.
-    func claim(port: Int, label: String, for key: String) throws(RelayError) {
+    /// Reserves TCP `port` for `key` under `label`; refuses when another key
+    /// holds it. With `movingLabel` (a port-0 request) the label keeps one
+    /// port: its earlier one is let go.
+    func claim(port: Int, label: String, for key: String, movingLabel: Bool = true) throws(RelayError) {
         let result: Result<Void, RelayError> = file.withLock { file in
             if let owner = file.keys.first(where: { $0.value.ports.contains(where: { $0.port == port }) })?.key,
                 owner != key
@@ -126,8 +128,7 @@ final class ReservationStore: Sendable {
             }
             var entry = file.keys[key, default: KeyReservations()]
             if entry.ports.contains(PortReservation(label: label, port: port)) { return .success(()) }
-            // One port per label: asking again under the same label moves it.
-            entry.ports.removeAll { $0.label == label || $0.port == port }
+            entry.ports.removeAll { (movingLabel && $0.label == label) || $0.port == port }
             entry.ports.append(PortReservation(label: label, port: port))
             file.keys[key] = entry
             return Self.save(file, to: path)

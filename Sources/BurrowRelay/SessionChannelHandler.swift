@@ -25,6 +25,9 @@ final class SessionChannelHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        // An agent (or `ssh … burrow-control < /dev/null`) may close its sending
+        // side early; the channel stays open for what the relay still has to say.
+        context.channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true).whenFailure { _ in }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -40,9 +43,12 @@ final class SessionChannelHandler: ChannelDuplexHandler {
         switch event {
         case let exec as SSHChannelRequestEvent.ExecRequest:
             guard mode == .idle, exec.command == ControlCodec.command else {
-                refuse(
-                    context, wantReply: exec.wantReply,
-                    "burrow relay: commands are not run here (got '\(exec.command)'); use ssh -N -R NAME:80:localhost:PORT")
+                // Accepted only to say why on stderr and exit 1: OpenSSH drops
+                // the text of a failed exec request.
+                reply(context, success: true, wantReply: exec.wantReply)
+                let reason = "burrow relay: commands are not run here (got '\(exec.command)'); use ssh -N -R NAME:80:localhost:PORT"
+                session.logRefusal(reason)
+                finish(context, exitStatus: 1, stderr: reason + "\r\n")
                 return
             }
             mode = .control
@@ -80,7 +86,7 @@ final class SessionChannelHandler: ChannelDuplexHandler {
             // With a pty the terminal is raw: Ctrl-C / Ctrl-D arrive as bytes.
             if bytes.readableBytesView.contains(where: { $0 == 0x03 || $0 == 0x04 }) {
                 writeText("Closing the tunnel.\r\n")
-                context.close(promise: nil)
+                finish(context, exitStatus: 0, stderr: nil)
             }
         case .idle:
             break
@@ -148,6 +154,18 @@ final class SessionChannelHandler: ChannelDuplexHandler {
         guard wantReply else { return }
         let event: any Sendable = success ? ChannelSuccessEvent() : ChannelFailureEvent()
         context.triggerUserOutboundEvent(event, promise: nil)
+    }
+
+    /// Ends the channel the way a finished command does, so `ssh` exits with `exitStatus`.
+    private func finish(_ context: ChannelHandlerContext, exitStatus: Int, stderr: String?) {
+        if let stderr {
+            var buffer = context.channel.allocator.buffer(capacity: stderr.utf8.count)
+            buffer.writeString(stderr)
+            context.writeAndFlush(Self.wrapOutboundOut(SSHChannelData(type: .stdErr, data: .byteBuffer(buffer))), promise: nil)
+        }
+        let channel = context.channel
+        context.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: exitStatus))
+            .whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// Tells the client why on stderr, fails the request, and closes the channel.

@@ -31,6 +31,7 @@ enum EngineLauncher {
         store: ConfigStore, options: EngineOptions = EngineOptions(),
         relayLog: (@Sendable (String) -> Void)? = nil
     ) async throws -> Launched {
+        MallocTuning.apply()
         var options = options
         var relay: Relay?
         if options.embeddedRelay == nil, try needsEmbeddedRelay(store: store, profileFilter: options.profileFilter) {
@@ -87,3 +88,31 @@ enum EngineLauncher {
         throw lastError ?? RelayError.stateDirectory(stateDirectory, reason: "could not start the embedded relay")
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+
+/// glibc's allocator tuning for the data path. swift-nio-ssh and swift-crypto
+/// allocate a fresh buffer per SSH packet (256 KiB here); by default glibc
+/// hands such blocks back to the kernel and faults them in again on the next
+/// packet. Measured with `perf stat` on `burrow up` during a 5 s iperf3
+/// through a tunnel: 1.3 M page faults and 4.9 s of CPU without this,
+/// 3.4 K page faults and 1.4 s of CPU with it, for the same bytes.
+enum MallocTuning {
+    // <malloc.h> is not part of Swift's Glibc module: look `mallopt` up by name.
+    private typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    private static let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD
+    private static let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
+
+    static func apply() {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        _ = mallopt(mmapThreshold, 4 << 20)
+        _ = mallopt(trimThreshold, 256 << 20)
+    }
+}
+#else
+enum MallocTuning {
+    static func apply() {}
+}
+#endif

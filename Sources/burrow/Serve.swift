@@ -18,7 +18,7 @@ extension Burrow {
                 accepting, lets open connections finish for up to 10 s, and exits 0.
 
                 Examples:
-                  burrow serve                                   # local trial: http://NAME.localhost:8080
+                  burrow serve                      # try it: http://NAME.localhost:8080
                   burrow serve --domain tunnel.example.com --http-port 80 --ssh-port 2222
                   ssh -N -R demo:80:localhost:3000 -p 2222 me@tunnel.example.com
                 """
@@ -29,7 +29,7 @@ extension Burrow {
         @Option(help: ArgumentHelp("Where the host key, authorized_keys and reservations.json live (default: $XDG_STATE_HOME/burrow-relay or ~/.local/state/burrow-relay).", valueName: "DIR"))
         var stateDir: String?
 
-        @Option(help: "HTTP mappings are NAME.DOMAIN; point *.DOMAIN at this machine.")
+        @Option(help: ArgumentHelp("HTTP mappings are NAME.DOMAIN; point *.DOMAIN at this machine.", valueName: "DOMAIN"))
         var domain = "localhost"
 
         @Option(help: ArgumentHelp("Address to listen on.", valueName: "ADDR"))
@@ -101,7 +101,7 @@ extension Burrow {
                 : "\(directory)/authorized_keys (re-read when it changes)"
             print("""
                 burrow relay \(BurrowVersion.current), state in \(directory)
-                  host key   \(endpoints.fingerprint)
+                  host key   \(endpoints.fingerprint)  (\(endpoints.hostKeyLine.split(separator: " ").prefix(2).joined(separator: " ")))
                   ssh        \(bind):\(endpoints.sshPort)
                   http       \(bind):\(endpoints.httpPort)  ->  http://NAME.\(configuration.domain)\(httpSuffix)
                   tcp ports  \(configuration.portRange.lowerBound)-\(configuration.portRange.upperBound)
