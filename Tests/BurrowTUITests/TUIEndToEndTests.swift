@@ -80,9 +80,9 @@ import Testing
         }
         #expect(buffer == url)
 
-        // A mapping added by another process shows within about a second.
-        let store = ConfigStore(directory: root + "/config")
-        try store.addMapping(protocol: .tcp, local: LocalAddress(port: 5432), name: "other", remotePort: nil, profile: nil, enabled: false)
+        // `burrow map add` in another shell: the table shows it within about a second.
+        let cli = try Spawn.run(burrow, ["map", "add", "tcp", "5432", "--name", "other", "--disabled", "--config-dir", root + "/config"])
+        #expect(cli.status == 0, "burrow map add failed: \(cli.output)")
         let added = Date()
         try await tmux.waitFor("the mapping added from outside", seconds: 3) { $0.contains("other") && $0.contains("Mappings (2)") }
         #expect(Date().timeIntervalSince(added) < 1.5)
