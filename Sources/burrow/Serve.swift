@@ -1,10 +1,159 @@
 import ArgumentParser
+import BurrowCore
+import BurrowRelay
+import Foundation
 
 extension Burrow {
-    // Placeholder until its issue lands; replaced by the real command.
+    /// `burrow serve`: run a relay on a machine with a public address.
     struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "serve", abstract: "(not built yet)")
+        static let configuration = CommandConfiguration(
+            commandName: "serve",
+            abstract: "Run a relay: an SSH server that hands out public URLs and sends visitors through agents' tunnels.",
+            discussion: """
+                Agents (`burrow up`, or plain `ssh -R`) log in with a key listed in \
+                STATE_DIR/authorized_keys. HTTP mappings are reached at \
+                http://NAME.DOMAIN[:HTTP_PORT] (point a wildcard DNS record *.DOMAIN at this \
+                machine); TCP mappings get a port from --ports. Names and ports stay with the \
+                key that got them (STATE_DIR/reservations.json). SIGTERM or Ctrl-C stops \
+                accepting, lets open connections finish for up to 10 s, and exits 0.
+
+                Examples:
+                  burrow serve                                   # local trial: http://NAME.localhost:8080
+                  burrow serve --domain tunnel.example.com --http-port 80 --ssh-port 2222
+                  ssh -N -R demo:80:localhost:3000 -p 2222 me@tunnel.example.com
+                """
+        )
+
         @OptionGroup var global: GlobalOptions
-        func run() async throws { throw ValidationError("not built yet") }
+
+        @Option(help: ArgumentHelp("Where the host key, authorized_keys and reservations.json live (default: $XDG_STATE_HOME/burrow-relay or ~/.local/state/burrow-relay).", valueName: "DIR"))
+        var stateDir: String?
+
+        @Option(help: "HTTP mappings are NAME.DOMAIN; point *.DOMAIN at this machine.")
+        var domain = "localhost"
+
+        @Option(help: ArgumentHelp("Address to listen on.", valueName: "ADDR"))
+        var bind = "0.0.0.0"
+
+        @Option(help: ArgumentHelp("SSH port agents dial (0 = any free port).", valueName: "N"))
+        var sshPort = 2222
+
+        @Option(help: ArgumentHelp("Port of the HTTP router (0 = any free port).", valueName: "N"))
+        var httpPort = 8080
+
+        @Option(help: ArgumentHelp("Range TCP mappings get their public ports from.", valueName: "LO-HI"))
+        var ports = "20000-20999"
+
+        @Flag(help: "Let any SSH key in (a public trial relay); otherwise only keys in STATE_DIR/authorized_keys.")
+        var allowAnyKey = false
+
+        func validate() throws {
+            _ = try Self.parsePorts(ports)
+            for (flag, value) in [("--ssh-port", sshPort), ("--http-port", httpPort)] where !(0...65535).contains(value) {
+                throw ValidationError("invalid \(flag) \(value): use a port from 0 to 65535 (0 = any free port)")
+            }
+            let labels = domain.lowercased().split(separator: ".", omittingEmptySubsequences: false)
+            guard !labels.isEmpty, labels.allSatisfy({ DNSLabel.isValid(String($0)) }) else {
+                throw ValidationError("invalid --domain '\(domain)': use a DNS name like tunnel.example.com (or localhost)")
+            }
+        }
+
+        static func parsePorts(_ text: String) throws -> ClosedRange<Int> {
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]), 1 <= low, low <= high, high <= 65535
+            else {
+                throw ValidationError("invalid --ports '\(text)': use LO-HI with 1 <= LO <= HI <= 65535, e.g. 20000-20999")
+            }
+            return low...high
+        }
+
+        static func defaultStateDirectory(_ environment: [String: String]) -> String {
+            if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/burrow-relay" }
+            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            return home + "/.local/state/burrow-relay"
+        }
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let directory = stateDir ?? Self.defaultStateDirectory(environment)
+            var configuration = RelayConfiguration(stateDirectory: directory)
+            configuration.domain = domain.lowercased()
+            configuration.bindHost = bind
+            configuration.sshPort = sshPort
+            configuration.httpPort = httpPort
+            configuration.portRange = try Self.parsePorts(ports)
+            configuration.allowAnyKey = allowAnyKey
+            configuration.log = { line in StandardError.write("\(Self.timestamp()) \(line)\n") }
+
+            // Installed before the relay starts, so an early signal is not lost.
+            let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
+            let relay = Relay(configuration: configuration)
+            let endpoints: RelayEndpoints
+            do {
+                endpoints = try await relay.start()
+            } catch {
+                StandardError.write("burrow serve: \(error)\n")
+                throw ExitCode.failure
+            }
+            let httpSuffix = endpoints.httpPort == 80 ? "" : ":\(endpoints.httpPort)"
+            let keys = allowAnyKey
+                ? "any key (--allow-any-key)"
+                : "\(directory)/authorized_keys (re-read when it changes)"
+            print("""
+                burrow relay \(BurrowVersion.current), state in \(directory)
+                  host key   \(endpoints.fingerprint)
+                  ssh        \(bind):\(endpoints.sshPort)
+                  http       \(bind):\(endpoints.httpPort)  ->  http://NAME.\(configuration.domain)\(httpSuffix)
+                  tcp ports  \(configuration.portRange.lowerBound)-\(configuration.portRange.upperBound)
+                  keys       \(keys)
+                """)
+            if !allowAnyKey, !FileManager.default.fileExists(atPath: directory + "/authorized_keys") {
+                print("  note: \(directory)/authorized_keys does not exist yet: nobody can log in until you add a public key to it")
+            }
+            fflush(nil)  // stdout may be a pipe: the banner must get out now
+
+            let signal = await signals.next()
+            StandardError.write("\(Self.timestamp()) \(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping (open connections get up to 10 s)\n")
+            await relay.shutdown(drainTimeout: .seconds(10))
+            StandardError.write("\(Self.timestamp()) relay stopped\n")
+        }
+
+        static func timestamp() -> String {
+            Date().formatted(.iso8601)
+        }
+    }
+}
+
+/// Unbuffered lines to stderr (the relay's log).
+enum StandardError {
+    static func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+/// Turns SIGTERM/SIGINT into an awaitable event instead of process death.
+final class SignalWatcher {
+    private let sources: [any DispatchSourceSignal]
+    private let stream: AsyncStream<Int32>
+
+    init(signals: [Int32]) {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
+        self.stream = stream
+        self.sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+    }
+
+    func next() async -> Int32 {
+        for await number in stream { return number }
+        return SIGTERM
+    }
+
+    deinit {
+        for source in sources { source.cancel() }
     }
 }

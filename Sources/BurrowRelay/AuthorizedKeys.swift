@@ -1,0 +1,82 @@
+import Foundation
+import NIOSSH
+import Synchronization
+
+/// The keys in `STATE_DIR/authorized_keys` (OpenSSH format, options before
+/// the key type allowed and ignored). The file is re-read whenever its size or
+/// modification time changes, so adding a key takes effect at the next login.
+final class AuthorizedKeys: Sendable {
+    let path: String
+    private let log: @Sendable (String) -> Void
+    private struct Snapshot {
+        var stamp: FileStamp?
+        var keys: Set<NIOSSHPublicKey> = []
+    }
+    private let state = Mutex(Snapshot())
+
+    init(path: String, log: @escaping @Sendable (String) -> Void) {
+        self.path = path
+        self.log = log
+    }
+
+    /// Whether `key` is listed now.
+    func contains(_ key: NIOSSHPublicKey) -> Bool {
+        let stamp = FileStamp(path: path)
+        return state.withLock { snapshot in
+            if snapshot.stamp != stamp {
+                snapshot.keys = load()
+                snapshot.stamp = stamp
+            }
+            return snapshot.keys.contains(key)
+        }
+    }
+
+    /// How many keys the file lists (for the start-up summary).
+    var count: Int {
+        let stamp = FileStamp(path: path)
+        return state.withLock { snapshot in
+            if snapshot.stamp != stamp {
+                snapshot.keys = load()
+                snapshot.stamp = stamp
+            }
+            return snapshot.keys.count
+        }
+    }
+
+    private func load() -> Set<NIOSSHPublicKey> {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        var keys = Set<NIOSSHPublicKey>()
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if let key = Self.parse(line) {
+                keys.insert(key)
+            } else {
+                log("\(path):\(index + 1): not an OpenSSH public key line, skipped (expected 'ssh-ed25519 AAAA… comment')")
+            }
+        }
+        return keys
+    }
+
+    /// Parses `[options] type base64 [comment]`: the key starts at the first
+    /// field that names a key type.
+    static func parse(_ line: String) -> NIOSSHPublicKey? {
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard let start = fields.firstIndex(where: { $0.hasPrefix("ssh-") || $0.hasPrefix("ecdsa-sha2-") }) else {
+            return nil
+        }
+        return try? NIOSSHPublicKey(openSSHPublicKey: fields[start...].joined(separator: " "))
+    }
+}
+
+/// Size and modification time of a file, to notice that it changed.
+struct FileStamp: Equatable, Sendable {
+    let size: Int
+    let modified: Double
+
+    init?(path: String) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+    }
+}

@@ -1,0 +1,58 @@
+import BurrowCore
+import NIOCore
+
+/// One granted `tcpip-forward` of a session: an HTTP name or a TCP listener.
+/// Lives on its session's event loop; the counters are plain fields there.
+final class Forward {
+    enum Kind: Equatable {
+        case http(name: String)
+        case tcp(port: Int)
+    }
+
+    let id: UInt64
+    /// The bind address exactly as the client sent it; echoed in `forwarded-tcpip`.
+    let bindHost: String
+    /// The bind port the client asked for (80 for HTTP, 0 for "relay picks").
+    let requestedPort: Int
+    let kind: Kind
+    let url: PublicURL
+    /// The TCP listener (nil for HTTP, which shares the relay's HTTP port).
+    var listener: (any Channel)?
+
+    var openVisitors = 0
+    var totalVisitors = 0
+    /// Visitor → agent.
+    var bytesIn: UInt64 = 0
+    /// Agent → visitor.
+    var bytesOut: UInt64 = 0
+
+    init(id: UInt64, bindHost: String, requestedPort: Int, kind: Kind, url: PublicURL) {
+        self.id = id
+        self.bindHost = bindHost
+        self.requestedPort = requestedPort
+        self.kind = kind
+        self.url = url
+    }
+
+    /// The port the relay bound: the TCP port, or the requested port for HTTP.
+    var boundPort: Int {
+        switch kind {
+        case .http: return requestedPort
+        case .tcp(let port): return port
+        }
+    }
+
+    /// The port `forwarded-tcpip` channels name: the requested one for HTTP,
+    /// the bound one for TCP (RFC 4254 §7.2, what OpenSSH matches on).
+    var channelPort: Int { boundPort }
+
+    var httpName: String? {
+        if case .http(let name) = kind { return name }
+        return nil
+    }
+
+    /// Matches a `cancel-tcpip-forward`: by the address asked for, and the port asked for or bound.
+    func matches(host: String, port: Int) -> Bool {
+        bindHost == host && (requestedPort == port || boundPort == port)
+    }
+}

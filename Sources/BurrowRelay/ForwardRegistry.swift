@@ -1,0 +1,69 @@
+import NIOCore
+import Synchronization
+
+/// Which session serves each HTTP name and TCP port right now, and which
+/// sessions are open. Sessions live on different event loops; the registry is
+/// the one place they meet, behind a lock held only for dictionary work.
+final class ForwardRegistry: Sendable {
+    /// Where a visitor goes: the session (on its loop) and the forward's id there.
+    struct Holder: Sendable {
+        let session: LoopHandoff<RelaySession>
+        let sessionID: UInt64
+        let forwardID: UInt64
+    }
+
+    private struct State {
+        var http: [String: Holder] = [:]
+        var tcp: [Int: Holder] = [:]
+        var sessions: [UInt64: LoopHandoff<RelaySession>] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    func httpHolder(_ name: String) -> Holder? {
+        state.withLock { $0.http[name] }
+    }
+
+    /// Makes `holder` serve `name`; returns the holder it replaced (a session of
+    /// the same key that must now let go: the newer session wins).
+    func claimHTTP(_ name: String, _ holder: Holder) -> Holder? {
+        state.withLock { state in
+            let previous = state.http[name]
+            state.http[name] = holder
+            return previous.flatMap { $0.forwardID == holder.forwardID ? nil : $0 }
+        }
+    }
+
+    /// Removes `name` only if `forwardID` still serves it (a takeover may have replaced it).
+    func releaseHTTP(_ name: String, forwardID: UInt64) {
+        state.withLock { state in
+            if state.http[name]?.forwardID == forwardID { state.http[name] = nil }
+        }
+    }
+
+    func tcpHolder(_ port: Int) -> Holder? {
+        state.withLock { $0.tcp[port] }
+    }
+
+    func claimTCP(_ port: Int, _ holder: Holder) {
+        state.withLock { $0.tcp[port] = holder }
+    }
+
+    func releaseTCP(_ port: Int, forwardID: UInt64) {
+        state.withLock { state in
+            if state.tcp[port]?.forwardID == forwardID { state.tcp[port] = nil }
+        }
+    }
+
+    func add(session: LoopHandoff<RelaySession>, id: UInt64) {
+        state.withLock { $0.sessions[id] = session }
+    }
+
+    func removeSession(id: UInt64) {
+        state.withLock { _ = $0.sessions.removeValue(forKey: id) }
+    }
+
+    var sessions: [LoopHandoff<RelaySession>] {
+        state.withLock { Array($0.sessions.values) }
+    }
+}

@@ -1,0 +1,50 @@
+import NIOCore
+
+/// The relay's own answers to a visitor it cannot route: a complete HTTP/1.1
+/// response with a small HTML page, after which the connection closes.
+enum HTTPErrorPage {
+    static func notFound(host: String, domain: String) -> String {
+        response(
+            status: "404 Not Found", title: "No tunnel named \(host)",
+            message: "This Burrow relay has no tunnel for <b>\(escape(host))</b>. Tunnels here are named NAME.\(escape(domain)); check the address.")
+    }
+
+    static func offline(host: String) -> String {
+        response(
+            status: "502 Bad Gateway", title: "Tunnel offline",
+            message: "The tunnel <b>\(escape(host))</b> is offline: its agent is not connected to this relay right now. Try again when it is back.")
+    }
+
+    static func badRequest(_ reason: String) -> String {
+        response(status: "400 Bad Request", title: "Bad request", message: escape(reason))
+    }
+
+    static func unavailable() -> String {
+        response(status: "503 Service Unavailable", title: "Relay shutting down", message: "This Burrow relay is shutting down. Try again soon.")
+    }
+
+    static func response(status: String, title: String, message: String) -> String {
+        let body = """
+            <!DOCTYPE html>
+            <html><head><meta charset="utf-8"><title>\(escape(title))</title></head>
+            <body><h1>\(escape(title))</h1><p>\(message)</p><hr><p>burrow relay</p></body></html>
+
+            """
+        return "HTTP/1.1 \(status)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n" + body
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,155 @@
+import BurrowConfig
+import BurrowCore
+import NIOCore
+import NIOPosix
+import NIOSSH
+import Synchronization
+
+/// The relay: an SSH server that grants `tcpip-forward`s, an HTTP router that
+/// sends each visitor to the session owning its `Host`, and a TCP listener per
+/// TCP forward. Runs on its own multi-threaded event-loop group (one loop per
+/// core); each SSH connection and its TCP listeners live on one loop.
+public final class Relay: Sendable {
+    /// swift-nio-ssh advertises a receive window of 64 × this per channel:
+    /// 256 KiB packets → 16 MiB windows, enough for ~300 MB/s per stream at 50 ms RTT.
+    static let maximumPacketSize = 1 << 18
+
+    private let configuration: RelayConfiguration
+
+    private struct Running: Sendable {
+        var group: MultiThreadedEventLoopGroup
+        var context: RelayContext
+        var listeners: [any Channel]
+    }
+
+    private let running = Mutex<Running?>(nil)
+
+    public init(configuration: RelayConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Loads or makes the host key, binds the SSH and HTTP ports, and returns
+    /// where they are. Throws `RelayError` with a one-line reason.
+    public func start() async throws -> RelayEndpoints {
+        let directory = configuration.stateDirectory
+        do {
+            try AtomicFile.makeDirectory(directory)
+        } catch {
+            throw RelayError.stateDirectory(directory, reason: error.description)
+        }
+        let privateKey = try HostKeyStore.loadOrCreate(path: directory + "/host_key")
+        let hostKey = NIOSSHPrivateKey(ed25519Key: privateKey)
+        let reservations = try ReservationStore(path: directory + "/reservations.json")
+        let context = RelayContext(configuration: configuration, hostKey: hostKey, reservations: reservations)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+
+        let http: any Channel
+        let ssh: any Channel
+        do {
+            http = try await bindHTTP(group: group, context: context)
+            context.httpPort.store(http.localAddress?.port ?? configuration.httpPort, ordering: .relaxed)
+            do {
+                ssh = try await bindSSH(group: group, context: context)
+            } catch {
+                try? await http.close()
+                throw error
+            }
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        running.withLock { $0 = Running(group: group, context: context, listeners: [ssh, http]) }
+
+        let endpoints = RelayEndpoints(
+            sshPort: ssh.localAddress?.port ?? configuration.sshPort,
+            httpPort: http.localAddress?.port ?? configuration.httpPort,
+            hostKeyLine: OpenSSHKey.publicKeyLine(privateKey.publicKey, comment: ""),
+            fingerprint: OpenSSHKey.fingerprint(privateKey.publicKey))
+        return endpoints
+    }
+
+    /// Stops accepting (SSH, HTTP and TCP listeners close), lets open visitors
+    /// finish for up to `drainTimeout`, then closes every session and stops the
+    /// event loops. Safe to call twice or before `start`.
+    public func shutdown(drainTimeout: Duration = .seconds(10)) async {
+        guard let state = running.withLock({ state -> Running? in
+            defer { state = nil }
+            return state
+        }) else { return }
+        let context = state.context
+        context.accepting.store(false, ordering: .relaxed)
+        for listener in state.listeners { try? await listener.close() }
+        let sessions = context.registry.sessions
+        for session in sessions {
+            let promise = session.loop.makePromise(of: Void.self)
+            session.run { $0.stopListening().cascade(to: promise) }
+            try? await promise.futureResult.get()
+        }
+        let open = context.openVisitors.load(ordering: .relaxed)
+        if open > 0 { context.log("draining \(open) open visitor connection(s), up to \(drainTimeout)") }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: drainTimeout)
+        while context.openVisitors.load(ordering: .relaxed) > 0, clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        for session in context.registry.sessions {
+            session.run { $0.disconnect() }
+        }
+        try? await state.group.shutdownGracefully()
+    }
+
+    private func bindHTTP(group: MultiThreadedEventLoopGroup, context: RelayContext) async throws -> any Channel {
+        let host = configuration.bindHost
+        let port = configuration.httpPort
+        do {
+            return try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelOption(.backlog, value: 1024)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try HTTPRouter.install(on: channel, relay: context)
+                    }
+                }
+                .bind(host: host, port: port).get()
+        } catch {
+            throw RelayError.bindFailed(what: "HTTP", host: host, port: port, reason: "\(error)")
+        }
+    }
+
+    private func bindSSH(group: MultiThreadedEventLoopGroup, context: RelayContext) async throws -> any Channel {
+        let host = configuration.bindHost
+        let port = configuration.sshPort
+        do {
+            return try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelOption(.backlog, value: 256)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try Self.startSession(on: channel, context: context)
+                    }
+                }
+                .bind(host: host, port: port).get()
+        } catch {
+            throw RelayError.bindFailed(what: "SSH", host: host, port: port, reason: "\(error)")
+        }
+    }
+
+    /// Sets up one SSH connection: its session (auth and forwarding delegate)
+    /// and the NIOSSH handler.
+    private static func startSession(on channel: any Channel, context: RelayContext) throws {
+        let session = RelaySession(id: context.makeID(), channel: channel, context: context)
+        var server = SSHServerConfiguration(hostKeys: [context.hostKey], userAuthDelegate: session, globalRequestDelegate: session)
+        server.maximumPacketSize = maximumPacketSize
+        server.maxAuthAttempts = 32
+        let handler = NIOSSHHandler(
+            role: .server(server), allocator: channel.allocator,
+            inboundChildChannelInitializer: { child, type in session.initializeChannel(child, type) })
+        session.sshHandler = handler
+        try channel.pipeline.syncOperations.addHandlers([handler, ConnectionErrorHandler(session: session)])
+        context.registry.add(session: session.handoff, id: session.id)
+        channel.closeFuture.assumeIsolated().whenComplete { _ in session.connectionClosed() }
+    }
+}

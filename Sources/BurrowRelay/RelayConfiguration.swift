@@ -1,0 +1,42 @@
+/// How a relay runs: where it keeps its state, which domain names its HTTP
+/// mappings, where it listens, which TCP ports it hands out, who may connect.
+public struct RelayConfiguration: Sendable {
+    /// Holds `host_key`, `authorized_keys` and `reservations.json`; made (0700) when missing.
+    public var stateDirectory: String
+    /// HTTP mappings are reached at `http://NAME.DOMAIN[:httpPort]`.
+    public var domain = "localhost"
+    /// The address the SSH, HTTP and TCP listeners bind to.
+    public var bindHost = "0.0.0.0"
+    /// 0 = the OS picks (see `RelayEndpoints.sshPort`).
+    public var sshPort = 2222
+    /// 0 = the OS picks (see `RelayEndpoints.httpPort`).
+    public var httpPort = 8080
+    /// TCP mappings get relay ports from this range only.
+    public var portRange: ClosedRange<Int> = 20000...20999
+    /// Let any public key in (a public trial relay); otherwise only keys in `authorized_keys`.
+    public var allowAnyKey = false
+    /// Receives one human line per relay event (connections, forwards, refusals).
+    /// nil keeps the relay silent, as an embedded relay inside the TUI must be.
+    public var log: (@Sendable (String) -> Void)?
+
+    public init(stateDirectory: String) {
+        self.stateDirectory = stateDirectory
+    }
+}
+
+/// What a started relay is listening on, and how clients recognise it.
+public struct RelayEndpoints: Sendable {
+    public var sshPort: Int
+    public var httpPort: Int
+    /// The host key as an OpenSSH public key line: `ssh-ed25519 AAAA…`.
+    public var hostKeyLine: String
+    /// `SHA256:…`, as `ssh-keygen -l` prints it.
+    public var fingerprint: String
+
+    public init(sshPort: Int, httpPort: Int, hostKeyLine: String, fingerprint: String) {
+        self.sshPort = sshPort
+        self.httpPort = httpPort
+        self.hostKeyLine = hostKeyLine
+        self.fingerprint = fingerprint
+    }
+}

@@ -1,0 +1,25 @@
+/// Why the relay could not start, or why it refused a client's request.
+/// Every message names the bad value and says what to do.
+public enum RelayError: Error, Sendable, CustomStringConvertible {
+    case stateDirectory(String, reason: String)
+    case hostKey(String, reason: String)
+    case bindFailed(what: String, host: String, port: Int, reason: String)
+    case notStarted
+    /// A `tcpip-forward` (or channel) the relay will not grant; `reason` goes to the client.
+    case refused(String)
+
+    public var description: String {
+        switch self {
+        case .stateDirectory(let path, let reason):
+            return "cannot use state directory '\(path)': \(reason); pass another with --state-dir"
+        case .hostKey(let path, let reason):
+            return "cannot use host key '\(path)': \(reason); move the file away to make a new key (clients will see a changed host key)"
+        case .bindFailed(let what, let host, let port, let reason):
+            return "cannot listen for \(what) on \(host):\(port): \(reason); choose another port"
+        case .notStarted:
+            return "the relay is not running"
+        case .refused(let reason):
+            return reason
+        }
+    }
+}
