@@ -54,6 +54,8 @@ let package = Package(
                 "BurrowCore", "BurrowConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                // HTTPTap runs NIOHTTP1's decoders on private embedded channels.
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ] + nio,
             swiftSettings: strict
         ),

@@ -21,6 +21,8 @@ public enum ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidField(file: String, field: String, message: String)
     /// Bad input from the user (name, port, address, protocol).
     case invalidValue(CoreError)
+    /// Options that do not go together, e.g. `--remote-port` on an HTTP mapping.
+    case invalidCombination(String)
     /// A mapping or profile name is already used.
     case nameTaken(kind: String, name: String)
     /// No mapping or profile has this name.
@@ -44,6 +46,8 @@ public enum ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(file): field '\(field)': \(message) (the file was not changed)"
         case .invalidValue(let error):
             return error.description
+        case .invalidCombination(let message):
+            return message
         case .nameTaken(let kind, let name):
             return "\(kind) name '\(name)' is already taken; choose another name or remove the existing \(kind) first"
         case .notFound(let kind, let name, let known):

@@ -50,25 +50,19 @@ public struct Identity: Sendable {
         try AtomicFile.makeDirectory(directory)
         let path = "\(directory)/\(fileName)"
         let publicPath = "\(directory)/\(publicFileName)"
-        do {
-            return try FileLock.withLock("\(directory)/.identity.lock") { () throws(ConfigError) -> Identity in
-                let identity: Identity
-                if AtomicFile.exists(path) {
-                    identity = try load(path: path)
-                } else {
-                    identity = Identity(privateKey: Curve25519.Signing.PrivateKey(), comment: defaultComment())
-                    let text = OpenSSHKey.encodePrivateKey(identity.privateKey, comment: identity.comment)
-                    try AtomicFile.write(Array(text.utf8), to: path, mode: 0o600)
-                }
-                if !AtomicFile.exists(publicPath) {
-                    try AtomicFile.write(Array((identity.publicKeyLine + "\n").utf8), to: publicPath, mode: 0o644)
-                }
-                return identity
+        return try FileLock.withLockTyped("\(directory)/.identity.lock") { () throws(ConfigError) -> Identity in
+            let identity: Identity
+            if AtomicFile.exists(path) {
+                identity = try load(path: path)
+            } else {
+                identity = Identity(privateKey: Curve25519.Signing.PrivateKey(), comment: defaultComment())
+                let text = OpenSSHKey.encodePrivateKey(identity.privateKey, comment: identity.comment)
+                try AtomicFile.write(Array(text.utf8), to: path, mode: 0o600)
             }
-        } catch let error as ConfigError {
-            throw error
-        } catch {
-            throw .invalidKey(path: path, reason: "\(error)")
+            if !AtomicFile.exists(publicPath) {
+                try AtomicFile.write(Array((identity.publicKeyLine + "\n").utf8), to: publicPath, mode: 0o644)
+            }
+            return identity
         }
     }
 

@@ -1,0 +1,69 @@
+import BurrowCore
+import Foundation
+
+/// `config.json`: the profiles (tunnels to relays), which one is selected,
+/// and the TUI's preferences.
+public struct ConfigFile: Sendable, Equatable, Encodable {
+    public static let currentVersion = 1
+    public static let fileName = "config.json"
+
+    public var version: Int
+    public var profiles: [Profile]
+    /// The profile mappings without their own `profile` go through; nil =
+    /// the embedded local relay.
+    public var selectedProfile: String?
+    public var ui: UIPreferences
+
+    public init(version: Int = ConfigFile.currentVersion, profiles: [Profile] = [], selectedProfile: String? = nil, ui: UIPreferences = UIPreferences()) {
+        self.version = version
+        self.profiles = profiles
+        self.selectedProfile = selectedProfile
+        self.ui = ui
+    }
+
+    public func profile(named name: String) -> Profile? {
+        profiles.first { $0.name == name }
+    }
+
+    /// The selected profile, if any.
+    public var selected: Profile? {
+        selectedProfile.flatMap(profile(named:))
+    }
+
+    static let jsonKeys: Set<String> = ["version", "profiles", "selectedProfile", "ui"]
+
+    /// Parses and validates `bytes`; `file` names the file in errors.
+    public static func decode(_ bytes: [UInt8], file: String) throws(ConfigError) -> ConfigFile {
+        let root = try JSONObjectReader.root(bytes, file: file)
+        try root.rejectUnknown(allowed: jsonKeys)
+        var config = ConfigFile(version: try root.checkVersion(currentVersion))
+        var seen: Set<String> = []
+        for (index, node) in (try root.array("profiles") ?? []).enumerated() {
+            let object = try JSONObjectReader(file: file, path: "profiles[\(index)]", node: node)
+            let profile = try Profile.read(object)
+            guard seen.insert(profile.name).inserted else {
+                throw object.fail("name", "duplicate profile name '\(profile.name)'; profile names must be unique")
+            }
+            config.profiles.append(profile)
+        }
+        if let selected = try root.string("selectedProfile") {
+            guard seen.contains(selected) else {
+                throw root.fail("selectedProfile", "no profile named '\(selected)' (known: \(config.profiles.map(\.name).joined(separator: ", ")))")
+            }
+            config.selectedProfile = selected
+        }
+        if let ui = try root.object("ui") {
+            config.ui = try UIPreferences(reading: ui)
+        }
+        return config
+    }
+
+    /// Pretty-printed JSON with sorted keys and a final newline.
+    public func encoded() -> [UInt8] {
+        JSONOutput.encode(self)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, profiles, selectedProfile, ui
+    }
+}

@@ -1,0 +1,48 @@
+import BurrowCore
+
+/// `mappings.json`: the mapping rules, in the order they were added.
+public struct MappingsFile: Sendable, Equatable, Encodable {
+    public static let currentVersion = 1
+    public static let fileName = "mappings.json"
+
+    public var version: Int
+    public var mappings: [Mapping]
+
+    public init(version: Int = MappingsFile.currentVersion, mappings: [Mapping] = []) {
+        self.version = version
+        self.mappings = mappings
+    }
+
+    public func mapping(named name: String) -> Mapping? {
+        mappings.first { $0.name == name }
+    }
+
+    static let jsonKeys: Set<String> = ["version", "mappings"]
+
+    /// Parses and validates `bytes`; `file` names the file in errors. Profile
+    /// names are checked against `config.json` by `ConfigStore`, not here.
+    public static func decode(_ bytes: [UInt8], file: String) throws(ConfigError) -> MappingsFile {
+        let root = try JSONObjectReader.root(bytes, file: file)
+        try root.rejectUnknown(allowed: jsonKeys)
+        var result = MappingsFile(version: try root.checkVersion(currentVersion))
+        var seen: Set<String> = []
+        for (index, node) in (try root.array("mappings") ?? []).enumerated() {
+            let object = try JSONObjectReader(file: file, path: "mappings[\(index)]", node: node)
+            let mapping = try Mapping.read(object)
+            guard seen.insert(mapping.name).inserted else {
+                throw object.fail("name", "duplicate mapping name '\(mapping.name)'; mapping names must be unique")
+            }
+            result.mappings.append(mapping)
+        }
+        return result
+    }
+
+    /// Pretty-printed JSON with sorted keys and a final newline.
+    public func encoded() -> [UInt8] {
+        JSONOutput.encode(self)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, mappings
+    }
+}
