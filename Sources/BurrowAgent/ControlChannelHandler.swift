@@ -13,10 +13,12 @@ final class ControlChannelHandler: ChannelDuplexHandler {
     typealias OutboundOut = SSHChannelData
 
     private let messages: AsyncStream<RelayMessage>.Continuation
+    private let refusals: RefusalBook
     private var pending = ByteBuffer()
 
-    init(messages: AsyncStream<RelayMessage>.Continuation) {
+    init(messages: AsyncStream<RelayMessage>.Continuation, refusals: RefusalBook) {
         self.messages = messages
+        self.refusals = refusals
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -37,6 +39,9 @@ final class ControlChannelHandler: ChannelDuplexHandler {
             let line = pending.readString(length: length) ?? ""
             pending.moveReaderIndex(forwardBy: 1)
             if let decoded = try? ControlCodec.decodeRelayMessage(line) {
+                if case .refused(let bindHost, _, let reason) = decoded {
+                    refusals.record(reason, for: bindHost)
+                }
                 messages.yield(decoded)
             }
         }

@@ -49,8 +49,12 @@ public final class Engine: TunnelEngine {
             }
         }
         let sampler = Task {
+            var ticks = 0
             while !Task.isCancelled {
                 await core.sample()
+                // Profiles change rarely (`burrow profile`, the TUI's switcher): a look every 2 s.
+                ticks += 1
+                if ticks % 2 == 0 { await core.reloadConfig() }
                 try? await Task.sleep(for: .seconds(1))
             }
         }

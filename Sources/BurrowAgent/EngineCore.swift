@@ -13,6 +13,8 @@ actor EngineCore {
     private var config = ConfigFile()
     private var mappings: [Mapping] = []
     private var tunnels: [String: Tunnel] = [:]
+    /// The profile each tunnel was built from (nil: the embedded relay or an unavailable tunnel).
+    private var tunnelProfiles: [String: Profile?] = [:]
     private var tunnelOrder: [String] = []
     private var stopped = false
 
@@ -37,6 +39,20 @@ actor EngineCore {
         }
         await reloadMappings()
         return mappings
+    }
+
+    /// Rereads `config.json`; a profile whose relay, user or key changed gets
+    /// a new tunnel, and mappings follow a newly selected profile. Tunnels
+    /// whose profile did not change are not touched.
+    func reloadConfig() async {
+        guard !stopped, let fresh = try? store.loadConfig(), fresh != config else { return }
+        config = fresh
+        for (name, tunnel) in tunnels where tunnelProfiles[name] != fresh.profile(named: name) {
+            await tunnel.apply([])
+            tunnels[name] = nil
+            tunnelProfiles[name] = nil
+        }
+        await applyAll()
     }
 
     /// Reports a `mappings.json` that stopped parsing (the last good mappings stay in force).
@@ -72,6 +88,7 @@ actor EngineCore {
             if let tunnel = tunnels[name] {
                 await tunnel.apply([])
                 tunnels[name] = nil
+                tunnelProfiles[name] = nil
             }
         }
         for name in order {
@@ -81,6 +98,7 @@ actor EngineCore {
             } else {
                 tunnel = makeTunnel(name)
                 tunnels[name] = tunnel
+                tunnelProfiles[name] = config.profile(named: name)
             }
             await tunnel.apply(wanted[name] ?? [])
         }

@@ -17,11 +17,15 @@ final class SSHTunnelConnection: Sendable {
     let channel: Channel
     /// Relay messages from the control session; finishes when it closes.
     let messages: AsyncStream<RelayMessage>
+    /// Why the relay refused forwards, recorded before the refusal itself arrives.
+    let refusals: RefusalBook
     private let control: Channel
     private let closedFuture: EventLoopFuture<TunnelError>
 
-    private init(channel: Channel, control: Channel, messages: AsyncStream<RelayMessage>, closed: EventLoopFuture<TunnelError>) {
+    private init(channel: Channel, control: Channel, messages: AsyncStream<RelayMessage>, refusals: RefusalBook,
+                 closed: EventLoopFuture<TunnelError>) {
         self.channel = channel
+        self.refusals = refusals
         self.control = control
         self.messages = messages
         self.closedFuture = closed
@@ -75,6 +79,7 @@ final class SSHTunnelConnection: Sendable {
         }
 
         let (messages, continuation) = AsyncStream.makeStream(of: RelayMessage.self)
+        let refusals = RefusalBook()
         let control: Channel
         do {
             control = try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<Channel> in
@@ -83,7 +88,7 @@ final class SSHTunnelConnection: Sendable {
                     let ssh = try channel.pipeline.syncOperations.handler(type: NIOSSHHandler.self)
                     ssh.createChannel(promise, channelType: .session) { child, _ in
                         child.eventLoop.makeCompletedFuture {
-                            try child.pipeline.syncOperations.addHandler(ControlChannelHandler(messages: continuation))
+                            try child.pipeline.syncOperations.addHandler(ControlChannelHandler(messages: continuation, refusals: refusals))
                         }
                     }
                 } catch {
@@ -96,7 +101,7 @@ final class SSHTunnelConnection: Sendable {
             channel.close(promise: nil)
             throw TunnelError.connectionClosed("relay \(target.relayDescription) refused the control session: \(describe(error))")
         }
-        return SSHTunnelConnection(channel: channel, control: control, messages: messages, closed: closed.futureResult)
+        return SSHTunnelConnection(channel: channel, control: control, messages: messages, refusals: refusals, closed: closed.futureResult)
     }
 
     /// NIOSSH's inbound child channel initializer: only `forwarded-tcpip`

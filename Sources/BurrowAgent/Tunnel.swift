@@ -59,7 +59,6 @@ actor Tunnel {
     private var domain: String?
     private var runTask: Task<Void, Never>?
     private var connectionTasks: [Task<Void, Never>] = []
-    private var refusals: [String: String] = [:]
     private var pings: [Int: ContinuousClock.Instant] = [:]
     private var nextPingID = 0
     private var lastLocalRefusal: [String: ContinuousClock.Instant] = [:]
@@ -214,8 +213,10 @@ actor Tunnel {
     private func forwardFailed(_ name: String, generation: Int, error: any Error, on connection: SSHTunnelConnection) {
         guard connection === self.connection, connection.channel.isActive,
               var entry = entries[name], entry.generation == generation else { return }
-        let reason = refusals.removeValue(forKey: name)
-            ?? "the relay refused \(entry.mapping.protocol) forward '\(name)' (\(SSHTunnelConnection.describe(error)))"
+        let unexplained = (error as? NIOSSHError)?.type == .globalRequestRefused
+            ? "relay \(relayDescription) refused \(entry.mapping.protocol) mapping '\(name)' (it gave no reason)"
+            : "cannot register mapping '\(name)': \(SSHTunnelConnection.describe(error))"
+        let reason = connection.refusals.take(name) ?? unexplained
         entry.state = .refused(reason: reason)
         entry.granted = false
         entries[name] = entry
@@ -292,7 +293,6 @@ actor Tunnel {
         self.connection = connection
         ready = false
         controlAvailable = false
-        refusals = [:]
         pings = [:]
         connectedSince = WallClock.now()
         if everConnected { reconnects += 1 }
@@ -351,6 +351,7 @@ actor Tunnel {
             self.domain = domain
             controlAvailable = true
             becomeReady(on: connection)
+            ping(on: connection)  // a first RTT right away, then every `pingInterval`
         case .forwarded(let bindHost, _, let boundPort, let url):
             guard var entry = entries[bindHost], entry.mapping.enabled else { return }
             entry.url = url
@@ -359,8 +360,8 @@ actor Tunnel {
             entry.state = .online
             entries[bindHost] = entry
             if !wasOnline { hub.emit(.online(mapping: bindHost, url: url, local: entry.mapping.local)) }
-        case .refused(let bindHost, _, let reason):
-            refusals[bindHost] = reason
+        case .refused:
+            break  // recorded by the control handler in the connection's RefusalBook
         case .notice(let text):
             hub.emit(.error(mapping: nil, message: "relay \(relayDescription) says: \(text)"))
         case .pong(let id):

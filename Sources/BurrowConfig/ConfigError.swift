@@ -21,7 +21,8 @@ public enum ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
     case invalidField(file: String, field: String, message: String)
     /// Bad input from the user (name, port, address, protocol).
     case invalidValue(CoreError)
-    /// Options that do not go together, e.g. `--remote-port` on an HTTP mapping.
+    /// Bad input explained by `message`: options that do not go together
+    /// (`--remote-port` on an HTTP mapping), or a value checked by the CLI.
     case invalidCombination(String)
     /// A mapping or profile name is already used.
     case nameTaken(kind: String, name: String)

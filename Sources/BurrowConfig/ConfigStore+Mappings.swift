@@ -10,21 +10,10 @@ extension ConfigStore {
         protocol kind: MappingProtocol, local: LocalAddress, name: String?,
         remotePort: Int?, profile: String?, enabled: Bool
     ) throws(ConfigError) -> Mapping {
-        if let name {
-            do { try DNSLabel.validate(name) } catch { throw .invalidValue(error) }
-        }
-        guard (1...65535).contains(local.port) else { throw .invalidValue(.invalidPort(String(local.port))) }
-        if let remotePort {
-            guard (1...65535).contains(remotePort) else { throw .invalidValue(.invalidPort(String(remotePort))) }
-            guard kind == .tcp || kind == .udp else {
-                throw .invalidCombination("--remote-port \(remotePort) does not apply to \(kind) mappings: \(kind) is routed by name; use it with tcp or udp only")
-            }
-        }
+        // Checked with a placeholder name when none is given; the real one is generated below.
+        try ConfigStore.check(Mapping(name: name ?? "x", protocol: kind, local: local, remotePort: remotePort, enabled: enabled, profile: profile))
         return try locked { () throws(ConfigError) -> Mapping in
-            let config = try loadConfig()
-            if let profile, config.profile(named: profile) == nil {
-                throw .notFound(kind: "profile", name: profile, known: config.profiles.map(\.name))
-            }
+            try checkProfileExists(profile)
             var file = try loadMappings()
             let taken = Set(file.mappings.map(\.name))
             if let name, taken.contains(name) { throw .nameTaken(kind: "mapping", name: name) }
@@ -34,6 +23,43 @@ extension ConfigStore {
             file.mappings.append(mapping)
             try AtomicFile.write(file.encoded(), to: mappingsPath)
             return mapping
+        }
+    }
+
+    /// Replaces the mapping called `name` with `mapping` (an edit; the name
+    /// may change), checked like `addMapping`. Keeps its place in the file.
+    @discardableResult
+    public func replaceMapping(named name: String, with mapping: Mapping) throws(ConfigError) -> Mapping {
+        try ConfigStore.check(mapping)
+        return try locked { () throws(ConfigError) -> Mapping in
+            try checkProfileExists(mapping.profile)
+            var file = try loadMappings()
+            guard let index = file.mappings.firstIndex(where: { $0.name == name }) else {
+                throw .notFound(kind: "mapping", name: name, known: file.mappings.map(\.name))
+            }
+            if mapping.name != name, file.mapping(named: mapping.name) != nil {
+                throw .nameTaken(kind: "mapping", name: mapping.name)
+            }
+            file.mappings[index] = mapping
+            try AtomicFile.write(file.encoded(), to: mappingsPath)
+            return mapping
+        }
+    }
+
+    /// Name, ports, and `remotePort` only on tcp/udp.
+    static func check(_ mapping: Mapping) throws(ConfigError) {
+        do { try mapping.validate() } catch { throw .invalidValue(error) }
+        if let remotePort = mapping.remotePort, mapping.protocol != .tcp, mapping.protocol != .udp {
+            let kind = mapping.protocol
+            throw .invalidCombination("--remote-port \(remotePort) does not apply to \(kind) mappings: \(kind) is routed by name; use it with tcp or udp only")
+        }
+    }
+
+    /// A mapping may only name a profile that exists (call under the lock).
+    func checkProfileExists(_ profile: String?) throws(ConfigError) {
+        let config = try loadConfig()  // always read: a broken config.json stops every change
+        if let profile, config.profile(named: profile) == nil {
+            throw .notFound(kind: "profile", name: profile, known: config.profiles.map(\.name))
         }
     }
 

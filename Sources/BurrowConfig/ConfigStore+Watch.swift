@@ -1,4 +1,5 @@
 import BurrowCore
+import Foundation
 
 extension ConfigStore {
     /// Precise changes to `mappings.json` made by anyone (this process, the
@@ -24,19 +25,28 @@ extension ConfigStore {
 
     /// Like `watchMappings`, plus `.invalid(error)` when the file stops
     /// parsing and `.recovered` when it parses again (for the TUI's status).
+    ///
+    /// Polling runs on a thread of its own, not the cooperative pool, so a
+    /// busy or blocked pool cannot delay a change past the 1 s promise.
+    /// Ending the stream (or cancelling its consumer) stops the thread within
+    /// one interval.
     public func watchMappingEvents(interval: Duration = .milliseconds(250), initial: [Mapping]? = nil) -> AsyncStream<MappingWatchEvent> {
         let start = initial ?? ((try? loadMappings().mappings) ?? [])
         let path = mappingsPath
+        let stop = WatchStopFlag()
+        let pause = max(1_000, interval.components.seconds * 1_000_000 + interval.components.attoseconds / 1_000_000_000_000)
         return AsyncStream { continuation in
-            let task = Task {
+            let thread = Thread {
                 var watcher = MappingWatcher(path: path, initial: start)
-                while !Task.isCancelled {
+                while !stop.isSet {
                     for event in watcher.poll() { continuation.yield(event) }
-                    try? await Task.sleep(for: interval)
+                    usleep(useconds_t(min(pause, 10_000_000)))
                 }
                 continuation.finish()
             }
-            continuation.onTermination = { _ in task.cancel() }
+            thread.name = "burrow-mappings-watcher"
+            continuation.onTermination = { _ in stop.set() }
+            thread.start()
         }
     }
 }

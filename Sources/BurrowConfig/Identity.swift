@@ -35,7 +35,7 @@ public struct Identity: Sendable {
 
     /// Loads an unencrypted OpenSSH ed25519 private key file.
     public static func load(path: String) throws(ConfigError) -> Identity {
-        guard let bytes = try AtomicFile.read(path) else { throw .io(path: path, operation: "open", errno: ENOENT) }
+        guard let bytes = try AtomicFile.read(path) else { throw .invalidKey(path: path, reason: "the file does not exist") }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw .invalidKey(path: path, reason: "the file is not text")
         }

@@ -23,7 +23,10 @@ public struct MappingWatcher: Sendable {
     /// The mappings in force: the last version of the file that was valid.
     public private(set) var current: [Mapping]
     private var stamp: Stamp??  // nil = never looked; .some(nil) = file missing
+    /// The error reported last (cleared by `.recovered`).
     private var lastError: ConfigError?
+    /// A parse failure seen once, reported if the file stays the same.
+    private var pendingError: ConfigError?
 
     /// `initial` is what the caller already applied; the first `poll()`
     /// reports how the file differs from it.
@@ -33,9 +36,19 @@ public struct MappingWatcher: Sendable {
     }
 
     /// Looks at the file once; returns what to report (usually nothing).
+    ///
+    /// A file that fails to parse is reported only when it fails again one
+    /// poll later, unchanged: an editor writing in place (truncate, then
+    /// write) is caught half-way now and then, and that is not an error.
     public mutating func poll() -> [MappingWatchEvent] {
         let now = MappingWatcher.stamp(of: path)
-        if let stamp, stamp == now { return [] }
+        if let stamp, stamp == now {
+            guard let pending = pendingError else { return [] }
+            pendingError = nil
+            guard pending != lastError else { return [] }
+            lastError = pending
+            return [.invalid(pending)]
+        }
         stamp = .some(now)
         let file: MappingsFile
         do throws(ConfigError) {
@@ -45,10 +58,10 @@ public struct MappingWatcher: Sendable {
                 file = MappingsFile()  // a deleted file means no mappings, as at startup
             }
         } catch {
-            guard error != lastError else { return [] }
-            lastError = error
-            return [.invalid(error)]
+            pendingError = error
+            return []
         }
+        pendingError = nil
         var events: [MappingWatchEvent] = []
         if lastError != nil {
             lastError = nil

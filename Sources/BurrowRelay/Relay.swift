@@ -5,6 +5,12 @@ import NIOPosix
 import NIOSSH
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The relay: an SSH server that grants `tcpip-forward`s, an HTTP router that
 /// sends each visitor to the session owning its `Host`, and a TCP listener per
 /// TCP forward. Runs on its own multi-threaded event-loop group (one loop per
@@ -126,6 +132,12 @@ public final class Relay: Sendable {
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .serverChannelOption(.backlog, value: 256)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                // An agent that vanished without a FIN (laptop lid, NAT
+                // timeout) is noticed in about a minute: its names go offline.
+                .childChannelOption(.socketOption(.so_keepalive), value: 1)
+                .childChannelOption(.tcpOption(.keepaliveIdle), value: 30)
+                .childChannelOption(.tcpOption(.keepaliveInterval), value: 10)
+                .childChannelOption(.tcpOption(.keepaliveCount), value: 3)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try Self.startSession(on: channel, context: context)
@@ -151,5 +163,16 @@ public final class Relay: Sendable {
         try channel.pipeline.syncOperations.addHandlers([handler, ConnectionErrorHandler(session: session)])
         context.registry.add(session: session.handoff, id: session.id)
         channel.closeFuture.assumeIsolated().whenComplete { _ in session.connectionClosed() }
+        session.closeUnlessAuthenticated(within: .seconds(30))
     }
+}
+
+extension NIOBSDSocket.Option {
+    #if canImport(Darwin)
+    static let keepaliveIdle = NIOBSDSocket.Option(rawValue: TCP_KEEPALIVE)
+    #else
+    static let keepaliveIdle = NIOBSDSocket.Option(rawValue: TCP_KEEPIDLE)
+    #endif
+    static let keepaliveInterval = NIOBSDSocket.Option(rawValue: TCP_KEEPINTVL)
+    static let keepaliveCount = NIOBSDSocket.Option(rawValue: TCP_KEEPCNT)
 }

@@ -20,6 +20,9 @@ final class RelaySession {
     private var forwards: [UInt64: Forward] = [:]
     private var controlChannel: SessionChannelHandler?
     private var bannerChannels: [ObjectIdentifier: SessionChannelHandler] = [:]
+    /// Refusals that happened before a control channel existed (OpenSSH sends
+    /// its forwards before it opens a session); told once one attaches.
+    private var earlyRefusals: [RelayMessage] = []
     private var closed = false
 
     init(id: UInt64, channel: any Channel, context: RelayContext) {
@@ -64,6 +67,7 @@ final class RelaySession {
         for forward in forwards.values.sorted(by: { $0.id < $1.id }) {
             handler.send(forwardedMessage(forward))
         }
+        for refusal in earlyRefusals { handler.send(refusal) }
     }
 
     func attachBanner(_ handler: SessionChannelHandler) {
@@ -74,6 +78,9 @@ final class RelaySession {
         }
         if forwards.isEmpty {
             text += "  (none yet: ask for one with ssh -R NAME:80:localhost:PORT or -R 0:localhost:PORT)\n"
+        }
+        for case .refused(let host, let port, let reason) in earlyRefusals {
+            text += "refused \(host.isEmpty ? "*" : host):\(port): \(reason)\n"
         }
         text += "Visitors reach you while this session is open. Press Ctrl-C to close it.\n"
         handler.writeBanner(text)
@@ -118,6 +125,10 @@ final class RelaySession {
             refuse(host: host, port: port, "the relay is shutting down", promise)
             return
         }
+        guard forwards.count < Self.maximumForwards else {
+            refuse(host: host, port: port, "a connection may hold at most \(Self.maximumForwards) forwards; open another connection", promise)
+            return
+        }
         if forwards.values.contains(where: { $0.bindHost == host && $0.requestedPort == port }) {
             refuse(host: host, port: port, "\(host):\(port) is already forwarded on this connection", promise)
             return
@@ -146,10 +157,20 @@ final class RelaySession {
     ) {
         context.log("\(who): refused \(host.isEmpty ? "*" : host):\(port): \(reason)")
         // Before the failure: SSH's REQUEST_FAILURE carries no reason.
-        controlChannel?.send(.refused(bindHost: host, bindPort: port, reason: reason))
+        let message = RelayMessage.refused(bindHost: host, bindPort: port, reason: reason)
+        if let controlChannel {
+            controlChannel.send(message)
+        } else if earlyRefusals.count < 32 {
+            earlyRefusals.append(message)
+        }
+        // (Kept for a banner channel that may still open; a control channel
+        // gets them on attach.)
         for banner in bannerChannels.values { banner.writeBanner("refused \(host):\(port): \(reason)\n") }
         promise.fail(RelayError.refused(reason))
     }
+
+    /// Forwards one connection may hold (each TCP forward is a listening socket).
+    static let maximumForwards = 64
 
     private static let unnamedHosts: Set<String> = ["", "localhost", "0.0.0.0", "*", "::", "127.0.0.1", "::1"]
 
@@ -266,7 +287,8 @@ final class RelaySession {
         return freed.assumeIsolated().flatMap {
             self.bindListener(port: port, forwardID: forwardID).map { ($0, port) }
         }.flatMapError { error in
-            candidates.count > 1
+            if candidates.count > 1 { self.context.log("\(self.who): port \(port) could not be bound (\(error)); trying another") }
+            return candidates.count > 1
                 ? self.bindFirst(of: candidates.dropFirst(), forwardID: forwardID)
                 : self.loop.makeFailedFuture(error)
         }.nonisolated()
@@ -366,6 +388,15 @@ final class RelaySession {
     }
 
     // MARK: lifecycle
+
+    /// Closes the connection if it has not logged in within `timeout`.
+    func closeUnlessAuthenticated(within timeout: TimeAmount) {
+        loop.assumeIsolated().scheduleTask(in: timeout) {
+            guard self.identity == nil, !self.closed else { return }
+            self.context.log("\(self.peer): no login within \(timeout.nanoseconds / 1_000_000_000) s; closing")
+            self.disconnect()
+        }
+    }
 
     func connectionClosed() {
         guard !closed else { return }

@@ -25,6 +25,9 @@ final class SessionChannelHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        // An agent (or `ssh … burrow-control < /dev/null`) may close its sending
+        // side early; the channel stays open for what the relay still has to say.
+        context.channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true).whenFailure { _ in }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

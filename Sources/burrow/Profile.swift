@@ -1,10 +1,24 @@
 import ArgumentParser
 
 extension Burrow {
-    // Placeholder until its issue lands; replaced by the real command.
+    /// `burrow profile …`: the relays (tunnels) in `config.json`.
     struct Profile: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "profile", abstract: "(not built yet)")
-        @OptionGroup var global: GlobalOptions
-        func run() async throws { throw ValidationError("not built yet") }
+        static let configuration = CommandConfiguration(
+            commandName: "profile",
+            abstract: "Add, select, remove and list profiles (the relays your mappings go through).",
+            discussion: """
+                A profile says how to reach one relay: host, SSH port, user and \
+                key. The first profile added becomes the selected one; mappings \
+                added without --profile follow the selected profile. With no \
+                profile at all, burrow runs an embedded relay on 127.0.0.1.
+
+                Examples:
+                  burrow profile add home relay.example.com
+                  burrow profile add work 203.0.113.7:2022 --identity ~/.ssh/id_ed25519
+                  burrow profile use work
+                  burrow profile ls
+                """,
+            subcommands: [ProfileAdd.self, ProfileUse.self, ProfileRemove.self, ProfileList.self]
+        )
     }
 }

@@ -32,7 +32,7 @@ import Testing
         #expect(try ConfigFile.decode(config.encoded(), file: "x") == config)
 
         let text = try String(contentsOfFile: store.mappingsPath, encoding: .utf8)
-        #expect(text.contains("\"version\" : 1") || text.contains("\"version\": 1"))
+        #expect(text.contains("\n  \"version\": 1\n"))
         #expect(text.hasSuffix("}\n"))
         #expect(text.split(separator: "\n").count > 10, "pretty-printed")
         // Sorted keys: within the db mapping, enabled < local < name < profile < protocol < remotePort.
@@ -44,7 +44,7 @@ import Testing
         #expect(offsets.allSatisfy { $0 != nil })
         #expect(offsets.compactMap { $0 } == offsets.compactMap { $0 }.sorted())
         #expect(!dbPart.isEmpty)
-        #expect(text.contains("\"local\" : \"[::1]:5432\"") || text.contains("\"local\": \"[::1]:5432\""))
+        #expect(text.contains("\"local\": \"[::1]:5432\""))
     }
 
     @Test func addMappingRejectsBadInput() throws {
@@ -182,5 +182,48 @@ import Testing
         #expect(ConfigStore.resolveDirectory(explicit: nil, environment: ["HOME": "/home/u", "XDG_CONFIG_HOME": "/xdg"]) == "/xdg/burrow")
         #expect(ConfigStore.resolveDirectory(explicit: nil, environment: ["HOME": "/home/u", "XDG_CONFIG_HOME": ""]) == "/home/u/.config/burrow")
         #expect(ConfigStore.resolveDirectory(explicit: "rel", environment: env) == FileManager.default.currentDirectoryPath + "/rel")
+    }
+}
+
+@Suite struct JSONOutputTests {
+    @Test func emptyContainersStayCompactAndStringsUntouched() throws {
+        #expect(JSONOutput.string([String]()) == "[]\n")
+        #expect(JSONOutput.string(MappingsFile()) == "{\n  \"mappings\": [],\n  \"version\": 1\n}\n")
+        // Bytes inside strings are never touched.
+        let tricky = ["a \" : [\n]", "\\", "{ }", "x : y"]
+        let text = JSONOutput.string(["k \" : v": tricky])
+        #expect(try JSONDecoder().decode([String: [String]].self, from: Data(text.utf8)) == ["k \" : v": tricky])
+        #expect(text.contains("\"k \\\" : v\": ["))
+    }
+}
+
+@Suite struct ReplaceMappingTests {
+    @Test func editsInPlaceWithTheSameChecksAsAdd() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let store = ConfigStore(directory: dir.path)
+        try store.addProfile(Profile(name: "home", host: "h"))
+        try store.addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web", remotePort: nil, profile: nil, enabled: true)
+        try store.addMapping(protocol: .tcp, local: LocalAddress(port: 22), name: "ssh", remotePort: nil, profile: nil, enabled: true)
+        let edited = Mapping(name: "site", protocol: .http, local: LocalAddress(port: 8080), profile: "home")
+        try store.replaceMapping(named: "web", with: edited)
+        #expect(try store.loadMappings().mappings.map(\.name) == ["site", "ssh"])
+        #expect(try store.loadMappings().mapping(named: "site") == edited)
+        #expect(throws: ConfigError.nameTaken(kind: "mapping", name: "ssh")) {
+            try store.replaceMapping(named: "site", with: Mapping(name: "ssh", protocol: .http, local: LocalAddress(port: 1)))
+        }
+        #expect(throws: ConfigError.notFound(kind: "profile", name: "ghost", known: ["home"])) {
+            try store.replaceMapping(named: "site", with: Mapping(name: "site", protocol: .http, local: LocalAddress(port: 1), profile: "ghost"))
+        }
+        #expect(throws: ConfigError.self) {
+            try store.replaceMapping(named: "site", with: Mapping(name: "site", protocol: .http, local: LocalAddress(port: 1), remotePort: 80))
+        }
+        #expect(throws: ConfigError.self) {
+            try store.replaceMapping(named: "site", with: Mapping(name: "Bad", protocol: .http, local: LocalAddress(port: 1)))
+        }
+        #expect(throws: ConfigError.notFound(kind: "mapping", name: "nope", known: ["site", "ssh"])) {
+            try store.replaceMapping(named: "nope", with: edited)
+        }
+        #expect(try store.loadMappings().mapping(named: "site") == edited)
     }
 }

@@ -1,0 +1,66 @@
+import ArgumentParser
+import BurrowConfig
+import BurrowCore
+
+extension Burrow {
+    struct ProfileAdd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add",
+            abstract: "Add a profile: a relay to connect to.",
+            discussion: """
+                The relay must know your public key (print it with `burrow key`) \
+                unless it accepts any key. --identity uses another unencrypted \
+                ed25519 key in OpenSSH format instead of burrow's own.
+
+                Examples:
+                  burrow profile add home relay.example.com          # SSH port 2222, user burrow
+                  burrow profile add work 203.0.113.7:2022 --user alice \\
+                      --identity ~/.ssh/id_ed25519
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: ArgumentHelp("The profile's name: 1-63 of a-z, 0-9, '-'.", valueName: "NAME"))
+        var name: String
+
+        @Argument(help: ArgumentHelp("The relay's host and SSH port (default \(BurrowCore.Profile.defaultSSHPort)); [V6]:PORT for IPv6.", valueName: "HOST[:SSH_PORT]"))
+        var endpoint: String
+
+        @Option(help: ArgumentHelp("The SSH user name (default \(BurrowCore.Profile.defaultUser)).", valueName: "USER"))
+        var user: String?
+
+        @Option(help: ArgumentHelp("A private key file (OpenSSH ed25519, unencrypted) instead of CONFIG_DIR/identity.", valueName: "PATH"))
+        var identity: String?
+
+        func run() async throws {
+            try Self.checkEndpoint(endpoint)
+            let (host, port) = try BurrowCore.Profile.parseEndpoint(endpoint)
+            if let user, user.isEmpty || user.contains(where: \.isWhitespace) {
+                throw ConfigError.invalidCombination("invalid user '\(user)': use a non-empty name without spaces")
+            }
+            let profile = BurrowCore.Profile(
+                name: name, host: host, sshPort: port, user: user ?? BurrowCore.Profile.defaultUser, identity: identity)
+            let result = try global.store().addProfile(profile)
+            let key = result.profile.identity.map { "key \($0)" } ?? "burrow's own key"
+            let selected = result.selected ? " and selected it" : "; select it with: burrow profile use \(name)"
+            CLIOutput.line("added profile '\(name)' (\(result.profile.user)@\(result.profile.endpoint), \(key))\(selected)")
+        }
+
+        /// `Profile.parseEndpoint`'s check, with a message about relays rather than local addresses.
+        static func checkEndpoint(_ text: String) throws(ConfigError) {
+            do {
+                _ = try BurrowCore.Profile.parseEndpoint(text)
+            } catch {
+                var shape = false
+                if case .invalidLocalAddress = error { shape = true }
+                if case .invalidPort(let port) = error, port.isEmpty { shape = true }
+                if shape {
+                    throw .invalidCombination(
+                        "invalid relay address '\(text)': use HOST or HOST:SSH_PORT (e.g. relay.example.com, relay.example.com:2222, [2001:db8::1]:2222)")
+                }
+                throw .invalidValue(error)
+            }
+        }
+    }
+}

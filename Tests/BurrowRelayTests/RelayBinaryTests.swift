@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+/// The built `burrow serve` binary as a user runs it.
+@Suite("burrow serve binary", .timeLimit(.minutes(2)))
+struct RelayBinaryTests {
+    /// Starts `burrow serve` on OS-chosen ports; returns it with its SSH and HTTP ports.
+    private func serve(_ kit: RelayTestKit, _ extra: [String] = []) async throws -> (process: TestProcess, ssh: Int, http: Int) {
+        let serve = kit.track(
+            try TestProcess(
+                RelayTestKit.burrowBinary,
+                ["serve", "--state-dir", kit.stateDirectory, "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0", "--ports", "20000-32000"] + extra))
+        let ssh = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
+        let http = Int(try await serve.waitFor("http +127\\.0\\.0\\.1:(\\d+)"))!
+        return (serve, ssh, http)
+    }
+
+    @Test("burrow serve: ssh -R works, the fingerprint matches ssh-keygen, SIGTERM exits 0")
+    func serveAndStop() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        try "served by the binary".write(toFile: kit.directory + "/index.html", atomically: true, encoding: .utf8)
+        let local = try await kit.startHTTPServer(root: kit.directory)
+        let (serve, sshPort, httpPort) = try await serve(kit)
+        let fingerprint = try await serve.waitFor("host key +(SHA256:\\S+)")
+        let keygen = try await TestProcess.run("ssh-keygen", ["-l", "-f", kit.stateDirectory + "/host_key"])
+        #expect(keygen.stdout.contains(fingerprint))
+
+        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["demo:80:127.0.0.1:\(local)"])
+        #expect(try await kit.waitUntilServed("http://demo.localhost:\(httpPort)/") == "served by the binary")
+        let missing = try await kit.curl("http://missing.localhost:\(httpPort)/")
+        #expect(missing.status == 404 && missing.body.contains("missing.localhost"))
+
+        serve.signal(SIGTERM)
+        #expect(try await serve.wait(timeout: .seconds(15)) == 0)
+        #expect(serve.stderr.contains("SIGTERM: stopping"))
+    }
+
+    @Test("SIGTERM lets an open visitor finish, refuses new ones, then exits 0")
+    func drainOnSIGTERM() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        let echo = try await kit.startEchoServer()
+        let (serve, sshPort, httpPort) = try await serve(kit)
+        let ssh = try kit.ssh(key: key, sshPort: sshPort, forwards: ["0:127.0.0.1:\(echo)"])
+        let port = Int(try await ssh.waitFor("Allocated port (\\d+)", inStderr: true))!
+
+        // A visitor that talks for about 2.5 s; the signal arrives in the middle.
+        let visitor = kit.track(try TestProcess("python3", [kit.directory + "/helper.py", "slow-echo-client", String(port)]))
+        try await Task.sleep(for: .milliseconds(500))
+        let clock = ContinuousClock()
+        let signalled = clock.now
+        serve.signal(SIGTERM)
+        try await Task.sleep(for: .milliseconds(300))
+        let late = try await kit.curl("http://x.localhost:\(httpPort)/", timeout: 3)
+        #expect(late.status == 0)  // the HTTP port no longer accepts
+        #expect(serve.isRunning)  // still draining
+
+        #expect(try await visitor.wait(timeout: .seconds(20)) == 0)
+        #expect(visitor.stdout.hasPrefix("OK"), "visitor: \(visitor.stderr)\nrelay: \(serve.stderr)")
+        #expect(try await serve.wait(timeout: .seconds(15)) == 0)
+        let drained = clock.now - signalled
+        #expect(drained > .milliseconds(1500) && drained < .seconds(10))
+        print("burrow serve drained one open visitor and exited \(drained) after SIGTERM")
+    }
+
+    @Test("bad flags get a one-line error naming the value")
+    func badFlags() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let ports = try await TestProcess.run(RelayTestKit.burrowBinary, ["serve", "--state-dir", kit.stateDirectory, "--ports", "30-20"])
+        #expect(ports.exitStatus != 0)
+        #expect(ports.stderr.contains("invalid --ports '30-20'"))
+        let domain = try await TestProcess.run(RelayTestKit.burrowBinary, ["serve", "--state-dir", kit.stateDirectory, "--domain", "bad_domain"])
+        #expect(domain.exitStatus != 0)
+        #expect(domain.stderr.contains("invalid --domain 'bad_domain'"))
+    }
+
+    @Test("a port already in use is a clear start-up error, exit 1")
+    func portInUse() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let (_, sshPort, _) = try await serve(kit)
+        let second = try await TestProcess.run(
+            RelayTestKit.burrowBinary,
+            ["serve", "--state-dir", kit.directory + "/state2", "--bind", "127.0.0.1", "--ssh-port", String(sshPort), "--http-port", "0"])
+        #expect(second.exitStatus == 1)
+        #expect(second.stderr.contains("cannot listen for SSH on 127.0.0.1:\(sshPort)"))
+    }
+}

@@ -1,0 +1,130 @@
+import BurrowRelay
+import Foundation
+import Testing
+
+/// End to end with an in-process relay on loopback (ports chosen by the OS),
+/// the stock OpenSSH client as the agent, python3 services and curl visitors.
+@Suite("Relay with OpenSSH clients", .timeLimit(.minutes(2)))
+struct RelayOpenSSHTests {
+    @Test("ssh -R demo:80 serves http://demo.localhost through the HTTP router")
+    func httpForward() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        try FileManager.default.createDirectory(atPath: kit.directory + "/www", withIntermediateDirectories: true)
+        try "hello from the PC\n".write(toFile: kit.directory + "/www/index.html", atomically: true, encoding: .utf8)
+        let local = try await kit.startHTTPServer(root: kit.directory + "/www")
+        try await withRelay(kit.relayConfiguration()) { relay in
+            let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["demo:80:127.0.0.1:\(local)"])
+            let body = try await kit.waitUntilServed("http://demo.localhost:\(relay.httpPort)/")
+            #expect(body == "hello from the PC\n")
+            // Host header with a different case and no port, sent to 127.0.0.1 directly.
+            let upper = try await kit.curl("http://127.0.0.1:\(relay.httpPort)/", ["-H", "Host: DEMO.LocalHost"])
+            #expect(upper.status == 200 && upper.body == "hello from the PC\n")
+            #expect(ssh.isRunning)
+        }
+    }
+}
+
+extension RelayOpenSSHTests {
+    @Test("ssh -R 0:… gets a TCP port from the range that carries an echo exchange with half-close")
+    func tcpForward() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        let echo = try await kit.startEchoServer()
+        let configuration = kit.relayConfiguration()
+        try await withRelay(configuration) { relay in
+            let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["0:127.0.0.1:\(echo)"])
+            let port = Int(try await ssh.waitFor("Allocated port (\\d+)", inStderr: true))!
+            #expect(configuration.portRange.contains(port))
+            #expect(try await kit.echoExchange(port: port, count: 300_000))
+            #expect(try await kit.echoExchange(port: port, count: 10))
+        }
+    }
+
+    @Test("20 MB down and 20 MB up through an HTTP forward arrive with the same SHA-256")
+    func largeTransfers() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        let www = kit.directory + "/www"
+        try FileManager.default.createDirectory(atPath: www, withIntermediateDirectories: true)
+        try await kit.writeRandomFile(www + "/big.bin", bytes: 20_000_000)
+        try "ok".write(toFile: www + "/index.html", atomically: true, encoding: .utf8)
+        let expected = try await kit.sha256(ofFile: www + "/big.bin")
+        let local = try await kit.startHTTPServer(root: www)
+        try await withRelay(kit.relayConfiguration()) { relay in
+            _ = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["big:80:127.0.0.1:\(local)"])
+            let base = "http://big.localhost:\(relay.httpPort)"
+            _ = try await kit.waitUntilServed(base + "/")
+
+            let download = kit.directory + "/download.bin"
+            let clock = ContinuousClock()
+            let downStart = clock.now
+            let down = try await TestProcess.run("curl", ["-s", "-f", "-m", "60", "-o", download, base + "/big.bin"], timeout: .seconds(70))
+            let downTime = clock.now - downStart
+            #expect(down.exitStatus == 0)
+            #expect(try await kit.sha256(ofFile: download) == expected)
+
+            let upStart = clock.now
+            let up = try await TestProcess.run(
+                "curl", ["-s", "-f", "-m", "60", "--data-binary", "@" + www + "/big.bin", "-H", "Content-Type: application/octet-stream", base + "/upload"],
+                timeout: .seconds(70))
+            let upTime = clock.now - upStart
+            #expect(up.stdout == "\(expected) 20000000")
+            print("relay 20 MB through ssh -R: down \(downTime), up \(upTime)")
+        }
+    }
+
+    @Test("50 concurrent visitors all get their own correct bodies")
+    func concurrentVisitors() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        let www = kit.directory + "/www"
+        try FileManager.default.createDirectory(atPath: www, withIntermediateDirectories: true)
+        for index in 0..<50 {
+            try String(repeating: "visitor \(index);", count: 500).write(toFile: www + "/\(index).txt", atomically: true, encoding: .utf8)
+        }
+        try "ok".write(toFile: www + "/index.html", atomically: true, encoding: .utf8)
+        let local = try await kit.startHTTPServer(root: www)
+        try await withRelay(kit.relayConfiguration()) { relay in
+            _ = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["many:80:127.0.0.1:\(local)"])
+            let base = "http://many.localhost:\(relay.httpPort)"
+            _ = try await kit.waitUntilServed(base + "/")
+            // One curl, 50 parallel transfers (each its own connection).
+            var arguments = ["-s", "-f", "-m", "60", "--parallel", "--parallel-max", "50", "-H", "Connection: close"]
+            for index in 0..<50 { arguments += ["-o", kit.directory + "/got-\(index).txt", base + "/\(index).txt"] }
+            let curl = try await TestProcess.run("curl", arguments, timeout: .seconds(70))
+            #expect(curl.exitStatus == 0)
+            for index in 0..<50 {
+                let got = try String(contentsOfFile: kit.directory + "/got-\(index).txt", encoding: .utf8)
+                #expect(got == String(repeating: "visitor \(index);", count: 500))
+            }
+        }
+    }
+
+    @Test("a plain ssh -R session gets a banner listing its URLs; exec burrow-control speaks JSON lines")
+    func bannerAndControl() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        let local = try await kit.startHTTPServer(root: kit.directory)
+        try await withRelay(kit.relayConfiguration()) { relay in
+            // `-T` + no command: a shell request without a pty.
+            let shell = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["banner:80:127.0.0.1:\(local)"], extra: ["-T"], command: "")
+            let url = try await shell.waitFor("(http://banner\\.localhost:\\d+)")
+            #expect(url == "http://banner.localhost:\(relay.httpPort)")
+
+            let control = try kit.ssh(
+                key: key, sshPort: relay.sshPort, forwards: ["ctl:80:127.0.0.1:\(local)", "0:127.0.0.1:\(local)"],
+                command: "burrow-control")
+            _ = try await control.waitFor("\"type\":\"welcome\"")
+            let httpLine = try await control.waitFor("(\\{[^\\n]*\"url\":\"http://ctl\\.localhost[^\\n]*\\})")
+            #expect(httpLine.contains("\"bindHost\":\"ctl\"") && httpLine.contains("\"bindPort\":80"))
+            let tcpLine = try await control.waitFor("(\\{[^\\n]*\"url\":\"tcp://localhost:\\d+\"[^\\n]*\\})")
+            #expect(tcpLine.contains("\"bindPort\":0"))
+        }
+    }
+}
