@@ -54,6 +54,8 @@ let package = Package(
                 "BurrowCore", "BurrowConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                // HTTPTap runs NIOHTTP1's decoders on private embedded channels.
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ] + nio,
             swiftSettings: strict
         ),
@@ -72,7 +74,7 @@ let package = Package(
         .testTarget(name: "BurrowCoreTests", dependencies: ["BurrowCore"], swiftSettings: strict),
         .testTarget(name: "BurrowConfigTests", dependencies: ["BurrowConfig", "BurrowCore"], swiftSettings: strict),
         .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowAgent", "BurrowConfig", "BurrowCore"] + nio, swiftSettings: strict),
-        .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore"] + nio, swiftSettings: strict),
+        .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowTUITests", dependencies: ["BurrowTUI", "TerminalUI", "BurrowConfig", "BurrowCore"], swiftSettings: strict),
         .testTarget(name: "BurrowCLITests", dependencies: ["BurrowCore"], swiftSettings: strict),
     ]
