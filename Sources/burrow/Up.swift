@@ -1,10 +1,100 @@
 import ArgumentParser
+import BurrowAgent
+import BurrowConfig
+import BurrowCore
+import Foundation
 
 extension Burrow {
-    // Placeholder until its issue lands; replaced by the real command.
+    /// `burrow up`: the tunnels, headless.
     struct Up: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "up", abstract: "(not built yet)")
+        static let configuration = CommandConfiguration(
+            commandName: "up",
+            abstract: "Run the tunnels headless: register every enabled mapping and print its public URL.",
+            discussion: """
+                Opens one tunnel per profile that has enabled mappings and prints one line \
+                per mapping when it is online: NAME  PUBLIC_URL -> LOCAL. Progress and errors \
+                go to stderr. With no profile configured, it starts an embedded relay on \
+                127.0.0.1 (HTTP port 8080 or the next free one), so http://NAME.localhost:8080 \
+                works on this machine. Changes to mappings.json (burrow map add/rm, the TUI) \
+                are applied while it runs. Ctrl-C or SIGTERM stops it.
+
+                Examples:
+                  burrow map add http 3000 --name web && burrow up
+                  burrow up --profile home --json
+                """
+        )
+
         @OptionGroup var global: GlobalOptions
-        func run() async throws { throw ValidationError("not built yet") }
+
+        @Flag(help: "Print JSON lines ({\"event\":\"online\",\"name\":…,\"url\":…,\"local\":…}, connecting, reconnecting, offline, error) on stdout.")
+        var json = false
+
+        @Option(help: ArgumentHelp("Run only this profile's tunnel.", valueName: "NAME"))
+        var profile: String?
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let store = ConfigStore(directory: ConfigStore.resolveDirectory(explicit: global.configDir, environment: environment))
+            let config: ConfigFile
+            do {
+                config = try store.loadConfig()
+                _ = try store.loadMappings()
+            } catch {
+                StandardError.write("burrow up: \(error)\n")
+                throw ExitCode.failure
+            }
+            if let profile, config.profile(named: profile) == nil, profile != EngineSnapshot.embeddedTunnel {
+                let known = config.profiles.map(\.name)
+                throw ValidationError("no profile named '\(profile)'" + (known.isEmpty
+                    ? ": none is configured; add one with `burrow profile add NAME HOST`, or run `burrow up` without --profile to use the embedded relay"
+                    : " (known: \(known.joined(separator: ", ")))"))
+            }
+
+            // Installed first, so an early Ctrl-C is not lost.
+            let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
+            let launched: EngineLauncher.Launched
+            do {
+                launched = try await EngineLauncher.launch(
+                    store: store, options: EngineOptions(profileFilter: profile),
+                    relayLog: { line in StandardError.write("embedded relay: \(line)\n") })
+            } catch {
+                StandardError.write("burrow up: cannot start: \(error)\n")
+                throw ExitCode.failure
+            }
+            if let embedded = launched.embeddedRelay {
+                let suffix = embedded.httpPort == 80 ? "" : ":\(embedded.httpPort)"
+                if json {
+                    Self.emit("{\"event\":\"embedded-relay\",\"host\":\"\(embedded.host)\",\"httpPort\":\(embedded.httpPort),\"sshPort\":\(embedded.sshPort)}")
+                } else {
+                    StandardError.write("started the embedded relay on \(embedded.host) (no profile configured): HTTP mappings are http://NAME.localhost\(suffix)\n")
+                }
+            }
+            if try store.loadMappings().mappings.filter(\.enabled).isEmpty {
+                StandardError.write("no enabled mappings yet: add one with `burrow map add http 3000` (applied while this runs)\n")
+            }
+
+            let json = self.json
+            let printer = Task {
+                for await event in launched.events {
+                    if json {
+                        Self.emit(event.jsonLine)
+                    } else if case .online = event {
+                        Self.emit(event.humanLine)
+                    } else {
+                        StandardError.write(event.humanLine + "\n")
+                    }
+                }
+            }
+            let signal = await signals.next()
+            if !json { StandardError.write("\(signal == SIGINT ? "interrupted" : "terminated"): stopping\n") }
+            await launched.stop()
+            await printer.value
+        }
+
+        /// One line on stdout, flushed at once (stdout is often a pipe).
+        static func emit(_ line: String) {
+            print(line)
+            fflush(nil)  // all streams: `stdout` itself is not concurrency-safe to name
+        }
     }
 }

@@ -1,0 +1,79 @@
+import BurrowCore
+import NIOCore
+import NIOSSH
+
+/// The agent's end of the `burrow-control` session: asks the relay to
+/// `exec "burrow-control"`, says hello, and turns the relay's JSON lines
+/// into `RelayMessage`s on an `AsyncStream`. Outbound, it frames lines
+/// written as `ByteBuffer`s into channel data.
+final class ControlChannelHandler: ChannelDuplexHandler {
+    typealias InboundIn = SSHChannelData
+    typealias InboundOut = Never
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = SSHChannelData
+
+    private let messages: AsyncStream<RelayMessage>.Continuation
+    private let refusals: RefusalBook
+    private var pending = ByteBuffer()
+
+    init(messages: AsyncStream<RelayMessage>.Continuation, refusals: RefusalBook) {
+        self.messages = messages
+        self.refusals = refusals
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let exec = SSHChannelRequestEvent.ExecRequest(command: ControlCodec.command, wantReply: true)
+        context.triggerUserOutboundEvent(exec, promise: nil)
+        let hello = ByteBuffer(string: ControlCodec.encode(.hello(agentVersion: BurrowVersion.current)) + "\n")
+        context.writeAndFlush(wrapOutboundOut(SSHChannelData(type: .channel, data: .byteBuffer(hello))), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let message = unwrapInboundIn(data)
+        // stderr (e.g. a stock sshd's "command not found") is not ours to parse.
+        guard case .channel = message.type, case .byteBuffer(var bytes) = message.data else { return }
+        pending.writeBuffer(&bytes)
+        while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+            let length = newline - pending.readerIndex
+            let line = pending.readString(length: length) ?? ""
+            pending.moveReaderIndex(forwardBy: 1)
+            if let decoded = try? ControlCodec.decodeRelayMessage(line) {
+                if case .refused(let bindHost, _, let reason) = decoded {
+                    refusals.record(reason, for: bindHost)
+                }
+                messages.yield(decoded)
+            }
+        }
+        if pending.readableBytes > ControlCodec.maximumLineLength {
+            context.close(promise: nil)
+        }
+        pending.discardReadBytes()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelFailureEvent {
+            // The relay would not run burrow-control: it is not a Burrow relay.
+            context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let bytes = unwrapOutboundIn(data)
+        context.write(wrapOutboundOut(SSHChannelData(type: .channel, data: .byteBuffer(bytes))), promise: promise)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        messages.finish()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        messages.finish()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,93 @@
+import BurrowCore
+import NIOCore
+import NIOPosix
+
+/// Connects a visitor's channel to the mapping's local address once the
+/// visitor channel is active (so a refusal can still be answered on it), and
+/// adds the local half of the glue pair to the new connection. If the local
+/// service refuses, HTTP visitors get a `502` page; every visitor's channel
+/// is closed and `onRefused` reports it.
+final class LocalDialer: ChannelInboundHandler {
+    typealias InboundIn = NIOAny
+
+    private let route: Route
+    private let localSide: GlueHandler
+    private let onRefused: VisitorBridge.RefusalReport
+    private var dialed = false
+
+    init(route: Route, localSide: GlueHandler, onRefused: @escaping VisitorBridge.RefusalReport) {
+        self.route = route
+        self.localSide = localSide
+        self.onRefused = onRefused
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { dial(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        dial(context: context)
+        context.fireChannelActive()
+    }
+
+    private func dial(context: ChannelHandlerContext) {
+        guard !dialed else { return }
+        dialed = true
+        let child = context.channel
+        let loop = context.eventLoop
+        let localSide = NIOLoopBound(self.localSide, eventLoop: loop)
+        let route = self.route
+        let onRefused = self.onRefused
+        ClientBootstrap(group: loop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.allowRemoteHalfClosure, value: true)
+            .connectTimeout(.seconds(10))
+            .connect(host: route.local.host, port: route.local.port)
+            .whenComplete { result in
+                switch result {
+                case .success(let local):
+                    guard child.isActive else {
+                        // The visitor left while we were connecting.
+                        local.close(promise: nil)
+                        return
+                    }
+                    do {
+                        try local.pipeline.syncOperations.addHandler(localSide.value)
+                    } catch {
+                        local.close(promise: nil)
+                        child.close(promise: nil)
+                    }
+                case .failure(let error):
+                    onRefused(route.mapping, route.local, error)
+                    LocalDialer.refuse(child, route: route)
+                }
+            }
+    }
+
+    private static func refuse(_ child: Channel, route: Route) {
+        guard route.protocol == .http else {
+            child.close(promise: nil)
+            return
+        }
+        child.writeAndFlush(badGatewayPage(local: route.local)).whenComplete { _ in
+            child.close(mode: .output, promise: nil)
+            child.close(promise: nil)
+        }
+    }
+
+    /// The page a visitor sees when the local service does not answer.
+    static func badGatewayPage(local: LocalAddress) -> ByteBuffer {
+        let body = """
+            <!doctype html>
+            <html><head><meta charset="utf-8"><title>502 Bad Gateway</title></head>
+            <body><h1>502 Bad Gateway</h1>
+            <p>The Burrow tunnel reached this computer, but the local service on \(local) refused the connection.</p>
+            <p>Start the service, or point the mapping at the right port.</p>
+            </body></html>
+
+            """
+        let head = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html; charset=utf-8\r\n"
+            + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\nX-Burrow-Error: local-service-refused\r\n\r\n"
+        return ByteBuffer(string: head + body)
+    }
+}

@@ -1,0 +1,192 @@
+import BurrowCore
+import Histogram
+import Synchronization
+
+/// Live statistics of one mapping. The data path touches only each visitor's
+/// `VisitorCounters` (relaxed atomics); the mutex here is taken once per
+/// visitor, once per HTTP message and once per second by the sampler — never
+/// per packet. `fill(_:now:)` builds the numbers of a `MappingSnapshot`.
+final class MappingStats: Sendable {
+    static let recentLimit = 50
+    /// One sample a second, kept for 5 minutes (visitors/s over 5 min).
+    static let sampleLimit = 301
+
+    private let state = Mutex(State())
+
+    private struct OpenVisitor {
+        var address: String
+        var startedAt: Double
+        var startedMonotonic: ContinuousClock.Instant
+        var counters: VisitorCounters
+    }
+
+    private struct Sample {
+        var time: Double
+        var bytesIn: UInt64
+        var bytesOut: UInt64
+        var visitors: Int
+    }
+
+    private struct State {
+        var nextID: UInt64 = 0
+        var open: [UInt64: OpenVisitor] = [:]
+        var totalVisitors = 0
+        var closedBytesIn: UInt64 = 0
+        var closedBytesOut: UInt64 = 0
+        /// Visitor durations in microseconds.
+        var durations = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+        var recentVisitors = RingBuffer<VisitorRecord>(capacity: MappingStats.recentLimit)
+        var nextRequestID: UInt64 = 0
+        var recentRequests = RingBuffer<(id: UInt64, record: HTTPRequestRecord)>(capacity: MappingStats.recentLimit)
+        var samples = RingBuffer<Sample>(capacity: MappingStats.sampleLimit)
+
+        func totals() -> (bytesIn: UInt64, bytesOut: UInt64) {
+            var bytesIn = closedBytesIn
+            var bytesOut = closedBytesOut
+            for visitor in open.values {
+                bytesIn &+= visitor.counters.bytesIn.load(ordering: .relaxed)
+                bytesOut &+= visitor.counters.bytesOut.load(ordering: .relaxed)
+            }
+            return (bytesIn, bytesOut)
+        }
+    }
+
+    init() {}
+
+    // MARK: Visitors (once per connection)
+
+    /// Registers a new visitor; the returned counters are what its data path adds to.
+    func visitorOpened(address: String) -> (id: UInt64, counters: VisitorCounters) {
+        let counters = VisitorCounters()
+        let now = WallClock.now()
+        let start = ContinuousClock.now
+        let id = state.withLock { state in
+            state.nextID += 1
+            state.totalVisitors += 1
+            state.open[state.nextID] = OpenVisitor(address: address, startedAt: now, startedMonotonic: start, counters: counters)
+            return state.nextID
+        }
+        return (id, counters)
+    }
+
+    func visitorClosed(id: UInt64) {
+        let end = ContinuousClock.now
+        state.withLock { state in
+            guard let visitor = state.open.removeValue(forKey: id) else { return }
+            let bytesIn = visitor.counters.bytesIn.load(ordering: .relaxed)
+            let bytesOut = visitor.counters.bytesOut.load(ordering: .relaxed)
+            state.closedBytesIn &+= bytesIn
+            state.closedBytesOut &+= bytesOut
+            let elapsed = end - visitor.startedMonotonic
+            let micros = max(1, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)
+            _ = state.durations.record(UInt64(micros))
+            state.recentVisitors.append(VisitorRecord(
+                address: visitor.address, startedAt: visitor.startedAt,
+                durationMs: Double(micros) / 1000, bytesIn: bytesIn, bytesOut: bytesOut))
+        }
+    }
+
+    // MARK: HTTP requests (once per message head)
+
+    func requestStarted(method: String, path: String) -> UInt64 {
+        let now = WallClock.now()
+        return state.withLock { state in
+            state.nextRequestID += 1
+            state.recentRequests.append((state.nextRequestID, HTTPRequestRecord(time: now, method: method, path: path)))
+            return state.nextRequestID
+        }
+    }
+
+    func responseHead(request id: UInt64, status: Int) {
+        state.withLock { state in
+            state.recentRequests.updateNewest(where: { $0.id == id }) { $0.record.status = status }
+        }
+    }
+
+    func responseEnded(request id: UInt64, bodyBytes: UInt64) {
+        let now = WallClock.now()
+        state.withLock { state in
+            state.recentRequests.updateNewest(where: { $0.id == id }) { entry in
+                entry.record.responseBytes = bodyBytes
+                entry.record.durationMs = max(0, (now - entry.record.time) * 1000)
+            }
+        }
+    }
+
+    // MARK: Sampling and snapshots
+
+    /// Called once a second: remembers the totals, for rates and the sparkline.
+    func sample(now: Double = WallClock.now()) {
+        state.withLock { state in
+            let totals = state.totals()
+            state.samples.append(Sample(time: now, bytesIn: totals.bytesIn, bytesOut: totals.bytesOut, visitors: state.totalVisitors))
+        }
+    }
+
+    var openVisitorCount: Int { state.withLock { $0.open.count } }
+
+    /// Fills the statistics fields of `snapshot`.
+    func fill(_ snapshot: inout MappingSnapshot, now: Double = WallClock.now()) {
+        state.withLock { state in
+            let totals = state.totals()
+            snapshot.openVisitors = state.open.count
+            snapshot.totalVisitors = state.totalVisitors
+            snapshot.bytesIn = totals.bytesIn
+            snapshot.bytesOut = totals.bytesOut
+            let current = Sample(time: now, bytesIn: totals.bytesIn, bytesOut: totals.bytesOut, visitors: state.totalVisitors)
+
+            // Rates: against the newest sample at least `window` seconds old
+            // (or the oldest one while the history is shorter).
+            func reference(_ window: Double) -> Sample? {
+                var chosen: Sample?
+                for back in 0..<state.samples.count {
+                    guard let sample = state.samples.fromNewest(back) else { break }
+                    chosen = sample
+                    if now - sample.time >= window - 0.05 { break }
+                }
+                return chosen
+            }
+            func rate(_ window: Double, _ value: (Sample) -> Double) -> Double {
+                guard let old = reference(window) else { return 0 }
+                let elapsed = now - old.time
+                guard elapsed > 0.2 else { return 0 }
+                return max(0, (value(current) - value(old)) / elapsed)
+            }
+            snapshot.rateIn1s = rate(1) { Double($0.bytesIn) }
+            snapshot.rateOut1s = rate(1) { Double($0.bytesOut) }
+            snapshot.rateIn10s = rate(10) { Double($0.bytesIn) }
+            snapshot.rateOut10s = rate(10) { Double($0.bytesOut) }
+            snapshot.visitorsPerSecond1m = rate(60) { Double($0.visitors) }
+            snapshot.visitorsPerSecond5m = rate(300) { Double($0.visitors) }
+
+            if state.durations.totalCount > 0 {
+                snapshot.durationP50Ms = Double(state.durations.valueAtPercentile(50)) / 1000
+                snapshot.durationP90Ms = Double(state.durations.valueAtPercentile(90)) / 1000
+                snapshot.durationP99Ms = Double(state.durations.valueAtPercentile(99)) / 1000
+            }
+
+            // The sparkline: bytes (in + out) moved in each of the last 60 seconds.
+            let samples = state.samples.elements.suffix(61)
+            var history: [Double] = []
+            history.reserveCapacity(60)
+            var previous: Sample?
+            for sample in samples {
+                if let previous {
+                    history.append(Double((sample.bytesIn &- previous.bytesIn) &+ (sample.bytesOut &- previous.bytesOut)))
+                }
+                previous = sample
+            }
+            snapshot.history = Array(repeating: 0, count: max(0, 60 - history.count)) + history
+
+            var visitors: [VisitorRecord] = state.open.values
+                .sorted { $0.startedAt > $1.startedAt }
+                .prefix(MappingStats.recentLimit)
+                .map { VisitorRecord(address: $0.address, startedAt: $0.startedAt,
+                                     bytesIn: $0.counters.bytesIn.load(ordering: .relaxed),
+                                     bytesOut: $0.counters.bytesOut.load(ordering: .relaxed)) }
+            visitors += state.recentVisitors.elements.reversed()
+            snapshot.recentVisitors = Array(visitors.sorted { $0.startedAt > $1.startedAt }.prefix(MappingStats.recentLimit))
+            snapshot.recentRequests = state.recentRequests.elements.reversed().map(\.record)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import BurrowCore
+import NIOCore
+import NIOSSH
+
+/// Builds a visitor's pipeline on its `forwarded-tcpip` channel:
+/// codec → counters → (HTTP tap) → local dialer → glue. The dialer connects
+/// to the mapping's local address on the same event loop, so the glue pair
+/// splices without locks or hops.
+enum VisitorBridge {
+    typealias RefusalReport = @Sendable (_ mapping: String, _ local: LocalAddress, _ error: any Error) -> Void
+
+    /// Runs on the child channel's event loop, inside NIOSSH's inbound child channel initializer.
+    static func attach(
+        _ child: Channel, route: Route, originator: SocketAddress, onLocalRefused: @escaping RefusalReport
+    ) -> EventLoopFuture<Void> {
+        let (visitorSide, localSide) = GlueHandler.matchedPair()
+        do {
+            let sync = child.pipeline.syncOperations
+            try sync.addHandler(SSHChannelDataCodec())
+            try sync.addHandler(VisitorHandler(stats: route.stats, address: describe(originator)))
+            if route.protocol == .http {
+                try sync.addHandler(HTTPTap(stats: route.stats))
+            }
+            try sync.addHandler(LocalDialer(route: route, localSide: localSide, onRefused: onLocalRefused))
+            try sync.addHandler(visitorSide)
+        } catch {
+            return child.eventLoop.makeFailedFuture(error)
+        }
+        // Half-close must reach the glue as an event, not as a full close.
+        return child.setOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+    }
+
+    static func describe(_ address: SocketAddress) -> String {
+        switch address {
+        case .v4, .v6:
+            if let ip = address.ipAddress, let port = address.port {
+                return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+            }
+            return "\(address)"
+        case .unixDomainSocket:
+            return "unix"
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import BurrowCore
+import TerminalUI
+
+/// Everything the screen shows, as one value. Changed only by `reduce`.
+public struct AppState: Sendable, Equatable {
+    public var size: TerminalSize
+    public var now: Double
+    public var version = BurrowVersion.current
+    /// Shown in the header before the engine reports a tunnel.
+    public var relayLabel: String
+    public var snapshot = EngineSnapshot(takenAt: 0)
+    /// The rules from mappings.json, in file order.
+    public var mappings: [Mapping] = []
+    public var profiles: [Profile] = []
+    public var selectedProfile: String?
+    /// Newest first, at most `logLimit`.
+    public var log: [LogEntry] = []
+    public var focus: Pane = .mappings
+    /// 0 = all tunnels, n = the n-th tunnel of the snapshot.
+    public var tunnelIndex = 0
+    /// The selected row of the (filtered) mappings table.
+    public var mappingIndex = 0
+    public var detailScroll = 0
+    public var logScroll = 0
+    public var filter = ""
+    public var editingFilter = false
+    public var modal: Modal?
+    public var themeNames: [String]
+    public var themeName: String
+    public var toast: Toast?
+    public var quitting = false
+
+    public static let logLimit = 200
+    public static let minimumSize = TerminalSize(columns: 80, rows: 24)
+
+    public init(size: TerminalSize, now: Double, relayLabel: String = "embedded relay on 127.0.0.1",
+                themeNames: [String] = ["default"], themeName: String = "default") {
+        self.size = size
+        self.now = now
+        self.relayLabel = relayLabel
+        self.themeNames = themeNames
+        self.themeName = themeName
+    }
+
+    public var isTooSmall: Bool { size.columns < AppState.minimumSize.columns || size.rows < AppState.minimumSize.rows }
+
+    /// The tunnel the tunnels pane has selected, nil for "all".
+    public var selectedTunnel: String? {
+        guard tunnelIndex > 0, tunnelIndex <= snapshot.tunnels.count else { return nil }
+        return snapshot.tunnels[tunnelIndex - 1].profile
+    }
+
+    /// The rows of the mappings table: file order, filtered by tunnel and text.
+    public var visibleMappings: [MappingRowSource] {
+        let byName = Dictionary(snapshot.mappings.map { ($0.mapping.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let needle = filter.lowercased()
+        return mappings.compactMap { mapping in
+            let live = byName[mapping.name]
+            let tunnel = live?.tunnel ?? mapping.profile ?? selectedProfile ?? EngineSnapshot.embeddedTunnel
+            if let selectedTunnel, tunnel != selectedTunnel { return nil }
+            if !needle.isEmpty {
+                let haystack = [mapping.name, mapping.local.description, live?.publicURL?.description ?? "", mapping.protocol.rawValue]
+                    .joined(separator: " ").lowercased()
+                if !haystack.contains(needle) { return nil }
+            }
+            return MappingRowSource(mapping: mapping, live: live, tunnel: tunnel)
+        }
+    }
+
+    public var selectedMapping: MappingRowSource? {
+        let rows = visibleMappings
+        return rows.indices.contains(mappingIndex) ? rows[mappingIndex] : nil
+    }
+}
+
+/// A mapping rule joined with what the engine knows of it.
+public struct MappingRowSource: Sendable, Equatable {
+    public var mapping: Mapping
+    public var live: MappingSnapshot?
+    public var tunnel: String
+}

@@ -1,0 +1,14 @@
+/// Work the reducer asks for and does not do itself (files, clipboard,
+/// processes). The app runs each and feeds the result back as an `Action`.
+public enum Effect: Sendable, Equatable {
+    /// Add (`replacing` nil) or replace a mapping in mappings.json.
+    case saveMapping(MappingDraft, replacing: String?)
+    case deleteMapping(String)
+    case setEnabled(String, Bool)
+    case copy(String)
+    case open(String)
+    /// Remember the theme in config.json.
+    case saveTheme(String)
+    case selectProfile(String?)
+    case quit
+}

@@ -1,0 +1,27 @@
+import BurrowCore
+
+/// The top line: which relay, its state, latency, uptime, version.
+public struct HeaderModel: Sendable, Equatable {
+    public var relay: String
+    public var status: StatusText
+    public var rtt: String?
+    public var uptime: String?
+    public var version: String
+
+    public static func make(_ state: AppState) -> HeaderModel {
+        let tunnels = state.snapshot.tunnels
+        let shown = state.tunnelIndex > 0 && state.tunnelIndex <= tunnels.count ? tunnels[state.tunnelIndex - 1] : tunnels.first
+        guard let tunnel = shown else {
+            // The engine opens a tunnel only for enabled mappings.
+            let status = state.mappings.contains(where: \.enabled) ? StatusText("◌ starting", .warning) : StatusText("○ idle: no enabled mappings", .muted)
+            return HeaderModel(relay: state.relayLabel, status: status, rtt: nil, uptime: nil, version: state.version)
+        }
+        let relay = tunnel.profile == EngineSnapshot.embeddedTunnel ? tunnel.relay : "\(tunnel.profile) → \(tunnel.relay)"
+        return HeaderModel(
+            relay: relay,
+            status: StatusText.of(tunnel.state, now: state.now),
+            rtt: tunnel.rttMs.map { "rtt " + Format.duration(milliseconds: $0) },
+            uptime: tunnel.connectedSince.map { "up " + Format.seconds((state.now - $0).rounded(.down)) },
+            version: state.version)
+    }
+}

@@ -1,0 +1,23 @@
+import BurrowCore
+
+/// A mapping as the add/edit form describes it, validated field by field.
+public struct MappingDraft: Sendable, Equatable {
+    public var `protocol`: MappingProtocol
+    public var local: LocalAddress
+    /// nil: a generated name (`http-3000`).
+    public var name: String?
+    public var remotePort: Int?
+    /// nil: the selected profile, or the embedded relay.
+    public var profile: String?
+    public var enabled: Bool
+
+    public init(protocol: MappingProtocol, local: LocalAddress, name: String? = nil, remotePort: Int? = nil,
+                profile: String? = nil, enabled: Bool = true) {
+        self.protocol = `protocol`
+        self.local = local
+        self.name = name
+        self.remotePort = remotePort
+        self.profile = profile
+        self.enabled = enabled
+    }
+}

@@ -1,0 +1,152 @@
+import BurrowConfig
+import BurrowCore
+import TerminalUI
+
+/// The add/edit form: its fields, the focused one, and validation with
+/// BurrowCore's own messages (the ones `burrow map add` prints).
+public struct MappingForm: Sendable, Equatable {
+    public enum Field: Int, CaseIterable, Sendable {
+        case `protocol`, local, tunnel, name, remotePort
+
+        public var label: String {
+            switch self {
+            case .protocol: return "Protocol"
+            case .local: return "Local port or host:port"
+            case .tunnel: return "Tunnel (profile)"
+            case .name: return "Name (optional)"
+            case .remotePort: return "Remote port (optional)"
+            }
+        }
+    }
+
+    /// The name of the mapping being edited; nil when adding.
+    public var editing: String?
+    public var mappingProtocol: MappingProtocol = .http
+    public var local = ""
+    /// "" = the selected profile (or the embedded relay), then profile names.
+    public var tunnelChoices: [String] = [""]
+    public var tunnelIndex = 0
+    public var name = ""
+    public var remotePort = ""
+    public var enabled = true
+    public var focus: Field = .local
+    /// Set after Enter: also shows "required" errors for empty fields.
+    public var submitted = false
+    /// What the config store said when saving failed.
+    public var saveError: String?
+    /// Names of the other mappings, for the taken-name check.
+    public var takenNames: Set<String> = []
+
+    public init(profiles: [String], takenNames: Set<String>) {
+        tunnelChoices = [""] + profiles
+        self.takenNames = takenNames
+    }
+
+    public init(editing mapping: Mapping, profiles: [String], takenNames: Set<String>) {
+        self.init(profiles: profiles, takenNames: takenNames.subtracting([mapping.name]))
+        editing = mapping.name
+        mappingProtocol = mapping.protocol
+        local = mapping.local.description
+        if let profile = mapping.profile {
+            if !tunnelChoices.contains(profile) { tunnelChoices.append(profile) }
+            tunnelIndex = tunnelChoices.firstIndex(of: profile) ?? 0
+        }
+        name = mapping.name
+        remotePort = mapping.remotePort.map(String.init) ?? ""
+        enabled = mapping.enabled
+    }
+
+    public var profile: String? { tunnelChoices[tunnelIndex].isEmpty ? nil : tunnelChoices[tunnelIndex] }
+
+    /// The error of each field that has one now.
+    public var errors: [Field: String] {
+        var errors: [Field: String] = [:]
+        if local.isEmpty {
+            if submitted { errors[.local] = "a local port is required: use PORT or HOST:PORT (e.g. 3000)" }
+        } else {
+            do { _ = try LocalAddress(parsing: local) } catch { errors[.local] = error.description }
+        }
+        if !name.isEmpty {
+            do {
+                try DNSLabel.validate(name)
+                if takenNames.contains(name) { errors[.name] = ConfigError.nameTaken(kind: "mapping", name: name).description }
+            } catch { errors[.name] = error.description }
+        }
+        if !remotePort.isEmpty {
+            do {
+                let port = try LocalAddress.parsePort(remotePort)
+                if mappingProtocol == .http || mappingProtocol == .tls {
+                    // The CLI's words (ConfigStore.addMapping), so both say the same.
+                    errors[.remotePort] = "--remote-port \(port) does not apply to \(mappingProtocol) mappings: \(mappingProtocol) is routed by name; use it with tcp or udp only"
+                }
+            } catch { errors[.remotePort] = error.description }
+        }
+        return errors
+    }
+
+    /// The mapping to save, or nil while a field is invalid.
+    public var draft: MappingDraft? {
+        guard errors.isEmpty, let address = try? LocalAddress(parsing: local) else { return nil }
+        return MappingDraft(protocol: mappingProtocol, local: address, name: name.isEmpty ? nil : name,
+                            remotePort: remotePort.isEmpty ? nil : Int(remotePort), profile: profile, enabled: enabled)
+    }
+
+    /// Text shown in a field.
+    public func value(_ field: Field) -> String {
+        switch field {
+        case .protocol: return mappingProtocol.rawValue
+        case .local: return local
+        case .tunnel: return tunnelChoices[tunnelIndex].isEmpty ? "selected profile / embedded relay" : tunnelChoices[tunnelIndex]
+        case .name: return name
+        case .remotePort: return remotePort
+        }
+    }
+
+    /// Edits the focused field with one key; returns false for keys the form does not use.
+    public mutating func handle(_ key: Key) -> Bool {
+        switch key {
+        case .tab, .down:
+            focus = Field(rawValue: (focus.rawValue + 1) % Field.allCases.count)!
+        case .backTab, .up:
+            focus = Field(rawValue: (focus.rawValue + Field.allCases.count - 1) % Field.allCases.count)!
+        case .left, .right, .char(" "):
+            guard focus == .protocol || focus == .tunnel else {
+                if case .char(let character) = key { editText { if $0.count < 64 { $0.append(character) } } }
+                break
+            }
+            let step = key == .left ? -1 : 1
+            if focus == .protocol {
+                let all = MappingProtocol.allCases
+                let index = all.firstIndex(of: mappingProtocol) ?? 0
+                mappingProtocol = all[(index + step + all.count) % all.count]
+            } else {
+                tunnelIndex = (tunnelIndex + step + tunnelChoices.count) % tunnelChoices.count
+            }
+        case .backspace:
+            editText { if !$0.isEmpty { $0.removeLast() } }
+        case .ctrl("u"):
+            editText { $0 = "" }
+        case .char(let character):
+            if focus == .protocol {
+                // Typing the first letter picks a protocol: h, t(cp), u, l for tls.
+                let picks: [Character: MappingProtocol] = ["h": .http, "t": .tcp, "u": .udp, "l": .tls, "s": .tls]
+                if let pick = picks[Character(character.lowercased())] { mappingProtocol = pick }
+            } else {
+                editText { if $0.count < 64 { $0.append(character) } }
+            }
+        default:
+            return false
+        }
+        saveError = nil
+        return true
+    }
+
+    private mutating func editText(_ change: (inout String) -> Void) {
+        switch focus {
+        case .local: change(&local)
+        case .name: change(&name)
+        case .remotePort: change(&remotePort)
+        case .protocol, .tunnel: break
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import BurrowCore
+
+/// One row of the mappings table, as text per column.
+public struct MappingRow: Sendable, Equatable {
+    public var name: String
+    public var proto: String
+    public var local: String
+    public var url: String
+    public var status: StatusText
+    public var visitors: String
+    public var rate: String
+    public var history: [Double]
+    public var dimmed: Bool
+
+    public static func make(_ source: MappingRowSource) -> MappingRow {
+        let live = source.live
+        let status: StatusText = source.mapping.enabled ? StatusText.of(live?.state) : StatusText("disabled", .muted)
+        let url: String
+        if let publicURL = live?.publicURL {
+            url = publicURL.description
+        } else if case .refused(let reason) = live?.state {
+            url = "refused: \(reason)"
+        } else {
+            url = source.mapping.enabled ? "…" : "–"
+        }
+        return MappingRow(
+            name: source.mapping.name,
+            proto: source.mapping.protocol.rawValue,
+            local: source.mapping.local.description,
+            url: url,
+            status: status,
+            visitors: "\(live?.openVisitors ?? 0)/\(live?.totalVisitors ?? 0)",
+            rate: Format.compactRate(live?.rateIn1s ?? 0) + "/" + Format.compactRate(live?.rateOut1s ?? 0),
+            history: live?.history ?? [],
+            dimmed: !source.mapping.enabled)
+    }
+}

@@ -1,0 +1,93 @@
+import BurrowConfig
+import BurrowCore
+import Foundation
+import TerminalUI
+
+/// The real effects: every change is saved through `ConfigStore` at once
+/// (the engine watches mappings.json and applies the difference), the
+/// clipboard gets OSC 52 plus a desktop tool, a browser opens via xdg-open.
+public struct StoreEffects: EffectPerforming {
+    public let store: ConfigStore
+    public let environment: [String: String]
+
+    public init(store: ConfigStore, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.store = store
+        self.environment = environment
+    }
+
+    public func perform(_ effect: Effect, screen: Screen) -> [Action] {
+        do {
+            switch effect {
+            case .saveMapping(let draft, let replacing):
+                let saved: Mapping
+                if let replacing {
+                    saved = try replace(replacing, with: draft)
+                } else {
+                    saved = try store.addMapping(protocol: draft.protocol, local: draft.local, name: draft.name,
+                                                 remotePort: draft.remotePort, profile: draft.profile, enabled: draft.enabled)
+                }
+                return [reloaded(), .succeeded(replacing == nil ? "added \(saved.name)" : "saved \(saved.name)")]
+            case .deleteMapping(let name):
+                try store.removeMapping(named: name)
+                return [reloaded(), .succeeded("deleted \(name)")]
+            case .setEnabled(let name, let enabled):
+                try store.setMapping(named: name, enabled: enabled)
+                return [reloaded(), .succeeded("\(name) \(enabled ? "enabled" : "disabled")")]
+            case .copy(let url):
+                let used = Clipboard.copy(url, to: screen, environment: environment)
+                return [.succeeded("copied \(url)"), .log("copied \(url) (\(used.joined(separator: ", ")))", .info)]
+            case .open(let url):
+                guard let opener = ExternalTool.find("xdg-open", environment: environment) ?? ExternalTool.find("open", environment: environment) else {
+                    return [.failed("cannot open \(url): xdg-open is not installed; press c to copy it instead")]
+                }
+                ExternalTool.run(opener, [url])
+                return [.succeeded("opened \(url)")]
+            case .saveTheme(let name):
+                try store.updateConfig { $0.ui.theme = name }
+                return []
+            case .selectProfile(let name):
+                if let name {
+                    try store.selectProfile(named: name)
+                } else {
+                    try store.updateConfig { $0.selectedProfile = nil }
+                }
+                let config = try store.loadConfig()
+                return [.profilesChanged(config.profiles, selected: config.selectedProfile),
+                        .succeeded("selected \(name ?? "the embedded relay"): restart burrow to connect through it")]
+            case .quit:
+                return []
+            }
+        } catch {
+            return [.failed("\(error)")]
+        }
+    }
+
+    /// The file as it is now, so the table updates without waiting for the watcher.
+    private func reloaded() -> Action {
+        .mappingsChanged((try? store.loadMappings().mappings) ?? [])
+    }
+
+    /// Edit: the mapping called `name` becomes `draft`, checked like an add.
+    private func replace(_ name: String, with draft: MappingDraft) throws -> Mapping {
+        if let remotePort = draft.remotePort, draft.protocol == .http || draft.protocol == .tls {
+            throw ConfigError.invalidCombination("--remote-port \(remotePort) does not apply to \(draft.protocol) mappings: \(draft.protocol) is routed by name; use it with tcp or udp only")
+        }
+        var result: Mapping?
+        try store.updateMappings { file in
+            guard let index = file.mappings.firstIndex(where: { $0.name == name }) else {
+                throw ConfigError.notFound(kind: "mapping", name: name, known: file.mappings.map(\.name))
+            }
+            let newName = draft.name ?? name
+            if newName != name, file.mappings.contains(where: { $0.name == newName }) {
+                throw ConfigError.nameTaken(kind: "mapping", name: newName)
+            }
+            let mapping = Mapping(name: newName, protocol: draft.protocol, local: draft.local, remotePort: draft.remotePort,
+                                  enabled: draft.enabled, profile: draft.profile)
+            do throws(CoreError) { try mapping.validate() } catch { throw ConfigError.invalidValue(error) }
+            file.mappings[index] = mapping
+            result = mapping
+        }
+        guard let result else { throw ConfigError.notFound(kind: "mapping", name: name, known: []) }
+        return result
+    }
+}

@@ -1,0 +1,90 @@
+import BurrowConfig
+import BurrowCore
+import Foundation
+import TerminalUI
+
+/// Wires the UI to the engine and the config store: background tasks feed
+/// the mailbox (snapshots once a second, engine events, mappings.json
+/// changes), and the UI loop runs on a thread of its own, the only one that
+/// touches ncurses.
+public enum TUIRunner {
+    public static func run(engine: any TunnelEngine, events: AsyncStream<EngineEvent>, store: ConfigStore,
+                           options: TUIOptions) async throws {
+        let mailbox = Mailbox()
+        let catalog = ThemeCatalog.load(directories: options.themeDirectories)
+        var notes: [(String, LogEntry.Level)] = catalog.problems.map { ($0.description, .error) }
+        let config = try store.loadConfig()
+        let initialMappings = try store.loadMappings().mappings
+        var themeName = options.theme ?? config.ui.theme ?? "default"
+        if catalog.theme(named: themeName) == nil {
+            notes.append(("no usable theme named '\(themeName)' (known: \(catalog.names.joined(separator: ", "))); using the default theme", .error))
+            themeName = "default"
+        } else if let chosen = options.theme, chosen != config.ui.theme {
+            _ = try? store.updateConfig { $0.ui.theme = chosen }
+        }
+        if options.noColor { notes.append(("NO_COLOR is set: drawing without colours", .info)) }
+
+        let tasks = [
+            Task {
+                var last: EngineSnapshot?
+                while !Task.isCancelled {
+                    var snapshot = await engine.snapshot()
+                    let taken = snapshot.takenAt
+                    snapshot.takenAt = 0
+                    if snapshot != last {
+                        last = snapshot
+                        snapshot.takenAt = taken
+                        mailbox.post(.snapshot(snapshot))
+                    }
+                    // Once a second: the engine's rates and sparklines are per second.
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            },
+            Task {
+                for await event in events { mailbox.post(.engineEvent(event, at: WallClock.now())) }
+            },
+            Task {
+                for await event in store.watchMappingEvents(interval: .milliseconds(250), initial: initialMappings) {
+                    switch event {
+                    case .changes, .recovered:
+                        if let mappings = try? store.loadMappings().mappings { mailbox.post(.mappingsChanged(mappings)) }
+                    case .invalid(let error):
+                        mailbox.post(.log("\(error)", .error))
+                    }
+                }
+            },
+        ]
+        defer { tasks.forEach { $0.cancel() } }
+
+        let startName = themeName
+        let initialNotes = notes
+        let outcome: Result<Void, TerminalError> = await onDedicatedThread {
+            let screen: CursesScreen
+            do throws(TerminalError) {
+                screen = try CursesScreen(monochrome: options.noColor)
+            } catch {
+                return .failure(error)
+            }
+            defer { screen.stop() }
+            var state = AppState(size: screen.size, now: WallClock.now(), relayLabel: options.relayLabel,
+                                 themeNames: catalog.names, themeName: startName)
+            _ = Reducer.reduce(&state, .mappingsChanged(initialMappings))
+            _ = Reducer.reduce(&state, .profilesChanged(config.profiles, selected: config.selectedProfile))
+            for (text, level) in initialNotes { _ = Reducer.reduce(&state, .log(text, level)) }
+            let app = TUIApp(screen: screen, state: state, catalog: catalog, effects: StoreEffects(store: store), mailbox: mailbox)
+            app.run()
+            return .success(())
+        }
+        try outcome.get()
+    }
+
+    /// Runs `body` on a new thread and waits for it without blocking the
+    /// cooperative pool (the UI waits on input, which must not stall the engine).
+    static func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: body()) }
+            thread.name = "burrow-ui"
+            thread.start()
+        }
+    }
+}

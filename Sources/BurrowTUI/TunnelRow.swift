@@ -1,0 +1,30 @@
+import BurrowCore
+
+/// One row of the tunnels pane.
+public struct TunnelRow: Sendable, Equatable {
+    public var name: String
+    public var relay: String
+    public var status: StatusText
+    public var rtt: String
+    public var uptime: String
+    public var mappings: String
+    public var traffic: String
+    public var selected: Bool
+
+    public static func make(_ state: AppState) -> [TunnelRow] {
+        state.snapshot.tunnels.enumerated().map { offset, tunnel in
+            let mine = state.snapshot.mappings.filter { $0.tunnel == tunnel.profile }
+            let online = mine.filter { $0.state == .online }.count
+            let rate = mine.reduce(0) { $0 + $1.rateIn1s + $1.rateOut1s }
+            return TunnelRow(
+                name: tunnel.profile,
+                relay: tunnel.relay,
+                status: StatusText.of(tunnel.state, now: state.now),
+                rtt: tunnel.rttMs.map { Format.duration(milliseconds: $0) } ?? "–",
+                uptime: tunnel.connectedSince.map { Format.seconds((state.now - $0).rounded(.down)) } ?? "–",
+                mappings: "\(online)/\(mine.count) online",
+                traffic: Format.rate(rate),
+                selected: state.tunnelIndex == offset + 1)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// How many terminal cells text takes: 2 for East Asian wide characters and
+/// most emoji, 0 for combining marks, 1 otherwise. Enough for names, URLs
+/// and paths; no full wcwidth table.
+public enum TextWidth {
+    public static func of(_ character: Character) -> Int {
+        guard let scalar = character.unicodeScalars.first else { return 0 }
+        let value = scalar.value
+        if value < 0x300 { return value < 0x20 ? 0 : 1 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if isWide(value) { return 2 }
+        return 1
+    }
+
+    public static func of(_ text: some StringProtocol) -> Int {
+        var width = 0
+        for character in text { width += of(character) }
+        return width
+    }
+
+    static func isWide(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// `text` cut to at most `width` cells; a cut ends in "…".
+    public static func truncate(_ text: String, to width: Int) -> String {
+        if width <= 0 { return "" }
+        if of(text) <= width { return text }
+        var result = ""
+        var used = 0
+        for character in text {
+            let w = of(character)
+            if used + w > width - 1 { break }
+            result.append(character)
+            used += w
+        }
+        return result + "…"
+    }
+
+    /// `text` truncated or padded with spaces to exactly `width` cells.
+    public static func fit(_ text: String, to width: Int, alignRight: Bool = false) -> String {
+        let cut = truncate(text, to: width)
+        let pad = String(repeating: " ", count: max(0, width - of(cut)))
+        return alignRight ? pad + cut : cut + pad
+    }
+}

@@ -1,0 +1,101 @@
+import BurrowConfig
+import BurrowCore
+import Foundation
+import Testing
+
+/// The built binaries, as people run them: `burrow serve` as the relay and
+/// `burrow up` as the agent, in separate processes.
+@Suite struct BinaryTests {
+    @Test(.timeLimit(.minutes(2)))
+    func upReconnectsWithTheSameURLsAfterTheRelayRestarts() async throws {
+        let local = try await LocalHTTPServer()
+        defer { local.stop() }
+        let echo = try await EchoServer()
+        let config = try TestDirectory("burrow-up-config")
+        let state = try TestDirectory("burrow-serve-state")
+        defer { config.remove(); state.remove() }
+
+        let store = ConfigStore(directory: config.path)
+        let identity = try store.identity(for: nil)
+        try state.write("authorized_keys", identity.publicKeyLine + "\n", mode: 0o600)
+        let sshPort = try Ports.free()
+        let httpPort = try Ports.free()
+        let low = Int.random(in: 30000...59000)
+        _ = try store.addProfile(Profile(name: "home", host: "127.0.0.1", sshPort: sshPort))
+        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local.port), name: "site", remotePort: nil, profile: nil, enabled: true)
+        _ = try store.addMapping(protocol: .tcp, local: LocalAddress(port: echo.port), name: "echo", remotePort: nil, profile: nil, enabled: true)
+
+        let serveArguments = ["serve", "--state-dir", state.path, "--bind", "127.0.0.1", "--ssh-port", "\(sshPort)",
+                              "--http-port", "\(httpPort)", "--ports", "\(low)-\(low + 100)"]
+        var relay = try TestProcess(BurrowBinary.path, serveArguments)
+        defer { relay.stop() }
+        try await relay.waitForOutput("host key")
+
+        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path])
+        defer { up.stop() }
+        try await up.waitForOutput("\"name\":\"echo\"")
+        try await up.waitForOutput("\"name\":\"site\"")
+        let first = Dictionary(BurrowBinary.onlineURLs(up.text).map { ($0.name, $0.url) }, uniquingKeysWith: { a, _ in a })
+        #expect(first["site"] == "http://site.localhost:\(httpPort)")
+        let page = try await Tools.curl([try #require(first["site"]) + "/"])
+        #expect(page.output == "hello from the local service\n")
+        let echoURL = try #require(first["echo"])
+        let echoPort = try #require(try PublicURL(parsing: echoURL).port)
+        try await Self.expectEcho(port: echoPort, "before restart")
+
+        // Kill the relay outright, then start it again on the same state dir.
+        relay.stop(signal: SIGKILL)
+        try await up.waitForOutput("\"event\":\"reconnecting\"")
+        let restarted = ContinuousClock.now
+        relay = try TestProcess(BurrowBinary.path, serveArguments)
+        try await relay.waitForOutput("host key")
+        let deadline = restarted + .seconds(10)
+        while BurrowBinary.onlineURLs(up.text).count < 4 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let online = BurrowBinary.onlineURLs(up.text)
+        #expect(online.count == 4, "not back online within 10 s:\n\(up.text)")
+        let second = Dictionary(online.suffix(2).map { ($0.name, $0.url) }, uniquingKeysWith: { a, _ in a })
+        #expect(second == first, "the URLs changed")
+        let again = try await Tools.curl([try #require(second["site"]) + "/"])
+        #expect(again.output == "hello from the local service\n")
+        try await Self.expectEcho(port: echoPort, "after restart")
+
+        // SIGTERM: a graceful stop, exit status 0.
+        #expect(up.stop(signal: SIGTERM) == 0)
+        #expect(BurrowBinary.jsonEvents(up.text).contains { $0["event"] as? String == "offline" })
+        await echo.stop()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func upStartsTheEmbeddedRelayWhenNoProfileIsConfigured() async throws {
+        let local = try await LocalHTTPServer()
+        defer { local.stop() }
+        let config = try TestDirectory("burrow-up-embedded")
+        defer { config.remove() }
+        let store = ConfigStore(directory: config.path)
+        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local.port), name: "solo", remotePort: nil, profile: nil, enabled: true)
+
+        let up = try TestProcess(BurrowBinary.path, ["up", "--config-dir", config.path])
+        defer { up.stop() }
+        let output = try await up.waitForOutput("solo  http://solo.localhost:")
+        #expect(output.contains("started the embedded relay on 127.0.0.1"))
+        let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("solo  ") })
+        #expect(line.hasSuffix(" -> 127.0.0.1:\(local.port)"))
+        let url = String(line.split(separator: " ")[1])
+        let page = try await Tools.curl([url + "/"])
+        #expect(page.output == "hello from the local service\n")
+        #expect(FileManager.default.fileExists(atPath: config.file("embedded-relay/host_key")))
+        #expect(up.stop(signal: SIGINT) == 0)
+    }
+
+    static func expectEcho(port: Int, _ label: String) async throws {
+        let reply = try await Task.detached {
+            let visitor = try BlockingSocket(port: port)
+            try visitor.send("ping \(label)\n")
+            visitor.shutdownWrite()
+            return try visitor.readToEnd()
+        }.value
+        #expect(String(decoding: reply, as: UTF8.self) == "ping \(label)\n")
+    }
+}

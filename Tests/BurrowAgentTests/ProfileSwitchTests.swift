@@ -1,0 +1,41 @@
+import BurrowAgent
+import BurrowConfig
+import BurrowCore
+import Foundation
+import Testing
+
+/// config.json changes while the engine runs (the TUI's profile switcher,
+/// `burrow profile add` in another shell).
+@Suite struct ProfileSwitchTests {
+    @Test(.timeLimit(.minutes(1)))
+    func mappingsFollowANewlySelectedProfile() async throws {
+        let local = try await LocalHTTPServer()
+        defer { local.stop() }
+        let embedded = try await RelayFixture.start()
+        let remote = try await RelayFixture.start()
+        let agent = try AgentFixture(relay: embedded, mappings: [
+            Mapping(name: "mover", protocol: .http, local: LocalAddress(port: local.port)),
+        ])
+        try await withCleanup {
+            await agent.start()
+            let before = try await agent.watcher.online("mover")
+            #expect(before.port == embedded.endpoints.httpPort)
+
+            let seen = agent.watcher.events.count
+            _ = try agent.store.addProfile(Profile(name: "far", host: "127.0.0.1", sshPort: remote.endpoints.sshPort))
+            _ = try agent.store.selectProfile(named: "far")
+            let after = try await agent.watcher.online("mover", after: seen)
+            #expect(after.port == remote.endpoints.httpPort)
+            let page = try await Tools.curl(["\(after)/"])
+            #expect(page.output == "hello from the local service\n")
+            let snapshot = await agent.engine.snapshot()
+            #expect(snapshot.tunnels.map(\.profile) == ["far"])
+            #expect(snapshot.mappings.first?.tunnel == "far")
+            #expect(snapshot.tunnels.first?.rttMs != nil)
+        } cleanup: {
+            await agent.stop()
+            await embedded.stop()
+            await remote.stop()
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import BurrowCore
+
+/// Collects engine events in the background so tests can wait for one (bounded).
+final class EventWatcher: Sendable {
+    private let seen = Locked<[EngineEvent]>([])
+    private let task: Task<Void, Never>
+
+    init(_ stream: AsyncStream<EngineEvent>) {
+        let seen = self.seen
+        task = Task {
+            for await event in stream { seen.withLock { $0.append(event) } }
+        }
+    }
+
+    var events: [EngineEvent] { seen.withLock { $0 } }
+
+    /// Waits for an event matching `match` that arrived after index `after`.
+    @discardableResult
+    func waitFor(after: Int = 0, timeout: Duration = .seconds(15), _ what: String,
+                 _ match: (EngineEvent) -> Bool) async throws -> EngineEvent {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let events = self.events
+            if events.count > after, let found = events[after...].first(where: match) { return found }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw TestFailure("no \(what) event within \(timeout); events:\n" + events.map(\.humanLine).joined(separator: "\n"))
+    }
+
+    func online(_ mapping: String, after: Int = 0, timeout: Duration = .seconds(15)) async throws -> PublicURL {
+        let event = try await waitFor(after: after, timeout: timeout, "online \(mapping)") {
+            if case .online(mapping, _, _) = $0 { return true }
+            return false
+        }
+        guard case .online(_, let url, _) = event else { throw TestFailure("unreachable") }
+        return url
+    }
+
+    func cancel() {
+        task.cancel()
+    }
+}

@@ -1,0 +1,136 @@
+import BurrowConfig
+import BurrowCore
+import Foundation
+import Testing
+
+/// The built `burrow` binary as a person uses it: inside tmux (120×40,
+/// UTF-8, xterm-256color), with a temp config dir and a python3 HTTP server
+/// as the local service.
+@Suite(.timeLimit(.minutes(2))) struct TUIEndToEndTests {
+    /// `burrow` sits next to the test bundle (swift test builds it).
+    static var burrowPath: String {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return exe.deletingLastPathComponent().appendingPathComponent("burrow").path
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("burrow-tui-e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path + "/config", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: path + "/site", withIntermediateDirectories: true)
+        return path
+    }
+
+    static func curl(_ url: String, path: String) throws -> String {
+        let curl = try #require(TmuxSession.which("curl"), "curl is not installed")
+        return try TmuxSession.execute(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", url + path]).output
+    }
+
+    /// The first `http://…localhost:PORT` on the screen.
+    static func publicURL(in screen: String, name: String) -> String? {
+        guard let start = screen.range(of: "http://\(name).localhost") else { return nil }
+        var url = String(screen[start.lowerBound...].prefix { !$0.isWhitespace && $0 != "…" })
+        while let last = url.last, !last.isNumber { url.removeLast() }
+        return url.contains(".localhost:") ? url : nil
+    }
+
+    @Test func addMappingVisitCopyResizeAndQuit() async throws {
+        let burrow = Self.burrowPath
+        #expect(FileManager.default.isExecutableFile(atPath: burrow), "no burrow binary at \(burrow)")
+        let root = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Data("hello from the PC\n".utf8).write(to: URL(fileURLWithPath: root + "/site/index.html"))
+        let server = try await LocalHTTPServer(directory: root + "/site")
+        defer { server.stop() }
+        let tmux = try TmuxSession(columns: 120, rows: 40, environment: [
+            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config"
+        ])
+        defer { tmux.kill() }
+
+        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
+        try tmux.type(burrow)
+        try tmux.send("Enter")
+        try await tmux.waitFor("the TUI to open") { $0.contains("Mappings (0)") && $0.contains("a add") }
+
+        // a → the form; type the port; Enter saves through ConfigStore.
+        try tmux.send("a")
+        try await tmux.waitFor("the add form") { $0.contains("Add mapping") }
+        try tmux.type(String(server.port))
+        try tmux.send("Enter")
+        let name = "http-\(server.port)"
+        let screen = try await tmux.waitFor("the public URL") { Self.publicURL(in: $0, name: name) != nil && $0.contains("online") }
+        let url = try #require(Self.publicURL(in: screen, name: name))
+        let saved = try ConfigStore(directory: root + "/config").loadMappings().mappings
+        #expect(saved.map(\.name) == [name])
+
+        // A visitor: the count and the request line appear.
+        #expect(try Self.curl(url, path: "/e2e-probe") == "404")
+        #expect(try Self.curl(url, path: "/") == "200")
+        try await tmux.waitFor("the visitor and request lines") { screen in
+            screen.contains("total 2") && screen.contains("GET 404 /e2e-probe") && screen.contains("GET 200 /")
+                && screen.contains("0/2")
+        }
+
+        // c copies the URL: OSC 52 lands in tmux's paste buffer; a toast says so.
+        try tmux.send("c")
+        try await tmux.waitFor("the toast") { $0.contains("copied \(url)") }
+        var buffer = ""
+        for _ in 0..<50 where buffer != url {
+            buffer = (try? tmux.run(["show-buffer"])) ?? ""
+            if buffer != url { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(buffer == url)
+
+        // `burrow map add` in another shell: the table shows it within about a second.
+        let cli = try Spawn.run(burrow, ["map", "add", "tcp", "5432", "--name", "other", "--disabled", "--config-dir", root + "/config"])
+        #expect(cli.status == 0, "burrow map add failed: \(cli.output)")
+        let added = Date()
+        try await tmux.waitFor("the mapping added from outside", seconds: 3) { $0.contains("other") && $0.contains("Mappings (2)") }
+        #expect(Date().timeIntervalSince(added) < 1.5)
+
+        // Resize: too small says so; back to a usable size redraws cleanly.
+        try tmux.run(["resize-window", "-t", "0", "-x", "70", "-y", "20"])
+        try await tmux.waitFor("the too-small message") { $0.contains("terminal too small (need 80×24)") }
+        try tmux.run(["resize-window", "-t", "0", "-x", "100", "-y", "30"])
+        let resized = try await tmux.waitFor("the redraw at 100×30") { $0.contains("Mappings (2)") && !$0.contains("too small") }
+        let lines = resized.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first?.contains("burrow") == true)
+        #expect(lines.allSatisfy { $0.count <= 100 })
+
+        // q quits: the shell prompt is back and the terminal is usable.
+        try tmux.send("q")
+        let after = try await tmux.waitFor("the shell prompt") { screen in
+            let last = screen.split(separator: "\n").last.map(String.init) ?? ""
+            return last.hasPrefix("e2e$") && !screen.contains("Mappings (")
+        }
+        #expect(!after.contains("╭"))
+        let command = try tmux.run(["display-message", "-p", "-t", "0", "#{pane_current_command}"])
+        #expect(command.trimmingCharacters(in: .whitespacesAndNewlines) == "bash")
+    }
+
+    @Test func sigtermRestoresTheTerminal() async throws {
+        let burrow = Self.burrowPath
+        let root = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
+            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config"
+        ])
+        defer { tmux.kill() }
+        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
+        try tmux.type(burrow + "; echo exit=$?")
+        try tmux.send("Enter")
+        try await tmux.waitFor("the TUI to open") { $0.contains("Mappings (0)") }
+        let pid = try tmux.run(["display-message", "-p", "-t", "0", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        // The shell's child is burrow.
+        let children = try TmuxSession.execute("/usr/bin/pgrep", ["-P", pid]).output
+        let burrowPID = try #require(Int32(children.split(separator: "\n").first ?? ""))
+        Foundation.kill(burrowPID, SIGTERM)
+        let after = try await tmux.waitFor("the shell prompt after SIGTERM") { screen in
+            screen.contains("exit=") && !screen.contains("Mappings (")
+        }
+        #expect(after.contains("exit=0"))
+        // The terminal is back in cooked mode with echo (endwin ran).
+        try tmux.type("stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo modes")
+        try tmux.send("Enter")
+        try await tmux.waitFor("the terminal modes") { $0.contains("icanon echo modes") }
+    }
+}

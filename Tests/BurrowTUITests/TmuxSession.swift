@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// A tmux server of its own (unique `-L` socket) running one shell in a
+/// fixed-size window: the test's terminal. `kill()` in `defer`.
+final class TmuxSession {
+    let socket: String
+    let tmux: String
+
+    init(columns: Int, rows: Int, environment: [String: String]) throws {
+        socket = "burrow-tui-\(getpid())-\(UUID().uuidString.prefix(8))"
+        tmux = try #require(Self.which("tmux"), "tmux is not installed")
+        var arguments = ["-f", "/dev/null", "new-session", "-d", "-x", String(columns), "-y", String(rows)]
+        for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
+        arguments += ["bash --norc --noprofile"]
+        try run(arguments)
+        try run(["set-option", "-g", "set-clipboard", "on"])
+        // A known prompt, so a test can see the shell is back.
+        try run(["send-keys", "-t", "0", "-l", "PS1='e2e$ '; clear"])
+        try run(["send-keys", "-t", "0", "Enter"])
+    }
+
+    func kill() {
+        _ = try? run(["kill-server"])
+    }
+
+    @discardableResult
+    func run(_ arguments: [String]) throws -> String {
+        try Self.execute(tmux, ["-L", socket] + arguments).output
+    }
+
+    func send(_ keys: String...) throws {
+        try run(["send-keys", "-t", "0"] + keys)
+    }
+
+    /// Sends text literally (no key-name lookup).
+    func type(_ text: String) throws {
+        try run(["send-keys", "-t", "0", "-l", text])
+    }
+
+    func capture() throws -> String {
+        try run(["capture-pane", "-p", "-t", "0"])
+    }
+
+    /// Polls the pane until `condition` holds, for at most `seconds`.
+    @discardableResult
+    func waitFor(_ what: String, seconds: Double = 10, _ condition: (String) -> Bool) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var screen = ""
+        while Date() < deadline {
+            screen = try capture()
+            if condition(screen) { return screen }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("timed out waiting for \(what); the pane shows:\n\(screen)")
+        throw CancellationError()
+    }
+
+    static func which(_ name: String) -> String? {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    static func execute(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        try Spawn.run(path, arguments)
+    }
+}
