@@ -18,6 +18,8 @@ final class Forward {
     let url: PublicURL
     /// The TCP listener (nil for HTTP, which shares the relay's HTTP port).
     var listener: (any Channel)?
+    /// `bandwidthBytesPerSecond`, shared by every visitor of this forward.
+    var bandwidth: TokenBucket?
 
     var totalVisitors = 0
     /// Visitor → agent, of visitors that left.

@@ -14,9 +14,9 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
     private let headBuffer: HTTPHeadBuffer
     private var routed = false
     private var headTimeout: Scheduled<Void>?
+    /// The mapping's bandwidth cap, once routed.
+    private var bandwidth: TokenBucket?
 
-    /// How long a visitor may take to send its request head.
-    static let headTimeout = TimeAmount.seconds(30)
 
     init(relay: RelayContext, headBuffer: HTTPHeadBuffer) {
         self.relay = relay
@@ -25,7 +25,7 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The pipeline an accepted HTTP visitor starts with.
     static func install(on channel: any Channel, relay: RelayContext) throws {
-        let headBuffer = HTTPHeadBuffer()
+        let headBuffer = HTTPHeadBuffer(maximum: relay.limits.httpHeadMaxBytes)
         try channel.pipeline.syncOperations.addHandlers([
             headBuffer,
             ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
@@ -34,9 +34,14 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let loopContext = context.loopBound
-        headTimeout = context.eventLoop.scheduleTask(in: Self.headTimeout) {
-            loopContext.value.close(promise: nil)
+        // Slowloris: a visitor that dribbles its head gets 408 and is closed.
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let seconds = relay.limits.httpHeadTimeoutSeconds
+        headTimeout = context.eventLoop.scheduleTask(in: .fromSeconds(seconds)) {
+            let (router, context) = bound.value
+            guard !router.routed else { return }
+            router.routed = true
+            router.respond(context, HTTPErrorPage.requestTimeout(seconds: seconds))
         }
     }
 
@@ -56,10 +61,20 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         // Once the head is known the rest is the tunnel's business.
         guard !routed else { return }
         routed = true
+        headTimeout?.cancel()
+        if let tooLarge = error as? HTTPHeadTooLarge {
+            respond(context, HTTPErrorPage.headTooLarge(maximum: tooLarge.maximum))
+            return
+        }
         respond(context, HTTPErrorPage.badRequest("The relay could not read this HTTP request (\(error))."))
     }
 
     private func route(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
+        // A head that arrived in one read with its body still counts alone.
+        if Self.headSize(head) > relay.limits.httpHeadMaxBytes {
+            respond(context, HTTPErrorPage.headTooLarge(maximum: relay.limits.httpHeadMaxBytes))
+            return
+        }
         guard let hostHeader = head.headers.first(name: "host"), !hostHeader.isEmpty else {
             respond(context, HTTPErrorPage.badRequest("The request has no Host header; the relay routes by it."))
             return
@@ -84,7 +99,19 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, HTTPErrorPage.unavailable())
             return
         }
+        if let refusal = relay.visitorGate.admit(key: holder.key, forwardID: holder.forwardID) {
+            relay.limitBit(refusal, holder: holder, url: host)
+            respond(context, HTTPErrorPage.overLimit(host: host, reason: refusal.description))
+            return
+        }
+        let gate = relay.visitorGate
+        context.channel.closeFuture.whenComplete { _ in gate.release(key: holder.key, forwardID: holder.forwardID) }
         splice(context, to: holder, host: host)
+    }
+
+    /// About the bytes of the head as sent: request line and header lines.
+    static func headSize(_ head: HTTPRequestHead) -> Int {
+        head.headers.reduce(head.uri.utf8.count + 16) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
     }
 
     /// `Demo.Example.com:8080` → `demo.example.com` (also `[::1]:80` → `::1`, trailing dot dropped).
@@ -106,6 +133,7 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         relay.track(visitor: channel)
         let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: channel.eventLoop, second: holder.session.loop)
         let sshGlueHandoff = LoopHandoff(sshGlue, loop: holder.session.loop)
+        self.bandwidth = holder.bandwidth
         let router = LoopHandoff(self, loop: channel.eventLoop)
         let visitorGlueHandoff = LoopHandoff(visitorGlue, loop: channel.eventLoop)
         let contextHandoff = LoopHandoff(context, loop: channel.eventLoop)
@@ -137,6 +165,10 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
             // The glue goes first, so every later read goes to the tunnel and
             // whatever the HTTP handlers do on their way out flows away from it.
             try pipeline.addHandler(glue, position: .first)
+            // In front of the glue, nearest the socket: they must see every byte.
+            if let bandwidth { try pipeline.addHandler(BandwidthThrottle(bucket: bandwidth), position: .first) }
+            try pipeline.addHandler(
+                VisitorIdleHandler(timeout: .fromSeconds(relay.limits.visitorIdleTimeoutSeconds)), position: .first)
             glue.forwardToPartner(headBuffer.takeBuffered())
             _ = pipeline.removeHandler(headBuffer)
             if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {

@@ -24,6 +24,8 @@ final class RelaySession {
     /// its forwards before it opens a session); told once one attaches.
     var earlyRefusals: [RelayMessage] = []
     var closed = false
+    /// Client-opened `session` channels now open (`sshMaxChannelsPerSession`).
+    var openSessionChannels = 0
 
     init(id: UInt64, channel: any Channel, context: RelayContext) {
         self.id = id
@@ -45,6 +47,14 @@ final class RelaySession {
     func initializeChannel(_ channel: any Channel, _ type: SSHChannelType) -> EventLoopFuture<Void> {
         switch type {
         case .session:
+            let maximum = context.limits.sshMaxChannelsPerSession
+            guard openSessionChannels < maximum else {
+                let reason = "session channel refused: a connection may have at most \(maximum) open (sshMaxChannelsPerSession)"
+                context.limitReporter.report(limit: "sshMaxChannelsPerSession", subject: who, "\(who): \(reason)")
+                return channel.eventLoop.makeFailedFuture(RelayError.refused(reason))
+            }
+            openSessionChannels += 1
+            channel.closeFuture.assumeIsolated().whenComplete { _ in self.openSessionChannels -= 1 }
             return channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(SessionChannelHandler(session: self))
             }
@@ -106,6 +116,18 @@ final class RelaySession {
         for banner in bannerChannels.values { banner.writeBanner(text + "\n") }
     }
 
+    /// A limit notice for the agent (the log line was written by the reporter).
+    func tellAgent(_ text: String) {
+        controlChannel?.send(.notice(text))
+        for banner in bannerChannels.values { banner.writeBanner(text + "\n") }
+    }
+
+    /// The keepalive watchdog found this agent silent for too long.
+    func keepaliveExpired(silentFor silence: TimeAmount) {
+        let seconds = Double(silence.nanoseconds) / 1e9
+        context.log("\(who): nothing received for \(HTTPErrorPage.formatSeconds((seconds * 10).rounded() / 10)) (sshKeepaliveTimeoutSeconds); closing the dead connection and freeing its forwards")
+    }
+
     func forwardedMessage(_ forward: Forward) -> RelayMessage {
         .forwarded(bindHost: forward.bindHost, bindPort: forward.requestedPort, boundPort: forward.boundPort, url: forward.url)
     }
@@ -129,6 +151,7 @@ final class RelaySession {
         guard !closed else { return }
         closed = true
         for forward in forwards.values { remove(forward) }
+        if let identity { context.keyLedger.releaseAll(key: identity.fingerprint, session: id) }
         controlChannel = nil
         bannerChannels = [:]
         sshHandler = nil

@@ -71,6 +71,9 @@ enum EngineLauncher {
             configuration.sshPort = 0
             configuration.httpPort = httpPort
             configuration.allowAnyKey = true
+            // Only this machine can reach it, so every visitor is 127.0.0.1:
+            // a per-IP rate limit would only throttle the user's own browser.
+            configuration.limits.newConnectionsPerSecondPerIP = 1_000_000
             configuration.log = log
             let relay = Relay(configuration: configuration)
             do {

@@ -113,8 +113,8 @@ extension Burrow {
             fflush(nil)  // stdout may be a pipe: the banner must get out now
 
             let signal = await signals.next()
-            StandardError.write("\(Self.timestamp()) \(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping (open connections get up to 10 s)\n")
-            await relay.shutdown(drainTimeout: .seconds(10))
+            StandardError.write("\(Self.timestamp()) \(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping (open connections get up to drainTimeoutSeconds, 10 s unless relay.json says otherwise)\n")
+            await relay.shutdown()
             StandardError.write("\(Self.timestamp()) relay stopped\n")
         }
 

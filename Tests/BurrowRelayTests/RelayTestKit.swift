@@ -1,3 +1,4 @@
+import BurrowConfig
 import BurrowRelay
 import Foundation
 import Synchronization
@@ -56,6 +57,9 @@ final class RelayTestKit {
         // a port a test expects back.
         let low = Int.random(in: 20000...32000)
         configuration.portRange = low...(low + 500)
+        // Every test visitor comes from 127.0.0.1: the per-IP rate limit is
+        // tested on its own (RelayLimitsTests), not by every busy test.
+        configuration.limits.newConnectionsPerSecondPerIP = 100_000
         return configuration
     }
 
