@@ -133,4 +133,43 @@ import Testing
         try tmux.send("Enter")
         try await tmux.waitFor("the terminal modes") { $0.contains("icanon echo modes") }
     }
+
+    @Test func themeFlagBadThemeFileAndNoColor() async throws {
+        let burrow = Self.burrowPath
+        let root = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/config/themes", withIntermediateDirectories: true)
+        try Data(##"{"name":"broken","colors":{"text":"#12345"}}"##.utf8).write(to: URL(fileURLWithPath: root + "/config/themes/broken.json"))
+        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
+            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config", "NO_COLOR": "",
+        ])
+        defer { tmux.kill() }
+        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
+
+        // --theme light: used and saved; the broken file is named in the log pane.
+        try tmux.type(burrow + " --theme light")
+        try tmux.send("Enter")
+        try await tmux.waitFor("the TUI with the light theme") { $0.contains("light · v") }
+        let log = try await tmux.waitFor("the theme error in the log") { $0.contains("theme broken.json: \"text\": invalid colour '#12345'") }
+        #expect(log.contains("Log"))
+        let colored = try tmux.run(["capture-pane", "-p", "-e", "-t", "0"])
+        #expect(colored.contains("48;5;231"))   // light's white background, as a 256-colour index
+        let config = try ConfigStore(directory: root + "/config").loadConfig()
+        #expect(config.ui.theme == "light")
+        try tmux.send("q")
+        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").hasPrefix("e2e$") }
+
+        // NO_COLOR: no colour sequences at all; the selection and header use reverse video.
+        try ConfigStore(directory: root + "/config").addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web",
+                                                                remotePort: nil, profile: nil, enabled: false)
+        try tmux.type("NO_COLOR=1 " + burrow)
+        try tmux.send("Enter")
+        try await tmux.waitFor("the TUI without colours") { $0.contains("Mappings (1)") }
+        let plain = try tmux.run(["capture-pane", "-p", "-e", "-t", "0"])
+        #expect(!plain.contains("38;5;"))
+        #expect(!plain.contains("48;5;"))
+        #expect(plain.contains("\u{1b}[7m") || plain.contains(";7m"))
+        try tmux.send("q")
+        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").hasPrefix("e2e$") }
+    }
 }
