@@ -172,4 +172,55 @@ import Testing
         try tmux.send("q")
         try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").hasPrefix("e2e$") }
     }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
+    static func closedPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test func profileSwitcherMovesMappingsAndShowsTheReconnectCountdown() async throws {
+        let burrow = Self.burrowPath
+        let root = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let server = try await LocalHTTPServer(directory: root + "/site")
+        defer { server.stop() }
+        let config = root + "/config"
+        #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
+        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
+            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": config, "NO_COLOR": "",
+        ])
+        defer { tmux.kill() }
+        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
+        try tmux.type(burrow)
+        try tmux.send("Enter")
+        try await tmux.waitFor("the mapping online on the embedded relay") { $0.contains("http://web.localhost:") }
+
+        // Another shell adds (and so selects) a profile whose relay is down:
+        // the mapping follows it and the header counts down to the next try.
+        let port = try Self.closedPort()
+        #expect(try Spawn.run(burrow, ["profile", "add", "far", "127.0.0.1:\(port)", "--config-dir", config]).status == 0)
+        try await tmux.waitFor("the reconnect countdown", seconds: 15) { $0.contains("far → 127.0.0.1:\(port)") && $0.contains("reconnecting in") }
+
+        // p lists the profiles; choosing "none" brings the mapping back.
+        try tmux.send("p")
+        try await tmux.waitFor("the profile switcher") { $0.contains("(none: embedded relay on 127.0.0.1)") && $0.contains("● far") }
+        try tmux.send("Up")
+        try tmux.send("Enter")
+        try await tmux.waitFor("the mapping back online", seconds: 15) { screen in
+            screen.contains("● online") && screen.contains("http://web.localhost:")
+        }
+        #expect(try ConfigStore(directory: config).loadConfig().selectedProfile == nil)
+        try tmux.send("q")
+        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").hasPrefix("e2e$") }
+    }
 }
