@@ -10,13 +10,20 @@ extension AppView {
 
     static func help(_ canvas: inout Canvas) {
         let bindings = KeyBindings.main.filter(\.shownInHelp)
-        let rect = centered(canvas, width: 64, height: bindings.count + 4)
+        // Two columns when one does not fit (80×24 and other short terminals).
+        let columns = bindings.count + 4 <= canvas.height - 2 ? 1 : 2
+        let perColumn = (bindings.count + columns - 1) / columns
+        let rect = centered(canvas, width: columns == 1 ? 64 : 78, height: perColumn + 4)
         canvas.fill(rect, background: .background)
         canvas.box(rect, title: "Keys", focused: true)
-        for (offset, binding) in bindings.enumerated() where rect.inner.y + offset < rect.inner.maxY - 1 {
-            let y = rect.inner.y + offset
-            canvas.text(TextWidth.fit(binding.keyText, to: 14), x: rect.inner.x + 1, y: y, role: .key, bold: true)
-            canvas.text(binding.description, x: rect.inner.x + 16, y: y, maxWidth: rect.inner.width - 17, role: .text)
+        let columnWidth = (rect.inner.width - 2) / columns
+        for (index, binding) in bindings.enumerated() {
+            let y = rect.inner.y + index % perColumn
+            let x = rect.inner.x + 1 + (index / perColumn) * columnWidth
+            guard y < rect.inner.maxY - 1 else { continue }
+            let keyWidth = columns == 1 ? 14 : 10
+            canvas.text(TextWidth.fit(binding.keyText, to: keyWidth), x: x, y: y, role: .key, bold: true)
+            canvas.text(binding.description, x: x + keyWidth + 1, y: y, maxWidth: columnWidth - keyWidth - 1, role: .text)
         }
         canvas.text("Esc or ? closes · mouse: click a row to select it", x: rect.inner.x + 1, y: rect.inner.maxY - 1, role: .muted)
     }

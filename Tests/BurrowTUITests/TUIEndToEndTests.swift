@@ -99,8 +99,9 @@ import Testing
         // q quits: the shell prompt is back and the terminal is usable.
         try tmux.send("q")
         let after = try await tmux.waitFor("the shell prompt") { screen in
+            // The last line is a fresh prompt (not the line that started burrow).
             let last = screen.split(separator: "\n").last.map(String.init) ?? ""
-            return last.hasPrefix("e2e$") && !screen.contains("Mappings (")
+            return last.trimmingCharacters(in: .whitespaces) == "e2e$" && !screen.contains("Mappings (")
         }
         #expect(!after.contains("╭"))
         let command = try tmux.run(["display-message", "-p", "-t", "0", "#{pane_current_command}"])
@@ -157,7 +158,7 @@ import Testing
         let config = try ConfigStore(directory: root + "/config").loadConfig()
         #expect(config.ui.theme == "light")
         try tmux.send("q")
-        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").hasPrefix("e2e$") }
+        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
 
         // NO_COLOR: no colour sequences at all; the selection and header use reverse video.
         try ConfigStore(directory: root + "/config").addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web",
@@ -170,7 +171,7 @@ import Testing
         #expect(!plain.contains("48;5;"))
         #expect(plain.contains("\u{1b}[7m") || plain.contains(";7m"))
         try tmux.send("q")
-        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").hasPrefix("e2e$") }
+        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
@@ -221,6 +222,6 @@ import Testing
         }
         #expect(try ConfigStore(directory: config).loadConfig().selectedProfile == nil)
         try tmux.send("q")
-        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").hasPrefix("e2e$") }
+        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
     }
 }
