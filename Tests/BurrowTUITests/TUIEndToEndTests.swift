@@ -125,10 +125,11 @@ import Testing
         let children = try TmuxSession.execute("/usr/bin/pgrep", ["-P", pid]).output
         let burrowPID = try #require(Int32(children.split(separator: "\n").first ?? ""))
         Foundation.kill(burrowPID, SIGTERM)
+        // The echo's own line (not the command line, which also says "exit=").
         let after = try await tmux.waitFor("the shell prompt after SIGTERM") { screen in
-            screen.contains("exit=") && !screen.contains("Mappings (")
+            screen.split(separator: "\n").contains { $0.hasPrefix("exit=") } && !screen.contains("Mappings (")
         }
-        #expect(after.contains("exit=0"))
+        #expect(after.split(separator: "\n").contains { $0 == "exit=0" })
         // The terminal is back in cooked mode with echo (endwin ran).
         try tmux.type("stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo modes")
         try tmux.send("Enter")
@@ -217,6 +218,8 @@ import Testing
         try await tmux.waitFor("the profile switcher") { $0.contains("(none: embedded relay on 127.0.0.1)") && $0.contains("● far") }
         try tmux.send("Up")
         try tmux.send("Enter")
+        try await tmux.waitFor("the switch confirmation") { $0.contains("no profile selected") }
+        #expect(try ConfigStore(directory: config).loadConfig().selectedProfile == nil)
         try await tmux.waitFor("the mapping back online", seconds: 15) { screen in
             screen.contains("● online") && screen.contains("http://web.localhost:")
         }

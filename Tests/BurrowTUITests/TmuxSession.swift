@@ -52,7 +52,9 @@ final class TmuxSession {
             if condition(screen) { return screen }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw WaitTimeout(what: what, screen: screen)
+        let timeout = WaitTimeout(what: what, screen: screen)
+        FileHandle.standardError.write(Data((timeout.description + "\n").utf8))
+        throw timeout
     }
 
     static func which(_ name: String) -> String? {
