@@ -198,7 +198,7 @@ import Testing
         defer { server.stop() }
         let config = root + "/config"
         #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
-        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
+        let tmux = try TmuxSession(columns: 120, rows: 50, environment: [
             "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": config, "NO_COLOR": "",
         ])
         defer { tmux.kill() }
