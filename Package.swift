@@ -32,11 +32,11 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CNcurses",
-            pkgConfig: "ncursesw",
-            providers: [.apt(["libncurses-dev"])]
-        ),
+        // ncursesw from Debian's libncurses-dev. No `pkgConfig:` here: its cflags
+        // (-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600) are refused by SwiftPM with a
+        // warning on every build; the shim header defines what it needs and the
+        // module map links ncursesw, which is all pkg-config would add.
+        .systemLibrary(name: "CNcurses"),
         .target(name: "BurrowCore", swiftSettings: strict),
         .target(
             name: "BurrowConfig",
@@ -71,11 +71,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Test helpers shared by the test targets (spawning real processes).
+        .target(name: "BurrowTestSupport", path: "Tests/BurrowTestSupport", swiftSettings: strict),
         .testTarget(name: "BurrowCoreTests", dependencies: ["BurrowCore"], swiftSettings: strict),
-        .testTarget(name: "BurrowConfigTests", dependencies: ["BurrowConfig", "BurrowCore"], swiftSettings: strict),
+        .testTarget(name: "BurrowConfigTests", dependencies: ["BurrowConfig", "BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowAgent", "BurrowConfig", "BurrowCore"] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowTUITests", dependencies: ["BurrowTUI", "TerminalUI", "BurrowConfig", "BurrowCore"], swiftSettings: strict),
-        .testTarget(name: "BurrowCLITests", dependencies: ["BurrowCore"], swiftSettings: strict),
+        .testTarget(name: "BurrowCLITests", dependencies: ["BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
     ]
 )

@@ -33,6 +33,10 @@ final class ReservationStore: Sendable {
     let path: String
     private let file: Mutex<File>
 
+    /// Names, and ports, one key may hold: keeps one key (on a relay open to
+    /// any key) from reserving the whole port range or growing the file forever.
+    static let maximumPerKey = 64
+
     init(path: String) throws(RelayError) {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else {
@@ -69,6 +73,9 @@ final class ReservationStore: Sendable {
                 return .failure(.refused("name '\(name)' is reserved by another key; choose another name"))
             }
             if file.keys[key, default: KeyReservations()].names.contains(name) { return .success(()) }
+            guard file.keys[key, default: KeyReservations()].names.count < Self.maximumPerKey else {
+                return .failure(.refused("this key already holds \(Self.maximumPerKey) names on this relay; reuse one of them"))
+            }
             file.keys[key, default: KeyReservations()].names.append(name)
             return Self.save(file, to: path)
         }
@@ -81,6 +88,9 @@ final class ReservationStore: Sendable {
         let result: Result<String, RelayError> = file.withLock { file in
             if let name = file.keys[key]?.autoName, !taken.contains(name) { return .success(name) }
             let held = Set(file.keys.values.flatMap(\.names))
+            guard file.keys[key, default: KeyReservations()].names.count < Self.maximumPerKey else {
+                return .failure(.refused("this key already holds \(Self.maximumPerKey) names on this relay; ask for one of them by name"))
+            }
             for _ in 0..<1000 {
                 let candidate = NameGenerator.random()
                 if held.contains(candidate) || taken.contains(candidate) { continue }
@@ -129,6 +139,9 @@ final class ReservationStore: Sendable {
             var entry = file.keys[key, default: KeyReservations()]
             if entry.ports.contains(PortReservation(label: label, port: port)) { return .success(()) }
             entry.ports.removeAll { (movingLabel && $0.label == label) || $0.port == port }
+            guard entry.ports.count < Self.maximumPerKey else {
+                return .failure(.refused("this key already holds \(Self.maximumPerKey) ports on this relay; reuse one of them"))
+            }
             entry.ports.append(PortReservation(label: label, port: port))
             file.keys[key] = entry
             return Self.save(file, to: path)

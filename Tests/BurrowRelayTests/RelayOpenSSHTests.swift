@@ -15,9 +15,15 @@ struct RelayOpenSSHTests {
         try "hello from the PC\n".write(toFile: kit.directory + "/www/index.html", atomically: true, encoding: .utf8)
         let local = try await kit.startHTTPServer(root: kit.directory + "/www")
         try await withRelay(kit.relayConfiguration()) { relay in
-            let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["demo:80:127.0.0.1:\(local)"])
+            // -v: OpenSSH logs each forwarded-tcpip channel's originator.
+            let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["demo:80:127.0.0.1:\(local)"], extra: ["-v"])
             let body = try await kit.waitUntilServed("http://demo.localhost:\(relay.httpPort)/")
             #expect(body == "hello from the PC\n")
+            // The agent learns the visitor's real address (here 127.0.0.2).
+            let visitor = try await kit.curl(
+                "http://127.0.0.1:\(relay.httpPort)/", ["--interface", "127.0.0.2", "-H", "Host: demo.localhost"])
+            #expect(visitor.status == 200)
+            _ = try await ssh.waitFor("listen demo port 80, originator (127\\.0\\.0\\.2) port", inStderr: true)
             // Host header with a different case and no port, sent to 127.0.0.1 directly.
             let upper = try await kit.curl("http://127.0.0.1:\(relay.httpPort)/", ["-H", "Host: DEMO.LocalHost"])
             #expect(upper.status == 200 && upper.body == "hello from the PC\n")

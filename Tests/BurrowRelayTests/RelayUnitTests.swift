@@ -75,6 +75,10 @@ struct RelayUnitTests {
         #expect(store.owner(ofPort: 21003) == nil)
         #expect(store.owner(ofPort: 21004) == nil)
         #expect(try ReservationStore(path: directory + "/reservations.json").owner(ofPort: 21005) == "SHA256:alice")
+        // One key cannot hold more than its share.
+        for index in 0..<ReservationStore.maximumPerKey { try store.claim(name: "n\(index)", for: "SHA256:dave") }
+        #expect(throws: RelayError.self) { try store.claim(name: "one-more", for: "SHA256:dave") }
+        #expect(throws: RelayError.self) { _ = try store.autoName(for: "SHA256:dave", avoiding: []) }
         // A full range offers nothing new.
         for port in range where port != 21005 { try store.claim(port: port, label: "p\(port)", for: "SHA256:carol") }
         #expect(store.candidatePorts(for: "SHA256:bob", label: "db", in: range).isEmpty)

@@ -1,0 +1,269 @@
+import BurrowCore
+import NIOCore
+import NIOPosix
+import NIOSSH
+
+/// Granting, refusing and cancelling `tcpip-forward`s, and opening one
+/// `forwarded-tcpip` channel per visitor.
+extension RelaySession {
+    func listen(host: String, port: Int, promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>) {
+        guard let identity else {
+            promise.fail(RelayError.refused("not authenticated"))
+            return
+        }
+        guard context.accepting.load(ordering: .relaxed), !closed else {
+            refuse(host: host, port: port, "the relay is shutting down", promise)
+            return
+        }
+        guard forwards.count < Self.maximumForwards else {
+            refuse(host: host, port: port, "a connection may hold at most \(Self.maximumForwards) forwards; open another connection", promise)
+            return
+        }
+        if forwards.values.contains(where: { $0.bindHost == host && $0.requestedPort == port }) {
+            refuse(host: host, port: port, "\(host):\(port) is already forwarded on this connection", promise)
+            return
+        }
+        switch port {
+        case 80:
+            listenHTTP(host: host, key: identity.fingerprint, promise: promise)
+        case 443:
+            refuse(host: host, port: port, "TLS mappings (port 443) are not supported by this relay yet; use port 80 (HTTP) or a TCP port", promise)
+        default:
+            listenTCP(host: host, port: port, key: identity.fingerprint, promise: promise)
+        }
+    }
+
+    func cancel(host: String, port: Int, promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>) {
+        guard let forward = forwards.values.first(where: { $0.matches(host: host, port: port) }) else {
+            promise.fail(RelayError.refused("no forward \(host):\(port) to cancel"))
+            return
+        }
+        context.log("\(who): cancelled \(forward.url)")
+        remove(forward).whenComplete { _ in promise.succeed(.init(boundPort: nil)) }
+    }
+
+    private func refuse(
+        host: String, port: Int, _ reason: String, _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
+    ) {
+        context.log("\(who): refused \(host.isEmpty ? "*" : host):\(port): \(reason)")
+        // Before the failure: SSH's REQUEST_FAILURE carries no reason.
+        let message = RelayMessage.refused(bindHost: host, bindPort: port, reason: reason)
+        if let controlChannel {
+            controlChannel.send(message)
+        } else if earlyRefusals.count < 32 {
+            earlyRefusals.append(message)
+        }
+        // (Kept for a banner channel that may still open; a control channel
+        // gets them on attach.)
+        for banner in bannerChannels.values { banner.writeBanner("refused \(host):\(port): \(reason)\n") }
+        promise.fail(RelayError.refused(reason))
+    }
+
+    /// Forwards one connection may hold (each TCP forward is a listening socket).
+    static let maximumForwards = 64
+
+    static let unnamedHosts: Set<String> = ["", "localhost", "0.0.0.0", "*", "::", "127.0.0.1", "::1"]
+
+    private func listenHTTP(host: String, key: String, promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>) {
+        var requested = host.lowercased()
+        let suffix = "." + context.configuration.domain.lowercased()
+        if requested.hasSuffix(suffix) { requested.removeLast(suffix.count) }
+        let name: String
+        do {
+            if Self.unnamedHosts.contains(requested) {
+                let taken = Set(forwards.values.compactMap(\.httpName))
+                name = try context.reservations.autoName(for: key, avoiding: taken)
+            } else {
+                try DNSLabel.validate(requested)
+                if forwards.values.contains(where: { $0.httpName == requested }) {
+                    throw RelayError.refused("name '\(requested)' is already forwarded on this connection")
+                }
+                try context.reservations.claim(name: requested, for: key)
+                name = requested
+            }
+        } catch let error as CoreError {
+            refuse(host: host, port: 80, error.description, promise)
+            return
+        } catch {
+            refuse(host: host, port: 80, "\(error)", promise)
+            return
+        }
+        let url = PublicURL.forMapping(
+            .http, name: name, domain: context.configuration.domain, publicHost: context.configuration.domain,
+            port: context.httpPort.load(ordering: .relaxed))
+        let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url)
+        forwards[forward.id] = forward
+        let holder = ForwardRegistry.Holder(session: handoff, sessionID: id, forwardID: forward.id)
+        if let previous = context.registry.claimHTTP(name, holder) {
+            // The same key asked again from a new connection: the newer one wins.
+            previous.session.run { _ = $0.evict(forwardID: previous.forwardID) }
+        }
+        promise.succeed(.init(boundPort: nil))
+        announce(forward)
+    }
+
+    private func listenTCP(
+        host: String, port: Int, key: String, promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
+    ) {
+        let range = context.configuration.portRange
+        let candidates: [Int]
+        if port == 0 {
+            candidates = context.reservations.candidatePorts(for: key, label: host, in: range)
+            if candidates.isEmpty {
+                refuse(host: host, port: port, "no free port left in this relay's range \(range.lowerBound)-\(range.upperBound)", promise)
+                return
+            }
+        } else {
+            guard range.contains(port) else {
+                refuse(
+                    host: host, port: port,
+                    "port \(port) is outside this relay's range \(range.lowerBound)-\(range.upperBound); ask for port 0 to get one from it",
+                    promise)
+                return
+            }
+            if let owner = context.reservations.owner(ofPort: port), owner != key {
+                refuse(host: host, port: port, "port \(port) is reserved by another key; ask for port 0 to get a free one", promise)
+                return
+            }
+            candidates = [port]
+        }
+        let forwardID = context.makeID()
+        bindFirst(of: candidates[...], forwardID: forwardID).assumeIsolated().whenComplete { result in
+            switch result {
+            case .failure(let error):
+                let reason = port == 0 ? "no port of \(range.lowerBound)-\(range.upperBound) could be bound (\(error))" : "port \(port) cannot be bound on the relay (\(error))"
+                self.refuse(host: host, port: port, reason, promise)
+            case .success(let (listener, bound)):
+                if self.closed {
+                    listener.close(promise: nil)
+                    promise.fail(RelayError.refused("connection closed"))
+                    return
+                }
+                do {
+                    try self.context.reservations.claim(port: bound, label: host, for: key, movingLabel: port == 0)
+                } catch {
+                    listener.close(promise: nil)
+                    self.refuse(host: host, port: port, "\(error)", promise)
+                    return
+                }
+                let url = PublicURL.forMapping(
+                    .tcp, name: host, domain: self.context.configuration.domain,
+                    publicHost: self.context.configuration.domain, port: bound)
+                let forward = Forward(id: forwardID, bindHost: host, requestedPort: port, kind: .tcp(port: bound), url: url)
+                forward.listener = listener
+                self.forwards[forwardID] = forward
+                self.context.registry.claimTCP(
+                    bound, ForwardRegistry.Holder(session: self.handoff, sessionID: self.id, forwardID: forwardID))
+                promise.succeed(.init(boundPort: port == 0 ? bound : nil))
+                self.announce(forward)
+            }
+        }
+    }
+
+    /// Binds the first port of `candidates` that works, after taking it from
+    /// another session of the same key that still holds it.
+    private func bindFirst(of candidates: ArraySlice<Int>, forwardID: UInt64) -> EventLoopFuture<(any Channel, Int)> {
+        guard let port = candidates.first else {
+            return loop.makeFailedFuture(RelayError.refused("no candidate port"))
+        }
+        let freed: EventLoopFuture<Void>
+        if let holder = context.registry.tcpHolder(port), holder.sessionID != id {
+            let promise = loop.makePromise(of: Void.self)
+            holder.session.run { $0.evict(forwardID: holder.forwardID).cascade(to: promise) }
+            freed = promise.futureResult
+        } else {
+            freed = loop.makeSucceededVoidFuture()
+        }
+        return freed.assumeIsolated().flatMap {
+            self.bindListener(port: port, forwardID: forwardID).map { ($0, port) }
+        }.flatMapError { error in
+            if candidates.count > 1 { self.context.log("\(self.who): port \(port) could not be bound (\(error)); trying another") }
+            return candidates.count > 1
+                ? self.bindFirst(of: candidates.dropFirst(), forwardID: forwardID)
+                : self.loop.makeFailedFuture(error)
+        }.nonisolated()
+    }
+
+    private func bindListener(port: Int, forwardID: UInt64) -> EventLoopFuture<any Channel> {
+        let session = handoff
+        return ServerBootstrap(group: loop)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { visitor in
+                // The listener's group is the session's loop, so its visitors are there too.
+                visitor.eventLoop.makeCompletedFuture {
+                    try session.value.acceptVisitor(visitor, forwardID: forwardID)
+                }
+            }
+            .bind(host: context.configuration.bindHost, port: port)
+    }
+
+    /// A visitor on a TCP listener of this session (same event loop).
+    private func acceptVisitor(_ visitor: any Channel, forwardID: UInt64) throws {
+        loop.preconditionInEventLoop()
+        guard context.accepting.load(ordering: .relaxed) else { throw RelayError.refused("the relay is shutting down") }
+        let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: visitor.eventLoop, second: loop)
+        try visitor.pipeline.syncOperations.addHandler(visitorGlue)
+        context.track(visitor: visitor)
+        openChannel(forwardID: forwardID, originator: visitor.remoteAddress, glue: sshGlue).whenFailure { _ in
+            visitor.close(promise: nil)
+        }
+    }
+
+    /// Opens the `forwarded-tcpip` channel for one visitor, with `glue` as its
+    /// splicing half; the future completes when the channel is active.
+    func openChannel(forwardID: UInt64, originator: SocketAddress?, glue: GlueHandler) -> EventLoopFuture<any Channel> {
+        guard !closed, let forward = forwards[forwardID], let sshHandler else {
+            return loop.makeFailedFuture(RelayError.refused("the tunnel is offline"))
+        }
+        guard let originator else {
+            return loop.makeFailedFuture(RelayError.refused("the visitor has no address"))
+        }
+        let promise = loop.makePromise(of: (any Channel).self)
+        sshHandler.createChannel(
+            promise,
+            channelType: .forwardedTCPIP(
+                .init(listeningHost: forward.bindHost, listeningPort: forward.channelPort, originatorAddress: originator))
+        ) { channel, _ in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandlers([SSHChannelDataCodec(), glue])
+            }.flatMap {
+                channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            }
+        }
+        promise.futureResult.assumeIsolated().whenSuccess { channel in
+            forward.visitorOpened(glue)
+            channel.closeFuture.assumeIsolated().whenComplete { _ in forward.visitorClosed(glue) }
+        }
+        return promise.futureResult
+    }
+
+    private func announce(_ forward: Forward) {
+        context.log("\(who): \(forward.url) -> \(forward.bindHost.isEmpty ? "*" : forward.bindHost):\(forward.requestedPort)")
+        controlChannel?.send(forwardedMessage(forward))
+        for banner in bannerChannels.values { banner.writeBanner(bannerLine(forward)) }
+    }
+
+    /// Lets go of a forward that a newer session of the same key took over.
+    func evict(forwardID: UInt64) -> EventLoopFuture<Void> {
+        guard let forward = forwards[forwardID] else { return loop.makeSucceededVoidFuture() }
+        tellClient("\(forward.url) was taken over by a newer connection with the same key")
+        return remove(forward)
+    }
+
+    @discardableResult
+    func remove(_ forward: Forward) -> EventLoopFuture<Void> {
+        forwards[forward.id] = nil
+        switch forward.kind {
+        case .http(let name): context.registry.releaseHTTP(name, forwardID: forward.id)
+        case .tcp(let port): context.registry.releaseTCP(port, forwardID: forward.id)
+        }
+        guard let listener = forward.listener else { return loop.makeSucceededVoidFuture() }
+        forward.listener = nil
+        let closed = loop.makePromise(of: Void.self)
+        listener.close(promise: nil)
+        listener.closeFuture.cascade(to: closed)
+        return closed.futureResult
+    }
+}
