@@ -21,7 +21,7 @@ enum VisitorBridge {
             if route.protocol == .http {
                 try sync.addHandler(HTTPTap(stats: route.stats))
             }
-            try sync.addHandler(LocalDialer(route: route, localSide: localSide, onRefused: onLocalRefused))
+            try sync.addHandler(LocalDialer(route: route, localSide: localSide, onRefused: onLocalRefused, originator: originator))
             try sync.addHandler(visitorSide)
         } catch {
             return child.eventLoop.makeFailedFuture(error)

@@ -18,6 +18,8 @@ final class Forward {
     let url: PublicURL
     /// The TCP listener (nil for HTTP, which shares the relay's HTTP port).
     var listener: (any Channel)?
+    /// Who may visit (from the agent's `register`; open for plain `ssh -R`).
+    var policy = AccessPolicy.open
 
     var totalVisitors = 0
     /// Visitor → agent, of visitors that left.

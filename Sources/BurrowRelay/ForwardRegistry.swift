@@ -10,6 +10,8 @@ final class ForwardRegistry: Sendable {
         let session: LoopHandoff<RelaySession>
         let sessionID: UInt64
         let forwardID: UInt64
+        /// The forward's access rules, checked by whoever accepts its visitors.
+        var policy = AccessPolicy.open
     }
 
     private struct State {

@@ -93,7 +93,8 @@ extension RelaySession {
             port: context.httpPort.load(ordering: .relaxed))
         let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url)
         forwards[forward.id] = forward
-        let holder = ForwardRegistry.Holder(session: handoff, sessionID: id, forwardID: forward.id)
+        forward.policy = policy(for: host)
+        let holder = ForwardRegistry.Holder(session: handoff, sessionID: id, forwardID: forward.id, policy: forward.policy)
         if let previous = context.registry.claimHTTP(name, holder) {
             // The same key asked again from a new connection: the newer one wins.
             previous.session.run { _ = $0.evict(forwardID: previous.forwardID) }
@@ -151,6 +152,7 @@ extension RelaySession {
                     publicHost: self.context.configuration.domain, port: bound)
                 let forward = Forward(id: forwardID, bindHost: host, requestedPort: port, kind: .tcp(port: bound), url: url)
                 forward.listener = listener
+                forward.policy = self.policy(for: host)
                 self.forwards[forwardID] = forward
                 self.context.registry.claimTCP(
                     bound, ForwardRegistry.Holder(session: self.handoff, sessionID: self.id, forwardID: forwardID))
@@ -203,6 +205,11 @@ extension RelaySession {
     private func acceptVisitor(_ visitor: any Channel, forwardID: UInt64) throws {
         loop.preconditionInEventLoop()
         guard context.accepting.load(ordering: .relaxed) else { throw RelayError.refused("the relay is shutting down") }
+        guard let forward = forwards[forwardID], forward.policy.admits(visitor.remoteAddress) else {
+            context.log("TCP visitor \(visitor.remoteAddress?.ipAddress ?? "?") refused for \(forwards[forwardID]?.url.description ?? "a closed forward"): address not allowed")
+            visitor.close(promise: nil)
+            return
+        }
         let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: visitor.eventLoop, second: loop)
         try visitor.pipeline.syncOperations.addHandler(visitorGlue)
         context.track(visitor: visitor)
