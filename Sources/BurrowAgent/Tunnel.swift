@@ -168,12 +168,6 @@ actor Tunnel {
         guard var entry = entries[name], entry.mapping.enabled else { return }
         router.set(entry.route, for: name)
         guard let connection, ready else { return }
-        if entry.mapping.protocol == .udp {
-            entry.state = .refused(reason: "UDP mappings are not supported by this agent yet")
-            entries[name] = entry
-            hub.emit(.error(mapping: name, message: "UDP mappings are not supported by this agent yet"))
-            return
-        }
         entry.generation += 1
         entry.granted = false
         entry.state = .pending
@@ -210,7 +204,7 @@ actor Tunnel {
         router.remove(entry.mapping.name)
         guard entry.mapping.enabled, entry.granted || entry.state == .online, let connection else { return }
         let host = entry.mapping.name
-        let port = entry.mapping.protocol == .tcp ? (entry.boundPort ?? entry.requestedPort) : entry.requestedPort
+        let port = entry.mapping.protocol == .tcp || entry.mapping.protocol == .udp ? (entry.boundPort ?? entry.requestedPort) : entry.requestedPort
         Task { try? await connection.cancel(host: host, port: port) }
     }
 

@@ -18,6 +18,12 @@ enum VisitorBridge {
             let sync = child.pipeline.syncOperations
             try sync.addHandler(SSHChannelDataCodec())
             try sync.addHandler(VisitorHandler(stats: route.stats, address: describe(originator)))
+            if route.protocol == .udp {
+                // A UDP flow: framed datagrams to and from a socket of its own.
+                try sync.addHandler(ByteToMessageHandler(DatagramFrameDecoder()))
+                try sync.addHandler(UDPFlowBridge(route: route))
+                return child.eventLoop.makeSucceededVoidFuture()
+            }
             if route.protocol == .http {
                 try sync.addHandler(HTTPTap(stats: route.stats))
             }

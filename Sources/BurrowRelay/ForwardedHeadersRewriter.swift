@@ -79,7 +79,12 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
         raw = true
         // The decoder hands over what it holds beyond the request (.forwardBytes).
         if let decoder = try? context.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
-            context.pipeline.syncOperations.removeHandler(decoder, promise: nil)
+            // The leftovers arrive as a read with no read-complete; the glue
+            // sends a burst on at read-complete, so complete it here.
+            let removed = context.eventLoop.makePromise(of: Void.self)
+            let loopContext = context.loopBound
+            removed.futureResult.whenComplete { _ in loopContext.value.fireChannelReadComplete() }
+            context.pipeline.syncOperations.removeHandler(decoder, promise: removed)
         }
     }
 

@@ -26,8 +26,10 @@ extension RelaySession {
         switch port {
         case 80:
             listenHTTP(host: host, key: identity.fingerprint, promise: promise)
-        case 443:
-            refuse(host: host, port: port, "TLS mappings (port 443) are not supported by this relay yet; use port 80 (HTTP) or a TCP port", promise)
+        case MappingProtocol.tlsBindPort:
+            listenTLS(host: host, key: identity.fingerprint, promise: promise)
+        case _ where registrations[host]?.protocol == .udp:
+            listenUDP(host: host, port: port, key: identity.fingerprint, promise: promise)
         default:
             listenTCP(host: host, port: port, key: identity.fingerprint, promise: promise)
         }
@@ -42,7 +44,7 @@ extension RelaySession {
         remove(forward).whenComplete { _ in promise.succeed(.init(boundPort: nil)) }
     }
 
-    private func refuse(
+    func refuse(
         host: String, port: Int, _ reason: String, _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
     ) {
         context.log("\(who): refused \(host.isEmpty ? "*" : host):\(port): \(reason)")
@@ -246,7 +248,7 @@ extension RelaySession {
         return promise.futureResult
     }
 
-    private func announce(_ forward: Forward) {
+    func announce(_ forward: Forward) {
         context.log("\(who): \(forward.url) -> \(forward.bindHost.isEmpty ? "*" : forward.bindHost):\(forward.requestedPort)")
         controlChannel?.send(forwardedMessage(forward))
         for banner in bannerChannels.values { banner.writeBanner(bannerLine(forward)) }
@@ -264,7 +266,8 @@ extension RelaySession {
         forwards[forward.id] = nil
         switch forward.kind {
         case .http(let name): context.registry.releaseHTTP(name, forwardID: forward.id)
-        case .tcp(let port): context.registry.releaseTCP(port, forwardID: forward.id)
+        case .tcp(let port), .udp(let port): context.registry.releaseTCP(port, forwardID: forward.id)
+        case .tls(let name): context.registry.releaseTLS(name, forwardID: forward.id)
         }
         guard let listener = forward.listener else { return loop.makeSucceededVoidFuture() }
         forward.listener = nil

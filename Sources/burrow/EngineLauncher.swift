@@ -70,6 +70,7 @@ enum EngineLauncher {
             configuration.bindHost = "127.0.0.1"
             configuration.sshPort = 0
             configuration.httpPort = httpPort
+            configuration.tlsPort = 0  // TLS mappings work locally too, on a port the OS picks
             configuration.allowAnyKey = true
             configuration.log = log
             let relay = Relay(configuration: configuration)
