@@ -69,6 +69,9 @@ extension RelaySession {
         let log: @Sendable (String) -> Void = { [context] in context.log($0) }
         return DatagramBootstrap(group: loop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Whole datagrams (NIO's default reads at most 2048 bytes of one).
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let forward = UDPForward(policy: policy, idleTimeout: idle, log: log) { visitor, flow in

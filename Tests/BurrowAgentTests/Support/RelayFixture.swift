@@ -10,14 +10,16 @@ struct RelayFixture {
     let portRange: ClosedRange<Int>
 
     static func start(allowAnyKey: Bool = true, authorizedKeys: [String] = [], state: TestDirectory? = nil,
-                      sshPort: Int = 0, httpPort: Int = 0) async throws -> RelayFixture {
+                      sshPort: Int = 0, httpPort: Int = 0, bindHost: String = "127.0.0.1",
+                      tlsPort: Int? = nil) async throws -> RelayFixture {
         let state = try state ?? TestDirectory("burrow-relay")
         if !authorizedKeys.isEmpty {
             try state.write("authorized_keys", authorizedKeys.joined(separator: "\n") + "\n", mode: 0o600)
         }
         let low = Int.random(in: 30000...59000)
         var configuration = RelayConfiguration(stateDirectory: state.path)
-        configuration.bindHost = "127.0.0.1"
+        configuration.bindHost = bindHost
+        configuration.tlsPort = tlsPort
         configuration.sshPort = sshPort
         configuration.httpPort = httpPort
         configuration.portRange = low...(low + 200)
