@@ -81,8 +81,19 @@ import Testing
         }
         await relay.stop()
 
-        // Another relay (another host key) on the same address: refused, loudly, never pinned.
-        let impostor = try await RelayFixture.start(sshPort: relay.endpoints.sshPort)
+        // Another relay (another host key) where the first one was pinned:
+        // refused, loudly, never pinned. (It listens on another port, pinned
+        // to the first relay's key the same way: reusing the port would race
+        // with other tests' ephemeral ports.)
+        let impostor = try await RelayFixture.start()
+        try agent.store.knownRelays.pin(host: "127.0.0.1", port: impostor.endpoints.sshPort, keyLine: relay.endpoints.hostKeyLine)
+        try agent.store.updateConfig { config in
+            config.profiles = config.profiles.map { profile in
+                var profile = profile
+                profile.sshPort = impostor.endpoints.sshPort
+                return profile
+            }
+        }
         let again = try AgentFixture(relay: impostor, via: .profile, mappings: [Mapping(name: "pinned", protocol: .http, local: LocalAddress(port: 9))],
                                      directory: agent.directory)
         try await withCleanup {
