@@ -53,7 +53,10 @@ public struct StoreEffects: EffectPerforming {
                 }
                 let config = try store.loadConfig()
                 return [.profilesChanged(config.profiles, selected: config.selectedProfile),
-                        .succeeded("selected \(name ?? "the embedded relay"): restart burrow to connect through it")]
+                        .log("selected profile: \(name ?? "none (embedded relay)")", .info),
+                        // The engine rereads config.json every few seconds and moves the mappings.
+                        .succeeded(name.map { "selected \($0): mappings without a profile now go through it" }
+                            ?? "no profile selected: mappings without one use the embedded relay (restart burrow if it is not running)")]
             case .quit:
                 return []
             }
