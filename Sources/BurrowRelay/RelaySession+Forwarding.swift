@@ -262,10 +262,9 @@ extension RelaySession {
             promise,
             channelType: .forwardedTCPIP(
                 .init(listeningHost: forward.bindHost, listeningPort: forward.channelPort, originatorAddress: originator))
-        ) { [bandwidth = forward.bandwidth] channel, _ in
+        ) { channel, _ in
             channel.eventLoop.makeCompletedFuture {
-                let throttle: [any ChannelHandler] = bandwidth.map { [BandwidthThrottle(bucket: $0)] } ?? []
-                try channel.pipeline.syncOperations.addHandlers([SSHChannelDataCodec()] + throttle + [glue])
+                try channel.pipeline.syncOperations.addHandlers([SSHChannelDataCodec(), glue])
             }.flatMap {
                 channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             }
