@@ -187,7 +187,10 @@ public final class Relay: Sendable {
         var server = SSHServerConfiguration(hostKeys: [context.hostKey], userAuthDelegate: session, globalRequestDelegate: session)
         server.maximumPacketSize = maximumPacketSize
         let limits = context.configuration.limits
-        server.maxAuthAttempts = limits.sshMaxAuthAttempts
+        // NIOSSH counts every request, and OpenSSH sends "none" first, then
+        // per key a query and a signed request (NIOSSH accepts every query and
+        // judges the signed one). So N attempts = N keys offered = 2N + 1 requests.
+        server.maxAuthAttempts = 2 * limits.sshMaxAuthAttempts + 1
         let handler = NIOSSHHandler(
             role: .server(server), allocator: channel.allocator,
             inboundChildChannelInitializer: { child, type in session.initializeChannel(child, type) })

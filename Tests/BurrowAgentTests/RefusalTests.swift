@@ -67,7 +67,13 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func firstContactPinsTheHostKeyAndAChangedKeyIsRefused() async throws {
         let relay = try await RelayFixture.start()
-        let agent = try AgentFixture(relay: relay, via: .profile, mappings: [Mapping(name: "pinned", protocol: .http, local: LocalAddress(port: 9))])
+        // The agent dials a port this test holds for its whole run: restarting
+        // a relay on a port it let go of races every other test's ephemeral
+        // ports ("Address already in use" under load).
+        let front = try await FreezableProxy(to: relay.endpoints.sshPort)
+        defer { front.stop() }
+        let agent = try AgentFixture(relay: relay, via: .profile, mappings: [Mapping(name: "pinned", protocol: .http, local: LocalAddress(port: 9))],
+                                     sshPort: front.port)
         let knownRelays = agent.store.knownRelaysPath
         try await withCleanup {
             // Trust on first use: the relay's key lands in known_relays.
@@ -75,16 +81,17 @@ import Testing
             _ = try await agent.watcher.online("pinned")
             let pinned = try String(contentsOfFile: knownRelays, encoding: .utf8)
             let relayKey = relay.endpoints.hostKeyLine.split(separator: " ").prefix(2).joined(separator: " ")
-            #expect(pinned.contains("[127.0.0.1]:\(relay.endpoints.sshPort) \(relayKey)"))
+            #expect(pinned.contains("[127.0.0.1]:\(front.port) \(relayKey)"))
         } cleanup: {
             await agent.stop(removeDirectory: false)
         }
         await relay.stop()
 
         // Another relay (another host key) on the same address: refused, loudly, never pinned.
-        let impostor = try await RelayFixture.start(sshPort: relay.endpoints.sshPort)
+        let impostor = try await RelayFixture.start()
+        try front.retarget(impostor.endpoints.sshPort)
         let again = try AgentFixture(relay: impostor, via: .profile, mappings: [Mapping(name: "pinned", protocol: .http, local: LocalAddress(port: 9))],
-                                     directory: agent.directory)
+                                     directory: agent.directory, sshPort: front.port)
         try await withCleanup {
             await again.start()
             let warning = try await again.watcher.waitFor("host key warning") {
