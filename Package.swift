@@ -71,11 +71,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Test helpers shared by the test targets (spawning real processes).
+        .target(name: "BurrowTestSupport", path: "Tests/BurrowTestSupport", swiftSettings: strict),
         .testTarget(name: "BurrowCoreTests", dependencies: ["BurrowCore"], swiftSettings: strict),
-        .testTarget(name: "BurrowConfigTests", dependencies: ["BurrowConfig", "BurrowCore"], swiftSettings: strict),
+        .testTarget(name: "BurrowConfigTests", dependencies: ["BurrowConfig", "BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowAgent", "BurrowConfig", "BurrowCore"] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowTUITests", dependencies: ["BurrowTUI", "TerminalUI", "BurrowConfig", "BurrowCore"], swiftSettings: strict),
-        .testTarget(name: "BurrowCLITests", dependencies: ["BurrowCore"], swiftSettings: strict),
+        .testTarget(name: "BurrowCLITests", dependencies: ["BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
     ]
 )

@@ -67,13 +67,7 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func firstContactPinsTheHostKeyAndAChangedKeyIsRefused() async throws {
         let relay = try await RelayFixture.start()
-        // The agent dials a port this test holds for its whole run: restarting
-        // a relay on a port it let go of races every other test's ephemeral
-        // ports ("Address already in use" under load).
-        let front = try await FreezableProxy(to: relay.endpoints.sshPort)
-        defer { front.stop() }
-        let agent = try AgentFixture(relay: relay, via: .profile, mappings: [Mapping(name: "pinned", protocol: .http, local: LocalAddress(port: 9))],
-                                     sshPort: front.port)
+        let agent = try AgentFixture(relay: relay, via: .profile, mappings: [Mapping(name: "pinned", protocol: .http, local: LocalAddress(port: 9))])
         let knownRelays = agent.store.knownRelaysPath
         try await withCleanup {
             // Trust on first use: the relay's key lands in known_relays.
@@ -81,17 +75,27 @@ import Testing
             _ = try await agent.watcher.online("pinned")
             let pinned = try String(contentsOfFile: knownRelays, encoding: .utf8)
             let relayKey = relay.endpoints.hostKeyLine.split(separator: " ").prefix(2).joined(separator: " ")
-            #expect(pinned.contains("[127.0.0.1]:\(front.port) \(relayKey)"))
+            #expect(pinned.contains("[127.0.0.1]:\(relay.endpoints.sshPort) \(relayKey)"))
         } cleanup: {
             await agent.stop(removeDirectory: false)
         }
         await relay.stop()
 
-        // Another relay (another host key) on the same address: refused, loudly, never pinned.
+        // Another relay (another host key) where the first one was pinned:
+        // refused, loudly, never pinned. (It listens on another port, pinned
+        // to the first relay's key the same way: reusing the port would race
+        // with other tests' ephemeral ports.)
         let impostor = try await RelayFixture.start()
-        try front.retarget(impostor.endpoints.sshPort)
+        try agent.store.knownRelays.pin(host: "127.0.0.1", port: impostor.endpoints.sshPort, keyLine: relay.endpoints.hostKeyLine)
+        try agent.store.updateConfig { config in
+            config.profiles = config.profiles.map { profile in
+                var profile = profile
+                profile.sshPort = impostor.endpoints.sshPort
+                return profile
+            }
+        }
         let again = try AgentFixture(relay: impostor, via: .profile, mappings: [Mapping(name: "pinned", protocol: .http, local: LocalAddress(port: 9))],
-                                     directory: agent.directory, sshPort: front.port)
+                                     directory: agent.directory)
         try await withCleanup {
             await again.start()
             let warning = try await again.watcher.waitFor("host key warning") {

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import Foundation
 
 /// Runs the built `burrow` binary (next to the test bundle) on a temp config
@@ -49,44 +50,15 @@ struct CLIRunner {
     }
 
     static func exec(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        let result = try SpawnedProcess.run(executable, arguments, environment: environment)
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     /// Like `exec`, but waits without holding a cooperative thread, for long
-    /// runs in parallel. Output must stay small (it is read after exit).
+    /// runs in parallel.
     static func execAsync(_ executable: String, _ arguments: [String]) async throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        return Result(
-            status: status,
-            stdout: String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-            stderr: String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        let result = try await SpawnedProcess.run(executable, arguments, timeout: .seconds(120))
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
     func file(_ name: String) -> String { configDir + "/" + name }

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import Foundation
 
 /// A fresh directory under /tmp, removed by `remove()` (call it in `defer`).
@@ -25,25 +26,8 @@ struct ProcessResult {
 
 /// Runs a real program to completion (stdin empty), capturing its output.
 func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Read before waiting so a chatty child never blocks on a full pipe.
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessResult(
-        status: process.terminationStatus,
-        stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self)
-    )
+    let result = try SpawnedProcess.run(executable, arguments, environment: environment)
+    return ProcessResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
 }
 
 func fileMode(_ path: String) throws -> Int {

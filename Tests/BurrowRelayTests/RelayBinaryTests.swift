@@ -67,6 +67,16 @@ struct RelayBinaryTests {
         print("burrow serve drained one open visitor and exited \(drained) after SIGTERM")
     }
 
+    @Test("SIGINT (Ctrl-C) stops it too, exit 0")
+    func stopOnSIGINT() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let (serve, _, _) = try await serve(kit)
+        serve.signal(SIGINT)
+        #expect(try await serve.wait(timeout: .seconds(15)) == 0)
+        #expect(serve.stderr.contains("SIGINT: stopping"))
+    }
+
     @Test("bad flags get a one-line error naming the value")
     func badFlags() async throws {
         let kit = try RelayTestKit()

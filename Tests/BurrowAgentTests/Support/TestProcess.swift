@@ -1,39 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
-/// A child process started by a test, with its output collected. Tests stop
-/// it in `defer` with `stop()` (SIGTERM, then SIGKILL after 5 s).
+/// A child process started by a test, with its stdout and stderr collected
+/// in one temp file. Tests stop it in `defer` with `stop()` (SIGTERM, then
+/// SIGKILL after 5 s).
+///
+/// Started with posix_spawn and reaped with `waitpid` on its own pid, not
+/// with Foundation's `Process`: that one's shared monitor thread blocked for
+/// good in `wait4` on a live `sshd` (which closes the descriptor Foundation
+/// watches), and every later wait in the suite hung with it.
 final class TestProcess: Sendable {
-    let process: Process
-    private let output = Locked<String>("")
+    let pid: Int32
+    private let outputPath: String
+    private let status = Locked<Int32?>(nil)
 
     init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        outputPath = NSTemporaryDirectory() + "burrow-agent-test-\(UUID().uuidString.prefix(12)).log"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // posix_spawn has no portable chdir action here: go through the shell.
+        let (program, args) = directory.map { ("/bin/sh", ["-c", "cd \"$0\" && exec \"$@\"", $0, executable] + arguments) }
+            ?? (executable, arguments)
+        let argv = ([program] + args).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let merged = ProcessInfo.processInfo.environment.merging(environment ?? [:]) { _, new in new }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, program, &actions, nil, argv, envp)
+        guard result == 0 else {
+            throw TestFailure("cannot start \(executable): \(String(cString: strerror(result)))")
         }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                return
-            }
-            let text = String(decoding: data, as: UTF8.self)
-            output.withLock { $0 += text }
-        }
-        try process.run()
+        pid = child
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var text: String { output.withLock { $0 } }
-    var isRunning: Bool { process.isRunning }
+    deinit {
+        if isRunning { kill(pid, SIGKILL); reap(blocking: true) }
+        unlink(outputPath)
+    }
+
+    var text: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+    var isRunning: Bool {
+        reap(blocking: false)
+        return status.withLock { $0 } == nil
+    }
+
+    /// Exit code, or 128 + signal number; nil while running.
+    var terminationStatus: Int32? {
+        reap(blocking: false)
+        return status.withLock { $0 }
+    }
+
+    private func reap(blocking: Bool) {
+        status.withLock { status in
+            guard status == nil else { return }
+            var raw: Int32 = 0
+            var result: pid_t
+            repeat { result = waitpid(pid, &raw, blocking ? 0 : WNOHANG) } while result == -1 && errno == EINTR
+            guard result == pid else { return }
+            let signal = raw & 0x7f
+            status = signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+        }
+    }
 
     /// Waits (bounded) until the output contains `needle`; returns the output.
     @discardableResult
@@ -42,11 +77,10 @@ final class TestProcess: Sendable {
         while ContinuousClock.now < deadline {
             let current = text
             if current.contains(needle) { return current }
-            if !process.isRunning {
-                try await Task.sleep(for: .milliseconds(100))
+            if let exit = terminationStatus {
                 let final = text
                 if final.contains(needle) { return final }
-                throw TestFailure("process exited (\(process.terminationStatus)) before printing '\(needle)'; output:\n\(final)")
+                throw TestFailure("process exited (\(exit)) before printing '\(needle)'; output:\n\(final)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -56,20 +90,21 @@ final class TestProcess: Sendable {
     /// Sends `signal` and waits (bounded) for the exit; returns the status.
     @discardableResult
     func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(5)) -> Int32 {
-        guard process.isRunning else { return process.terminationStatus }
+        if let exit = terminationStatus { return exit }
         kill(pid, signal)
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
-        if process.isRunning {
+        while isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+        if isRunning {
             kill(pid, SIGKILL)
-            process.waitUntilExit()
+            reap(blocking: true)
         }
-        return process.terminationStatus
+        return terminationStatus ?? -1
     }
 
     /// Runs a command to completion (bounded) and returns its exit status and output.
     static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> (status: Int32, output: String) {
-        let child = try TestProcess(executable, arguments)
+        let path = executable.hasPrefix("/") ? executable : try SpawnPath.which(executable)
+        let child = try TestProcess(path, arguments)
         let deadline = ContinuousClock.now + timeout
         while child.isRunning && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
@@ -78,7 +113,18 @@ final class TestProcess: Sendable {
             child.stop(signal: SIGKILL)
             throw TestFailure("\(executable) \(arguments.joined(separator: " ")) timed out; output:\n\(child.text)")
         }
-        try await Task.sleep(for: .milliseconds(30))  // let the last output arrive
-        return (child.process.terminationStatus, child.text)
+        return (child.terminationStatus ?? -1, child.text)
+    }
+}
+
+/// posix_spawn needs a path; tests name programs by name.
+enum SpawnPath {
+    static func which(_ name: String) throws -> String {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        for directory in path + ["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin"] {
+            let candidate = directory + "/" + name
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        throw TestFailure("\(name) not found on PATH")
     }
 }
