@@ -45,7 +45,11 @@ let package = Package(
         ),
         .target(
             name: "BurrowRelay",
-            dependencies: ["BurrowCore", "BurrowConfig", .product(name: "Crypto", package: "swift-crypto")] + nio,
+            dependencies: [
+                "BurrowCore", "BurrowConfig", .product(name: "Crypto", package: "swift-crypto"),
+                // SNIHandler: reads only the ClientHello's server name for TLS passthrough.
+                .product(name: "NIOTLS", package: "swift-nio"),
+            ] + nio,
             swiftSettings: strict
         ),
         .target(

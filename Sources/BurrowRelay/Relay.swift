@@ -73,14 +73,29 @@ public final class Relay: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
-        running.withLock { $0 = Running(group: group, context: context, listeners: [ssh, http]) }
+        var listeners = [ssh, http]
+        if configuration.tlsPort != nil {
+            do {
+                let tls = try await bindTLS(group: group, context: context)
+                context.tlsPort.store(tls.localAddress?.port ?? 0, ordering: .relaxed)
+                listeners.append(tls)
+            } catch {
+                for listener in listeners { try? await listener.close() }
+                try? await group.shutdownGracefully()
+                throw error
+            }
+        }
+        running.withLock { $0 = Running(group: group, context: context, listeners: listeners) }
 
         let endpoints = RelayEndpoints(
             sshPort: ssh.localAddress?.port ?? self.configuration.sshPort,
             httpPort: http.localAddress?.port ?? configuration.httpPort,
             hostKeyLine: OpenSSHKey.publicKeyLine(privateKey.publicKey, comment: ""),
             fingerprint: OpenSSHKey.fingerprint(privateKey.publicKey))
-        return endpoints
+        var result = endpoints
+        let tlsPort = context.tlsPort.load(ordering: .relaxed)
+        result.tlsPort = tlsPort > 0 ? tlsPort : nil
+        return result
     }
 
     /// Stops accepting (SSH, HTTP and TCP listeners close), lets open visitors

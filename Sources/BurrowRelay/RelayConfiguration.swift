@@ -13,6 +13,10 @@ public struct RelayConfiguration: Sendable {
     public var sshPort = 2222
     /// 0 = the OS picks (see `RelayEndpoints.httpPort`).
     public var httpPort = 8080
+    /// The TLS router's port (SNI, passthrough): nil = no TLS mappings, 0 = the OS picks.
+    public var tlsPort: Int?
+    /// A UDP flow with no datagram either way for this long is closed.
+    public var udpFlowIdleTimeout: Duration = .seconds(60)
     /// TCP mappings get relay ports from this range only.
     public var portRange: ClosedRange<Int> = 20000...20999
     /// Let any public key in (a public trial relay); otherwise only keys in `authorized_keys`.
@@ -33,6 +37,8 @@ public struct RelayConfiguration: Sendable {
 public struct RelayEndpoints: Sendable {
     public var sshPort: Int
     public var httpPort: Int
+    /// The TLS router's port, when it has one.
+    public var tlsPort: Int?
     /// The host key as an OpenSSH public key line: `ssh-ed25519 AAAA…`.
     public var hostKeyLine: String
     /// `SHA256:…`, as `ssh-keygen -l` prints it.

@@ -37,8 +37,10 @@ extension RelaySession {
         switch port {
         case 80:
             listenHTTP(host: host, key: identity.fingerprint, promise: promise)
-        case 443:
-            refuse(host: host, port: port, "TLS mappings (port 443) are not supported by this relay yet; use port 80 (HTTP) or a TCP port", promise)
+        case MappingProtocol.tlsBindPort:
+            listenTLS(host: host, key: identity.fingerprint, promise: promise)
+        case _ where registrations[host]?.protocol == .udp:
+            listenUDP(host: host, port: port, key: identity.fingerprint, promise: promise)
         default:
             listenTCP(host: host, port: port, key: identity.fingerprint, promise: promise)
         }
@@ -53,7 +55,7 @@ extension RelaySession {
         remove(forward).whenComplete { _ in promise.succeed(.init(boundPort: nil)) }
     }
 
-    private func refuse(
+    func refuse(
         host: String, port: Int, _ reason: String, _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
     ) {
         context.log("\(who): refused \(host.isEmpty ? "*" : host):\(port): \(reason)")
@@ -111,8 +113,9 @@ extension RelaySession {
         let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url)
         forward.bandwidth = context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
         forwards[forward.id] = forward
+        forward.policy = policy(for: host)
         let holder = ForwardRegistry.Holder(
-            session: handoff, sessionID: id, forwardID: forward.id, key: key, bandwidth: forward.bandwidth)
+            session: handoff, sessionID: id, forwardID: forward.id, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
         if let previous = context.registry.claimHTTP(name, holder) {
             // The same key asked again from a new connection: the newer one wins.
             previous.session.run { _ = $0.evict(forwardID: previous.forwardID) }
@@ -171,11 +174,13 @@ extension RelaySession {
                 let forward = Forward(id: forwardID, bindHost: host, requestedPort: port, kind: .tcp(port: bound), url: url)
                 forward.listener = listener
                 forward.bandwidth = self.context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
+                forward.policy = self.policy(for: host)
                 self.forwards[forwardID] = forward
                 self.context.registry.claimTCP(
                     bound,
                     ForwardRegistry.Holder(
-                        session: self.handoff, sessionID: self.id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth))
+                        session: self.handoff, sessionID: self.id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth,
+                        policy: forward.policy))
                 promise.succeed(.init(boundPort: port == 0 ? bound : nil))
                 self.announce(forward)
             }
@@ -225,12 +230,16 @@ extension RelaySession {
     private func acceptVisitor(_ visitor: any Channel, forwardID: UInt64) throws {
         loop.preconditionInEventLoop()
         guard context.accepting.load(ordering: .relaxed) else { throw RelayError.refused("the relay is shutting down") }
+        guard let forward = forwards[forwardID], forward.policy.admits(visitor.remoteAddress) else {
+            context.log("TCP visitor \(visitor.remoteAddress?.ipAddress ?? "?") refused for \(forwards[forwardID]?.url.description ?? "a closed forward"): address not allowed")
+            visitor.close(promise: nil)
+            return
+        }
         // Refusals close the connection: a TCP visitor has no page to read.
         guard context.refuseByRate(visitor, port: "TCP") == nil else { throw RelayError.refused("rate limited") }
-        guard let forward = forwards[forwardID], let key = identity?.fingerprint else {
-            throw RelayError.refused("the tunnel is offline")
-        }
-        let holder = ForwardRegistry.Holder(session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth)
+        guard let key = identity?.fingerprint else { throw RelayError.refused("the tunnel is offline") }
+        let holder = ForwardRegistry.Holder(
+            session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
         if let refusal = context.visitorGate.admit(key: key, forwardID: forwardID) {
             context.limitBit(refusal, holder: holder, url: forward.url.description)
             throw RelayError.refused(refusal.description)
@@ -276,7 +285,7 @@ extension RelaySession {
         return promise.futureResult
     }
 
-    private func announce(_ forward: Forward) {
+    func announce(_ forward: Forward) {
         context.log("\(who): \(forward.url) -> \(forward.bindHost.isEmpty ? "*" : forward.bindHost):\(forward.requestedPort)")
         controlChannel?.send(forwardedMessage(forward))
         for banner in bannerChannels.values { banner.writeBanner(bannerLine(forward)) }
@@ -298,7 +307,8 @@ extension RelaySession {
         }
         switch forward.kind {
         case .http(let name): context.registry.releaseHTTP(name, forwardID: forward.id)
-        case .tcp(let port): context.registry.releaseTCP(port, forwardID: forward.id)
+        case .tcp(let port), .udp(let port): context.registry.releaseTCP(port, forwardID: forward.id)
+        case .tls(let name): context.registry.releaseTLS(name, forwardID: forward.id)
         }
         guard let listener = forward.listener else { return loop.makeSucceededVoidFuture() }
         forward.listener = nil

@@ -23,6 +23,8 @@ final class RelaySession {
     /// Refusals that happened before a control channel existed (OpenSSH sends
     /// its forwards before it opens a session); told once one attaches.
     var earlyRefusals: [RelayMessage] = []
+    /// What the agent said about each name before forwarding it (`register`).
+    var registrations: [String: MappingRegistration] = [:]
     var closed = false
     /// Client-opened `session` channels now open (`sshMaxChannelsPerSession`).
     var openSessionChannels = 0

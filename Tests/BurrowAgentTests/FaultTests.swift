@@ -72,7 +72,9 @@ import Testing
         let local = try await LocalHTTPServer()
         defer { local.stop() }
         let echo = try await EchoServer()
-        let relay = try await RelayFixture.start()
+        // The relay's own dead-connection detector must not be what frees the
+        // names: it would take 5 minutes here.
+        let relay = try await RelayFixture.start(limits: Self.limits { $0.sshKeepaliveTimeoutSeconds = 300 })
         let path = try await FreezableProxy(to: relay.endpoints.sshPort)
         defer { path.stop() }
         let port = relay.portRange.lowerBound + 7
@@ -96,9 +98,9 @@ import Testing
             try await withCleanup {
                 let started = ContinuousClock.now
                 await new.start()
-                #expect(try await new.watcher.online("site", timeout: .seconds(10)) == url)
-                #expect(try await new.watcher.online("shell", timeout: .seconds(10)) == tcpURL)
-                #expect(ContinuousClock.now - started < .seconds(8))
+                #expect(try await new.watcher.online("site", timeout: .seconds(30)) == url)
+                #expect(try await new.watcher.online("shell", timeout: .seconds(30)) == tcpURL)
+                #expect(ContinuousClock.now - started < .seconds(30))
                 #expect(!new.watcher.events.contains { if case .error = $0 { return true } else { return false } },
                         "\(new.watcher.events.map(\.humanLine))")
                 #expect(try await Tools.curl(["\(url)/"]).output == "hello from the local service\n")
@@ -152,21 +154,22 @@ import Testing
             let downTCP = try #require(try await agent.watcher.online("downtcp").port)
 
             // 20 visitors hang on the silent service…
+            let slowDone = Locked(false)
             let stuck = Task {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<20 {
-                        group.addTask { _ = try await Tools.curl(["--max-time", "8", "\(slowURL)/"], timeout: .seconds(20)) }
+                        group.addTask { _ = try await Tools.curl(["--max-time", "40", "\(slowURL)/"], timeout: .seconds(50)) }
                     }
                     try await group.waitForAll()
                 }
+                slowDone.withLock { $0 = true }
             }
             try await Task.sleep(for: .milliseconds(500))
-            // …while the others are served at once.
-            let started = ContinuousClock.now
+            // …while the others are all served before any of them gives up.
             for _ in 0..<10 {
                 #expect(try await Tools.curl(["\(fastURL)/"]).output == "hello from the local service\n")
             }
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(!slowDone.withLock { $0 })
             // A service that is down: 502 for HTTP, a clean close for TCP.
             let down = try await Tools.curl(["-w", " %{http_code}", "\(downURL)/"])
             #expect(down.output.hasSuffix(" 502"), "\(down.output)")
@@ -248,8 +251,10 @@ import Testing
                     return false
                 }
             }
-            #expect(ContinuousClock.now - stopped < .seconds(3))
-            #expect(try await download.value.status != 0)  // cut, as it had to be
+            // Far sooner than the 20 s the download needs.
+            #expect(ContinuousClock.now - stopped < .seconds(12))
+            let cut = try await download.value
+            #expect(cut.status != 0, "\(cut.output)")  // cut, as it had to be
         } cleanup: {
             await agent.stop()
             await relay.stop()

