@@ -123,7 +123,7 @@ actor EngineCore {
                     name: name, host: profile.host, port: profile.sshPort, user: profile.user, identity: identity,
                     hostKeyPolicy: .knownRelays(path: store.knownRelaysPath, host: profile.host, port: profile.sshPort),
                     relayDescription: profile.endpoint)
-                return Tunnel(target: target, group: group, hub: hub)
+                return Tunnel(target: target, group: group, hub: hub, pingInterval: options.keepaliveInterval)
             } catch {
                 hub.emit(.error(mapping: nil, message: "profile '\(name)': \(error.description)"))
                 return Tunnel(unavailable: name, relay: profile.endpoint, reason: error.description, group: group, hub: hub)
@@ -136,7 +136,7 @@ actor EngineCore {
                 let target = TunnelTarget(
                     name: name, host: embedded.host, port: embedded.sshPort, user: Profile.defaultUser,
                     identity: identity, hostKeyPolicy: .exact(keyLine: embedded.hostKeyLine), relayDescription: relay)
-                return Tunnel(target: target, group: group, hub: hub)
+                return Tunnel(target: target, group: group, hub: hub, pingInterval: options.keepaliveInterval)
             } catch {
                 hub.emit(.error(mapping: nil, message: error.description))
                 return Tunnel(unavailable: name, relay: relay, reason: error.description, group: group, hub: hub)
@@ -170,6 +170,13 @@ actor EngineCore {
 
     func stop() async {
         stopped = true
+        // All tunnels drain together: the wait is the longest visitor's, not the sum.
+        await withTaskGroup(of: Void.self) { group in
+            for name in tunnelOrder {
+                guard let tunnel = tunnels[name] else { continue }
+                group.addTask { [drainTimeout = options.drainTimeout] in await tunnel.drain(timeout: drainTimeout) }
+            }
+        }
         for name in tunnelOrder {
             await tunnels[name]?.stop()
         }

@@ -4,6 +4,14 @@ public struct EngineOptions: Sendable {
     public var profileFilter: String?
     /// The relay started in this process when no profile is configured.
     public var embeddedRelay: EmbeddedRelayTarget?
+    /// How often each tunnel pings its relay on burrow-control. Three
+    /// unanswered pings in a row mean the path is dead: the tunnel reconnects
+    /// (so a relay that stops answering without closing is noticed in about
+    /// 4 × this). Relays also use these pings to tell a live agent from a dead one.
+    public var keepaliveInterval: Duration = .seconds(5)
+    /// `stop()` first withdraws every forward (no new visitors), then lets
+    /// open visitors finish for up to this long before closing the tunnels.
+    public var drainTimeout: Duration = .seconds(10)
 
     public init(profileFilter: String? = nil, embeddedRelay: EmbeddedRelayTarget? = nil) {
         self.profileFilter = profileFilter

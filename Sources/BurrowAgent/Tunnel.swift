@@ -290,6 +290,27 @@ actor Tunnel {
         runTask = Task { await self.run() }
     }
 
+    /// Graceful stop, first step: withdraws every forward (the relay sends no
+    /// new visitors), then waits until the open visitors are done or
+    /// `timeout` passes. The caller closes the tunnel afterwards.
+    func drain(timeout: Duration) async {
+        guard let connection else { return }
+        for entry in entries.values where entry.mapping.enabled && (entry.granted || entry.state == .online) {
+            let port = entry.mapping.protocol == .tcp ? (entry.boundPort ?? entry.requestedPort) : entry.requestedPort
+            try? await connection.cancel(host: entry.mapping.name, port: port)
+        }
+        let open = { self.entries.values.reduce(0) { $0 + $1.stats.openVisitorCount } }
+        guard open() > 0 else { return }
+        hub.emit(.error(mapping: nil, message: "stopping: letting \(open()) open visitor connection(s) finish (up to \(timeout))"))
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while open() > 0, ContinuousClock.now < deadline, connection.channel.isActive {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if open() > 0 {
+            hub.emit(.error(mapping: nil, message: "drain timeout (\(timeout)) reached: closing \(open()) visitor connection(s) still open"))
+        }
+    }
+
     /// Closes the connection (waiting until it is closed) and stops reconnecting.
     func stop(reason: String = "stopped") async {
         runTask?.cancel()

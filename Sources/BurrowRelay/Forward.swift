@@ -22,6 +22,8 @@ final class Forward {
     let url: PublicURL
     /// The TCP listener (nil for HTTP, which shares the relay's HTTP port).
     var listener: (any Channel)?
+    /// `bandwidthBytesPerSecond`, shared by every visitor of this forward.
+    var bandwidth: TokenBucket?
     /// Who may visit (from the agent's `register`; open for plain `ssh -R`).
     var policy = AccessPolicy.open
 

@@ -10,6 +10,10 @@ final class ForwardRegistry: Sendable {
         let session: LoopHandoff<RelaySession>
         let sessionID: UInt64
         let forwardID: UInt64
+        /// Fingerprint of the key that owns the forward (for visitor limits).
+        let key: String
+        /// The forward's bandwidth cap, shared by all its visitors (nil = none).
+        let bandwidth: TokenBucket?
         /// The forward's access rules, checked by whoever accepts its visitors.
         var policy = AccessPolicy.open
     }

@@ -23,14 +23,45 @@ enum HTTPErrorPage {
         response(status: "503 Service Unavailable", title: "Relay shutting down", message: "This Burrow relay is shutting down. Try again soon.")
     }
 
-    static func response(status: String, title: String, message: String) -> String {
+    static func tooManyRequests(perSecond: Int) -> String {
+        response(
+            status: "429 Too Many Requests", title: "Too many connections",
+            message: "Your address opened more than \(perSecond) new connections per second to this relay. Slow down and try again.",
+            extraHeaders: "Retry-After: 1\r\n")
+    }
+
+    static func requestTimeout(seconds: Double) -> String {
+        response(
+            status: "408 Request Timeout", title: "Request timeout",
+            message: "The relay waited \(formatSeconds(seconds)) for the request head and gave up.")
+    }
+
+    static func headTooLarge(maximum: Int) -> String {
+        response(
+            status: "431 Request Header Fields Too Large", title: "Request head too large",
+            message: "The request head is larger than this relay accepts (\(maximum) bytes).")
+    }
+
+    /// A visitor limit of the tunnel's owner bit (`reason` names it).
+    static func overLimit(host: String, reason: String) -> String {
+        response(
+            status: "503 Service Unavailable", title: "Tunnel busy",
+            message: "The tunnel <b>\(escape(host))</b> is at its limit: \(escape(reason)). Try again soon.",
+            extraHeaders: "Retry-After: 5\r\n")
+    }
+
+    static func formatSeconds(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
+    }
+
+    static func response(status: String, title: String, message: String, extraHeaders: String = "") -> String {
         let body = """
             <!DOCTYPE html>
             <html><head><meta charset="utf-8"><title>\(escape(title))</title></head>
             <body><h1>\(escape(title))</h1><p>\(message)</p><hr><p>burrow relay</p></body></html>
 
             """
-        return "HTTP/1.1 \(status)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n" + body
+        return "HTTP/1.1 \(status)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\nCache-Control: no-store\r\n\(extraHeaders)\r\n" + body
     }
 
     static func escape(_ text: String) -> String {

@@ -19,28 +19,37 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
     private var queued: [HTTPServerRequestPart] = []
     private var spliced = false
     private var headTimeout: Scheduled<Void>?
+    /// Bounds the first head's bytes; disarmed once the head is here.
+    private let headLimiter: HTTPHeadLimiter
+    /// The mapping's bandwidth cap, once routed.
+    private var bandwidth: TokenBucket?
 
-    /// How long a visitor may take to send its request head.
-    static let headTimeout = TimeAmount.seconds(30)
-
-    init(relay: RelayContext) {
+    init(relay: RelayContext, headLimiter: HTTPHeadLimiter) {
         self.relay = relay
+        self.headLimiter = headLimiter
     }
 
     /// The pipeline an accepted HTTP visitor starts with.
     static func install(on channel: any Channel, relay: RelayContext) throws {
+        let headLimiter = HTTPHeadLimiter(maximum: relay.limits.httpHeadMaxBytes)
         try channel.pipeline.syncOperations.addHandlers([
+            headLimiter,
             // .forwardBytes: after an Upgrade/CONNECT the rewriter removes the
             // decoder and what it held goes on raw.
             ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)),
-            HTTPRouter(relay: relay),
+            HTTPRouter(relay: relay, headLimiter: headLimiter),
         ])
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let loopContext = context.loopBound
-        headTimeout = context.eventLoop.scheduleTask(in: Self.headTimeout) {
-            loopContext.value.close(promise: nil)
+        // Slowloris: a visitor that dribbles its head gets 408 and is closed.
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let seconds = relay.limits.httpHeadTimeoutSeconds
+        headTimeout = context.eventLoop.scheduleTask(in: .fromSeconds(seconds)) {
+            let (router, context) = bound.value
+            guard !router.routed else { return }
+            router.routed = true
+            router.respond(context, HTTPErrorPage.requestTimeout(seconds: seconds))
         }
     }
 
@@ -61,6 +70,7 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         guard case .head(let head) = part else { return }
         routed = true
         headTimeout?.cancel()
+        headLimiter.disarm()
         queued.append(part)
         route(context, head)
     }
@@ -75,10 +85,20 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         }
         guard !routed else { return }
         routed = true
+        headTimeout?.cancel()
+        if let tooLarge = error as? HTTPHeadTooLarge {
+            respond(context, HTTPErrorPage.headTooLarge(maximum: tooLarge.maximum))
+            return
+        }
         respond(context, HTTPErrorPage.badRequest("The relay could not read this HTTP request (\(error))."))
     }
 
     private func route(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
+        // A head that arrived in one read with its body still counts alone.
+        if Self.headSize(head) > relay.limits.httpHeadMaxBytes {
+            respond(context, HTTPErrorPage.headTooLarge(maximum: relay.limits.httpHeadMaxBytes))
+            return
+        }
         guard let hostHeader = head.headers.first(name: "host"), !hostHeader.isEmpty else {
             respond(context, HTTPErrorPage.badRequest("The request has no Host header; the relay routes by it."))
             return
@@ -113,7 +133,19 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, HTTPAccessPage.unauthorized(host: host))
             return
         }
+        if let refusal = relay.visitorGate.admit(key: holder.key, forwardID: holder.forwardID) {
+            relay.limitBit(refusal, holder: holder, url: host)
+            respond(context, HTTPErrorPage.overLimit(host: host, reason: refusal.description))
+            return
+        }
+        let gate = relay.visitorGate
+        context.channel.closeFuture.whenComplete { _ in gate.release(key: holder.key, forwardID: holder.forwardID) }
         splice(context, to: holder, host: host)
+    }
+
+    /// About the bytes of the head as sent: request line and header lines.
+    static func headSize(_ head: HTTPRequestHead) -> Int {
+        head.headers.reduce(head.uri.utf8.count + 16) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
     }
 
     /// `Demo.Example.com:8080` → `demo.example.com` (also `[::1]:80` → `::1`, trailing dot dropped).
@@ -135,6 +167,7 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         relay.track(visitor: channel)
         let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: channel.eventLoop, second: holder.session.loop)
         let sshGlueHandoff = LoopHandoff(sshGlue, loop: holder.session.loop)
+        bandwidth = holder.bandwidth
         let router = LoopHandoff(self, loop: channel.eventLoop)
         let visitorGlueHandoff = LoopHandoff(visitorGlue, loop: channel.eventLoop)
         let contextHandoff = LoopHandoff(context, loop: channel.eventLoop)
@@ -174,6 +207,10 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
                 visitor: context.channel.remoteAddress, policy: policy, log: { [relay] in relay.log($0) })
             try pipeline.addHandler(rewriter, position: .after(self))
             try pipeline.addHandler(glue, position: .after(rewriter))
+            // Nearest the socket: they must see every byte both ways.
+            if let bandwidth { try pipeline.addHandler(BandwidthThrottle(bucket: bandwidth), position: .first) }
+            try pipeline.addHandler(
+                VisitorIdleHandler(timeout: .fromSeconds(relay.limits.visitorIdleTimeoutSeconds)), position: .first)
             spliced = true
             let parts = queued
             queued = []

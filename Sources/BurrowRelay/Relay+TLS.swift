@@ -14,6 +14,8 @@ extension Relay {
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        // Over the per-IP rate: closed before a byte is read.
+                        guard context.refuseByRate(channel, port: "TLS") == nil else { throw RelayError.refused("rate limited") }
                         try SNIRouter.install(on: channel, relay: context)
                     }
                 }

@@ -44,6 +44,14 @@ public final class Relay: Sendable {
         } catch {
             throw RelayError.stateDirectory(directory, reason: error.description)
         }
+        var configuration = self.configuration
+        do {
+            if let settings = try RelaySettingsFile.load(path: directory + "/relay.json") {
+                configuration.limits = settings.limits
+            }
+        } catch {
+            throw RelayError.settings(error.description)
+        }
         let privateKey = try HostKeyStore.loadOrCreate(path: directory + "/host_key")
         let hostKey = NIOSSHPrivateKey(ed25519Key: privateKey)
         let reservations = try ReservationStore(path: directory + "/reservations.json")
@@ -80,7 +88,7 @@ public final class Relay: Sendable {
         running.withLock { $0 = Running(group: group, context: context, listeners: listeners) }
 
         let endpoints = RelayEndpoints(
-            sshPort: ssh.localAddress?.port ?? configuration.sshPort,
+            sshPort: ssh.localAddress?.port ?? self.configuration.sshPort,
             httpPort: http.localAddress?.port ?? configuration.httpPort,
             hostKeyLine: OpenSSHKey.publicKeyLine(privateKey.publicKey, comment: ""),
             fingerprint: OpenSSHKey.fingerprint(privateKey.publicKey))
@@ -92,13 +100,15 @@ public final class Relay: Sendable {
 
     /// Stops accepting (SSH, HTTP and TCP listeners close), lets open visitors
     /// finish for up to `drainTimeout`, then closes every session and stops the
-    /// event loops. Safe to call twice or before `start`.
-    public func shutdown(drainTimeout: Duration = .seconds(10)) async {
+    /// event loops. Safe to call twice or before `start`. nil = relay.json's
+    /// `drainTimeoutSeconds` (10 s by default).
+    public func shutdown(drainTimeout: Duration? = nil) async {
         guard let state = running.withLock({ state -> Running? in
             defer { state = nil }
             return state
         }) else { return }
         let context = state.context
+        let drainTimeout = drainTimeout ?? .milliseconds(Int64(context.limits.drainTimeoutSeconds * 1000))
         context.accepting.store(false, ordering: .relaxed)
         for listener in state.listeners { try? await listener.close() }
         let sessions = context.registry.sessions
@@ -114,6 +124,8 @@ public final class Relay: Sendable {
         while context.openVisitors.load(ordering: .relaxed) > 0, clock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
+        let left = context.openVisitors.load(ordering: .relaxed)
+        if left > 0 { context.log("drain timeout (\(drainTimeout)) reached: closing \(left) visitor connection(s) still open") }
         for session in context.registry.sessions {
             session.run { $0.disconnect() }
         }
@@ -135,8 +147,8 @@ public final class Relay: Sendable {
     }
 
     private func bindHTTP(group: MultiThreadedEventLoopGroup, context: RelayContext) async throws -> any Channel {
-        let host = configuration.bindHost
-        let port = configuration.httpPort
+        let host = context.configuration.bindHost
+        let port = context.configuration.httpPort
         do {
             return try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -145,7 +157,11 @@ public final class Relay: Sendable {
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try HTTPRouter.install(on: channel, relay: context)
+                        if let refusal = context.refuseByRate(channel, port: "HTTP") {
+                            try channel.pipeline.syncOperations.addHandler(HTTPRefusalResponder(response: refusal))
+                        } else {
+                            try HTTPRouter.install(on: channel, relay: context)
+                        }
                     }
                 }
                 .bind(host: host, port: port).get()
@@ -155,8 +171,8 @@ public final class Relay: Sendable {
     }
 
     private func bindSSH(group: MultiThreadedEventLoopGroup, context: RelayContext) async throws -> any Channel {
-        let host = configuration.bindHost
-        let port = configuration.sshPort
+        let host = context.configuration.bindHost
+        let port = context.configuration.sshPort
         do {
             return try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -185,15 +201,20 @@ public final class Relay: Sendable {
         let session = RelaySession(id: context.makeID(), channel: channel, context: context)
         var server = SSHServerConfiguration(hostKeys: [context.hostKey], userAuthDelegate: session, globalRequestDelegate: session)
         server.maximumPacketSize = maximumPacketSize
-        server.maxAuthAttempts = 32
+        let limits = context.configuration.limits
+        // NIOSSH counts every request, and OpenSSH sends "none" first, then
+        // per key a query and a signed request (NIOSSH accepts every query and
+        // judges the signed one). So N attempts = N keys offered = 2N + 1 requests.
+        server.maxAuthAttempts = 2 * limits.sshMaxAuthAttempts + 1
         let handler = NIOSSHHandler(
             role: .server(server), allocator: channel.allocator,
             inboundChildChannelInitializer: { child, type in session.initializeChannel(child, type) })
         session.sshHandler = handler
-        try channel.pipeline.syncOperations.addHandlers([handler, ConnectionErrorHandler(session: session)])
+        let watchdog = SSHKeepaliveWatchdog(timeout: .fromSeconds(limits.sshKeepaliveTimeoutSeconds), session: session)
+        try channel.pipeline.syncOperations.addHandlers([watchdog, handler, ConnectionErrorHandler(session: session)])
         context.registry.add(session: session.handoff, id: session.id)
         channel.closeFuture.assumeIsolated().whenComplete { _ in session.connectionClosed() }
-        session.closeUnlessAuthenticated(within: .seconds(30))
+        session.closeUnlessAuthenticated(within: .fromSeconds(limits.sshAuthTimeoutSeconds))
     }
 }
 

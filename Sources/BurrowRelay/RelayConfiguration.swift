@@ -1,3 +1,5 @@
+import BurrowConfig
+
 /// How a relay runs: where it keeps its state, which domain names its HTTP
 /// mappings, where it listens, which TCP ports it hands out, who may connect.
 public struct RelayConfiguration: Sendable {
@@ -19,6 +21,9 @@ public struct RelayConfiguration: Sendable {
     public var portRange: ClosedRange<Int> = 20000...20999
     /// Let any public key in (a public trial relay); otherwise only keys in `authorized_keys`.
     public var allowAnyKey = false
+    /// Per key, mapping, visitor and SSH connection. `Relay.start()` replaces
+    /// them with `STATE_DIR/relay.json`'s when that file exists.
+    public var limits = RelayLimits()
     /// Receives one human line per relay event (connections, forwards, refusals).
     /// nil keeps the relay silent, as an embedded relay inside the TUI must be.
     public var log: (@Sendable (String) -> Void)?

@@ -1,3 +1,4 @@
+import BurrowConfig
 import NIOCore
 import NIOSSH
 import Synchronization
@@ -18,12 +19,28 @@ final class RelayContext: Sendable {
     /// False once shutdown began: listeners refuse new visitors.
     let accepting = Atomic<Bool>(true)
     private let nextID = Atomic<UInt64>(1)
+    /// Open visitors per key and per mapping (`maxVisitorsPerKey`, `maxVisitorsPerMapping`).
+    let visitorGate: VisitorGate
+    /// New connections per visitor IP (`newConnectionsPerSecondPerIP`).
+    let connectionRate: ConnectionRateLimiter
+    /// Forwards per key (`maxMappingsPerKey`).
+    let keyLedger = KeyLedger()
+    /// Logs (and tells agents) each limit that bites, once per interval.
+    let limitReporter: LimitReporter
+    let reservedNames: Set<String>
+
+    var limits: RelayLimits { configuration.limits }
 
     init(configuration: RelayConfiguration, hostKey: NIOSSHPrivateKey, reservations: ReservationStore) {
         self.configuration = configuration
         self.hostKey = hostKey
         self.reservations = reservations
         let log = configuration.log ?? { _ in }
+        let limits = configuration.limits
+        self.visitorGate = VisitorGate(limits: limits)
+        self.connectionRate = ConnectionRateLimiter(perSecond: limits.newConnectionsPerSecondPerIP)
+        self.limitReporter = LimitReporter(interval: .milliseconds(Int64(limits.limitReportIntervalSeconds * 1000)), log: log)
+        self.reservedNames = Set(limits.reservedNames)
         self.authorizedKeys = AuthorizedKeys(path: configuration.stateDirectory + "/authorized_keys", log: log)
     }
 
@@ -41,5 +58,18 @@ final class RelayContext: Sendable {
         channel.closeFuture.whenComplete { _ in
             self.openVisitors.wrappingSubtract(1, ordering: .relaxed)
         }
+    }
+
+    /// Applies `newConnectionsPerSecondPerIP` to a just-accepted visitor:
+    /// nil lets it in; otherwise the HTTP page to refuse it with (a TCP
+    /// visitor is simply closed). The log says so once per interval per address.
+    func refuseByRate(_ channel: any Channel, port: String) -> String? {
+        let address = channel.remoteAddress?.ipAddress ?? "?"
+        guard !connectionRate.allow(address) else { return nil }
+        let rate = limits.newConnectionsPerSecondPerIP
+        limitReporter.report(
+            limit: "newConnectionsPerSecondPerIP", subject: address,
+            "\(address) opened more than \(rate) connections per second on the \(port) port; refusing the excess")
+        return HTTPErrorPage.tooManyRequests(perSecond: rate)
     }
 }

@@ -5,6 +5,8 @@ public enum RelayError: Error, Sendable, CustomStringConvertible {
     case hostKey(String, reason: String)
     case bindFailed(what: String, host: String, port: Int, reason: String)
     case alreadyRunning
+    /// `relay.json` is not valid; the message names the file, place and fix.
+    case settings(String)
     /// A `tcpip-forward` (or channel) the relay will not grant; `reason` goes to the client.
     case refused(String)
 
@@ -20,6 +22,8 @@ public enum RelayError: Error, Sendable, CustomStringConvertible {
             return "this relay is already running; call shutdown() before starting it again"
         case .refused(let reason):
             return reason
+        case .settings(let message):
+            return message
         }
     }
 }

@@ -23,6 +23,17 @@ extension RelaySession {
             refuse(host: host, port: port, "\(host):\(port) is already forwarded on this connection", promise)
             return
         }
+        let label = KeyLedger.label(host: host, port: port)
+        let maximum = context.limits.maxMappingsPerKey
+        guard context.keyLedger.claim(key: identity.fingerprint, session: id, label: label, maximum: maximum) else {
+            refuse(
+                host: host, port: port,
+                "this key already holds \(maximum) mappings on this relay (maxMappingsPerKey); remove one first", promise)
+            return
+        }
+        // Any refusal from here on gives the slot back.
+        let (key, session, ledger) = (identity.fingerprint, id, context.keyLedger)
+        promise.futureResult.whenFailure { _ in ledger.release(key: key, session: session, label: label) }
         switch port {
         case 80:
             listenHTTP(host: host, key: identity.fingerprint, promise: promise)
@@ -77,6 +88,9 @@ extension RelaySession {
                 name = try context.reservations.autoName(for: key, avoiding: taken)
             } else {
                 try DNSLabel.validate(requested)
+                if context.reservedNames.contains(requested) {
+                    throw RelayError.refused("name '\(requested)' is reserved on this relay; choose another name")
+                }
                 if forwards.values.contains(where: { $0.httpName == requested }) {
                     throw RelayError.refused("name '\(requested)' is already forwarded on this connection")
                 }
@@ -84,6 +98,9 @@ extension RelaySession {
                 name = requested
             }
         } catch let error as CoreError {
+            refuse(host: host, port: 80, error.description, promise)
+            return
+        } catch let error as RelayError {
             refuse(host: host, port: 80, error.description, promise)
             return
         } catch {
@@ -94,9 +111,11 @@ extension RelaySession {
             .http, name: name, domain: context.configuration.domain, publicHost: context.configuration.domain,
             port: context.httpPort.load(ordering: .relaxed))
         let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url)
+        forward.bandwidth = context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
         forwards[forward.id] = forward
         forward.policy = policy(for: host)
-        let holder = ForwardRegistry.Holder(session: handoff, sessionID: id, forwardID: forward.id, policy: forward.policy)
+        let holder = ForwardRegistry.Holder(
+            session: handoff, sessionID: id, forwardID: forward.id, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
         if let previous = context.registry.claimHTTP(name, holder) {
             // The same key asked again from a new connection: the newer one wins.
             previous.session.run { _ = $0.evict(forwardID: previous.forwardID) }
@@ -154,10 +173,14 @@ extension RelaySession {
                     publicHost: self.context.configuration.domain, port: bound)
                 let forward = Forward(id: forwardID, bindHost: host, requestedPort: port, kind: .tcp(port: bound), url: url)
                 forward.listener = listener
+                forward.bandwidth = self.context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
                 forward.policy = self.policy(for: host)
                 self.forwards[forwardID] = forward
                 self.context.registry.claimTCP(
-                    bound, ForwardRegistry.Holder(session: self.handoff, sessionID: self.id, forwardID: forwardID))
+                    bound,
+                    ForwardRegistry.Holder(
+                        session: self.handoff, sessionID: self.id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth,
+                        policy: forward.policy))
                 promise.succeed(.init(boundPort: port == 0 ? bound : nil))
                 self.announce(forward)
             }
@@ -212,8 +235,22 @@ extension RelaySession {
             visitor.close(promise: nil)
             return
         }
+        // Refusals close the connection: a TCP visitor has no page to read.
+        guard context.refuseByRate(visitor, port: "TCP") == nil else { throw RelayError.refused("rate limited") }
+        guard let key = identity?.fingerprint else { throw RelayError.refused("the tunnel is offline") }
+        let holder = ForwardRegistry.Holder(
+            session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
+        if let refusal = context.visitorGate.admit(key: key, forwardID: forwardID) {
+            context.limitBit(refusal, holder: holder, url: forward.url.description)
+            throw RelayError.refused(refusal.description)
+        }
+        let gate = context.visitorGate
+        visitor.closeFuture.whenComplete { _ in gate.release(key: key, forwardID: forwardID) }
         let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: visitor.eventLoop, second: loop)
-        try visitor.pipeline.syncOperations.addHandler(visitorGlue)
+        let pipeline = visitor.pipeline.syncOperations
+        try pipeline.addHandler(VisitorIdleHandler(timeout: .fromSeconds(context.limits.visitorIdleTimeoutSeconds)))
+        if let bandwidth = forward.bandwidth { try pipeline.addHandler(BandwidthThrottle(bucket: bandwidth)) }
+        try pipeline.addHandler(visitorGlue)
         context.track(visitor: visitor)
         openChannel(forwardID: forwardID, originator: visitor.remoteAddress, glue: sshGlue).whenFailure { _ in
             visitor.close(promise: nil)
@@ -264,6 +301,10 @@ extension RelaySession {
     @discardableResult
     func remove(_ forward: Forward) -> EventLoopFuture<Void> {
         forwards[forward.id] = nil
+        if let identity {
+            context.keyLedger.release(
+                key: identity.fingerprint, session: id, label: KeyLedger.label(host: forward.bindHost, port: forward.requestedPort))
+        }
         switch forward.kind {
         case .http(let name): context.registry.releaseHTTP(name, forwardID: forward.id)
         case .tcp(let port), .udp(let port): context.registry.releaseTCP(port, forwardID: forward.id)

@@ -40,8 +40,10 @@ extension RelaySession {
             .tls, name: name, domain: context.configuration.domain, publicHost: context.configuration.domain, port: tlsPort)
         let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: port, kind: .tls(name: name), url: url)
         forward.policy = policy(for: host)
+        forward.bandwidth = context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
         forwards[forward.id] = forward
-        let holder = ForwardRegistry.Holder(session: handoff, sessionID: id, forwardID: forward.id, policy: forward.policy)
+        let holder = ForwardRegistry.Holder(
+            session: handoff, sessionID: id, forwardID: forward.id, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
         if let previous = context.registry.claimTLS(name, holder) {
             previous.session.run { _ = $0.evict(forwardID: previous.forwardID) }
         }

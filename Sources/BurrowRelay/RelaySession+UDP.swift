@@ -54,7 +54,8 @@ extension RelaySession {
                 forward.policy = policy
                 self.forwards[forwardID] = forward
                 self.context.registry.claimTCP(
-                    bound, ForwardRegistry.Holder(session: self.handoff, sessionID: self.id, forwardID: forwardID, policy: policy))
+                    bound, ForwardRegistry.Holder(
+                        session: self.handoff, sessionID: self.id, forwardID: forwardID, key: key, bandwidth: nil, policy: policy))
                 promise.succeed(.init(boundPort: port == 0 ? bound : nil))
                 self.announce(forward)
             }

@@ -26,6 +26,8 @@ final class RelaySession {
     /// What the agent said about each name before forwarding it (`register`).
     var registrations: [String: MappingRegistration] = [:]
     var closed = false
+    /// Client-opened `session` channels now open (`sshMaxChannelsPerSession`).
+    var openSessionChannels = 0
 
     init(id: UInt64, channel: any Channel, context: RelayContext) {
         self.id = id
@@ -47,6 +49,14 @@ final class RelaySession {
     func initializeChannel(_ channel: any Channel, _ type: SSHChannelType) -> EventLoopFuture<Void> {
         switch type {
         case .session:
+            let maximum = context.limits.sshMaxChannelsPerSession
+            guard openSessionChannels < maximum else {
+                let reason = "session channel refused: a connection may have at most \(maximum) open (sshMaxChannelsPerSession)"
+                context.limitReporter.report(limit: "sshMaxChannelsPerSession", subject: who, "\(who): \(reason)")
+                return channel.eventLoop.makeFailedFuture(RelayError.refused(reason))
+            }
+            openSessionChannels += 1
+            channel.closeFuture.assumeIsolated().whenComplete { _ in self.openSessionChannels -= 1 }
             return channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(SessionChannelHandler(session: self))
             }
@@ -108,6 +118,18 @@ final class RelaySession {
         for banner in bannerChannels.values { banner.writeBanner(text + "\n") }
     }
 
+    /// A limit notice for the agent (the log line was written by the reporter).
+    func tellAgent(_ text: String) {
+        controlChannel?.send(.notice(text))
+        for banner in bannerChannels.values { banner.writeBanner(text + "\n") }
+    }
+
+    /// The keepalive watchdog found this agent silent for too long.
+    func keepaliveExpired(silentFor silence: TimeAmount) {
+        let seconds = Double(silence.nanoseconds) / 1e9
+        context.log("\(who): nothing received for \(HTTPErrorPage.formatSeconds((seconds * 10).rounded() / 10)) (sshKeepaliveTimeoutSeconds); closing the dead connection and freeing its forwards")
+    }
+
     func forwardedMessage(_ forward: Forward) -> RelayMessage {
         .forwarded(bindHost: forward.bindHost, bindPort: forward.requestedPort, boundPort: forward.boundPort, url: forward.url)
     }
@@ -131,6 +153,7 @@ final class RelaySession {
         guard !closed else { return }
         closed = true
         for forward in forwards.values { remove(forward) }
+        if let identity { context.keyLedger.releaseAll(key: identity.fingerprint, session: id) }
         controlChannel = nil
         bannerChannels = [:]
         sshHandler = nil

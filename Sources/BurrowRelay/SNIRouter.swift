@@ -17,8 +17,11 @@ enum SNIRouter {
             route(loopChannel.value, result, relay: relay)
         }
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(sni))
-        // A visitor that never finishes its ClientHello is let go.
-        let timeout = channel.eventLoop.scheduleTask(in: .seconds(30)) { loopChannel.value.close(promise: nil) }
+        // A visitor that never finishes its ClientHello is let go (the same
+        // deadline as an HTTP head: httpHeadTimeoutSeconds).
+        let timeout = channel.eventLoop.scheduleTask(in: .fromSeconds(relay.limits.httpHeadTimeoutSeconds)) {
+            loopChannel.value.close(promise: nil)
+        }
         channel.closeFuture.whenComplete { _ in timeout.cancel() }
         relay.track(visitor: channel)
     }
@@ -43,6 +46,12 @@ enum SNIRouter {
         guard holder.policy.admits(channel.remoteAddress) else {
             return refuse(channel, relay, "TLS visitor \(visitor) refused for \(host): address not allowed")
         }
+        if let refusal = relay.visitorGate.admit(key: holder.key, forwardID: holder.forwardID) {
+            relay.limitBit(refusal, holder: holder, url: host)
+            return refuse(channel, relay, "TLS visitor \(visitor) refused for \(host): \(refusal.description)")
+        }
+        let gate = relay.visitorGate
+        channel.closeFuture.whenComplete { _ in gate.release(key: holder.key, forwardID: holder.forwardID) }
         // Nothing more is read until the tunnel is up; the glue then decides.
         channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in channel.close(promise: nil) }
         let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: channel.eventLoop, second: holder.session.loop)
@@ -63,6 +72,9 @@ enum SNIRouter {
                         return
                     }
                     do {
+                        let idle = VisitorIdleHandler(timeout: .fromSeconds(relay.limits.visitorIdleTimeoutSeconds))
+                        let throttle: [any ChannelHandler] = holder.bandwidth.map { [BandwidthThrottle(bucket: $0)] } ?? []
+                        try channel.pipeline.syncOperations.addHandlers([idle] + throttle, position: .first)
                         try channel.pipeline.syncOperations.addHandlers([FirstReadFlusher(), glue])
                         opened.succeed()
                         channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }

@@ -72,6 +72,9 @@ enum EngineLauncher {
             configuration.httpPort = httpPort
             configuration.tlsPort = 0  // TLS mappings work locally too, on a port the OS picks
             configuration.allowAnyKey = true
+            // Only this machine can reach it, so every visitor is 127.0.0.1:
+            // a per-IP rate limit would only throttle the user's own browser.
+            configuration.limits.newConnectionsPerSecondPerIP = 1_000_000
             configuration.log = log
             let relay = Relay(configuration: configuration)
             do {

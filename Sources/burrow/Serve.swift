@@ -96,6 +96,16 @@ extension Burrow {
             configuration.udpFlowIdleTimeout = .seconds(udpIdleTimeout)
             configuration.log = { line in StandardError.write("\(Self.timestamp()) \(line)\n") }
 
+            // A relay holds a descriptor per visitor: use all the system allows
+            // (the soft limit is often 1024, far below the hard one).
+            #if canImport(Glibc)
+            var files = rlimit()
+            if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &files) == 0, files.rlim_cur < files.rlim_max {
+                files.rlim_cur = files.rlim_max
+                _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &files)
+            }
+            #endif
+
             // Installed before the relay starts, so an early signal is not lost.
             let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
             var relay = Relay(configuration: configuration)
@@ -133,8 +143,8 @@ extension Burrow {
             fflush(nil)  // stdout may be a pipe: the banner must get out now
 
             let signal = await signals.next()
-            StandardError.write("\(Self.timestamp()) \(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping (open connections get up to 10 s)\n")
-            await relay.shutdown(drainTimeout: .seconds(10))
+            StandardError.write("\(Self.timestamp()) \(signal == SIGINT ? "SIGINT" : "SIGTERM"): stopping (open connections get up to drainTimeoutSeconds, 10 s unless relay.json says otherwise)\n")
+            await relay.shutdown()
             StandardError.write("\(Self.timestamp()) relay stopped\n")
         }
 

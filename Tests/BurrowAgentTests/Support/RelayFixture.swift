@@ -1,3 +1,4 @@
+import BurrowConfig
 import BurrowRelay
 import Foundation
 
@@ -10,7 +11,8 @@ struct RelayFixture {
     let portRange: ClosedRange<Int>
 
     static func start(allowAnyKey: Bool = true, authorizedKeys: [String] = [], state: TestDirectory? = nil,
-                      sshPort: Int = 0, httpPort: Int = 0, bindHost: String = "127.0.0.1",
+                      sshPort: Int = 0, httpPort: Int = 0, limits: RelayLimits? = nil,
+                      log: (@Sendable (String) -> Void)? = nil, bindHost: String = "127.0.0.1",
                       tlsPort: Int? = nil) async throws -> RelayFixture {
         let state = try state ?? TestDirectory("burrow-relay")
         if !authorizedKeys.isEmpty {
@@ -24,6 +26,14 @@ struct RelayFixture {
         configuration.httpPort = httpPort
         configuration.portRange = low...(low + 200)
         configuration.allowAnyKey = allowAnyKey
+        configuration.log = log
+        if let limits {
+            configuration.limits = limits
+        } else {
+            // Every test visitor comes from 127.0.0.1: the per-IP rate limit is
+            // tested on its own (RelayLimitsTests), not by every busy test.
+            configuration.limits.newConnectionsPerSecondPerIP = 100_000
+        }
         let relay = Relay(configuration: configuration)
         let endpoints = try await relay.start()
         return RelayFixture(relay: relay, endpoints: endpoints, state: state, portRange: configuration.portRange)

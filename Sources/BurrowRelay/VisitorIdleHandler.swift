@@ -1,0 +1,63 @@
+import NIOCore
+
+/// Closes a visitor connection that moved no byte either way for `timeout`
+/// (`visitorIdleTimeoutSeconds`): an abandoned connection must not hold a
+/// visitor slot, a file descriptor and an SSH channel forever. Sits in front
+/// of the glue (nearest the socket), so it sees every read and write.
+final class VisitorIdleHandler: ChannelDuplexHandler {
+    typealias InboundIn = NIOAny
+    typealias OutboundIn = NIOAny
+
+    private let timeout: TimeAmount
+    private var lastActivity = NIODeadline.now()
+    private var check: Scheduled<Void>?
+    private let onIdle: () -> Void
+
+    init(timeout: TimeAmount, onIdle: @escaping () -> Void = {}) {
+        self.timeout = timeout
+        self.onIdle = onIdle
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        lastActivity = .now()
+        schedule(context, in: timeout)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        check?.cancel()
+        check = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastActivity = .now()
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        lastActivity = .now()
+        context.write(data, promise: promise)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        check?.cancel()
+        check = nil
+        context.fireChannelInactive()
+    }
+
+    /// One timer per visitor, re-armed for the rest of the interval on each
+    /// expiry, instead of a timer per packet.
+    private func schedule(_ context: ChannelHandlerContext, in delay: TimeAmount) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        check = context.eventLoop.scheduleTask(in: delay) {
+            let (handler, context) = bound.value
+            let idle = NIODeadline.now() - handler.lastActivity
+            if idle >= handler.timeout {
+                handler.check = nil
+                handler.onIdle()
+                context.close(promise: nil)
+            } else {
+                handler.schedule(context, in: handler.timeout - idle)
+            }
+        }
+    }
+}
