@@ -109,7 +109,14 @@ extension RelaySession {
                 ])
             }
         }
-        promise.futureResult.assumeIsolated().whenSuccess { _ in forward.totalVisitors += 1 }
+        let metrics = context.metrics
+        promise.futureResult.assumeIsolated().whenSuccess { channel in
+            forward.totalVisitors += 1
+            metrics.visitorOpened(.udp)
+            channel.closeFuture.assumeIsolated().whenComplete { _ in
+                metrics.visitorClosed(bytesIn: flow.bytesIn, bytesOut: flow.bytesOut)
+            }
+        }
         return promise.futureResult
     }
 }

@@ -187,6 +187,18 @@ elif MODE == "tcp":
         say(lines=data.decode(errors="replace").splitlines(), local=[local[0], local[1]])
     except (ConnectionResetError, socket.timeout) as e:
         say(lines=[], error=str(e), local=[local[0], local[1]])
+elif MODE == "metrics":
+    # prometheus_client's own parser: the text must be valid exposition format.
+    import urllib.request
+    from prometheus_client.parser import text_string_to_metric_families
+    text = urllib.request.urlopen(sys.argv[2], timeout=10).read().decode()
+    samples, types = {}, {}
+    for family in text_string_to_metric_families(text):
+        types[family.name] = family.type
+        for sample in family.samples:
+            labels = ",".join("%s=%s" % (k, v) for k, v in sorted(sample.labels.items()))
+            samples["%s{%s}" % (sample.name, labels)] = sample.value
+    say(samples=samples, types=types)
 elif MODE == "udp":
     port, total, address = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
