@@ -24,7 +24,9 @@ public struct StoreEffects: EffectPerforming {
                     saved = try replace(replacing, with: draft)
                 } else {
                     saved = try store.addMapping(protocol: draft.protocol, local: draft.local, name: draft.name,
-                                                 remotePort: draft.remotePort, profile: draft.profile, enabled: draft.enabled)
+                                                 remotePort: draft.remotePort, profile: draft.profile, enabled: draft.enabled,
+                                                 allow: draft.allow, deny: draft.deny, basicAuth: try draft.basicAuthRule(),
+                                                 proxyProtocol: draft.proxyProtocol)
                 }
                 return [reloaded(), .succeeded(replacing == nil ? "added \(saved.name)" : "saved \(saved.name)")]
             case .deleteMapping(let name):
@@ -85,7 +87,8 @@ public struct StoreEffects: EffectPerforming {
                 throw ConfigError.nameTaken(kind: "mapping", name: newName)
             }
             let mapping = Mapping(name: newName, protocol: draft.protocol, local: draft.local, remotePort: draft.remotePort,
-                                  enabled: draft.enabled, profile: draft.profile)
+                                  enabled: draft.enabled, profile: draft.profile, allow: draft.allow, deny: draft.deny,
+                                  basicAuth: try draft.basicAuthRule(), proxyProtocol: draft.proxyProtocol)
             do throws(CoreError) { try mapping.validate() } catch { throw ConfigError.invalidValue(error) }
             file.mappings[index] = mapping
             result = mapping
