@@ -7,7 +7,7 @@ enum HostileClient {
         import os, resource, select, socket, sys, time
 
         def connect(port):
-            return socket.create_connection(("127.0.0.1", port), timeout=15)
+            return socket.create_connection(("127.0.0.1", port), timeout=60)
 
         def read_all(sock, limit=1 << 20):
             data = b""
