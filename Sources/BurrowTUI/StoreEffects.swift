@@ -72,28 +72,13 @@ public struct StoreEffects: EffectPerforming {
         .mappingsChanged((try? store.loadMappings().mappings) ?? [])
     }
 
-    /// Edit: the mapping called `name` becomes `draft`, checked like an add.
+    /// Edit: the mapping called `name` becomes `draft`, through the store's
+    /// own checked replace (same messages as an add).
     private func replace(_ name: String, with draft: MappingDraft) throws -> Mapping {
-        if let remotePort = draft.remotePort, draft.protocol == .http || draft.protocol == .tls {
-            throw ConfigError.invalidCombination("--remote-port \(remotePort) does not apply to \(draft.protocol) mappings: \(draft.protocol) is routed by name; use it with tcp or udp only")
-        }
-        var result: Mapping?
-        try store.updateMappings { file in
-            guard let index = file.mappings.firstIndex(where: { $0.name == name }) else {
-                throw ConfigError.notFound(kind: "mapping", name: name, known: file.mappings.map(\.name))
-            }
-            let newName = draft.name ?? name
-            if newName != name, file.mappings.contains(where: { $0.name == newName }) {
-                throw ConfigError.nameTaken(kind: "mapping", name: newName)
-            }
-            let mapping = Mapping(name: newName, protocol: draft.protocol, local: draft.local, remotePort: draft.remotePort,
-                                  enabled: draft.enabled, profile: draft.profile, allow: draft.allow, deny: draft.deny,
-                                  basicAuth: try draft.basicAuthRule(), proxyProtocol: draft.proxyProtocol)
-            do throws(CoreError) { try mapping.validate() } catch { throw ConfigError.invalidValue(error) }
-            file.mappings[index] = mapping
-            result = mapping
-        }
-        guard let result else { throw ConfigError.notFound(kind: "mapping", name: name, known: []) }
-        return result
+        let mapping = Mapping(name: draft.name ?? name, protocol: draft.protocol, local: draft.local,
+                              remotePort: draft.remotePort, enabled: draft.enabled, profile: draft.profile,
+                              allow: draft.allow, deny: draft.deny, basicAuth: try draft.basicAuthRule(),
+                              proxyProtocol: draft.proxyProtocol)
+        return try store.replaceMapping(named: name, with: mapping)
     }
 }

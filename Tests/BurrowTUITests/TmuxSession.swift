@@ -53,6 +53,7 @@ final class TmuxSession {
             try await Task.sleep(for: .milliseconds(100))
         }
         let timeout = WaitTimeout(what: what, screen: screen)
+        // Also on stderr: the thrown error's text did not always reach the test log.
         FileHandle.standardError.write(Data((timeout.description + "\n").utf8))
         throw timeout
     }
