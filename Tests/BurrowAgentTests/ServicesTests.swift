@@ -181,4 +181,32 @@ import Testing
             await relay.stop()
         }
     }
+
+    @Test func udpDenyDropsAVisitorAndIdleFlowsExpire() async throws {
+        let echo = try await PythonService("udpecho")
+        defer { echo.stop() }
+        let relay = try await RelayFixture.start(bindHost: "::", udpFlowIdleTimeout: .milliseconds(500))
+        let agent = try AgentFixture(relay: relay, mappings: [
+            Mapping(name: "game", protocol: .udp, local: LocalAddress(port: echo.port), deny: [try CIDR(parsing: "::1")]),
+        ])
+        try await withCleanup {
+            await agent.start()
+            let port = try #require(try await agent.watcher.online("game").port)
+            let v4 = try await PythonService.client(["udp", "\(port)", "30", "127.0.0.1"])
+            #expect(v4["total"] as? Int == 30, "\(v4)")
+            let open = try #require(await agent.mapping("game"))
+            #expect(open.totalVisitors == 3)
+            // ::1 is denied: its datagrams never reach the agent (no flow, no reply).
+            let v6 = try await PythonService.client(["udp", "\(port)", "1", "::1"])
+            #expect(v6["total"] as? Int == 0, "\(v6)")
+            // Idle flows are closed by the relay (0.5 s here), and with them the agent's sockets.
+            try await Task.sleep(for: .milliseconds(1500))
+            let idle = try #require(await agent.mapping("game"))
+            #expect(idle.totalVisitors == 3)
+            #expect(idle.openVisitors == 0)
+        } cleanup: {
+            await agent.stop()
+            await relay.stop()
+        }
+    }
 }
