@@ -32,9 +32,9 @@ import Testing
             let port = relay.endpoints.httpPort
             _ = try await Tools.curl(["-H", "Host: nobody.localhost:\(port)", "http://127.0.0.1:\(port)/"])
             _ = try await Tools.curl(["-H", "Host: locked.localhost:\(port)", "http://127.0.0.1:\(port)/"])
-            try await Task.sleep(for: .milliseconds(300))
 
-            let after = try await Self.samples(metricsURL)
+            // The relay closes its side of each visitor a moment after curl leaves.
+            let after = try await Self.samples(metricsURL, until: { $0["burrow_visitors_open{}"] == 0 })
             #expect(after["burrow_agents_online{}"] == 1)
             #expect(after["burrow_ssh_handshakes_total{result=accepted}"] == 1)
             #expect(after["burrow_mappings_active{protocol=http}"] == 2)
@@ -47,13 +47,22 @@ import Testing
             #expect(after["burrow_refusals_total{reason=address_not_allowed}"] == 1)
 
             await agent.stop(removeDirectory: false)
-            try await Task.sleep(for: .milliseconds(300))
-            let gone = try await Self.samples(metricsURL)
+            let gone = try await Self.samples(metricsURL, until: { $0["burrow_agents_online{}"] == 0 })
             #expect(gone["burrow_agents_online{}"] == 0)
             #expect(gone["burrow_mappings_active{protocol=http}"] == 0)
         } cleanup: {
             await agent.stop()
             await relay.stop()
+        }
+    }
+
+    /// Scrapes until `done` holds (bounded: 10 s, then returns the last scrape).
+    static func samples(_ url: String, until done: ([String: Double]) -> Bool) async throws -> [String: Double] {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            let samples = try await samples(url)
+            if done(samples) || ContinuousClock.now > deadline { return samples }
+            try await Task.sleep(for: .milliseconds(100))
         }
     }
 
