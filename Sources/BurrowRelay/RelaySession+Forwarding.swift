@@ -35,12 +35,13 @@ extension RelaySession {
         let (key, session, ledger) = (identity.fingerprint, id, context.keyLedger)
         promise.futureResult.whenFailure { _ in ledger.release(key: key, session: session, label: label) }
         switch port {
+        // First: a UDP mapping may ask for any port, 80 and 443 included.
+        case _ where registrations[host]?.protocol == .udp:
+            listenUDP(host: host, port: port, key: identity.fingerprint, promise: promise)
         case 80:
             listenHTTP(host: host, key: identity.fingerprint, promise: promise)
         case MappingProtocol.tlsBindPort:
             listenTLS(host: host, key: identity.fingerprint, promise: promise)
-        case _ where registrations[host]?.protocol == .udp:
-            listenUDP(host: host, port: port, key: identity.fingerprint, promise: promise)
         default:
             listenTCP(host: host, port: port, key: identity.fingerprint, promise: promise)
         }
