@@ -23,6 +23,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "burrow", targets: ["burrow"]),
+        // For the libFuzzer targets in Fuzz/ (a package of its own).
+        .library(name: "BurrowCore", targets: ["BurrowCore"]),
+        .library(name: "BurrowRelay", targets: ["BurrowRelay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -52,6 +55,8 @@ let package = Package(
                 // SNIHandler: reads only the ClientHello's server name for TLS passthrough.
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // HTTPRouterProbe (the fuzz entry) runs the router on an EmbeddedChannel.
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ] + nio,
             swiftSettings: strict
         ),

@@ -68,61 +68,6 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func theSameKeyTakesOverItsNamesAndPortsWhileTheOldConnectionStillLooksAlive() async throws {
-        let local = try await LocalHTTPServer()
-        defer { local.stop() }
-        let echo = try await EchoServer()
-        // The relay's own dead-connection detector must not be what frees the
-        // names: it would take 5 minutes here.
-        let relay = try await RelayFixture.start(limits: Self.limits { $0.sshKeepaliveTimeoutSeconds = 300 })
-        let path = try await FreezableProxy(to: relay.endpoints.sshPort)
-        defer { path.stop() }
-        let port = relay.portRange.lowerBound + 7
-        let mappings = [
-            Mapping(name: "site", protocol: .http, local: LocalAddress(port: local.port)),
-            Mapping(name: "shell", protocol: .tcp, local: LocalAddress(port: echo.port), remotePort: port),
-        ]
-        let old = try AgentFixture(relay: relay, via: .profile, mappings: mappings, sshPort: path.port, keepalive: .seconds(60))
-        let replacement = try TestDirectory("burrow-agent-again")
-        try await withCleanup {
-            await old.start()
-            let url = try await old.watcher.online("site")
-            let tcpURL = try await old.watcher.online("shell")
-            // The old connection freezes mid-life: no FIN, no RST, the relay still sees it open.
-            path.freeze()
-            // The same key from elsewhere (an unclean restart of the agent).
-            for file in ["identity", "identity.pub"] {
-                try FileManager.default.copyItem(atPath: old.directory.file(file), toPath: replacement.file(file))
-            }
-            let new = try AgentFixture(relay: relay, via: .profile, mappings: mappings, directory: replacement)
-            try await withCleanup {
-                let started = ContinuousClock.now
-                await new.start()
-                #expect(try await new.watcher.online("site", timeout: .seconds(30)) == url)
-                #expect(try await new.watcher.online("shell", timeout: .seconds(30)) == tcpURL)
-                #expect(ContinuousClock.now - started < .seconds(30))
-                #expect(!new.watcher.events.contains { if case .error = $0 { return true } else { return false } },
-                        "\(new.watcher.events.map(\.humanLine))")
-                #expect(try await Tools.curl(["\(url)/"]).output == "hello from the local service\n")
-                let reply = try await Task.detached {
-                    let visitor = try BlockingSocket(port: port, timeoutSeconds: 5)
-                    try visitor.send("taken over")
-                    return try visitor.read(count: 10)
-                }.value
-                #expect(reply == Array("taken over".utf8))
-            } cleanup: {
-                await new.stop(removeDirectory: false)
-            }
-        } cleanup: {
-            path.thaw()
-            await old.stop()
-            await relay.stop()
-            await echo.stop()
-            replacement.remove()
-        }
-    }
-
-    @Test(.timeLimit(.minutes(1)))
     func aSlowOrDeadLocalServiceNeverStallsOtherVisitors() async throws {
         let fast = try await LocalHTTPServer()
         defer { fast.stop() }

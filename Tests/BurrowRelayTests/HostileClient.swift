@@ -70,6 +70,29 @@ enum HostileClient {
                 codes[code] = codes.get(code, 0) + 1
                 sock.close()
             print("CODES " + " ".join("%s=%d" % item for item in sorted(codes.items())), flush=True)
+        elif mode == "proxy":
+            # A TCP proxy to the port given; a test freezes it (SIGSTOP) to make a
+            # path that stops answering without closing.
+            import threading
+            target = int(sys.argv[3])
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", port))
+            listener.listen(64)
+            print("PORT", listener.getsockname()[1], flush=True)
+            def pipe(a, b):
+                try:
+                    while True:
+                        data = a.recv(65536)
+                        if not data:
+                            break
+                        b.sendall(data)
+                except OSError:
+                    pass
+            while True:
+                client, _ = listener.accept()
+                upstream = socket.create_connection(("127.0.0.1", target))
+                threading.Thread(target=pipe, args=(client, upstream), daemon=True).start()
+                threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
         elif mode == "idle":
             # Opens N connections that never send; reports how many the relay closed, and when.
             count = int(sys.argv[3])

@@ -41,7 +41,7 @@ struct HostileInputTests {
         try await Self.withServedRelay(kit, limits: { $0.httpHeadTimeoutSeconds = 1 }) { relay, _ in
             let reply = try await HostileClient.slowloris(kit, port: relay.httpPort)
             #expect(reply.first == "HTTP/1.1 408 Request Timeout")
-            #expect(reply.seconds >= 0.9 && reply.seconds < 20, "answered after \(reply.seconds) s")
+            #expect(reply.seconds >= 0.9, "answered after \(reply.seconds) s")
         }
     }
 
