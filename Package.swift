@@ -23,6 +23,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "burrow", targets: ["burrow"]),
+        // For the libFuzzer targets in Fuzz/ (a package of its own).
+        .library(name: "BurrowCore", targets: ["BurrowCore"]),
+        .library(name: "BurrowRelay", targets: ["BurrowRelay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -30,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // The relay's /metrics (Prometheus text); used by BurrowRelay only.
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // ncursesw from Debian's libncurses-dev. No `pkgConfig:` here: its cflags
@@ -45,7 +50,14 @@ let package = Package(
         ),
         .target(
             name: "BurrowRelay",
-            dependencies: ["BurrowCore", "BurrowConfig", .product(name: "Crypto", package: "swift-crypto")] + nio,
+            dependencies: [
+                "BurrowCore", "BurrowConfig", .product(name: "Crypto", package: "swift-crypto"),
+                // SNIHandler: reads only the ClientHello's server name for TLS passthrough.
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                // HTTPRouterProbe (the fuzz entry) runs the router on an EmbeddedChannel.
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ] + nio,
             swiftSettings: strict
         ),
         .target(

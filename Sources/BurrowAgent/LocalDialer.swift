@@ -13,12 +13,17 @@ final class LocalDialer: ChannelInboundHandler {
     private let route: Route
     private let localSide: GlueHandler
     private let onRefused: VisitorBridge.RefusalReport
+    /// The visitor's address, for a PROXY protocol header.
+    private let originator: SocketAddress?
     private var dialed = false
 
-    init(route: Route, localSide: GlueHandler, onRefused: @escaping VisitorBridge.RefusalReport) {
+    init(
+        route: Route, localSide: GlueHandler, onRefused: @escaping VisitorBridge.RefusalReport, originator: SocketAddress? = nil
+    ) {
         self.route = route
         self.localSide = localSide
         self.onRefused = onRefused
+        self.originator = originator
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -38,6 +43,7 @@ final class LocalDialer: ChannelInboundHandler {
         let localSide = NIOLoopBound(self.localSide, eventLoop: loop)
         let route = self.route
         let onRefused = self.onRefused
+        let originator = self.originator
         ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
@@ -52,6 +58,12 @@ final class LocalDialer: ChannelInboundHandler {
                         return
                     }
                     do {
+                        if let version = route.proxyProtocol, let originator {
+                            // Before the glue exists, so it is the first thing the service reads.
+                            let header = ProxyProtocolHeader.make(
+                                version, source: originator, destination: local.remoteAddress, allocator: local.allocator)
+                            local.writeAndFlush(header, promise: nil)
+                        }
                         try local.pipeline.syncOperations.addHandler(localSide.value)
                     } catch {
                         local.close(promise: nil)

@@ -7,4 +7,6 @@ struct Route: Sendable {
     var `protocol`: MappingProtocol
     var local: LocalAddress
     var stats: MappingStats
+    /// TCP/TLS: the PROXY protocol header to write to the local service first.
+    var proxyProtocol: ProxyProtocolVersion? = nil
 }

@@ -42,7 +42,8 @@ actor Tunnel {
         }
 
         var route: Route {
-            Route(mapping: mapping.name, protocol: mapping.protocol, local: mapping.local, stats: stats)
+            Route(mapping: mapping.name, protocol: mapping.protocol, local: mapping.local, stats: stats,
+                  proxyProtocol: mapping.proxyProtocol)
         }
     }
 
@@ -62,6 +63,9 @@ actor Tunnel {
     private var pings: [Int: ContinuousClock.Instant] = [:]
     private var nextPingID = 0
     private var lastLocalRefusal: [String: ContinuousClock.Instant] = [:]
+    /// `register`s waiting for the relay's answer, by mapping name.
+    private var registrationWaiters: [String: (token: Int, continuation: CheckedContinuation<String?, Never>)] = [:]
+    private var nextRegistrationToken = 0
 
     init(target: TunnelTarget, group: any EventLoopGroup, hub: EventHub, pingInterval: Duration = .seconds(5)) {
         self.name = target.name
@@ -128,6 +132,7 @@ actor Tunnel {
         let old = entry.mapping
         entry.mapping = mapping
         let sameForward = old.protocol == mapping.protocol && old.remotePort == mapping.remotePort
+            && MappingRegistration(old) == MappingRegistration(mapping)
         switch (old.enabled, mapping.enabled) {
         case (true, true) where sameForward:
             // Only the local side changed: new visitors go to the new address,
@@ -163,19 +168,29 @@ actor Tunnel {
         guard var entry = entries[name], entry.mapping.enabled else { return }
         router.set(entry.route, for: name)
         guard let connection, ready else { return }
-        if entry.mapping.protocol == .udp {
-            entry.state = .refused(reason: "UDP mappings are not supported by this agent yet")
-            entries[name] = entry
-            hub.emit(.error(mapping: name, message: "UDP mappings are not supported by this agent yet"))
-            return
-        }
         entry.generation += 1
         entry.granted = false
         entry.state = .pending
         entries[name] = entry
         let generation = entry.generation
         let port = entry.requestedPort
+        let registration = MappingRegistration(entry.mapping)
+        let needsRelayRules = entry.mapping.hasAccessRules || entry.mapping.protocol == .udp
+        let control = controlAvailable
         Task {
+            // The relay learns the mapping's kind and rules before its forward.
+            if control {
+                if let reason = await self.registerWithRelay(registration, on: connection), needsRelayRules {
+                    self.registrationFailed(name, generation: generation, reason: reason, on: connection)
+                    return
+                }
+            } else if needsRelayRules {
+                self.registrationFailed(
+                    name, generation: generation,
+                    reason: "relay \(self.relayDescription) is not a Burrow relay: it cannot enforce access rules or carry UDP",
+                    on: connection)
+                return
+            }
             do {
                 let bound = try await connection.forward(host: name, port: port)
                 self.granted(name, generation: generation, boundPort: bound, on: connection)
@@ -189,7 +204,7 @@ actor Tunnel {
         router.remove(entry.mapping.name)
         guard entry.mapping.enabled, entry.granted || entry.state == .online, let connection else { return }
         let host = entry.mapping.name
-        let port = entry.mapping.protocol == .tcp ? (entry.boundPort ?? entry.requestedPort) : entry.requestedPort
+        let port = entry.mapping.protocol == .tcp || entry.mapping.protocol == .udp ? (entry.boundPort ?? entry.requestedPort) : entry.requestedPort
         Task { try? await connection.cancel(host: host, port: port) }
     }
 
@@ -230,6 +245,39 @@ actor Tunnel {
         entry.granted = false
         entries[name] = entry
         hub.emit(.error(mapping: name, message: reason ?? unexplained))
+    }
+
+    // MARK: Registration (kind and access rules, before the forward)
+
+    /// Sends `register` and waits (up to 5 s) for the answer; nil = accepted,
+    /// else the reason it was not.
+    private func registerWithRelay(_ registration: MappingRegistration, on connection: SSHTunnelConnection) async -> String? {
+        let name = registration.name
+        nextRegistrationToken += 1
+        let token = nextRegistrationToken
+        return await withCheckedContinuation { continuation in
+            registrationWaiters.removeValue(forKey: name)?.continuation.resume(returning: "superseded by a newer registration")
+            registrationWaiters[name] = (token, continuation)
+            connection.send(.register(registration))
+            Task {
+                try? await Task.sleep(for: .seconds(5))
+                self.resolveRegistration(name, failure: "relay \(self.relayDescription) did not confirm the mapping's rules", token: token)
+            }
+        }
+    }
+
+    private func resolveRegistration(_ name: String, failure: String?, token: Int? = nil) {
+        guard let waiter = registrationWaiters[name], token == nil || waiter.token == token else { return }
+        registrationWaiters[name] = nil
+        waiter.continuation.resume(returning: failure)
+    }
+
+    private func registrationFailed(_ name: String, generation: Int, reason: String, on connection: SSHTunnelConnection) {
+        guard connection === self.connection, var entry = entries[name], entry.generation == generation else { return }
+        entry.state = .refused(reason: reason)
+        entry.granted = false
+        entries[name] = entry
+        hub.emit(.error(mapping: name, message: reason))
     }
 
     // MARK: Connection lifecycle
@@ -352,6 +400,10 @@ actor Tunnel {
         ]
 
         let reason = await connection.closed()
+        for (name, waiter) in registrationWaiters {
+            registrationWaiters[name] = nil
+            waiter.continuation.resume(returning: "the connection closed")
+        }
         for task in connectionTasks { task.cancel() }
         connectionTasks = []
         self.connection = nil
@@ -390,8 +442,12 @@ actor Tunnel {
             entry.state = .online
             entries[bindHost] = entry
             if !wasOnline { hub.emit(.online(mapping: bindHost, url: url, local: entry.mapping.local)) }
-        case .refused:
-            break  // recorded by the control handler in the connection's RefusalBook
+        case .refused(let bindHost, let bindPort, let reason):
+            // bindPort 0 from `register`; forwards' refusals are recorded by
+            // the control handler in the connection's RefusalBook.
+            if bindPort == 0 { resolveRegistration(bindHost, failure: reason) }
+        case .registered(let name):
+            resolveRegistration(name, failure: nil)
         case .notice(let text):
             hub.emit(.error(mapping: nil, message: "relay \(relayDescription) says: \(text)"))
         case .pong(let id):

@@ -18,10 +18,16 @@ enum VisitorBridge {
             let sync = child.pipeline.syncOperations
             try sync.addHandler(SSHChannelDataCodec())
             try sync.addHandler(VisitorHandler(stats: route.stats, address: describe(originator)))
+            if route.protocol == .udp {
+                // A UDP flow: framed datagrams to and from a socket of its own.
+                try sync.addHandler(ByteToMessageHandler(DatagramFrameDecoder()))
+                try sync.addHandler(UDPFlowBridge(route: route))
+                return child.eventLoop.makeSucceededVoidFuture()
+            }
             if route.protocol == .http {
                 try sync.addHandler(HTTPTap(stats: route.stats))
             }
-            try sync.addHandler(LocalDialer(route: route, localSide: localSide, onRefused: onLocalRefused))
+            try sync.addHandler(LocalDialer(route: route, localSide: localSide, onRefused: onLocalRefused, originator: originator))
             try sync.addHandler(visitorSide)
         } catch {
             return child.eventLoop.makeFailedFuture(error)

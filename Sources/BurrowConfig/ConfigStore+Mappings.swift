@@ -8,10 +8,13 @@ extension ConfigStore {
     @discardableResult
     public func addMapping(
         protocol kind: MappingProtocol, local: LocalAddress, name: String?,
-        remotePort: Int?, profile: String?, enabled: Bool
+        remotePort: Int?, profile: String?, enabled: Bool,
+        allow: [CIDR] = [], deny: [CIDR] = [], basicAuth: BasicAuthRule? = nil, proxyProtocol: ProxyProtocolVersion? = nil
     ) throws(ConfigError) -> Mapping {
         // Checked with a placeholder name when none is given; the real one is generated below.
-        try ConfigStore.check(Mapping(name: name ?? "x", protocol: kind, local: local, remotePort: remotePort, enabled: enabled, profile: profile))
+        try ConfigStore.check(Mapping(
+            name: name ?? "x", protocol: kind, local: local, remotePort: remotePort, enabled: enabled, profile: profile,
+            allow: allow, deny: deny, basicAuth: basicAuth, proxyProtocol: proxyProtocol))
         return try locked { () throws(ConfigError) -> Mapping in
             try checkProfileExists(profile)
             var file = try loadMappings()
@@ -19,7 +22,8 @@ extension ConfigStore {
             if let name, taken.contains(name) { throw .nameTaken(kind: "mapping", name: name) }
             let mapping = Mapping(
                 name: name ?? Mapping.generatedName(for: kind, local: local, taken: taken),
-                protocol: kind, local: local, remotePort: remotePort, enabled: enabled, profile: profile)
+                protocol: kind, local: local, remotePort: remotePort, enabled: enabled, profile: profile,
+                allow: allow, deny: deny, basicAuth: basicAuth, proxyProtocol: proxyProtocol)
             file.mappings.append(mapping)
             try AtomicFile.write(file.encoded(), to: mappingsPath)
             return mapping

@@ -16,10 +16,51 @@ extension Mapping {
         if let profile {
             do { try DNSLabel.validate(profile) } catch { throw object.fail("profile", error.description) }
         }
-        return Mapping(
+        let mapping = Mapping(
             name: name, protocol: kind, local: local,
             remotePort: try object.port("remotePort"),
             enabled: try object.bool("enabled") ?? true,
-            profile: profile)
+            profile: profile,
+            allow: try cidrs(object, "allow"),
+            deny: try cidrs(object, "deny"),
+            basicAuth: try basicAuth(object),
+            proxyProtocol: try proxyProtocol(object))
+        do { try mapping.validate() } catch {
+            let field = mapping.basicAuth != nil && kind != .http ? "basicAuth" : (mapping.proxyProtocol != nil ? "proxyProtocol" : "basicAuth")
+            throw object.fail(field, error.description)
+        }
+        return mapping
+    }
+
+    private static func cidrs(_ object: JSONObjectReader, _ key: String) throws(ConfigError) -> [CIDR] {
+        var result: [CIDR] = []
+        for (index, node) in (try object.array(key) ?? []).enumerated() {
+            let path = "\(key)[\(index)]"
+            guard case .string(let text) = node.value else {
+                throw ConfigError.invalidField(
+                    file: JSONObjectReader.location(object.file, node.line, node.column), field: object.fieldPath(path),
+                    message: "expected a string like \"203.0.113.0/24\", found \(node.kindName)")
+            }
+            do { result.append(try CIDR(parsing: text)) } catch {
+                throw ConfigError.invalidField(
+                    file: JSONObjectReader.location(object.file, node.line, node.column), field: object.fieldPath(path),
+                    message: error.description)
+            }
+        }
+        return result
+    }
+
+    private static func basicAuth(_ object: JSONObjectReader) throws(ConfigError) -> BasicAuthRule? {
+        guard let auth = try object.object("basicAuth") else { return nil }
+        try auth.rejectUnknown(allowed: BasicAuthRule.jsonKeys)
+        let rule = BasicAuthRule(
+            user: try auth.requiredString("user"), salt: try auth.requiredString("salt"), sha256: try auth.requiredString("sha256"))
+        do { try rule.validate() } catch { throw object.fail("basicAuth", error.description) }
+        return rule
+    }
+
+    private static func proxyProtocol(_ object: JSONObjectReader) throws(ConfigError) -> ProxyProtocolVersion? {
+        guard let text = try object.string("proxyProtocol") else { return nil }
+        do { return try ProxyProtocolVersion(parsing: text) } catch { throw object.fail("proxyProtocol", error.description) }
     }
 }

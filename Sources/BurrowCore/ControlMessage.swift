@@ -15,6 +15,12 @@ public enum AgentMessage: Sendable, Equatable {
     case hello(agentVersion: String)
     /// Round-trip probe; the relay answers `pong` with the same id.
     case ping(id: Int)
+    /// Sent before a mapping's `tcpip-forward`: its kind (UDP needs a UDP
+    /// port, not a TCP one) and the access rules the relay enforces on it.
+    /// The relay answers `registered` (or `refused` with bindPort 0).
+    /// `{"type":"register","name":"shop","protocol":"http","allow":["10.0.0.0/8"],"deny":["10.9.0.0/16"],
+    ///   "basicAuth":{"user":"alice","salt":"…","sha256":"…"}}` (allow, deny, basicAuth optional).
+    case register(MappingRegistration)
 }
 
 /// Relay → agent.
@@ -30,6 +36,9 @@ public enum RelayMessage: Sendable, Equatable {
     /// Human text from the relay (limits, shutdown…).
     case notice(String)
     case pong(id: Int)
+    /// The `register` of `name` was accepted; its `tcpip-forward` may follow.
+    /// `{"type":"registered","name":"shop"}`
+    case registered(name: String)
 }
 
 /// Encodes and decodes control lines. A line longer than `maximumLineLength`
@@ -43,6 +52,11 @@ public enum ControlCodec {
         switch message {
         case .hello(let version): wire.type = "hello"; wire.version = version
         case .ping(let id): wire.type = "ping"; wire.id = id
+        case .register(let registration):
+            wire.type = "register"; wire.name = registration.name; wire.protocol = registration.protocol.rawValue
+            wire.allow = registration.allow.isEmpty ? nil : registration.allow.map(\.description)
+            wire.deny = registration.deny.isEmpty ? nil : registration.deny.map(\.description)
+            wire.basicAuth = registration.basicAuth
         }
         return wire.line()
     }
@@ -58,6 +72,7 @@ public enum ControlCodec {
             wire.type = "refused"; wire.bindHost = host; wire.bindPort = port; wire.reason = reason
         case .notice(let text): wire.type = "notice"; wire.message = text
         case .pong(let id): wire.type = "pong"; wire.id = id
+        case .registered(let name): wire.type = "registered"; wire.name = name
         }
         return wire.line()
     }
@@ -67,6 +82,16 @@ public enum ControlCodec {
         switch wire.type {
         case "hello": return .hello(agentVersion: try wire.require(wire.version, "version"))
         case "ping": return .ping(id: try wire.require(wire.id, "id"))
+        case "register":
+            let name = try wire.require(wire.name, "name")
+            try DNSLabel.validate(name)
+            let kind = try MappingProtocol(parsing: try wire.require(wire.protocol, "protocol"))
+            var allow: [CIDR] = []
+            for text in wire.allow ?? [] { allow.append(try CIDR(parsing: text)) }
+            var deny: [CIDR] = []
+            for text in wire.deny ?? [] { deny.append(try CIDR(parsing: text)) }
+            if let basicAuth = wire.basicAuth { try basicAuth.validate() }
+            return .register(MappingRegistration(name: name, protocol: kind, allow: allow, deny: deny, basicAuth: wire.basicAuth))
         default: throw .invalidMessage("unknown type '\(wire.type)'")
         }
     }
@@ -90,6 +115,7 @@ public enum ControlCodec {
                 reason: try wire.require(wire.reason, "reason"))
         case "notice": return .notice(try wire.require(wire.message, "message"))
         case "pong": return .pong(id: try wire.require(wire.id, "id"))
+        case "registered": return .registered(name: try wire.require(wire.name, "name"))
         default: throw .invalidMessage("unknown type '\(wire.type)'")
         }
     }
@@ -106,6 +132,11 @@ public enum ControlCodec {
         var reason: String?
         var message: String?
         var id: Int?
+        var name: String?
+        var `protocol`: String?
+        var allow: [String]?
+        var deny: [String]?
+        var basicAuth: BasicAuthRule?
 
         func line() -> String {
             let encoder = JSONEncoder()

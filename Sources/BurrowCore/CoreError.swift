@@ -7,6 +7,11 @@ public enum CoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownProtocol(String)
     case invalidURL(String)
     case invalidMessage(String)
+    case invalidCIDR(String)
+    case invalidBasicAuth(String)
+    case invalidProxyProtocol(String)
+    /// A rule that does not fit the mapping (e.g. basic auth on a TCP mapping).
+    case invalidRule(String)
 
     public var description: String {
         switch self {
@@ -22,6 +27,14 @@ public enum CoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid public URL '\(text)'"
         case .invalidMessage(let text):
             return "invalid burrow-control message: \(text)"
+        case .invalidCIDR(let text):
+            return "invalid address or network '\(text)': use an IPv4 or IPv6 address with an optional /PREFIX (e.g. 203.0.113.0/24, 2001:db8::/32, ::1)"
+        case .invalidBasicAuth(let text):
+            return "invalid basic auth: \(text)"
+        case .invalidProxyProtocol(let text):
+            return "invalid PROXY protocol version '\(text)': use v1 or v2"
+        case .invalidRule(let text):
+            return text
         }
     }
 }

@@ -1,7 +1,8 @@
 /// One mapping rule: protocol + local address → a public URL on a relay.
 ///
 /// JSON shape (in `mappings.json` and `burrow map ls --json`):
-/// `{"name", "protocol", "local": "host:port", "enabled", "profile"?, "remotePort"?}`.
+/// `{"name", "protocol", "local": "host:port", "enabled", "profile"?, "remotePort"?,
+/// "allow"?: [CIDR], "deny"?: [CIDR], "basicAuth"?: {"user", "salt", "sha256"}, "proxyProtocol"?: "v1"|"v2"}`.
 public struct Mapping: Sendable, Hashable, Codable {
     /// A DNS label; for HTTP and TLS mappings it is also the requested public name.
     public var name: String
@@ -13,6 +14,14 @@ public struct Mapping: Sendable, Hashable, Codable {
     /// The profile (tunnel) this mapping goes through; nil follows the selected
     /// profile, or the embedded local relay while none is selected.
     public var profile: String?
+    /// Visitors the relay lets in (empty = everyone), checked before `deny`.
+    public var allow: [CIDR]
+    /// Visitors the relay refuses; a match here wins over `allow`.
+    public var deny: [CIDR]
+    /// HTTP mappings only: the relay asks visitors for this user and password.
+    public var basicAuth: BasicAuthRule?
+    /// TCP and TLS mappings only: the header the agent writes to the local service first.
+    public var proxyProtocol: ProxyProtocolVersion?
 
     public init(
         name: String,
@@ -20,8 +29,16 @@ public struct Mapping: Sendable, Hashable, Codable {
         local: LocalAddress,
         remotePort: Int? = nil,
         enabled: Bool = true,
-        profile: String? = nil
+        profile: String? = nil,
+        allow: [CIDR] = [],
+        deny: [CIDR] = [],
+        basicAuth: BasicAuthRule? = nil,
+        proxyProtocol: ProxyProtocolVersion? = nil
     ) {
+        self.allow = allow
+        self.deny = deny
+        self.basicAuth = basicAuth
+        self.proxyProtocol = proxyProtocol
         self.name = name
         self.protocol = `protocol`
         self.local = local
@@ -36,7 +53,19 @@ public struct Mapping: Sendable, Hashable, Codable {
         guard (1...65535).contains(local.port) else { throw .invalidPort(String(local.port)) }
         if let remotePort, !(1...65535).contains(remotePort) { throw .invalidPort(String(remotePort)) }
         if let profile { try DNSLabel.validate(profile) }
+        if let basicAuth {
+            try basicAuth.validate()
+            guard self.protocol == .http else {
+                throw .invalidRule("--basic-auth does not apply to \(self.protocol) mappings: the relay can ask for a password only on http mappings")
+            }
+        }
+        if let proxyProtocol, self.protocol != .tcp, self.protocol != .tls {
+            throw .invalidRule("--proxy-protocol \(proxyProtocol) does not apply to \(self.protocol) mappings: use it with tcp or tls (http mappings get X-Forwarded-For)")
+        }
     }
+
+    /// Whether the relay has rules to enforce for this mapping.
+    public var hasAccessRules: Bool { !allow.isEmpty || !deny.isEmpty || basicAuth != nil }
 
     /// A readable name for a mapping added without one: `http-3000`, then
     /// `http-3000-2`, `http-3000-3`… when taken.
@@ -48,10 +77,12 @@ public struct Mapping: Sendable, Hashable, Codable {
         return "\(base)-\(suffix)"
     }
 
-    public static let jsonKeys: Set<String> = ["name", "protocol", "local", "enabled", "profile", "remotePort"]
+    public static let jsonKeys: Set<String> = [
+        "name", "protocol", "local", "enabled", "profile", "remotePort", "allow", "deny", "basicAuth", "proxyProtocol",
+    ]
 
     private enum CodingKeys: String, CodingKey {
-        case name, `protocol`, local, enabled, profile, remotePort
+        case name, `protocol`, local, enabled, profile, remotePort, allow, deny, basicAuth, proxyProtocol
     }
 
     public init(from decoder: any Decoder) throws {
@@ -62,6 +93,10 @@ public struct Mapping: Sendable, Hashable, Codable {
         enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
         profile = try container.decodeIfPresent(String.self, forKey: .profile)
         remotePort = try container.decodeIfPresent(Int.self, forKey: .remotePort)
+        allow = try container.decodeIfPresent([CIDR].self, forKey: .allow) ?? []
+        deny = try container.decodeIfPresent([CIDR].self, forKey: .deny) ?? []
+        basicAuth = try container.decodeIfPresent(BasicAuthRule.self, forKey: .basicAuth)
+        proxyProtocol = try container.decodeIfPresent(ProxyProtocolVersion.self, forKey: .proxyProtocol)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -72,5 +107,9 @@ public struct Mapping: Sendable, Hashable, Codable {
         try container.encode(enabled, forKey: .enabled)
         try container.encodeIfPresent(profile, forKey: .profile)
         try container.encodeIfPresent(remotePort, forKey: .remotePort)
+        if !allow.isEmpty { try container.encode(allow, forKey: .allow) }
+        if !deny.isEmpty { try container.encode(deny, forKey: .deny) }
+        try container.encodeIfPresent(basicAuth, forKey: .basicAuth)
+        try container.encodeIfPresent(proxyProtocol, forKey: .proxyProtocol)
     }
 }

@@ -1,45 +1,80 @@
 import NIOCore
 
-/// Holds back reads on one side of a visitor's splice while its mapping's
-/// `TokenBucket` is in debt. Installed on both the visitor's socket and its
-/// SSH channel, so the cap covers both directions; the glue's backpressure
-/// then slows the other end instead of buffering.
+/// Paces one visitor's socket to its mapping's `TokenBucket`, both ways.
+/// Upload: a read is not asked for while the bucket is in debt. Download:
+/// writes go into the channel at once but are flushed only when the debt is
+/// paid; the unflushed bytes make the channel unwritable, so the glue stops
+/// reading the SSH channel, whose window then stops the agent. Nothing is
+/// buffered beyond what NIO and SSH already bound.
 final class BandwidthThrottle: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
-    typealias OutboundIn = NIOAny
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let bucket: TokenBucket
-    private var wait: Duration = .zero
-    private var delayed: Scheduled<Void>?
+    /// Until when this visitor must wait for the bucket.
+    private var debtUntil = NIODeadline.uptimeNanoseconds(0)
+    private var delayedRead: Scheduled<Void>?
+    private var delayedFlush: Scheduled<Void>?
 
     init(bucket: TokenBucket) {
         self.bucket = bucket
     }
 
+    private func charge(_ bytes: Int) {
+        let wait = bucket.take(bytes)
+        guard wait > .zero else { return }
+        let nanoseconds = wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000
+        debtUntil = max(debtUntil, .now() + .nanoseconds(nanoseconds))
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let bytes = Self.unwrapInboundIn(data).readableBytes
-        wait = max(wait, bucket.take(bytes))
+        charge(Self.unwrapInboundIn(data).readableBytes)
         context.fireChannelRead(data)
     }
 
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        charge(Self.unwrapOutboundIn(data).readableBytes)
+        context.write(data, promise: promise)
+    }
+
     func read(context: ChannelHandlerContext) {
-        guard wait > .zero else {
+        guard NIODeadline.now() < debtUntil else {
             context.read()
             return
         }
-        guard delayed == nil else { return }
-        let nanoseconds = wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000
-        wait = .zero
+        guard delayedRead == nil else { return }
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        delayed = context.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+        delayedRead = context.eventLoop.scheduleTask(deadline: debtUntil) {
             let (throttle, context) = bound.value
-            throttle.delayed = nil
+            throttle.delayedRead = nil
             throttle.read(context: context)
         }
     }
 
+    func flush(context: ChannelHandlerContext) {
+        guard NIODeadline.now() < debtUntil else {
+            context.flush()
+            return
+        }
+        guard delayedFlush == nil else { return }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        delayedFlush = context.eventLoop.scheduleTask(deadline: debtUntil) {
+            let (throttle, context) = bound.value
+            throttle.delayedFlush = nil
+            throttle.flush(context: context)
+        }
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) {
-        delayed?.cancel()
+        delayedRead?.cancel()
+        delayedFlush?.cancel()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        delayedRead?.cancel()
+        delayedFlush?.cancel()
+        context.fireChannelInactive()
     }
 }

@@ -7,6 +7,10 @@ final class Forward {
     enum Kind: Equatable {
         case http(name: String)
         case tcp(port: Int)
+        /// Routed by SNI on the relay's TLS port, passed through unopened.
+        case tls(name: String)
+        /// A UDP port of its own; each visitor address is a flow (a channel).
+        case udp(port: Int)
     }
 
     let id: UInt64
@@ -20,6 +24,8 @@ final class Forward {
     var listener: (any Channel)?
     /// `bandwidthBytesPerSecond`, shared by every visitor of this forward.
     var bandwidth: TokenBucket?
+    /// Who may visit (from the agent's `register`; open for plain `ssh -R`).
+    var policy = AccessPolicy.open
 
     var totalVisitors = 0
     /// Visitor → agent, of visitors that left.
@@ -62,8 +68,8 @@ final class Forward {
     /// The port the relay bound: the TCP port, or the requested port for HTTP.
     var boundPort: Int {
         switch kind {
-        case .http: return requestedPort
-        case .tcp(let port): return port
+        case .http, .tls: return requestedPort
+        case .tcp(let port), .udp(let port): return port
         }
     }
 
@@ -73,6 +79,11 @@ final class Forward {
 
     var httpName: String? {
         if case .http(let name) = kind { return name }
+        return nil
+    }
+
+    var tlsName: String? {
+        if case .tls(let name) = kind { return name }
         return nil
     }
 

@@ -14,11 +14,14 @@ final class ForwardRegistry: Sendable {
         let key: String
         /// The forward's bandwidth cap, shared by all its visitors (nil = none).
         let bandwidth: TokenBucket?
+        /// The forward's access rules, checked by whoever accepts its visitors.
+        var policy = AccessPolicy.open
     }
 
     private struct State {
         var http: [String: Holder] = [:]
         var tcp: [Int: Holder] = [:]
+        var tls: [String: Holder] = [:]
         var sessions: [UInt64: LoopHandoff<RelaySession>] = [:]
     }
 
@@ -42,6 +45,25 @@ final class ForwardRegistry: Sendable {
     func releaseHTTP(_ name: String, forwardID: UInt64) {
         state.withLock { state in
             if state.http[name]?.forwardID == forwardID { state.http[name] = nil }
+        }
+    }
+
+    func tlsHolder(_ name: String) -> Holder? {
+        state.withLock { $0.tls[name] }
+    }
+
+    /// Like `claimHTTP`, for names routed by SNI.
+    func claimTLS(_ name: String, _ holder: Holder) -> Holder? {
+        state.withLock { state in
+            let previous = state.tls[name]
+            state.tls[name] = holder
+            return previous.flatMap { $0.forwardID == holder.forwardID ? nil : $0 }
+        }
+    }
+
+    func releaseTLS(_ name: String, forwardID: UInt64) {
+        state.withLock { state in
+            if state.tls[name]?.forwardID == forwardID { state.tls[name] = nil }
         }
     }
 

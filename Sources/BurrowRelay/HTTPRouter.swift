@@ -2,34 +2,42 @@ import NIOCore
 import NIOHTTP1
 
 /// Routes one HTTP visitor by its `Host` header. It sits behind NIOHTTP1's
-/// request decoder and sees only the head; when the name has a tunnel it
-/// removes the HTTP handlers and splices the raw connection (the buffered head
-/// first) into a `forwarded-tcpip` channel of the owning session, so
-/// keep-alive, chunked bodies and WebSocket upgrades pass through untouched.
-/// Unknown name → 404; a reserved name whose agent is away → 502.
+/// request decoder; on the first head it checks the mapping's access rules
+/// (address → 403, basic auth → 401, before a byte goes to the agent), opens
+/// a `forwarded-tcpip` channel of the owning session, and puts a
+/// `ForwardedHeadersRewriter` and the glue behind itself: every request of
+/// the connection then reaches the tunnel with the visitor's real address in
+/// its head, bodies as read. Unknown name → 404; a reserved name whose agent
+/// is away → 502.
 final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
 
     private let relay: RelayContext
-    private let headBuffer: HTTPHeadBuffer
     private var routed = false
+    /// Parts decoded while the tunnel opens (the first head among them), replayed once it is up.
+    private var queued: [HTTPServerRequestPart] = []
+    private var spliced = false
     private var headTimeout: Scheduled<Void>?
+    /// Bounds the first head's bytes; disarmed once the head is here.
+    private let headLimiter: HTTPHeadLimiter
     /// The mapping's bandwidth cap, once routed.
     private var bandwidth: TokenBucket?
 
-
-    init(relay: RelayContext, headBuffer: HTTPHeadBuffer) {
+    init(relay: RelayContext, headLimiter: HTTPHeadLimiter) {
         self.relay = relay
-        self.headBuffer = headBuffer
+        self.headLimiter = headLimiter
     }
 
     /// The pipeline an accepted HTTP visitor starts with.
     static func install(on channel: any Channel, relay: RelayContext) throws {
-        let headBuffer = HTTPHeadBuffer(maximum: relay.limits.httpHeadMaxBytes)
+        let headLimiter = HTTPHeadLimiter(maximum: relay.limits.httpHeadMaxBytes)
         try channel.pipeline.syncOperations.addHandlers([
-            headBuffer,
-            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
-            HTTPRouter(relay: relay, headBuffer: headBuffer),
+            headLimiter,
+            // .forwardBytes: after an Upgrade/CONNECT the rewriter removes the
+            // decoder and what it held goes on raw.
+            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)),
+            HTTPRouter(relay: relay, headLimiter: headLimiter),
         ])
     }
 
@@ -50,15 +58,31 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !routed, case .head(let head) = Self.unwrapInboundIn(data) else { return }
+        if spliced {
+            context.fireChannelRead(data)
+            return
+        }
+        let part = Self.unwrapInboundIn(data)
+        if routed {
+            queued.append(part)
+            return
+        }
+        guard case .head(let head) = part else { return }
         routed = true
         headTimeout?.cancel()
-        headBuffer.hold()
+        headLimiter.disarm()
+        queued.append(part)
         route(context, head)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Once the head is known the rest is the tunnel's business.
+        // A later request the decoder cannot read ends the connection: the
+        // tunnel must never get bytes the relay did not check.
+        if spliced {
+            relay.log("HTTP visitor \(context.channel.remoteAddress?.ipAddress ?? "?"): unreadable request on a kept-alive connection (\(error)); closing")
+            context.close(promise: nil)
+            return
+        }
         guard !routed else { return }
         routed = true
         headTimeout?.cancel()
@@ -83,15 +107,18 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         let domain = relay.configuration.domain.lowercased()
         let suffix = "." + domain
         guard host.hasSuffix(suffix), host.count > suffix.count else {
+            relay.metrics.refused("unknown_name")
             respond(context, HTTPErrorPage.notFound(host: host, domain: domain))
             return
         }
         let name = String(host.dropLast(suffix.count))
         guard let holder = relay.registry.httpHolder(name) else {
             if relay.reservations.owner(ofName: name) != nil {
-                respond(context, HTTPErrorPage.offline(host: host))
+                relay.metrics.refused("tunnel_offline")
+            respond(context, HTTPErrorPage.offline(host: host))
             } else {
-                respond(context, HTTPErrorPage.notFound(host: host, domain: domain))
+                relay.metrics.refused("unknown_name")
+            respond(context, HTTPErrorPage.notFound(host: host, domain: domain))
             }
             return
         }
@@ -99,8 +126,21 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, HTTPErrorPage.unavailable())
             return
         }
+        guard holder.policy.admits(context.channel.remoteAddress) else {
+            relay.log("HTTP visitor \(context.channel.remoteAddress?.ipAddress ?? "?") refused for \(host): address not allowed")
+            relay.metrics.refused("address_not_allowed")
+            respond(context, HTTPAccessPage.forbidden(host: host))
+            return
+        }
+        if let rule = holder.policy.basicAuth,
+           !BasicAuthCheck.verify(authorization: head.headers.first(name: "authorization"), rule: rule) {
+            relay.metrics.refused("basic_auth")
+            respond(context, HTTPAccessPage.unauthorized(host: host))
+            return
+        }
         if let refusal = relay.visitorGate.admit(key: holder.key, forwardID: holder.forwardID) {
             relay.limitBit(refusal, holder: holder, url: host)
+            relay.metrics.refused("limit")
             respond(context, HTTPErrorPage.overLimit(host: host, reason: refusal.description))
             return
         }
@@ -133,23 +173,27 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         relay.track(visitor: channel)
         let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: channel.eventLoop, second: holder.session.loop)
         let sshGlueHandoff = LoopHandoff(sshGlue, loop: holder.session.loop)
-        self.bandwidth = holder.bandwidth
+        bandwidth = holder.bandwidth
         let router = LoopHandoff(self, loop: channel.eventLoop)
         let visitorGlueHandoff = LoopHandoff(visitorGlue, loop: channel.eventLoop)
         let contextHandoff = LoopHandoff(context, loop: channel.eventLoop)
         let originator = channel.remoteAddress
+        let policy = holder.policy
         holder.session.run { session in
             session.openChannel(forwardID: holder.forwardID, originator: originator, glue: sshGlueHandoff.value)
                 .whenComplete { result in
                     router.run { router in
-                        router.tunnelOpened(contextHandoff.value, result.map { _ in () }, glue: visitorGlueHandoff.value, host: host)
+                        router.tunnelOpened(
+                            contextHandoff.value, result.map { _ in () }, glue: visitorGlueHandoff.value, host: host,
+                            policy: policy)
                     }
                 }
         }
     }
 
     private func tunnelOpened(
-        _ context: ChannelHandlerContext, _ result: Result<Void, any Error>, glue: GlueHandler, host: String
+        _ context: ChannelHandlerContext, _ result: Result<Void, any Error>, glue: GlueHandler, host: String,
+        policy: AccessPolicy
     ) {
         guard context.channel.isActive else {
             // The visitor left while the tunnel opened: close the SSH side too.
@@ -157,24 +201,28 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         guard case .success = result else {
+            relay.metrics.refused("tunnel_offline")
             respond(context, HTTPErrorPage.offline(host: host))
             return
         }
         let pipeline = context.pipeline.syncOperations
         do {
-            // The glue goes first, so every later read goes to the tunnel and
-            // whatever the HTTP handlers do on their way out flows away from it.
-            try pipeline.addHandler(glue, position: .first)
-            // In front of the glue, nearest the socket: they must see every byte.
+            // decoder → router (now a pass-through) → rewriter → glue: the glue
+            // gets rewritten heads and body buffers; its writes to the visitor
+            // pass no HTTP handler on their way out.
+            let rewriter = ForwardedHeadersRewriter(
+                visitor: context.channel.remoteAddress, policy: policy, log: { [relay] in relay.log($0) })
+            try pipeline.addHandler(rewriter, position: .after(self))
+            try pipeline.addHandler(glue, position: .after(rewriter))
+            // Nearest the socket: they must see every byte both ways.
             if let bandwidth { try pipeline.addHandler(BandwidthThrottle(bucket: bandwidth), position: .first) }
             try pipeline.addHandler(
                 VisitorIdleHandler(timeout: .fromSeconds(relay.limits.visitorIdleTimeoutSeconds)), position: .first)
-            glue.forwardToPartner(headBuffer.takeBuffered())
-            _ = pipeline.removeHandler(headBuffer)
-            if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
-                _ = pipeline.removeHandler(decoder)
-            }
-            _ = pipeline.removeHandler(context: context)
+            spliced = true
+            let parts = queued
+            queued = []
+            for part in parts { context.fireChannelRead(Self.wrapInboundOut(part)) }
+            context.fireChannelReadComplete()
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
         } catch {
             glue.abandon()

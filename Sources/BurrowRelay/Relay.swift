@@ -73,14 +73,42 @@ public final class Relay: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
-        running.withLock { $0 = Running(group: group, context: context, listeners: [ssh, http]) }
+        var listeners = [ssh, http]
+        if configuration.tlsPort != nil {
+            do {
+                let tls = try await bindTLS(group: group, context: context)
+                context.tlsPort.store(tls.localAddress?.port ?? 0, ordering: .relaxed)
+                listeners.append(tls)
+            } catch {
+                for listener in listeners { try? await listener.close() }
+                try? await group.shutdownGracefully()
+                throw error
+            }
+        }
+        if configuration.metricsPort != nil {
+            do {
+                let metrics = try await bindMetrics(group: group, context: context)
+                context.metricsPort.store(metrics.localAddress?.port ?? 0, ordering: .relaxed)
+                listeners.append(metrics)
+            } catch {
+                for listener in listeners { try? await listener.close() }
+                try? await group.shutdownGracefully()
+                throw error
+            }
+        }
+        running.withLock { $0 = Running(group: group, context: context, listeners: listeners) }
 
         let endpoints = RelayEndpoints(
             sshPort: ssh.localAddress?.port ?? self.configuration.sshPort,
             httpPort: http.localAddress?.port ?? configuration.httpPort,
             hostKeyLine: OpenSSHKey.publicKeyLine(privateKey.publicKey, comment: ""),
             fingerprint: OpenSSHKey.fingerprint(privateKey.publicKey))
-        return endpoints
+        var result = endpoints
+        let tlsPort = context.tlsPort.load(ordering: .relaxed)
+        result.tlsPort = tlsPort > 0 ? tlsPort : nil
+        let metricsPort = context.metricsPort.load(ordering: .relaxed)
+        result.metricsPort = metricsPort > 0 ? metricsPort : nil
+        return result
     }
 
     /// Stops accepting (SSH, HTTP and TCP listeners close), lets open visitors
@@ -187,7 +215,10 @@ public final class Relay: Sendable {
         var server = SSHServerConfiguration(hostKeys: [context.hostKey], userAuthDelegate: session, globalRequestDelegate: session)
         server.maximumPacketSize = maximumPacketSize
         let limits = context.configuration.limits
-        server.maxAuthAttempts = limits.sshMaxAuthAttempts
+        // NIOSSH counts every request, and OpenSSH sends "none" first, then
+        // per key a query and a signed request (NIOSSH accepts every query and
+        // judges the signed one). So N attempts = N keys offered = 2N + 1 requests.
+        server.maxAuthAttempts = 2 * limits.sshMaxAuthAttempts + 1
         let handler = NIOSSHHandler(
             role: .server(server), allocator: channel.allocator,
             inboundChildChannelInitializer: { child, type in session.initializeChannel(child, type) })

@@ -35,10 +35,13 @@ extension RelaySession {
         let (key, session, ledger) = (identity.fingerprint, id, context.keyLedger)
         promise.futureResult.whenFailure { _ in ledger.release(key: key, session: session, label: label) }
         switch port {
+        // First: a UDP mapping may ask for any port, 80 and 443 included.
+        case _ where registrations[host]?.protocol == .udp:
+            listenUDP(host: host, port: port, key: identity.fingerprint, promise: promise)
         case 80:
             listenHTTP(host: host, key: identity.fingerprint, promise: promise)
-        case 443:
-            refuse(host: host, port: port, "TLS mappings (port 443) are not supported by this relay yet; use port 80 (HTTP) or a TCP port", promise)
+        case MappingProtocol.tlsBindPort:
+            listenTLS(host: host, key: identity.fingerprint, promise: promise)
         default:
             listenTCP(host: host, port: port, key: identity.fingerprint, promise: promise)
         }
@@ -53,10 +56,11 @@ extension RelaySession {
         remove(forward).whenComplete { _ in promise.succeed(.init(boundPort: nil)) }
     }
 
-    private func refuse(
+    func refuse(
         host: String, port: Int, _ reason: String, _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
     ) {
         context.log("\(who): refused \(host.isEmpty ? "*" : host):\(port): \(reason)")
+        context.metrics.refused("forward_refused")
         // Before the failure: SSH's REQUEST_FAILURE carries no reason.
         let message = RelayMessage.refused(bindHost: host, bindPort: port, reason: reason)
         if let controlChannel {
@@ -111,8 +115,9 @@ extension RelaySession {
         let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url)
         forward.bandwidth = context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
         forwards[forward.id] = forward
+        forward.policy = policy(for: host)
         let holder = ForwardRegistry.Holder(
-            session: handoff, sessionID: id, forwardID: forward.id, key: key, bandwidth: forward.bandwidth)
+            session: handoff, sessionID: id, forwardID: forward.id, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
         if let previous = context.registry.claimHTTP(name, holder) {
             // The same key asked again from a new connection: the newer one wins.
             previous.session.run { _ = $0.evict(forwardID: previous.forwardID) }
@@ -171,11 +176,13 @@ extension RelaySession {
                 let forward = Forward(id: forwardID, bindHost: host, requestedPort: port, kind: .tcp(port: bound), url: url)
                 forward.listener = listener
                 forward.bandwidth = self.context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
+                forward.policy = self.policy(for: host)
                 self.forwards[forwardID] = forward
                 self.context.registry.claimTCP(
                     bound,
                     ForwardRegistry.Holder(
-                        session: self.handoff, sessionID: self.id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth))
+                        session: self.handoff, sessionID: self.id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth,
+                        policy: forward.policy))
                 promise.succeed(.init(boundPort: port == 0 ? bound : nil))
                 self.announce(forward)
             }
@@ -225,14 +232,20 @@ extension RelaySession {
     private func acceptVisitor(_ visitor: any Channel, forwardID: UInt64) throws {
         loop.preconditionInEventLoop()
         guard context.accepting.load(ordering: .relaxed) else { throw RelayError.refused("the relay is shutting down") }
+        guard let forward = forwards[forwardID], forward.policy.admits(visitor.remoteAddress) else {
+            context.log("TCP visitor \(visitor.remoteAddress?.ipAddress ?? "?") refused for \(forwards[forwardID]?.url.description ?? "a closed forward"): address not allowed")
+            context.metrics.refused("address_not_allowed")
+            visitor.close(promise: nil)
+            return
+        }
         // Refusals close the connection: a TCP visitor has no page to read.
         guard context.refuseByRate(visitor, port: "TCP") == nil else { throw RelayError.refused("rate limited") }
-        guard let forward = forwards[forwardID], let key = identity?.fingerprint else {
-            throw RelayError.refused("the tunnel is offline")
-        }
-        let holder = ForwardRegistry.Holder(session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth)
+        guard let key = identity?.fingerprint else { throw RelayError.refused("the tunnel is offline") }
+        let holder = ForwardRegistry.Holder(
+            session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
         if let refusal = context.visitorGate.admit(key: key, forwardID: forwardID) {
             context.limitBit(refusal, holder: holder, url: forward.url.description)
+            context.metrics.refused("limit")
             throw RelayError.refused(refusal.description)
         }
         let gate = context.visitorGate
@@ -262,22 +275,27 @@ extension RelaySession {
             promise,
             channelType: .forwardedTCPIP(
                 .init(listeningHost: forward.bindHost, listeningPort: forward.channelPort, originatorAddress: originator))
-        ) { [bandwidth = forward.bandwidth] channel, _ in
+        ) { channel, _ in
             channel.eventLoop.makeCompletedFuture {
-                let throttle: [any ChannelHandler] = bandwidth.map { [BandwidthThrottle(bucket: $0)] } ?? []
-                try channel.pipeline.syncOperations.addHandlers([SSHChannelDataCodec()] + throttle + [glue])
+                try channel.pipeline.syncOperations.addHandlers([SSHChannelDataCodec(), glue])
             }.flatMap {
                 channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             }
         }
+        let metrics = context.metrics
         promise.futureResult.assumeIsolated().whenSuccess { channel in
             forward.visitorOpened(glue)
-            channel.closeFuture.assumeIsolated().whenComplete { _ in forward.visitorClosed(glue) }
+            metrics.visitorOpened(forward.kind.mappingProtocol)
+            channel.closeFuture.assumeIsolated().whenComplete { _ in
+                forward.visitorClosed(glue)
+                metrics.visitorClosed(bytesIn: glue.bytesWritten, bytesOut: glue.bytesRead)
+            }
         }
         return promise.futureResult
     }
 
-    private func announce(_ forward: Forward) {
+    func announce(_ forward: Forward) {
+        context.metrics.forwardGranted(forward.kind.mappingProtocol)
         context.log("\(who): \(forward.url) -> \(forward.bindHost.isEmpty ? "*" : forward.bindHost):\(forward.requestedPort)")
         controlChannel?.send(forwardedMessage(forward))
         for banner in bannerChannels.values { banner.writeBanner(bannerLine(forward)) }
@@ -292,6 +310,7 @@ extension RelaySession {
 
     @discardableResult
     func remove(_ forward: Forward) -> EventLoopFuture<Void> {
+        if forwards[forward.id] != nil { context.metrics.forwardRemoved(forward.kind.mappingProtocol) }
         forwards[forward.id] = nil
         if let identity {
             context.keyLedger.release(
@@ -299,7 +318,8 @@ extension RelaySession {
         }
         switch forward.kind {
         case .http(let name): context.registry.releaseHTTP(name, forwardID: forward.id)
-        case .tcp(let port): context.registry.releaseTCP(port, forwardID: forward.id)
+        case .tcp(let port), .udp(let port): context.registry.releaseTCP(port, forwardID: forward.id)
+        case .tls(let name): context.registry.releaseTLS(name, forwardID: forward.id)
         }
         guard let listener = forward.listener else { return loop.makeSucceededVoidFuture() }
         forward.listener = nil

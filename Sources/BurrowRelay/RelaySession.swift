@@ -23,6 +23,8 @@ final class RelaySession {
     /// Refusals that happened before a control channel existed (OpenSSH sends
     /// its forwards before it opens a session); told once one attaches.
     var earlyRefusals: [RelayMessage] = []
+    /// What the agent said about each name before forwarding it (`register`).
+    var registrations: [String: MappingRegistration] = [:]
     var closed = false
     /// Client-opened `session` channels now open (`sshMaxChannelsPerSession`).
     var openSessionChannels = 0
@@ -150,6 +152,7 @@ final class RelaySession {
     func connectionClosed() {
         guard !closed else { return }
         closed = true
+        if identity != nil { context.metrics.loggedOut() }
         for forward in forwards.values { remove(forward) }
         if let identity { context.keyLedger.releaseAll(key: identity.fingerprint, session: id) }
         controlChannel = nil
@@ -203,12 +206,14 @@ extension RelaySession: NIOSSHServerUserAuthenticationDelegate {
         let key = PublicKeyIdentity(offer.publicKey)
         guard context.configuration.allowAnyKey || context.authorizedKeys.contains(offer.publicKey) else {
             context.log("\(request.username)@\(peer): refused key \(key.fingerprint): not in \(context.authorizedKeys.path)")
+            context.metrics.login(accepted: false)
             responsePromise.succeed(.failure)
             return
         }
         identity = key
         username = request.username
         context.log("\(who): logged in")
+        context.metrics.login(accepted: true)
         responsePromise.succeed(.success)
     }
 }

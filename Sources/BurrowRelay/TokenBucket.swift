@@ -2,7 +2,7 @@ import Synchronization
 
 /// Bytes per second shared by every visitor of one mapping, on any event
 /// loop (`bandwidthBytesPerSecond`). Reads take bytes out after the fact;
-/// a reader in debt waits until the bucket is positive again.
+/// a visitor in debt waits until the bucket is positive again.
 final class TokenBucket: Sendable {
     let rate: Double
     private struct State {

@@ -70,6 +70,7 @@ enum EngineLauncher {
             configuration.bindHost = "127.0.0.1"
             configuration.sshPort = 0
             configuration.httpPort = httpPort
+            configuration.tlsPort = 0  // TLS mappings work locally too, on a port the OS picks
             configuration.allowAnyKey = true
             // Only this machine can reach it, so every visitor is 127.0.0.1:
             // a per-IP rate limit would only throttle the user's own browser.

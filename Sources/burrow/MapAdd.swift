@@ -17,6 +17,16 @@ extension Burrow {
                   burrow map add http 192.168.1.20:8080 --name nas
                   burrow map add tcp 22 --name ssh --remote-port 20022 --profile home
                   burrow map add udp 27015 --disabled
+                  burrow map add tls 8443 --name shop --proxy-protocol v2
+                  burrow map add http 3000 --allow 203.0.113.0/24 --allow 2001:db8::/32 --deny 203.0.113.9
+                  burrow map add http 3000 --name admin --basic-auth alice:s3cret
+
+                --allow and --deny are enforced by the relay before a visitor's \
+                byte reaches this computer (deny wins; no --allow = everyone). \
+                --basic-auth (http only) is stored as a salted SHA-256 hash, \
+                never the password. --proxy-protocol (tcp and tls) makes the \
+                agent send the visitor's address to the local service first, \
+                as HAProxy and nginx expect.
                 """
         )
 
@@ -40,6 +50,18 @@ extension Burrow {
         @Flag(help: "Add the mapping switched off (turn it on with `burrow map enable NAME`).")
         var disabled = false
 
+        @Option(help: ArgumentHelp("Let in only visitors from this IPv4/IPv6 network (repeatable; default: everyone).", valueName: "CIDR"))
+        var allow: [String] = []
+
+        @Option(help: ArgumentHelp("Refuse visitors from this network (repeatable; wins over --allow).", valueName: "CIDR"))
+        var deny: [String] = []
+
+        @Option(help: ArgumentHelp("Ask visitors for this user and password (http only; stored hashed).", valueName: "USER:PASSWORD"))
+        var basicAuth: String?
+
+        @Option(help: ArgumentHelp("Send the visitor's address to the local service in a PROXY protocol header (tcp and tls).", valueName: "v1|v2"))
+        var proxyProtocol: String?
+
         func run() async throws {
             // Values are parsed here rather than by ArgumentParser so a bad one
             // gets our one-line message instead of a usage dump.
@@ -50,9 +72,11 @@ extension Burrow {
                     throw .invalidCombination("invalid --remote-port '\(text)': use a number from 1 to 65535 (tcp and udp only)")
                 }
             }
+            let rules = try MapRuleOptions.parse(allow: allow, deny: deny, basicAuth: basicAuth, proxyProtocol: proxyProtocol)
             let store = global.store()
             let mapping = try store.addMapping(
-                protocol: kind, local: local, name: name, remotePort: remotePort, profile: profile, enabled: !disabled)
+                protocol: kind, local: local, name: name, remotePort: remotePort, profile: profile, enabled: !disabled,
+                allow: rules.allow, deny: rules.deny, basicAuth: rules.basicAuth, proxyProtocol: rules.proxyProtocol)
             let route: String
             if let profile = mapping.profile {
                 route = "profile '\(profile)'"
@@ -64,6 +88,8 @@ extension Burrow {
             let remote = mapping.remotePort.map { ", remote port \($0)" } ?? ""
             let state = mapping.enabled ? "" : ", disabled"
             CLIOutput.line("added mapping '\(mapping.name)' (\(mapping.protocol) \(mapping.local)\(remote), \(route)\(state))")
+            let summary = MapRuleOptions.summary(mapping)
+            if summary != "-" { CLIOutput.line("  rules: \(summary)") }
         }
     }
 }

@@ -7,8 +7,10 @@ extension Burrow {
             abstract: "List the mappings.",
             discussion: """
                 --json prints an array of {name, protocol, local, enabled, \
-                profile?, remotePort?}; local is "host:port", profile is \
-                absent when the mapping follows the selected profile.
+                profile?, remotePort?, allow?, deny?, basicAuth?, proxyProtocol?}; \
+                local is "host:port", profile is absent when the mapping follows \
+                the selected profile, basicAuth shows only the user (never the \
+                password or its hash).
 
                 Examples:
                   burrow map ls
@@ -27,7 +29,8 @@ extension Burrow {
             // still be seen (and fixed) here.
             let mappings = try store.loadMappings().mappings
             if json {
-                CLIOutput.json(mappings)
+                // The hash stays in mappings.json: listings show only the user.
+                CLIOutput.json(mappings.map(MappingListEntry.init))
                 return
             }
             let config = try store.loadConfig()
@@ -35,7 +38,11 @@ extension Burrow {
                 CLIOutput.line("no mappings yet; add one with: burrow map add http 3000")
                 return
             }
-            var table = CLITable("NAME", "PROTOCOL", "LOCAL", "PROFILE", "STATE")
+            // The RULES column appears once any mapping has access or address rules.
+            let showRules = mappings.contains { MapRuleOptions.summary($0) != "-" }
+            var table = showRules
+                ? CLITable("NAME", "PROTOCOL", "LOCAL", "PROFILE", "STATE", "RULES")
+                : CLITable("NAME", "PROTOCOL", "LOCAL", "PROFILE", "STATE")
             for mapping in mappings {
                 let profile: String
                 if let name = mapping.profile {
@@ -43,7 +50,9 @@ extension Burrow {
                 } else {
                     profile = config.selectedProfile.map { "(selected: \($0))" } ?? "(local relay)"
                 }
-                table.add(mapping.name, mapping.protocol.rawValue, mapping.local.description, profile, mapping.enabled ? "enabled" : "disabled")
+                let cells = [mapping.name, mapping.protocol.rawValue, mapping.local.description, profile,
+                             mapping.enabled ? "enabled" : "disabled"]
+                table.rows.append(showRules ? cells + [MapRuleOptions.summary(mapping)] : cells)
             }
             CLIOutput.line(table.rendered)
         }

@@ -44,12 +44,27 @@ extension Burrow {
         @Option(help: ArgumentHelp("Range TCP mappings get their public ports from.", valueName: "LO-HI"))
         var ports = "20000-20999"
 
+        @Option(help: ArgumentHelp("Port of the TLS router: https://NAME.DOMAIN[:N], routed by SNI, passed through unopened (default 8443; 0 = any free port).", valueName: "N"))
+        var tlsPort: Int?
+
+        @Option(help: ArgumentHelp("Seconds a UDP flow may stay idle before the relay closes it.", valueName: "SECONDS"))
+        var udpIdleTimeout = 60
+
+        @Option(help: ArgumentHelp("Serve Prometheus text at /metrics and a health check at /healthz on this port (off unless given; 0 = any free port).", valueName: "N"))
+        var metricsPort: Int?
+
+        @Option(help: ArgumentHelp("Address the metrics port listens on.", valueName: "ADDR"))
+        var metricsBind = "127.0.0.1"
+
         @Flag(help: "Let any SSH key in (a public trial relay); otherwise only keys in STATE_DIR/authorized_keys.")
         var allowAnyKey = false
 
         func validate() throws {
             _ = try Self.parsePorts(ports)
-            for (flag, value) in [("--ssh-port", sshPort), ("--http-port", httpPort)] where !(0...65535).contains(value) {
+            if !(1...86400).contains(udpIdleTimeout) {
+                throw ValidationError("invalid --udp-idle-timeout \(udpIdleTimeout): use 1 to 86400 seconds")
+            }
+            for (flag, value) in [("--ssh-port", sshPort), ("--http-port", httpPort), ("--tls-port", tlsPort ?? 8443), ("--metrics-port", metricsPort ?? 0)] where !(0...65535).contains(value) {
                 throw ValidationError("invalid \(flag) \(value): use a port from 0 to 65535 (0 = any free port)")
             }
             let labels = domain.lowercased().split(separator: ".", omittingEmptySubsequences: false)
@@ -83,14 +98,36 @@ extension Burrow {
             configuration.httpPort = httpPort
             configuration.portRange = try Self.parsePorts(ports)
             configuration.allowAnyKey = allowAnyKey
+            configuration.tlsPort = tlsPort ?? 8443
+            configuration.udpFlowIdleTimeout = .seconds(udpIdleTimeout)
+            configuration.metricsPort = metricsPort
+            configuration.metricsHost = metricsBind
             configuration.log = { line in StandardError.write("\(Self.timestamp()) \(line)\n") }
+
+            // A relay holds a descriptor per visitor: use all the system allows
+            // (the soft limit is often 1024, far below the hard one).
+            #if canImport(Glibc)
+            var files = rlimit()
+            if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &files) == 0, files.rlim_cur < files.rlim_max {
+                files.rlim_cur = files.rlim_max
+                _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &files)
+            }
+            #endif
 
             // Installed before the relay starts, so an early signal is not lost.
             let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
-            let relay = Relay(configuration: configuration)
+            var relay = Relay(configuration: configuration)
             let endpoints: RelayEndpoints
             do {
-                endpoints = try await relay.start()
+                do {
+                    endpoints = try await relay.start()
+                } catch RelayError.bindFailed(what: "TLS", _, _, let reason) where tlsPort == nil {
+                    // Only the default port was busy: run without TLS rather than not at all.
+                    StandardError.write("burrow serve: the default TLS port 8443 cannot be bound (\(reason)); TLS mappings are off. Pass --tls-port N (0 = any free port) to turn them on.\n")
+                    configuration.tlsPort = nil
+                    relay = Relay(configuration: configuration)
+                    endpoints = try await relay.start()
+                }
             } catch {
                 StandardError.write("burrow serve: \(error)\n")
                 throw ExitCode.failure
@@ -104,7 +141,9 @@ extension Burrow {
                   host key   \(endpoints.fingerprint)  (\(endpoints.hostKeyLine.split(separator: " ").prefix(2).joined(separator: " ")))
                   ssh        \(bind):\(endpoints.sshPort)
                   http       \(bind):\(endpoints.httpPort)  ->  http://NAME.\(configuration.domain)\(httpSuffix)
-                  tcp ports  \(configuration.portRange.lowerBound)-\(configuration.portRange.upperBound)
+                  tls        \(endpoints.tlsPort.map { "\(bind):\($0)  ->  https://NAME.\(configuration.domain)\($0 == 443 ? "" : ":\($0)") (SNI, passed through)" } ?? "off")
+                  metrics    \(endpoints.metricsPort.map { "http://\(metricsBind):\($0)/metrics and /healthz" } ?? "off (--metrics-port N)")
+                  tcp ports  \(configuration.portRange.lowerBound)-\(configuration.portRange.upperBound) (udp too)
                   keys       \(keys)
                 """)
             if !allowAnyKey, !FileManager.default.fileExists(atPath: directory + "/authorized_keys") {

@@ -249,17 +249,27 @@ final class RelayTestKit {
         elif mode == "slow-echo-client":
             # Sends 10 chunks 250 ms apart (about 2.5 s), so a relay must keep the
             # connection open that long; prints OK when all came back.
+            # CONNECTED comes only after a first chunk came back: connect()
+            # returning means the kernel's backlog took the connection, not that
+            # the relay accepted it (a listener closed at that moment resets it).
             port = int(sys.argv[2])
             sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+            first = os.urandom(1000)
+            sock.sendall(first)
+            received = bytearray()
+            while len(received) < len(first):
+                data = sock.recv(65536)
+                if not data:
+                    break
+                received += data
             print("CONNECTED", flush=True)
-            sent = b""
-            for index in range(10):
+            sent = first
+            for index in range(9):
                 chunk = os.urandom(1000)
                 sock.sendall(chunk)
                 sent += chunk
                 time.sleep(0.25)
             sock.shutdown(socket.SHUT_WR)
-            received = bytearray()
             while True:
                 data = sock.recv(65536)
                 if not data:

@@ -70,6 +70,7 @@ public enum SpawnedProcess {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            InheritedDescriptors.closeAbove2(&actions)
             let argv = ([path] + arguments).map { strdup($0) } + [nil]
             defer { for pointer in argv { free(pointer) } }
             let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]

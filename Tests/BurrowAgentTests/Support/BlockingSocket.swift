@@ -1,7 +1,7 @@
 import Foundation
 
 /// A plain blocking TCP client with timeouts, for visitors in tests.
-final class BlockingSocket {
+final class BlockingSocket: Sendable {
     private let fd: Int32
 
     init(host: String = "127.0.0.1", port: Int, timeoutSeconds: Int = 20) throws {

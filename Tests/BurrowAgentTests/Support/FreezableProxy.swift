@@ -3,11 +3,15 @@ import Foundation
 /// A python3 TCP proxy from a port of its own to `target` on 127.0.0.1. A test
 /// freezes it with SIGSTOP to make a path that stops answering without closing
 /// (the kernel keeps both TCP connections open, nothing moves), and thaws it
-/// with SIGCONT.
+/// with SIGCONT. It also holds one address steady while what is behind it
+/// changes (`retarget`): a test that restarts a relay keeps its port.
 final class FreezableProxy {
     static let script = """
         import select, socket, sys, threading
-        target = int(sys.argv[1])
+        spec = sys.argv[1]
+        def target():
+            # A number, or a file holding one (read at each connection: retargetable).
+            return int(spec) if spec.isdigit() else int(open(spec).read())
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", 0))
@@ -30,7 +34,7 @@ final class FreezableProxy {
         while True:
             client, _ = listener.accept()
             try:
-                upstream = socket.create_connection(("127.0.0.1", target))
+                upstream = socket.create_connection(("127.0.0.1", target()))
             except OSError:
                 client.close()
                 continue
@@ -45,12 +49,18 @@ final class FreezableProxy {
     init(to target: Int) async throws {
         directory = try TestDirectory("burrow-proxy")
         try directory.write("proxy.py", Self.script)
-        process = try TestProcess("/usr/bin/env", ["python3", "-u", directory.file("proxy.py"), String(target)])
+        try directory.write("target", String(target))
+        process = try TestProcess("/usr/bin/env", ["python3", "-u", directory.file("proxy.py"), directory.file("target")])
         let output = try await process.waitForOutput("PORT ")
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
               let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
         else { throw TestFailure("proxy printed no port: \(output)") }
         self.port = port
+    }
+
+    /// New connections go to `port` from now on.
+    func retarget(_ port: Int) throws {
+        try directory.write("target", String(port))
     }
 
     func freeze() { kill(process.pid, SIGSTOP) }

@@ -1,0 +1,28 @@
+import BurrowCore
+
+/// The `register` control message: an agent says what a name it is about to
+/// forward is (its protocol) and which access rules the relay must enforce.
+extension RelaySession {
+    /// Registrations one connection may hold (one per mapping it forwards).
+    static let maximumRegistrations = 256
+
+    func register(_ registration: MappingRegistration, reply: (RelayMessage) -> Void) {
+        guard registrations[registration.name] != nil || registrations.count < Self.maximumRegistrations else {
+            reply(.refused(bindHost: registration.name, bindPort: 0, reason: "too many registered mappings on one connection"))
+            return
+        }
+        if registration.basicAuth != nil, registration.protocol != .http {
+            reply(.refused(bindHost: registration.name, bindPort: 0, reason: "basic auth applies to http mappings only"))
+            return
+        }
+        registrations[registration.name] = registration
+        let policy = AccessPolicy(registration)
+        context.log("\(who): registered \(registration.protocol) mapping '\(registration.name)' (\(policy.summary))")
+        reply(.registered(name: registration.name))
+    }
+
+    /// The rules for a forward of `host` (the bind address, the mapping's name).
+    func policy(for host: String) -> AccessPolicy {
+        registrations[host].map(AccessPolicy.init) ?? .open
+    }
+}

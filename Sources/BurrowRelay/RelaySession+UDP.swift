@@ -1,0 +1,123 @@
+import BurrowCore
+import NIOCore
+import NIOPosix
+import NIOSSH
+
+/// UDP mappings: a `register` with protocol udp, then `tcpip-forward` with
+/// port P (0 = the relay picks from its range): the relay binds UDP port P
+/// and carries each visitor address as a flow (`UDPForward`).
+extension RelaySession {
+    func listenUDP(host: String, port: Int, key: String, promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>) {
+        let range = context.configuration.portRange
+        let candidates: [Int]
+        if port == 0 {
+            candidates = context.reservations.candidatePorts(for: key, label: host, in: range)
+            if candidates.isEmpty {
+                refuse(host: host, port: port, "no free port left in this relay's range \(range.lowerBound)-\(range.upperBound)", promise)
+                return
+            }
+        } else {
+            guard range.contains(port) else {
+                refuse(host: host, port: port, "port \(port) is outside this relay's range \(range.lowerBound)-\(range.upperBound); ask for port 0 to get one from it", promise)
+                return
+            }
+            if let owner = context.reservations.owner(ofPort: port), owner != key {
+                refuse(host: host, port: port, "port \(port) is reserved by another key; ask for port 0 to get a free one", promise)
+                return
+            }
+            candidates = [port]
+        }
+        let forwardID = context.makeID()
+        let policy = policy(for: host)
+        bindFirstUDP(of: candidates[...], forwardID: forwardID, policy: policy).assumeIsolated().whenComplete { result in
+            switch result {
+            case .failure(let error):
+                self.refuse(host: host, port: port, "UDP port \(port == 0 ? "from \(range)" : String(port)) cannot be bound on the relay (\(error))", promise)
+            case .success(let (socket, bound)):
+                if self.closed {
+                    socket.close(promise: nil)
+                    promise.fail(RelayError.refused("connection closed"))
+                    return
+                }
+                do {
+                    try self.context.reservations.claim(port: bound, label: host, for: key, movingLabel: port == 0)
+                } catch {
+                    socket.close(promise: nil)
+                    self.refuse(host: host, port: port, "\(error)", promise)
+                    return
+                }
+                let url = PublicURL.forMapping(
+                    .udp, name: host, domain: self.context.configuration.domain,
+                    publicHost: self.context.configuration.domain, port: bound)
+                let forward = Forward(id: forwardID, bindHost: host, requestedPort: port, kind: .udp(port: bound), url: url)
+                forward.listener = socket
+                forward.policy = policy
+                self.forwards[forwardID] = forward
+                self.context.registry.claimTCP(
+                    bound, ForwardRegistry.Holder(
+                        session: self.handoff, sessionID: self.id, forwardID: forwardID, key: key, bandwidth: nil, policy: policy))
+                promise.succeed(.init(boundPort: port == 0 ? bound : nil))
+                self.announce(forward)
+            }
+        }
+    }
+
+    private func bindFirstUDP(of candidates: ArraySlice<Int>, forwardID: UInt64, policy: AccessPolicy) -> EventLoopFuture<(any Channel, Int)> {
+        guard let port = candidates.first else { return loop.makeFailedFuture(RelayError.refused("no candidate port")) }
+        let session = handoff
+        let idle = TimeAmount.nanoseconds(Int64(context.configuration.udpFlowIdleTimeout.components.seconds) * 1_000_000_000
+            + context.configuration.udpFlowIdleTimeout.components.attoseconds / 1_000_000_000)
+        let log: @Sendable (String) -> Void = { [context] in context.log($0) }
+        let metrics = context.metrics
+        return DatagramBootstrap(group: loop)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Whole datagrams (NIO's default reads at most 2048 bytes of one).
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let forward = UDPForward(policy: policy, idleTimeout: idle, metrics: metrics, log: log) { visitor, flow in
+                        session.value.openFlowChannel(forwardID: forwardID, visitor: visitor, flow: flow)
+                    }
+                    try channel.pipeline.syncOperations.addHandler(forward)
+                }
+            }
+            .bind(host: context.configuration.bindHost, port: port)
+            .map { ($0, port) }
+            .assumeIsolated()
+            .flatMapError { error in
+                candidates.count > 1
+                    ? self.bindFirstUDP(of: candidates.dropFirst(), forwardID: forwardID, policy: policy)
+                    : self.loop.makeFailedFuture(error)
+            }
+            .nonisolated()
+    }
+
+    /// Opens one flow's `forwarded-tcpip` channel: codec → frame decoder → flow.
+    func openFlowChannel(forwardID: UInt64, visitor: SocketAddress, flow: UDPFlowHandler) -> EventLoopFuture<any Channel> {
+        guard !closed, let forward = forwards[forwardID], let sshHandler else {
+            return loop.makeFailedFuture(RelayError.refused("the tunnel is offline"))
+        }
+        let promise = loop.makePromise(of: (any Channel).self)
+        sshHandler.createChannel(
+            promise,
+            channelType: .forwardedTCPIP(
+                .init(listeningHost: forward.bindHost, listeningPort: forward.channelPort, originatorAddress: visitor))
+        ) { channel, _ in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandlers([
+                    SSHChannelDataCodec(), ByteToMessageHandler(DatagramFrameDecoder()), flow,
+                ])
+            }
+        }
+        let metrics = context.metrics
+        promise.futureResult.assumeIsolated().whenSuccess { channel in
+            forward.totalVisitors += 1
+            metrics.visitorOpened(.udp)
+            channel.closeFuture.assumeIsolated().whenComplete { _ in
+                metrics.visitorClosed(bytesIn: flow.bytesIn, bytesOut: flow.bytesOut)
+            }
+        }
+        return promise.futureResult
+    }
+}

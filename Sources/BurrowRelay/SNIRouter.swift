@@ -1,0 +1,104 @@
+import NIOCore
+import NIOTLS
+
+/// Routes a visitor on the relay's TLS port by the server name in its
+/// ClientHello. swift-nio's `SNIHandler` reads (and keeps) the first bytes
+/// until it has the name; this router opens the owning session's
+/// `forwarded-tcpip` channel and puts the glue behind it, and the SNIHandler
+/// then removes itself and hands the bytes it read to the glue: the TLS
+/// stream reaches the PC exactly as sent, never opened here (the certificate
+/// and keys stay on the PC). No SNI, an unknown name, or an address the
+/// mapping does not allow → the connection is closed and logged, never sent
+/// to a default.
+enum SNIRouter {
+    static func install(on channel: any Channel, relay: RelayContext) throws {
+        let loopChannel = NIOLoopBound(channel, eventLoop: channel.eventLoop)
+        let sni = SNIHandler { result in
+            route(loopChannel.value, result, relay: relay)
+        }
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(sni))
+        // A visitor that never finishes its ClientHello is let go (the same
+        // deadline as an HTTP head: httpHeadTimeoutSeconds).
+        let timeout = channel.eventLoop.scheduleTask(in: .fromSeconds(relay.limits.httpHeadTimeoutSeconds)) {
+            loopChannel.value.close(promise: nil)
+        }
+        channel.closeFuture.whenComplete { _ in timeout.cancel() }
+        relay.track(visitor: channel)
+    }
+
+    private static func route(_ channel: any Channel, _ result: SNIResult, relay: RelayContext) -> EventLoopFuture<Void> {
+        let visitor = channel.remoteAddress?.ipAddress ?? "?"
+        guard case .hostname(let serverName) = result else {
+            relay.metrics.refused("no_sni")
+            return refuse(channel, relay, "TLS visitor \(visitor) sent no server name (SNI); closed")
+        }
+        let host = HTTPRouter.hostName(serverName)
+        let suffix = "." + relay.configuration.domain.lowercased()
+        guard host.hasSuffix(suffix), host.count > suffix.count else {
+            relay.metrics.refused("unknown_name")
+            return refuse(channel, relay, "TLS visitor \(visitor) asked for \(host), not a name under \(relay.configuration.domain); closed")
+        }
+        let name = String(host.dropLast(suffix.count))
+        guard let holder = relay.registry.tlsHolder(name) else {
+            relay.metrics.refused("unknown_name")
+            return refuse(channel, relay, "TLS visitor \(visitor) asked for \(host): no TLS tunnel of that name is online; closed")
+        }
+        guard relay.accepting.load(ordering: .relaxed) else {
+            relay.metrics.refused("tunnel_offline")
+            return refuse(channel, relay, "TLS visitor \(visitor): the relay is shutting down; closed")
+        }
+        guard holder.policy.admits(channel.remoteAddress) else {
+            relay.metrics.refused("address_not_allowed")
+            return refuse(channel, relay, "TLS visitor \(visitor) refused for \(host): address not allowed")
+        }
+        if let refusal = relay.visitorGate.admit(key: holder.key, forwardID: holder.forwardID) {
+            relay.limitBit(refusal, holder: holder, url: host)
+            relay.metrics.refused("limit")
+            return refuse(channel, relay, "TLS visitor \(visitor) refused for \(host): \(refusal.description)")
+        }
+        let gate = relay.visitorGate
+        channel.closeFuture.whenComplete { _ in gate.release(key: holder.key, forwardID: holder.forwardID) }
+        // Nothing more is read until the tunnel is up; the glue then decides.
+        channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in channel.close(promise: nil) }
+        let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: channel.eventLoop, second: holder.session.loop)
+        let sshGlueHandoff = LoopHandoff(sshGlue, loop: holder.session.loop)
+        let visitorGlueHandoff = LoopHandoff(visitorGlue, loop: channel.eventLoop)
+        let originator = channel.remoteAddress
+        let opened = channel.eventLoop.makePromise(of: Void.self)
+        holder.session.run { session in
+            session.openChannel(forwardID: holder.forwardID, originator: originator, glue: sshGlueHandoff.value)
+                .hop(to: channel.eventLoop)
+                .whenComplete { result in
+                    let glue = visitorGlueHandoff.value
+                    guard case .success = result, channel.isActive else {
+                        opened.fail(RelayError.refused("tunnel offline"))
+                        glue.abandon()
+                        relay.log("TLS visitor \(visitor) for \(host): the tunnel is offline; closed")
+                        relay.metrics.refused("tunnel_offline")
+                        channel.close(promise: nil)
+                        return
+                    }
+                    do {
+                        let idle = VisitorIdleHandler(timeout: .fromSeconds(relay.limits.visitorIdleTimeoutSeconds))
+                        let throttle: [any ChannelHandler] = holder.bandwidth.map { [BandwidthThrottle(bucket: $0)] } ?? []
+                        try channel.pipeline.syncOperations.addHandlers([idle] + throttle, position: .first)
+                        try channel.pipeline.syncOperations.addHandlers([FirstReadFlusher(), glue])
+                        opened.succeed()
+                        channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+                    } catch {
+                        opened.fail(error)
+                        glue.abandon()
+                        channel.close(promise: nil)
+                    }
+                }
+        }
+        return opened.futureResult
+    }
+
+    /// Logs and closes; the failed future keeps the SNIHandler from handing anything on.
+    private static func refuse(_ channel: any Channel, _ relay: RelayContext, _ line: String) -> EventLoopFuture<Void> {
+        relay.log(line)
+        channel.close(promise: nil)
+        return channel.eventLoop.makeFailedFuture(RelayError.refused(line))
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+
+/// `scripts/soak` at a small size: the real `burrow serve` and `burrow up`,
+/// visitors over an HTTP and a TCP mapping with checksummed payloads, a kill
+/// and restart of each, slowloris and garbage beside them; zero corrupted
+/// visitors, RSS within 10 % and descriptors back to their baseline.
+@Suite("Soak (small)", .timeLimit(.minutes(3)))
+struct SoakTests {
+    @Test("scripts/soak --visitors 40 --duration 8 passes")
+    func smallSoak() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let soak = try await TestProcess.run(
+            root + "/scripts/soak", ["--visitors", "40", "--duration", "8", "--burrow", RelayTestKit.burrowBinary],
+            timeout: .seconds(150))
+        #expect(soak.exitStatus == 0, "\(soak.stdout)\n\(soak.stderr)")
+        #expect(soak.stdout.contains("corrupted 0"), "\(soak.stdout)")
+        #expect(soak.stdout.contains("killed and restarted the relay under load"))
+        #expect(soak.stdout.contains("killed and restarted the agent under load"))
+        #expect(soak.stdout.contains("PASS"))
+    }
+}
