@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // The relay's /metrics (Prometheus text); used by BurrowRelay only.
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // ncursesw from Debian's libncurses-dev. No `pkgConfig:` here: its cflags
@@ -52,6 +54,7 @@ let package = Package(
                 "BurrowCore", "BurrowConfig", .product(name: "Crypto", package: "swift-crypto"),
                 // SNIHandler: reads only the ClientHello's server name for TLS passthrough.
                 .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 // HTTPRouterProbe (the fuzz entry) runs the router on an EmbeddedChannel.
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ] + nio,

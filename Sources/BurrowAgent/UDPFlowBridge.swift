@@ -28,6 +28,9 @@ final class UDPFlowBridge: ChannelInboundHandler {
         let bridge = NIOLoopBound(self, eventLoop: context.eventLoop)
         let child = context.channel
         DatagramBootstrap(group: context.eventLoop)
+            // Whole datagrams (NIO's default reads at most 2048 bytes of one).
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+            .channelOption(.socketOption(.so_rcvbuf), value: 1 << 20)
             .channelInitializer { socket in
                 socket.eventLoop.makeCompletedFuture {
                     try socket.pipeline.syncOperations.addHandler(UDPReplyHandler(flow: bridge.value))

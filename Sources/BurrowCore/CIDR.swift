@@ -105,6 +105,9 @@ public struct CIDR: Sendable, Hashable, Codable, CustomStringConvertible {
         return head + [UInt8](repeating: 0, count: 16 - head.count - tail.count) + tail
     }
 
+    /// `::ffff:a.b.c.d` (16 bytes) → a.b.c.d (4 bytes); anything else unchanged.
+    public static func unmappedAddress(_ bytes: [UInt8]) -> [UInt8] { unmapped(bytes) }
+
     static func unmapped(_ bytes: [UInt8]) -> [UInt8] {
         if bytes.count == 16, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff {
             return Array(bytes[12...])

@@ -44,6 +44,14 @@ struct AccessPolicy: Sendable, Equatable {
         }
     }
 
+    /// The visitor's IP as text, an IPv4-mapped IPv6 address (a dual-stack
+    /// socket's view of an IPv4 visitor) as plain IPv4: `203.0.113.7`, `2001:db8::1`.
+    static func clientIP(_ address: SocketAddress?) -> (text: String, isIPv6: Bool)? {
+        guard let address, let bytes = bytes(address) else { return nil }
+        let plain = CIDR.unmappedAddress(bytes)
+        return (CIDR.format(plain), plain.count == 16)
+    }
+
     /// Short text for logs: `allow 10.0.0.0/8, deny 10.9.0.0/16, basic auth (alice)`.
     var summary: String {
         var parts: [String] = []

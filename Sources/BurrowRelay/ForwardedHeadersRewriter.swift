@@ -28,8 +28,9 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
     private var requests = 0
 
     init(visitor: SocketAddress?, policy: AccessPolicy, log: @escaping @Sendable (String) -> Void) {
-        self.visitor = visitor?.ipAddress ?? "unknown"
-        self.visitorIsIPv6 = visitor?.protocol == .inet6
+        let client = AccessPolicy.clientIP(visitor)
+        self.visitor = client?.text ?? "unknown"
+        self.visitorIsIPv6 = client?.isIPv6 ?? false
         self.policy = policy
         self.log = log
     }

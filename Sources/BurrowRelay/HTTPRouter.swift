@@ -107,15 +107,18 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         let domain = relay.configuration.domain.lowercased()
         let suffix = "." + domain
         guard host.hasSuffix(suffix), host.count > suffix.count else {
+            relay.metrics.refused("unknown_name")
             respond(context, HTTPErrorPage.notFound(host: host, domain: domain))
             return
         }
         let name = String(host.dropLast(suffix.count))
         guard let holder = relay.registry.httpHolder(name) else {
             if relay.reservations.owner(ofName: name) != nil {
-                respond(context, HTTPErrorPage.offline(host: host))
+                relay.metrics.refused("tunnel_offline")
+            respond(context, HTTPErrorPage.offline(host: host))
             } else {
-                respond(context, HTTPErrorPage.notFound(host: host, domain: domain))
+                relay.metrics.refused("unknown_name")
+            respond(context, HTTPErrorPage.notFound(host: host, domain: domain))
             }
             return
         }
@@ -125,16 +128,19 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         }
         guard holder.policy.admits(context.channel.remoteAddress) else {
             relay.log("HTTP visitor \(context.channel.remoteAddress?.ipAddress ?? "?") refused for \(host): address not allowed")
+            relay.metrics.refused("address_not_allowed")
             respond(context, HTTPAccessPage.forbidden(host: host))
             return
         }
         if let rule = holder.policy.basicAuth,
            !BasicAuthCheck.verify(authorization: head.headers.first(name: "authorization"), rule: rule) {
+            relay.metrics.refused("basic_auth")
             respond(context, HTTPAccessPage.unauthorized(host: host))
             return
         }
         if let refusal = relay.visitorGate.admit(key: holder.key, forwardID: holder.forwardID) {
             relay.limitBit(refusal, holder: holder, url: host)
+            relay.metrics.refused("limit")
             respond(context, HTTPErrorPage.overLimit(host: host, reason: refusal.description))
             return
         }
@@ -195,6 +201,7 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         guard case .success = result else {
+            relay.metrics.refused("tunnel_offline")
             respond(context, HTTPErrorPage.offline(host: host))
             return
         }

@@ -85,6 +85,17 @@ public final class Relay: Sendable {
                 throw error
             }
         }
+        if configuration.metricsPort != nil {
+            do {
+                let metrics = try await bindMetrics(group: group, context: context)
+                context.metricsPort.store(metrics.localAddress?.port ?? 0, ordering: .relaxed)
+                listeners.append(metrics)
+            } catch {
+                for listener in listeners { try? await listener.close() }
+                try? await group.shutdownGracefully()
+                throw error
+            }
+        }
         running.withLock { $0 = Running(group: group, context: context, listeners: listeners) }
 
         let endpoints = RelayEndpoints(
@@ -95,6 +106,8 @@ public final class Relay: Sendable {
         var result = endpoints
         let tlsPort = context.tlsPort.load(ordering: .relaxed)
         result.tlsPort = tlsPort > 0 ? tlsPort : nil
+        let metricsPort = context.metricsPort.load(ordering: .relaxed)
+        result.metricsPort = metricsPort > 0 ? metricsPort : nil
         return result
     }
 

@@ -15,6 +15,10 @@ public struct RelayConfiguration: Sendable {
     public var httpPort = 8080
     /// The TLS router's port (SNI, passthrough): nil = no TLS mappings, 0 = the OS picks.
     public var tlsPort: Int?
+    /// The metrics port (`/metrics`, `/healthz`): nil = off, 0 = the OS picks.
+    public var metricsPort: Int?
+    /// Where the metrics port listens; loopback unless said otherwise.
+    public var metricsHost = "127.0.0.1"
     /// A UDP flow with no datagram either way for this long is closed.
     public var udpFlowIdleTimeout: Duration = .seconds(60)
     /// TCP mappings get relay ports from this range only.
@@ -39,6 +43,8 @@ public struct RelayEndpoints: Sendable {
     public var httpPort: Int
     /// The TLS router's port, when it has one.
     public var tlsPort: Int?
+    /// The metrics port, when it has one.
+    public var metricsPort: Int?
     /// The host key as an OpenSSH public key line: `ssh-ed25519 AAAA…`.
     public var hostKeyLine: String
     /// `SHA256:…`, as `ssh-keygen -l` prints it.

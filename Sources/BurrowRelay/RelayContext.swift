@@ -10,10 +10,13 @@ final class RelayContext: Sendable {
     let authorizedKeys: AuthorizedKeys
     let reservations: ReservationStore
     let registry = ForwardRegistry()
+    let metrics = RelayMetrics()
     /// The HTTP port actually bound (the configuration may say 0).
     let httpPort = Atomic<Int>(0)
     /// The TLS port actually bound (0 = no TLS listener).
     let tlsPort = Atomic<Int>(0)
+    /// The metrics port actually bound (0 = none).
+    let metricsPort = Atomic<Int>(0)
     /// Visitors connected right now, for the drain at shutdown.
     let openVisitors = Atomic<Int>(0)
     /// False once shutdown began: listeners refuse new visitors.

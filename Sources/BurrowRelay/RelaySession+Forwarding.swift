@@ -35,12 +35,13 @@ extension RelaySession {
         let (key, session, ledger) = (identity.fingerprint, id, context.keyLedger)
         promise.futureResult.whenFailure { _ in ledger.release(key: key, session: session, label: label) }
         switch port {
+        // First: a UDP mapping may ask for any port, 80 and 443 included.
+        case _ where registrations[host]?.protocol == .udp:
+            listenUDP(host: host, port: port, key: identity.fingerprint, promise: promise)
         case 80:
             listenHTTP(host: host, key: identity.fingerprint, promise: promise)
         case MappingProtocol.tlsBindPort:
             listenTLS(host: host, key: identity.fingerprint, promise: promise)
-        case _ where registrations[host]?.protocol == .udp:
-            listenUDP(host: host, port: port, key: identity.fingerprint, promise: promise)
         default:
             listenTCP(host: host, port: port, key: identity.fingerprint, promise: promise)
         }
@@ -59,6 +60,7 @@ extension RelaySession {
         host: String, port: Int, _ reason: String, _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
     ) {
         context.log("\(who): refused \(host.isEmpty ? "*" : host):\(port): \(reason)")
+        context.metrics.refused("forward_refused")
         // Before the failure: SSH's REQUEST_FAILURE carries no reason.
         let message = RelayMessage.refused(bindHost: host, bindPort: port, reason: reason)
         if let controlChannel {
@@ -232,6 +234,7 @@ extension RelaySession {
         guard context.accepting.load(ordering: .relaxed) else { throw RelayError.refused("the relay is shutting down") }
         guard let forward = forwards[forwardID], forward.policy.admits(visitor.remoteAddress) else {
             context.log("TCP visitor \(visitor.remoteAddress?.ipAddress ?? "?") refused for \(forwards[forwardID]?.url.description ?? "a closed forward"): address not allowed")
+            context.metrics.refused("address_not_allowed")
             visitor.close(promise: nil)
             return
         }
@@ -242,6 +245,7 @@ extension RelaySession {
             session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
         if let refusal = context.visitorGate.admit(key: key, forwardID: forwardID) {
             context.limitBit(refusal, holder: holder, url: forward.url.description)
+            context.metrics.refused("limit")
             throw RelayError.refused(refusal.description)
         }
         let gate = context.visitorGate
@@ -278,14 +282,20 @@ extension RelaySession {
                 channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             }
         }
+        let metrics = context.metrics
         promise.futureResult.assumeIsolated().whenSuccess { channel in
             forward.visitorOpened(glue)
-            channel.closeFuture.assumeIsolated().whenComplete { _ in forward.visitorClosed(glue) }
+            metrics.visitorOpened(forward.kind.mappingProtocol)
+            channel.closeFuture.assumeIsolated().whenComplete { _ in
+                forward.visitorClosed(glue)
+                metrics.visitorClosed(bytesIn: glue.bytesWritten, bytesOut: glue.bytesRead)
+            }
         }
         return promise.futureResult
     }
 
     func announce(_ forward: Forward) {
+        context.metrics.forwardGranted(forward.kind.mappingProtocol)
         context.log("\(who): \(forward.url) -> \(forward.bindHost.isEmpty ? "*" : forward.bindHost):\(forward.requestedPort)")
         controlChannel?.send(forwardedMessage(forward))
         for banner in bannerChannels.values { banner.writeBanner(bannerLine(forward)) }
@@ -300,6 +310,7 @@ extension RelaySession {
 
     @discardableResult
     func remove(_ forward: Forward) -> EventLoopFuture<Void> {
+        if forwards[forward.id] != nil { context.metrics.forwardRemoved(forward.kind.mappingProtocol) }
         forwards[forward.id] = nil
         if let identity {
             context.keyLedger.release(

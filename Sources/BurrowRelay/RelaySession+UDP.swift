@@ -68,11 +68,15 @@ extension RelaySession {
         let idle = TimeAmount.nanoseconds(Int64(context.configuration.udpFlowIdleTimeout.components.seconds) * 1_000_000_000
             + context.configuration.udpFlowIdleTimeout.components.attoseconds / 1_000_000_000)
         let log: @Sendable (String) -> Void = { [context] in context.log($0) }
+        let metrics = context.metrics
         return DatagramBootstrap(group: loop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Whole datagrams (NIO's default reads at most 2048 bytes of one).
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let forward = UDPForward(policy: policy, idleTimeout: idle, log: log) { visitor, flow in
+                    let forward = UDPForward(policy: policy, idleTimeout: idle, metrics: metrics, log: log) { visitor, flow in
                         session.value.openFlowChannel(forwardID: forwardID, visitor: visitor, flow: flow)
                     }
                     try channel.pipeline.syncOperations.addHandler(forward)
@@ -106,7 +110,14 @@ extension RelaySession {
                 ])
             }
         }
-        promise.futureResult.assumeIsolated().whenSuccess { _ in forward.totalVisitors += 1 }
+        let metrics = context.metrics
+        promise.futureResult.assumeIsolated().whenSuccess { channel in
+            forward.totalVisitors += 1
+            metrics.visitorOpened(.udp)
+            channel.closeFuture.assumeIsolated().whenComplete { _ in
+                metrics.visitorClosed(bytesIn: flow.bytesIn, bytesOut: flow.bytesOut)
+            }
+        }
         return promise.futureResult
     }
 }

@@ -152,6 +152,7 @@ final class RelaySession {
     func connectionClosed() {
         guard !closed else { return }
         closed = true
+        if identity != nil { context.metrics.loggedOut() }
         for forward in forwards.values { remove(forward) }
         if let identity { context.keyLedger.releaseAll(key: identity.fingerprint, session: id) }
         controlChannel = nil
@@ -205,12 +206,14 @@ extension RelaySession: NIOSSHServerUserAuthenticationDelegate {
         let key = PublicKeyIdentity(offer.publicKey)
         guard context.configuration.allowAnyKey || context.authorizedKeys.contains(offer.publicKey) else {
             context.log("\(request.username)@\(peer): refused key \(key.fingerprint): not in \(context.authorizedKeys.path)")
+            context.metrics.login(accepted: false)
             responsePromise.succeed(.failure)
             return
         }
         identity = key
         username = request.username
         context.log("\(who): logged in")
+        context.metrics.login(accepted: true)
         responsePromise.succeed(.success)
     }
 }

@@ -29,25 +29,31 @@ enum SNIRouter {
     private static func route(_ channel: any Channel, _ result: SNIResult, relay: RelayContext) -> EventLoopFuture<Void> {
         let visitor = channel.remoteAddress?.ipAddress ?? "?"
         guard case .hostname(let serverName) = result else {
+            relay.metrics.refused("no_sni")
             return refuse(channel, relay, "TLS visitor \(visitor) sent no server name (SNI); closed")
         }
         let host = HTTPRouter.hostName(serverName)
         let suffix = "." + relay.configuration.domain.lowercased()
         guard host.hasSuffix(suffix), host.count > suffix.count else {
+            relay.metrics.refused("unknown_name")
             return refuse(channel, relay, "TLS visitor \(visitor) asked for \(host), not a name under \(relay.configuration.domain); closed")
         }
         let name = String(host.dropLast(suffix.count))
         guard let holder = relay.registry.tlsHolder(name) else {
+            relay.metrics.refused("unknown_name")
             return refuse(channel, relay, "TLS visitor \(visitor) asked for \(host): no TLS tunnel of that name is online; closed")
         }
         guard relay.accepting.load(ordering: .relaxed) else {
+            relay.metrics.refused("tunnel_offline")
             return refuse(channel, relay, "TLS visitor \(visitor): the relay is shutting down; closed")
         }
         guard holder.policy.admits(channel.remoteAddress) else {
+            relay.metrics.refused("address_not_allowed")
             return refuse(channel, relay, "TLS visitor \(visitor) refused for \(host): address not allowed")
         }
         if let refusal = relay.visitorGate.admit(key: holder.key, forwardID: holder.forwardID) {
             relay.limitBit(refusal, holder: holder, url: host)
+            relay.metrics.refused("limit")
             return refuse(channel, relay, "TLS visitor \(visitor) refused for \(host): \(refusal.description)")
         }
         let gate = relay.visitorGate
@@ -68,6 +74,7 @@ enum SNIRouter {
                         opened.fail(RelayError.refused("tunnel offline"))
                         glue.abandon()
                         relay.log("TLS visitor \(visitor) for \(host): the tunnel is offline; closed")
+                        relay.metrics.refused("tunnel_offline")
                         channel.close(promise: nil)
                         return
                     }

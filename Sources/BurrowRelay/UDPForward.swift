@@ -16,13 +16,20 @@ final class UDPForward: ChannelInboundHandler {
     private let idleTimeout: TimeAmount
     private let openFlow: FlowOpener
     private let log: (String) -> Void
+    private let metrics: RelayMetrics
+    /// Addresses already logged as refused (bounded), so a sender is named once.
+    private var refusedLogged: Set<SocketAddress> = []
     private var flows: [SocketAddress: UDPFlowHandler] = [:]
     private var sweep: RepeatedTask?
     private(set) var totalFlows = 0
     static let maximumFlows = 4096
 
-    init(policy: AccessPolicy, idleTimeout: TimeAmount, log: @escaping (String) -> Void, openFlow: @escaping FlowOpener) {
+    init(
+        policy: AccessPolicy, idleTimeout: TimeAmount, metrics: RelayMetrics, log: @escaping (String) -> Void,
+        openFlow: @escaping FlowOpener
+    ) {
         self.policy = policy
+        self.metrics = metrics
         self.idleTimeout = idleTimeout
         self.log = log
         self.openFlow = openFlow
@@ -52,7 +59,13 @@ final class UDPForward: ChannelInboundHandler {
             flow.send(envelope.data)
             return
         }
-        guard policy.admits(visitor) else { return }
+        guard policy.admits(visitor) else {
+            metrics.refused("address_not_allowed")
+            if refusedLogged.count < 1024, refusedLogged.insert(visitor).inserted {
+                log("UDP visitor \(visitor.ipAddress ?? "?") refused: address not allowed (further datagrams dropped silently)")
+            }
+            return
+        }
         guard flows.count < Self.maximumFlows else { return }
         let flow = UDPFlowHandler(visitor: visitor, socket: context.channel)
         flows[visitor] = flow

@@ -72,10 +72,3 @@ public struct AppState: Sendable, Equatable {
         return rows.indices.contains(mappingIndex) ? rows[mappingIndex] : nil
     }
 }
-
-/// A mapping rule joined with what the engine knows of it.
-public struct MappingRowSource: Sendable, Equatable {
-    public var mapping: Mapping
-    public var live: MappingSnapshot?
-    public var tunnel: String
-}

@@ -1,36 +1,5 @@
 import TerminalUI
 
-/// One character cell: what it shows and what it means.
-public struct Cell: Equatable, Sendable {
-    /// The grapheme shown; "" for the second half of a wide character.
-    public var text: String
-    public var role: ThemeRole
-    public var background: ThemeRole
-    public var bold: Bool
-    public var dim: Bool
-
-    public init(text: String = " ", role: ThemeRole = .text, background: ThemeRole = .background, bold: Bool = false, dim: Bool = false) {
-        self.text = text
-        self.role = role
-        self.background = background
-        self.bold = bold
-        self.dim = dim
-    }
-}
-
-/// A rectangle on the canvas, in cells.
-public struct Rect: Equatable, Sendable {
-    public var x: Int, y: Int, width: Int, height: Int
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x; self.y = y; self.width = width; self.height = height
-    }
-    public var maxX: Int { x + width }
-    public var maxY: Int { y + height }
-    public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
-    /// The area inside a one-cell border.
-    public var inner: Rect { Rect(x: x + 1, y: y + 1, width: max(0, width - 2), height: max(0, height - 2)) }
-}
-
 /// The frame being built: a grid of cells that layout writes into and that
 /// is then drawn onto a `Screen` in one go. Comparing two canvases tells
 /// whether anything needs drawing at all.

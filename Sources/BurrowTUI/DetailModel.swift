@@ -47,7 +47,9 @@ public struct DetailModel: Sendable, Equatable {
                     duration: record.durationMs.map { Format.duration(milliseconds: $0) } ?? "",
                     size: record.responseBytes.map { Format.bytes($0) } ?? "")
         } : nil
-        return DetailModel(title: "\(mapping.name)  \(url) → \(mapping.local)", stats: stats, bytes: bytes,
+        // Access and address rules follow the route (never a password or hash).
+        let rules = mapping.rulesSummary.map { "   [\($0)]" } ?? ""
+        return DetailModel(title: "\(mapping.name)  \(url) → \(mapping.local)\(rules)", stats: stats, bytes: bytes,
                            history: live?.history ?? [], visitors: visitors, requests: requests)
     }
 }

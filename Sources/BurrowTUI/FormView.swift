@@ -14,7 +14,7 @@ enum FormView {
             let focused = field == form.focus
             canvas.text((focused ? "▸ " : "  ") + field.label, x: inner.x + 1, y: y, role: focused ? .focus : .muted, bold: focused)
             let valueX = inner.x + 27
-            let chooser = field == .protocol || field == .tunnel
+            let chooser = field == .protocol || field == .tunnel || field == .proxyProtocol
             var value = form.value(field)
             if chooser { value = "‹ \(value) ›" } else if focused { value += "▏" }
             canvas.text(value, x: valueX, y: y, maxWidth: inner.maxX - valueX - 1, role: focused ? .text : .text, bold: focused)

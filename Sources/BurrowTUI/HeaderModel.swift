@@ -13,13 +13,14 @@ public struct HeaderModel: Sendable, Equatable {
         let shown = state.tunnelIndex > 0 && state.tunnelIndex <= tunnels.count ? tunnels[state.tunnelIndex - 1] : tunnels.first
         guard let tunnel = shown else {
             // The engine opens a tunnel only for enabled mappings.
-            let status = state.mappings.contains(where: \.enabled) ? StatusText("◌ starting", .warning) : StatusText("○ idle: no enabled mappings", .muted)
+            let status = state.mappings.contains(where: \.enabled) ? StatusText("◌ starting", .warning) : StatusText.idle
             return HeaderModel(relay: state.relayLabel, status: status, rtt: nil, uptime: nil, version: state.version)
         }
         let relay = tunnel.profile == EngineSnapshot.embeddedTunnel ? tunnel.relay : "\(tunnel.profile) → \(tunnel.relay)"
         return HeaderModel(
             relay: relay,
-            status: StatusText.of(tunnel.state, now: state.now),
+            // A tunnel with nothing to serve is idle, whatever the engine calls it.
+            status: state.mappings.contains(where: \.enabled) ? StatusText.of(tunnel.state, now: state.now) : StatusText.idle,
             rtt: tunnel.rttMs.map { "rtt " + Format.duration(milliseconds: $0) },
             uptime: tunnel.connectedSince.map { "up " + Format.seconds((state.now - $0).rounded(.down)) },
             version: state.version)

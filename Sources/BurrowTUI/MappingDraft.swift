@@ -10,6 +10,13 @@ public struct MappingDraft: Sendable, Equatable {
     /// nil: the selected profile, or the embedded relay.
     public var profile: String?
     public var enabled: Bool
+    public var allow: [CIDR] = []
+    public var deny: [CIDR] = []
+    /// `USER:PASSWORD` typed in the form: hashed when saved, never stored as is.
+    public var basicAuthCredentials: String?
+    /// The stored rule an edit keeps when no new credentials were typed.
+    public var keptBasicAuth: BasicAuthRule?
+    public var proxyProtocol: ProxyProtocolVersion?
 
     public init(protocol: MappingProtocol, local: LocalAddress, name: String? = nil, remotePort: Int? = nil,
                 profile: String? = nil, enabled: Bool = true) {

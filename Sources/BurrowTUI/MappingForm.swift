@@ -6,7 +6,7 @@ import TerminalUI
 /// BurrowCore's own messages (the ones `burrow map add` prints).
 public struct MappingForm: Sendable, Equatable {
     public enum Field: Int, CaseIterable, Sendable {
-        case `protocol`, local, tunnel, name, remotePort
+        case `protocol`, local, tunnel, name, remotePort, allow, deny, basicAuth, proxyProtocol
 
         public var label: String {
             switch self {
@@ -15,6 +15,10 @@ public struct MappingForm: Sendable, Equatable {
             case .tunnel: return "Tunnel (profile)"
             case .name: return "Name (optional)"
             case .remotePort: return "Remote port (optional)"
+            case .allow: return "Allow from (CIDRs)"
+            case .deny: return "Deny from (CIDRs)"
+            case .basicAuth: return "Basic auth USER:PASSWORD"
+            case .proxyProtocol: return "PROXY protocol"
             }
         }
     }
@@ -29,6 +33,14 @@ public struct MappingForm: Sendable, Equatable {
     public var name = ""
     public var remotePort = ""
     public var enabled = true
+    /// Networks as typed: `10.0.0.0/8, ::1`.
+    public var allow = ""
+    public var deny = ""
+    /// `USER:PASSWORD` typed now; empty keeps `keptBasicAuth` (an edit), `-` removes it.
+    public var basicAuth = ""
+    public var keptBasicAuth: BasicAuthRule?
+    /// nil = off.
+    public var proxyProtocol: ProxyProtocolVersion?
     public var focus: Field = .local
     /// Set after Enter: also shows "required" errors for empty fields.
     public var submitted = false
@@ -54,6 +66,10 @@ public struct MappingForm: Sendable, Equatable {
         name = mapping.name
         remotePort = mapping.remotePort.map(String.init) ?? ""
         enabled = mapping.enabled
+        allow = mapping.allow.map(\.description).joined(separator: ", ")
+        deny = mapping.deny.map(\.description).joined(separator: ", ")
+        keptBasicAuth = mapping.basicAuth
+        proxyProtocol = mapping.proxyProtocol
     }
 
     public var profile: String? { tunnelChoices[tunnelIndex].isEmpty ? nil : tunnelChoices[tunnelIndex] }
@@ -81,14 +97,32 @@ public struct MappingForm: Sendable, Equatable {
                 }
             } catch { errors[.remotePort] = error.description }
         }
+        for (field, text) in [(Field.allow, allow), (.deny, deny)] {
+            do { _ = try Mapping.parseNetworks(text) } catch { errors[field] = error.description }
+        }
+        if !basicAuth.isEmpty, basicAuth != "-" {
+            do { _ = try BasicAuthRule.splitCredentials(basicAuth) } catch { errors[.basicAuth] = error.description }
+        }
+        if (!basicAuth.isEmpty && basicAuth != "-") || (basicAuth.isEmpty && keptBasicAuth != nil), mappingProtocol != .http {
+            errors[.basicAuth] = "basic auth applies to http mappings only (type - to remove it)"
+        }
+        if let proxyProtocol, mappingProtocol != .tcp, mappingProtocol != .tls {
+            errors[.proxyProtocol] = "PROXY protocol \(proxyProtocol) applies to tcp and tls mappings only"
+        }
         return errors
     }
 
     /// The mapping to save, or nil while a field is invalid.
     public var draft: MappingDraft? {
         guard errors.isEmpty, let address = try? LocalAddress(parsing: local) else { return nil }
-        return MappingDraft(protocol: mappingProtocol, local: address, name: name.isEmpty ? nil : name,
-                            remotePort: remotePort.isEmpty ? nil : Int(remotePort), profile: profile, enabled: enabled)
+        var draft = MappingDraft(protocol: mappingProtocol, local: address, name: name.isEmpty ? nil : name,
+                                 remotePort: remotePort.isEmpty ? nil : Int(remotePort), profile: profile, enabled: enabled)
+        draft.allow = (try? Mapping.parseNetworks(allow)) ?? []
+        draft.deny = (try? Mapping.parseNetworks(deny)) ?? []
+        draft.basicAuthCredentials = basicAuth.isEmpty || basicAuth == "-" ? nil : basicAuth
+        draft.keptBasicAuth = basicAuth.isEmpty ? keptBasicAuth : nil
+        draft.proxyProtocol = proxyProtocol
+        return draft
     }
 
     /// Text shown in a field.
@@ -99,6 +133,14 @@ public struct MappingForm: Sendable, Equatable {
         case .tunnel: return tunnelChoices[tunnelIndex].isEmpty ? "selected profile / embedded relay" : tunnelChoices[tunnelIndex]
         case .name: return name
         case .remotePort: return remotePort
+        case .allow: return allow
+        case .deny: return deny
+        case .basicAuth:
+            // The password is never shown, not even while typed.
+            if basicAuth.isEmpty { return keptBasicAuth.map { "\($0.user) (kept; type USER:PASSWORD to change, - to remove)" } ?? "" }
+            guard let colon = basicAuth.firstIndex(of: ":") else { return basicAuth }
+            return String(basicAuth[...colon]) + String(repeating: "•", count: basicAuth.distance(from: colon, to: basicAuth.endIndex) - 1)
+        case .proxyProtocol: return proxyProtocol?.rawValue ?? "off"
         }
     }
 
@@ -110,12 +152,16 @@ public struct MappingForm: Sendable, Equatable {
         case .backTab, .up:
             focus = Field(rawValue: (focus.rawValue + Field.allCases.count - 1) % Field.allCases.count)!
         case .left, .right, .char(" "):
-            guard focus == .protocol || focus == .tunnel else {
+            guard focus == .protocol || focus == .tunnel || focus == .proxyProtocol else {
                 if case .char(let character) = key { editText { if $0.count < 64 { $0.append(character) } } }
                 break
             }
             let step = key == .left ? -1 : 1
-            if focus == .protocol {
+            if focus == .proxyProtocol {
+                let all: [ProxyProtocolVersion?] = [nil, .v1, .v2]
+                let index = all.firstIndex(of: proxyProtocol) ?? 0
+                proxyProtocol = all[(index + step + all.count) % all.count]
+            } else if focus == .protocol {
                 let all = MappingProtocol.allCases
                 let index = all.firstIndex(of: mappingProtocol) ?? 0
                 mappingProtocol = all[(index + step + all.count) % all.count]
@@ -131,8 +177,8 @@ public struct MappingForm: Sendable, Equatable {
                 // Typing the first letter picks a protocol: h, t(cp), u, l for tls.
                 let picks: [Character: MappingProtocol] = ["h": .http, "t": .tcp, "u": .udp, "l": .tls, "s": .tls]
                 if let pick = picks[Character(character.lowercased())] { mappingProtocol = pick }
-            } else {
-                editText { if $0.count < 64 { $0.append(character) } }
+            } else if focus != .proxyProtocol {
+                editText { if $0.count < 200 { $0.append(character) } }
             }
         default:
             return false
@@ -146,7 +192,10 @@ public struct MappingForm: Sendable, Equatable {
         case .local: change(&local)
         case .name: change(&name)
         case .remotePort: change(&remotePort)
-        case .protocol, .tunnel: break
+        case .allow: change(&allow)
+        case .deny: change(&deny)
+        case .basicAuth: change(&basicAuth)
+        case .protocol, .tunnel, .proxyProtocol: break
         }
     }
 }

@@ -26,6 +26,9 @@ public enum Reducer {
         case .profilesChanged(let profiles, let selected):
             state.profiles = profiles
             state.selectedProfile = selected
+            // An open switcher starts again from the current profile, so the
+            // highlight never points at a row that moved.
+            if case .profiles = state.modal { state.modal = .profiles(index: currentProfileIndex(state)) }
         case .tick(let now):
             state.now = now
             if let toast = state.toast, toast.until <= now { state.toast = nil }
@@ -185,10 +188,14 @@ public enum Reducer {
             state.editingFilter = true
             state.focus = .mappings
         case .profiles:
-            let index = state.selectedProfile.flatMap { name in state.profiles.firstIndex { $0.name == name } }.map { $0 + 1 } ?? 0
-            state.modal = .profiles(index: index)
+            state.modal = .profiles(index: currentProfileIndex(state))
         }
         return []
+    }
+
+    /// The switcher row of the selected profile (0 = none).
+    static func currentProfileIndex(_ state: AppState) -> Int {
+        state.selectedProfile.flatMap { name in state.profiles.firstIndex { $0.name == name } }.map { $0 + 1 } ?? 0
     }
 
     static func nothing(_ state: inout AppState) -> [Effect] {

@@ -10,6 +10,8 @@ public struct StatusText: Sendable, Equatable {
         self.role = role
     }
 
+    public static let idle = StatusText("○ idle: no enabled mappings", .muted)
+
     public static func of(_ state: TunnelState, now: Double) -> StatusText {
         switch state {
         case .connecting: return StatusText("◌ connecting", .warning)

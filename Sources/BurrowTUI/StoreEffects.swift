@@ -24,7 +24,9 @@ public struct StoreEffects: EffectPerforming {
                     saved = try replace(replacing, with: draft)
                 } else {
                     saved = try store.addMapping(protocol: draft.protocol, local: draft.local, name: draft.name,
-                                                 remotePort: draft.remotePort, profile: draft.profile, enabled: draft.enabled)
+                                                 remotePort: draft.remotePort, profile: draft.profile, enabled: draft.enabled,
+                                                 allow: draft.allow, deny: draft.deny, basicAuth: try draft.basicAuthRule(),
+                                                 proxyProtocol: draft.proxyProtocol)
                 }
                 return [reloaded(), .succeeded(replacing == nil ? "added \(saved.name)" : "saved \(saved.name)")]
             case .deleteMapping(let name):
@@ -53,7 +55,10 @@ public struct StoreEffects: EffectPerforming {
                 }
                 let config = try store.loadConfig()
                 return [.profilesChanged(config.profiles, selected: config.selectedProfile),
-                        .succeeded("selected \(name ?? "the embedded relay"): restart burrow to connect through it")]
+                        .log("selected profile: \(name ?? "none (embedded relay)")", .info),
+                        // The engine rereads config.json every few seconds and moves the mappings.
+                        .succeeded(name.map { "selected \($0): mappings without a profile now go through it" }
+                            ?? "no profile selected: mappings without one use the embedded relay (restart burrow if it is not running)")]
             case .quit:
                 return []
             }
@@ -67,27 +72,13 @@ public struct StoreEffects: EffectPerforming {
         .mappingsChanged((try? store.loadMappings().mappings) ?? [])
     }
 
-    /// Edit: the mapping called `name` becomes `draft`, checked like an add.
+    /// Edit: the mapping called `name` becomes `draft`, through the store's
+    /// own checked replace (same messages as an add).
     private func replace(_ name: String, with draft: MappingDraft) throws -> Mapping {
-        if let remotePort = draft.remotePort, draft.protocol == .http || draft.protocol == .tls {
-            throw ConfigError.invalidCombination("--remote-port \(remotePort) does not apply to \(draft.protocol) mappings: \(draft.protocol) is routed by name; use it with tcp or udp only")
-        }
-        var result: Mapping?
-        try store.updateMappings { file in
-            guard let index = file.mappings.firstIndex(where: { $0.name == name }) else {
-                throw ConfigError.notFound(kind: "mapping", name: name, known: file.mappings.map(\.name))
-            }
-            let newName = draft.name ?? name
-            if newName != name, file.mappings.contains(where: { $0.name == newName }) {
-                throw ConfigError.nameTaken(kind: "mapping", name: newName)
-            }
-            let mapping = Mapping(name: newName, protocol: draft.protocol, local: draft.local, remotePort: draft.remotePort,
-                                  enabled: draft.enabled, profile: draft.profile)
-            do throws(CoreError) { try mapping.validate() } catch { throw ConfigError.invalidValue(error) }
-            file.mappings[index] = mapping
-            result = mapping
-        }
-        guard let result else { throw ConfigError.notFound(kind: "mapping", name: name, known: []) }
-        return result
+        let mapping = Mapping(name: draft.name ?? name, protocol: draft.protocol, local: draft.local,
+                              remotePort: draft.remotePort, enabled: draft.enabled, profile: draft.profile,
+                              allow: draft.allow, deny: draft.deny, basicAuth: try draft.basicAuthRule(),
+                              proxyProtocol: draft.proxyProtocol)
+        return try store.replaceMapping(named: name, with: mapping)
     }
 }

@@ -4,9 +4,9 @@ import Foundation
 import TerminalUI
 
 /// Wires the UI to the engine and the config store: background tasks feed
-/// the mailbox (snapshots once a second, engine events, mappings.json
-/// changes), and the UI loop runs on a thread of its own, the only one that
-/// touches ncurses.
+/// the mailbox (snapshots once a second, engine events, changes to
+/// mappings.json and config.json), and the UI loop runs on a thread of its
+/// own, the only one that touches ncurses.
 public enum TUIRunner {
     public static func run(engine: any TunnelEngine, events: AsyncStream<EngineEvent>, store: ConfigStore,
                            options: TUIOptions) async throws {
@@ -38,6 +38,18 @@ public enum TUIRunner {
                     }
                     // Once a second: the engine's rates and sparklines are per second.
                     try? await Task.sleep(for: .seconds(1))
+                }
+            },
+            Task {
+                // Profiles added or selected by `burrow profile …` in another shell.
+                var known = (config.profiles, config.selectedProfile)
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(2))
+                    guard let fresh = try? store.loadConfig() else { continue }
+                    if fresh.profiles != known.0 || fresh.selectedProfile != known.1 {
+                        known = (fresh.profiles, fresh.selectedProfile)
+                        mailbox.post(.profilesChanged(fresh.profiles, selected: fresh.selectedProfile))
+                    }
                 }
             },
             Task {

@@ -9,5 +9,11 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
         self.problem = problem
     }
 
-    public var description: String { "theme \(path): \(problem); using the default theme" }
+    /// The file name first (log lines get cut at the pane's edge), its folder last.
+    public var description: String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        let file = parts.last.map(String.init) ?? path
+        let folder = parts.count > 1 ? parts.dropLast().joined(separator: "/") : "."
+        return "theme \(file): \(problem); using the default theme (in \(folder))"
+    }
 }

@@ -19,7 +19,7 @@ public struct TunnelRow: Sendable, Equatable {
             return TunnelRow(
                 name: tunnel.profile,
                 relay: tunnel.relay,
-                status: StatusText.of(tunnel.state, now: state.now),
+                status: mine.contains(where: { $0.mapping.enabled }) ? StatusText.of(tunnel.state, now: state.now) : StatusText.idle,
                 rtt: tunnel.rttMs.map { Format.duration(milliseconds: $0) } ?? "–",
                 uptime: tunnel.connectedSince.map { Format.seconds((state.now - $0).rounded(.down)) } ?? "–",
                 mappings: "\(online)/\(mine.count) online",

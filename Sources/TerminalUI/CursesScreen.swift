@@ -26,7 +26,9 @@ public final class CursesScreen: Screen {
         noecho()
         nonl()
         keypad(burrow_stdscr(), true)
-        set_escdelay(25)
+        // Long enough that an arrow key's ESC [ A is never split into Esc + text
+        // on a loaded machine or over SSH; short enough that Esc feels immediate.
+        set_escdelay(100)
         curs_set(0)
         mousemask(mmask_t(burrow_mouse_mask()), nil)
         mouseinterval(0)

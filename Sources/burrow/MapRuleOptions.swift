@@ -22,13 +22,8 @@ struct MapRuleOptions {
         return options
     }
 
-    /// `allow 10.0.0.0/8; deny 10.9.0.0/16; basic auth alice; proxy v2`, or `-` (never a password or hash).
+    /// The mapping's rules for `map ls` and `map add`, or `-` (never a password or hash).
     static func summary(_ mapping: Mapping) -> String {
-        var parts: [String] = []
-        if !mapping.allow.isEmpty { parts.append("allow " + mapping.allow.map(\.description).joined(separator: ",")) }
-        if !mapping.deny.isEmpty { parts.append("deny " + mapping.deny.map(\.description).joined(separator: ",")) }
-        if let auth = mapping.basicAuth { parts.append("basic auth \(auth.user)") }
-        if let version = mapping.proxyProtocol { parts.append("proxy \(version)") }
-        return parts.isEmpty ? "-" : parts.joined(separator: "; ")
+        mapping.rulesSummary ?? "-"
     }
 }

@@ -50,6 +50,12 @@ extension Burrow {
         @Option(help: ArgumentHelp("Seconds a UDP flow may stay idle before the relay closes it.", valueName: "SECONDS"))
         var udpIdleTimeout = 60
 
+        @Option(help: ArgumentHelp("Serve Prometheus text at /metrics and a health check at /healthz on this port (off unless given; 0 = any free port).", valueName: "N"))
+        var metricsPort: Int?
+
+        @Option(help: ArgumentHelp("Address the metrics port listens on.", valueName: "ADDR"))
+        var metricsBind = "127.0.0.1"
+
         @Flag(help: "Let any SSH key in (a public trial relay); otherwise only keys in STATE_DIR/authorized_keys.")
         var allowAnyKey = false
 
@@ -58,7 +64,7 @@ extension Burrow {
             if !(1...86400).contains(udpIdleTimeout) {
                 throw ValidationError("invalid --udp-idle-timeout \(udpIdleTimeout): use 1 to 86400 seconds")
             }
-            for (flag, value) in [("--ssh-port", sshPort), ("--http-port", httpPort), ("--tls-port", tlsPort ?? 8443)] where !(0...65535).contains(value) {
+            for (flag, value) in [("--ssh-port", sshPort), ("--http-port", httpPort), ("--tls-port", tlsPort ?? 8443), ("--metrics-port", metricsPort ?? 0)] where !(0...65535).contains(value) {
                 throw ValidationError("invalid \(flag) \(value): use a port from 0 to 65535 (0 = any free port)")
             }
             let labels = domain.lowercased().split(separator: ".", omittingEmptySubsequences: false)
@@ -94,6 +100,8 @@ extension Burrow {
             configuration.allowAnyKey = allowAnyKey
             configuration.tlsPort = tlsPort ?? 8443
             configuration.udpFlowIdleTimeout = .seconds(udpIdleTimeout)
+            configuration.metricsPort = metricsPort
+            configuration.metricsHost = metricsBind
             configuration.log = { line in StandardError.write("\(Self.timestamp()) \(line)\n") }
 
             // A relay holds a descriptor per visitor: use all the system allows
@@ -134,6 +142,7 @@ extension Burrow {
                   ssh        \(bind):\(endpoints.sshPort)
                   http       \(bind):\(endpoints.httpPort)  ->  http://NAME.\(configuration.domain)\(httpSuffix)
                   tls        \(endpoints.tlsPort.map { "\(bind):\($0)  ->  https://NAME.\(configuration.domain)\($0 == 443 ? "" : ":\($0)") (SNI, passed through)" } ?? "off")
+                  metrics    \(endpoints.metricsPort.map { "http://\(metricsBind):\($0)/metrics and /healthz" } ?? "off (--metrics-port N)")
                   tcp ports  \(configuration.portRange.lowerBound)-\(configuration.portRange.upperBound) (udp too)
                   keys       \(keys)
                 """)

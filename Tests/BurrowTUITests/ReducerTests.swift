@@ -188,4 +188,20 @@ import TerminalUI
         // Every command is reachable from some key.
         #expect(Set(KeyBindings.main.map(\.command)) == Set(Command.allCases))
     }
+
+    @Test func profileSwitcherSelectsAndFollowsOutsideChanges() {
+        var state = Fixtures.state()
+        _ = Fixtures.press(&state, .char("p"))
+        #expect(state.modal == .profiles(index: 0))
+        // `burrow profile add far` in another shell, while the switcher is open.
+        let far = Profile(name: "far", host: "relay.example.com")
+        _ = Reducer.reduce(&state, .profilesChanged([far], selected: "far"))
+        #expect(state.modal == .profiles(index: 1))
+        #expect(Fixtures.press(&state, .up, .enter) == [.selectProfile(nil)])
+        #expect(state.modal == nil)
+        _ = Reducer.reduce(&state, .profilesChanged([far], selected: nil))   // what StoreEffects reports back
+        _ = Fixtures.press(&state, .char("p"))
+        #expect(state.modal == .profiles(index: 0))
+        #expect(Fixtures.press(&state, .char("j"), .enter) == [.selectProfile("far")])
+    }
 }

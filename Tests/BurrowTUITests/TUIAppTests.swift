@@ -53,8 +53,17 @@ import TerminalUI
         app.step(timeoutMilliseconds: 0)
         #expect(screen.text.contains("mapping name 'web' is already taken"))
         #expect(try ConfigStore(directory: directory).loadMappings().mappings.count == 1)
+        // e edits through the store: a new local port and name, same place in the file.
+        screen.pendingEvents = [.key(.escape), .key(.char("e")), .key(.ctrl("u"))] + "3002".map { .key(.char($0)) }
+            + [.key(.tab), .key(.tab), .key(.ctrl("u"))] + "site".map { .key(.char($0)) } + [.key(.enter)]
+        clock.now += 1
+        app.step(timeoutMilliseconds: 0)
+        #expect(try ConfigStore(directory: directory).loadMappings().mappings == [Mapping(name: "site", protocol: .http, local: LocalAddress(port: 3002))])
+        clock.now += 0.2
+        app.step(timeoutMilliseconds: 0)
+        #expect(screen.text.contains("saved site"))
         // Space disables, d + y deletes: each saved at once.
-        screen.pendingEvents = [.key(.escape), .key(.char(" "))]
+        screen.pendingEvents = [.key(.char(" "))]
         app.step(timeoutMilliseconds: 0)
         #expect(try ConfigStore(directory: directory).loadMappings().mappings.first?.enabled == false)
         screen.pendingEvents = [.key(.char("d")), .key(.char("y"))]

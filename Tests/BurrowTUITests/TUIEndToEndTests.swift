@@ -99,8 +99,9 @@ import Testing
         // q quits: the shell prompt is back and the terminal is usable.
         try tmux.send("q")
         let after = try await tmux.waitFor("the shell prompt") { screen in
+            // The last line is a fresh prompt (not the line that started burrow).
             let last = screen.split(separator: "\n").last.map(String.init) ?? ""
-            return last.hasPrefix("e2e$") && !screen.contains("Mappings (")
+            return last.trimmingCharacters(in: .whitespaces) == "e2e$" && !screen.contains("Mappings (")
         }
         #expect(!after.contains("╭"))
         let command = try tmux.run(["display-message", "-p", "-t", "0", "#{pane_current_command}"])
@@ -124,13 +125,106 @@ import Testing
         let children = try TmuxSession.execute("/usr/bin/pgrep", ["-P", pid]).output
         let burrowPID = try #require(Int32(children.split(separator: "\n").first ?? ""))
         Foundation.kill(burrowPID, SIGTERM)
+        // The echo's own line (not the command line, which also says "exit=").
         let after = try await tmux.waitFor("the shell prompt after SIGTERM") { screen in
-            screen.contains("exit=") && !screen.contains("Mappings (")
+            screen.split(separator: "\n").contains { $0.hasPrefix("exit=") } && !screen.contains("Mappings (")
         }
-        #expect(after.contains("exit=0"))
+        #expect(after.split(separator: "\n").contains { $0 == "exit=0" })
         // The terminal is back in cooked mode with echo (endwin ran).
         try tmux.type("stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo modes")
         try tmux.send("Enter")
         try await tmux.waitFor("the terminal modes") { $0.contains("icanon echo modes") }
+    }
+
+    @Test func themeFlagBadThemeFileAndNoColor() async throws {
+        let burrow = Self.burrowPath
+        let root = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/config/themes", withIntermediateDirectories: true)
+        try Data(##"{"name":"broken","colors":{"text":"#12345"}}"##.utf8).write(to: URL(fileURLWithPath: root + "/config/themes/broken.json"))
+        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
+            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config", "NO_COLOR": "",
+        ])
+        defer { tmux.kill() }
+        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
+
+        // --theme light: used and saved; the broken file is named in the log pane.
+        try tmux.type(burrow + " --theme light")
+        try tmux.send("Enter")
+        try await tmux.waitFor("the TUI with the light theme") { $0.contains("light · v") }
+        let log = try await tmux.waitFor("the theme error in the log") { $0.contains("theme broken.json: \"text\": invalid colour '#12345'") }
+        #expect(log.contains("Log"))
+        let colored = try tmux.run(["capture-pane", "-p", "-e", "-t", "0"])
+        #expect(colored.contains("48;5;231"))   // light's white background, as a 256-colour index
+        let config = try ConfigStore(directory: root + "/config").loadConfig()
+        #expect(config.ui.theme == "light")
+        try tmux.send("q")
+        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+
+        // NO_COLOR: no colour sequences at all; the selection and header use reverse video.
+        try ConfigStore(directory: root + "/config").addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web",
+                                                                remotePort: nil, profile: nil, enabled: false)
+        try tmux.type("NO_COLOR=1 " + burrow)
+        try tmux.send("Enter")
+        try await tmux.waitFor("the TUI without colours") { $0.contains("Mappings (1)") }
+        let plain = try tmux.run(["capture-pane", "-p", "-e", "-t", "0"])
+        #expect(!plain.contains("38;5;"))
+        #expect(!plain.contains("48;5;"))
+        #expect(plain.contains("\u{1b}[7m") || plain.contains(";7m"))
+        try tmux.send("q")
+        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+    }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
+    static func closedPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test func profileSwitcherMovesMappingsAndShowsTheReconnectCountdown() async throws {
+        let burrow = Self.burrowPath
+        let root = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let server = try await LocalHTTPServer(directory: root + "/site")
+        defer { server.stop() }
+        let config = root + "/config"
+        #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
+        let tmux = try TmuxSession(columns: 120, rows: 50, environment: [
+            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": config, "NO_COLOR": "",
+        ])
+        defer { tmux.kill() }
+        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
+        try tmux.type(burrow)
+        try tmux.send("Enter")
+        try await tmux.waitFor("the mapping online on the embedded relay") { $0.contains("http://web.localhost:") }
+
+        // Another shell adds (and so selects) a profile whose relay is down:
+        // the mapping follows it and the header counts down to the next try.
+        let port = try Self.closedPort()
+        #expect(try Spawn.run(burrow, ["profile", "add", "far", "127.0.0.1:\(port)", "--config-dir", config]).status == 0)
+        try await tmux.waitFor("the reconnect countdown", seconds: 15) { $0.contains("far → 127.0.0.1:\(port)") && $0.contains("reconnecting in") }
+
+        // p lists the profiles; choosing "none" brings the mapping back.
+        try tmux.send("p")
+        try await tmux.waitFor("the profile switcher") { $0.contains("(none: embedded relay on 127.0.0.1)") && $0.contains("● far") }
+        try tmux.send("Up")
+        try tmux.send("Enter")
+        try await tmux.waitFor("the switch confirmation") { $0.contains("no profile selected") }
+        #expect(try ConfigStore(directory: config).loadConfig().selectedProfile == nil)
+        try await tmux.waitFor("the mapping back online", seconds: 15) { screen in
+            screen.contains("● online") && screen.contains("http://web.localhost:")
+        }
+        #expect(try ConfigStore(directory: config).loadConfig().selectedProfile == nil)
+        try tmux.send("q")
+        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
     }
 }

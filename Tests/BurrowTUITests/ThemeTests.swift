@@ -43,7 +43,7 @@ import TerminalUI
         #expect(messages.contains { $0.contains("broken.json") && $0.contains("invalid colour '#12345'") })
         #expect(messages.contains { $0.contains("typo.json") && $0.contains("unknown role \"txet\"") })
         #expect(messages.contains { $0.contains("junk.json") && $0.contains("not valid JSON") })
-        #expect(messages.allSatisfy { $0.hasSuffix("using the default theme") })
+        #expect(messages.allSatisfy { $0.contains("using the default theme (in \(directory))") })
     }
 
     @Test func themesFolderIsFoundUpwardFromTheExecutable() {

@@ -52,8 +52,10 @@ final class TmuxSession {
             if condition(screen) { return screen }
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("timed out waiting for \(what); the pane shows:\n\(screen)")
-        throw CancellationError()
+        let timeout = WaitTimeout(what: what, screen: screen)
+        // Also on stderr: the thrown error's text did not always reach the test log.
+        FileHandle.standardError.write(Data((timeout.description + "\n").utf8))
+        throw timeout
     }
 
     static func which(_ name: String) -> String? {
@@ -67,4 +69,11 @@ final class TmuxSession {
     static func execute(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         try Spawn.run(path, arguments)
     }
+}
+
+/// What a test waited for and never saw, with the pane as it was.
+struct WaitTimeout: Error, CustomStringConvertible {
+    var what: String
+    var screen: String
+    var description: String { "timed out waiting for \(what); the pane shows:\n\(screen)" }
 }

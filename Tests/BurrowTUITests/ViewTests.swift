@@ -95,6 +95,15 @@ import TerminalUI
         #expect(state.modal == nil)
     }
 
+    @Test func helpFitsAt80x24InTwoColumns() {
+        var state = Fixtures.state(columns: 80, rows: 24)
+        _ = Fixtures.press(&state, .char("?"))
+        let help = Fixtures.draw(state).text
+        for binding in KeyBindings.main where binding.shownInHelp {
+            #expect(help.contains(binding.keyText), "help at 80×24 lacks \(binding.keyText)")
+        }
+    }
+
     @Test func formShowsErrorsUnderFields() {
         var state = Fixtures.state()
         _ = Fixtures.press(&state, .char("a"))

@@ -12,14 +12,19 @@ struct RelayFixture {
 
     static func start(allowAnyKey: Bool = true, authorizedKeys: [String] = [], state: TestDirectory? = nil,
                       sshPort: Int = 0, httpPort: Int = 0, limits: RelayLimits? = nil,
-                      log: (@Sendable (String) -> Void)? = nil) async throws -> RelayFixture {
+                      log: (@Sendable (String) -> Void)? = nil, bindHost: String = "127.0.0.1",
+                      tlsPort: Int? = nil, metricsPort: Int? = nil,
+                      udpFlowIdleTimeout: Duration = .seconds(60)) async throws -> RelayFixture {
         let state = try state ?? TestDirectory("burrow-relay")
         if !authorizedKeys.isEmpty {
             try state.write("authorized_keys", authorizedKeys.joined(separator: "\n") + "\n", mode: 0o600)
         }
         let low = Int.random(in: 30000...59000)
         var configuration = RelayConfiguration(stateDirectory: state.path)
-        configuration.bindHost = "127.0.0.1"
+        configuration.bindHost = bindHost
+        configuration.tlsPort = tlsPort
+        configuration.metricsPort = metricsPort
+        configuration.udpFlowIdleTimeout = udpFlowIdleTimeout
         configuration.sshPort = sshPort
         configuration.httpPort = httpPort
         configuration.portRange = low...(low + 200)

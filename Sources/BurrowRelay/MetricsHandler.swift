@@ -1,0 +1,61 @@
+import NIOCore
+import NIOHTTP1
+
+/// The metrics port: `GET /metrics` → Prometheus text, `GET /healthz` → `ok`
+/// (while the relay accepts), anything else 404. Behind NIOHTTP1's server
+/// pipeline; one response per request, keep-alive as the client asks.
+final class MetricsHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let relay: RelayContext
+    private var head: HTTPRequestHead?
+
+    init(relay: RelayContext) {
+        self.relay = relay
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch Self.unwrapInboundIn(data) {
+        case .head(let head): self.head = head
+        case .body: break
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            respond(context, head)
+        }
+    }
+
+    private func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        var status = HTTPResponseStatus.ok
+        var contentType = "text/plain; charset=utf-8"
+        var body = context.channel.allocator.buffer(capacity: 256)
+        switch (head.method, path) {
+        case (.GET, "/metrics"), (.HEAD, "/metrics"):
+            contentType = "text/plain; version=0.0.4; charset=utf-8"
+            body.writeBytes(relay.metrics.exposition())
+        case (.GET, "/healthz"), (.HEAD, "/healthz"):
+            if relay.accepting.load(ordering: .relaxed) {
+                body.writeString("ok\n")
+            } else {
+                status = .serviceUnavailable
+                body.writeString("shutting down\n")
+            }
+        default:
+            status = .notFound
+            body.writeString("not found: try /metrics or /healthz\n")
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
+        let keepAlive = head.isKeepAlive
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        if head.method != .HEAD { context.write(Self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(Self.wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if !keepAlive { channel.close(promise: nil) }
+        }
+    }
+}
