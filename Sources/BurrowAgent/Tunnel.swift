@@ -249,8 +249,8 @@ actor Tunnel {
 
     // MARK: Registration (kind and access rules, before the forward)
 
-    /// Sends `register` and waits (up to 10 s: a loaded relay may be slow; the forward waits for it either way) for the answer; nil = accepted,
-    /// else the reason it was not.
+    /// Sends `register` and waits (up to 10 s: a loaded relay may be slow)
+    /// for the answer; nil = accepted, else the reason it was not.
     private func registerWithRelay(_ registration: MappingRegistration, on connection: SSHTunnelConnection) async -> String? {
         let name = registration.name
         nextRegistrationToken += 1
