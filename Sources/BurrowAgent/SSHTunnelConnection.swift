@@ -132,6 +132,10 @@ final class SSHTunnelConnection: Sendable {
 
     private func globalRequest(_ request: GlobalRequest.TCPForwardingRequest) async throws -> GlobalRequest.TCPForwardingResponse? {
         let channel = self.channel
+        // A registration that waited out its connection (the engine stopped,
+        // its event loops shut down) must not submit to a dead loop: NIO
+        // would drop the task and its promise (a crash in debug builds).
+        guard channel.isActive else { throw TunnelError.connectionClosed("the connection to the relay is closed") }
         return try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<GlobalRequest.TCPForwardingResponse?> in
             let promise = channel.eventLoop.makePromise(of: GlobalRequest.TCPForwardingResponse?.self)
             do {

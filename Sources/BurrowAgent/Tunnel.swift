@@ -249,8 +249,8 @@ actor Tunnel {
 
     // MARK: Registration (kind and access rules, before the forward)
 
-    /// Sends `register` and waits (up to 5 s) for the answer; nil = accepted,
-    /// else the reason it was not.
+    /// Sends `register` and waits (up to 10 s: a loaded relay may be slow)
+    /// for the answer; nil = accepted, else the reason it was not.
     private func registerWithRelay(_ registration: MappingRegistration, on connection: SSHTunnelConnection) async -> String? {
         let name = registration.name
         nextRegistrationToken += 1
@@ -260,7 +260,7 @@ actor Tunnel {
             registrationWaiters[name] = (token, continuation)
             connection.send(.register(registration))
             Task {
-                try? await Task.sleep(for: .seconds(5))
+                try? await Task.sleep(for: .seconds(10))
                 self.resolveRegistration(name, failure: "relay \(self.relayDescription) did not confirm the mapping's rules", token: token)
             }
         }

@@ -37,14 +37,32 @@ public struct PublicURL: Sendable, Hashable, Codable, CustomStringConvertible {
         guard ["http", "https", "tcp", "udp"].contains(scheme), !rest.isEmpty, !rest.contains("/") else {
             throw .invalidURL(text)
         }
+        let host: Substring
+        let port: Int?
         if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
-            guard let port = Int(rest[rest.index(after: colon)...]), (1...65535).contains(port) else {
-                throw .invalidURL(text)
-            }
-            self.init(scheme: scheme, host: String(rest[..<colon]), port: port)
+            let digits = rest[rest.index(after: colon)...]
+            guard !digits.isEmpty, digits.count <= 5, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(digits),
+                  (1...65535).contains(number)
+            else { throw .invalidURL(text) }
+            host = rest[..<colon]
+            port = number
         } else {
-            self.init(scheme: scheme, host: String(rest), port: nil)
+            host = rest
+            port = nil
         }
+        // What `description` writes must parse back to the same URL (found by
+        // fuzzing: "http://wst::080" made a host "wst:" that printed as a URL
+        // with an empty port). A host is a DNS name or address, or [IPv6].
+        guard Self.isValidHost(host) else { throw .invalidURL(text) }
+        self.init(scheme: scheme, host: String(host), port: port)
+    }
+
+    static func isValidHost(_ host: Substring) -> Bool {
+        if host.hasPrefix("[") {
+            let inner = host.dropFirst().dropLast()
+            return host.hasSuffix("]") && !inner.isEmpty && inner.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        }
+        return !host.isEmpty && host.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "." || $0 == "-" || $0 == "_" }
     }
 
     public var description: String {

@@ -217,6 +217,11 @@ extension RelaySession {
         let session = handoff
         return ServerBootstrap(group: loop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // NIO's default backlog (128) overflows when hundreds of visitors
+            // arrive at once: their handshakes complete on their side, the
+            // relay never sees them, and their first bytes meet a reset
+            // (found by scripts/soak). The HTTP port has the same 1024.
+            .serverChannelOption(.backlog, value: 1024)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { visitor in

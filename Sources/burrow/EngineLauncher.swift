@@ -58,35 +58,41 @@ enum EngineLauncher {
     }
 
     /// A relay on 127.0.0.1 (SSH on any free port, HTTP on 8080 or the next
-    /// free one), domain `localhost`, letting any key in: it is only reachable
-    /// from this machine.
+    /// free one, TLS on 8443 or the one beside it), domain `localhost`,
+    /// letting any key in: it is only reachable from this machine.
     static func startEmbeddedRelay(
         stateDirectory: String, log: (@Sendable (String) -> Void)?
     ) async throws -> (relay: Relay, target: EmbeddedRelayTarget) {
         var lastError: (any Error)?
         for httpPort in Array(embeddedHTTPPorts) + [0] {
-            var configuration = RelayConfiguration(stateDirectory: stateDirectory)
-            configuration.domain = "localhost"
-            configuration.bindHost = "127.0.0.1"
-            configuration.sshPort = 0
-            configuration.httpPort = httpPort
-            configuration.tlsPort = 0  // TLS mappings work locally too, on a port the OS picks
-            configuration.allowAnyKey = true
-            // Only this machine can reach it, so every visitor is 127.0.0.1:
-            // a per-IP rate limit would only throttle the user's own browser.
-            configuration.limits.newConnectionsPerSecondPerIP = 1_000_000
-            configuration.log = log
-            let relay = Relay(configuration: configuration)
-            do {
-                let endpoints = try await relay.start()
-                let target = EmbeddedRelayTarget(
-                    host: "127.0.0.1", sshPort: endpoints.sshPort, httpPort: endpoints.httpPort,
-                    hostKeyLine: endpoints.hostKeyLine)
-                return (relay, target)
-            } catch let error as RelayError {
-                // A taken HTTP port: try the next one. Anything else is final.
-                guard case .bindFailed = error else { throw error }
-                lastError = error
+            // TLS mappings work locally too: 8443 beside 8080 (8444 beside
+            // 8081…) so https://NAME.localhost:8443 stays the same from run to
+            // run; if that one is taken, any free port rather than another HTTP port.
+            for tlsPort in httpPort == 0 ? [0] : [httpPort + 363, 0] {
+                var configuration = RelayConfiguration(stateDirectory: stateDirectory)
+                configuration.domain = "localhost"
+                configuration.bindHost = "127.0.0.1"
+                configuration.sshPort = 0
+                configuration.httpPort = httpPort
+                configuration.tlsPort = tlsPort
+                configuration.allowAnyKey = true
+                // Only this machine can reach it, so every visitor is 127.0.0.1:
+                // a per-IP rate limit would only throttle the user's own browser.
+                configuration.limits.newConnectionsPerSecondPerIP = 1_000_000
+                configuration.log = log
+                let relay = Relay(configuration: configuration)
+                do {
+                    let endpoints = try await relay.start()
+                    let target = EmbeddedRelayTarget(
+                        host: "127.0.0.1", sshPort: endpoints.sshPort, httpPort: endpoints.httpPort,
+                        hostKeyLine: endpoints.hostKeyLine)
+                    return (relay, target)
+                } catch let error as RelayError {
+                    // A taken port: try the next one. Anything else is final.
+                    guard case .bindFailed(let what, _, _, _) = error else { throw error }
+                    lastError = error
+                    if what != "TLS" { break }
+                }
             }
         }
         throw lastError ?? RelayError.stateDirectory(stateDirectory, reason: "could not start the embedded relay")

@@ -112,6 +112,11 @@ import Testing
             let seen = try Self.json(try #require(admitted.output.split(separator: "\n").first { $0.hasPrefix("{") }))
             #expect(seen["authorization"] is NSNull)
 
+            // Keep-alive: a later request without credentials closes the connection, unanswered.
+            let kept = try await PythonService.client(["keepalive", "\(port)", "private.localhost:\(port)", "alice:s3:cret"])
+            #expect((kept["first"] as? String)?.hasPrefix("HTTP/1.1 200") == true, "\(kept)")
+            #expect(kept["second"] as? String == "", "\(kept)")
+
             // TCP: only ::1 gets through; 127.0.0.1 is closed before a byte reaches the agent.
             let tcpPort = try #require(tcpURL.port)
             let fromV6 = try await PythonService.client(["tcp", "::1", "\(tcpPort)", "1"])

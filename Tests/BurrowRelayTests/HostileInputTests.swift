@@ -204,3 +204,49 @@ struct HostileInputTests {
         #expect(try await kit.curl(url, timeout: 10).body == "fine\n")
     }
 }
+
+/// `sshMaxChannelsPerSession`, with OpenSSH's connection sharing: every
+/// `ssh -S SOCKET` opens one more session channel on the master's connection.
+@Suite("SSH channel limit", .timeLimit(.minutes(1)))
+struct SSHChannelLimitTests {
+    @Test("a connection gets at most sshMaxChannelsPerSession session channels")
+    func channelLimit() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        let log = LogCollector()
+        var configuration = kit.relayConfiguration()
+        configuration.limits.sshMaxChannelsPerSession = 2
+        configuration.log = log.sink
+        try await withRelay(configuration) { relay in
+            let socket = kit.directory + "/mux"
+            let master = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: [], extra: ["-M", "-S", socket])
+            let deadline = ContinuousClock.now + .seconds(15)
+            while !FileManager.default.fileExists(atPath: socket), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(master.isRunning)
+            // Shell sessions (the relay's banner) stay open until Ctrl-C, whatever stdin does.
+            func session() throws -> TestProcess {
+                kit.track(try TestProcess("ssh", ["-tt", "-S", socket, "-p", String(relay.sshPort), "tester@127.0.0.1"]))
+            }
+            var sessions: [TestProcess] = []
+            for _ in 0..<2 {
+                let shell = try session()
+                _ = try await shell.waitFor("your tunnels")
+                sessions.append(shell)
+            }
+            let third = try session()
+            // The refused channel: the mux client reports it (OpenSSH may keep
+            // waiting for the master instead of exiting, so it is not waited for).
+            do {
+                _ = try await third.waitFor("open failed|administratively prohibited|failed", inStderr: true, timeout: .seconds(15))
+            } catch {
+                Issue.record("\(error)\nmaster: \(master.stderr)\nlog: \(log.text)")
+            }
+            #expect(!third.stdout.contains("your tunnels"))
+            #expect(log.text.contains("sshMaxChannelsPerSession"), "\(log.text)")
+            #expect(sessions.filter { !$0.isRunning }.isEmpty)
+        }
+    }
+}

@@ -187,6 +187,28 @@ elif MODE == "tcp":
         say(lines=data.decode(errors="replace").splitlines(), local=[local[0], local[1]])
     except (ConnectionResetError, socket.timeout) as e:
         say(lines=[], error=str(e), local=[local[0], local[1]])
+elif MODE == "keepalive":
+    # Two requests on one connection: the first signed in, the second not.
+    import base64
+    port, host, credentials = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    auth = base64.b64encode(credentials.encode()).decode()
+    sock.sendall(("GET /one HTTP/1.1\r\nHost: %s\r\nAuthorization: Basic %s\r\n\r\n" % (host, auth)).encode())
+    first = b""
+    while b"\n{" not in first or not first.endswith(b"}\n"):
+        chunk = sock.recv(65536)
+        if not chunk: break
+        first += chunk
+    sock.sendall(("GET /two HTTP/1.1\r\nHost: %s\r\n\r\n" % host).encode())
+    second = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk: break
+            second += chunk
+    except (ConnectionResetError, socket.timeout):
+        pass
+    say(first=first.decode(errors="replace"), second=second.decode(errors="replace"))
 elif MODE == "metrics":
     # prometheus_client's own parser: the text must be valid exposition format.
     import urllib.request
