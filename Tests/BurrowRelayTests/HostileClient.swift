@@ -93,6 +93,26 @@ enum HostileClient {
                 upstream = socket.create_connection(("127.0.0.1", target))
                 threading.Thread(target=pipe, args=(client, upstream), daemon=True).start()
                 threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
+        elif mode == "burst-echo":
+            # N visitors connect at the same moment and each echoes 4 KB.
+            import asyncio
+            count = int(sys.argv[3])
+            async def one():
+                data = os.urandom(4096)
+                try:
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    writer.write(data)
+                    await writer.drain()
+                    writer.write_eof()
+                    got = await asyncio.wait_for(reader.read(-1), 30)
+                    writer.close()
+                    return got == data
+                except (OSError, asyncio.TimeoutError):
+                    return False
+            async def main():
+                return await asyncio.gather(*[one() for _ in range(count)])
+            results = asyncio.run(main())
+            print("ECHOED %d of %d" % (sum(results), count), flush=True)
         elif mode == "idle":
             # Opens N connections that never send; reports how many the relay closed, and when.
             count = int(sys.argv[3])

@@ -185,6 +185,7 @@ final class RelayTestKit {
 
             socketserver.ThreadingTCPServer.allow_reuse_address = True
             socketserver.ThreadingTCPServer.daemon_threads = True
+            socketserver.ThreadingTCPServer.request_queue_size = 1024  # bursts of visitors
             server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Echo)
             print("PORT", server.server_address[1], flush=True)
             server.serve_forever()
