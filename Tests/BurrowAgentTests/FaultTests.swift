@@ -60,7 +60,13 @@ import Testing
             let thawed = agent.watcher.events.count
             path.thaw()
             #expect(try await agent.watcher.online("web", after: thawed, timeout: .seconds(40)) == url)
-            #expect(try await Tools.curl(["\(url)/"]).output == "hello from the local service\n")
+            // Served again (a retry or two: on a loaded machine the reconnect may go round once more).
+            var page = ""
+            for _ in 0..<60 where page != "hello from the local service\n" {
+                page = try await Tools.curl(["\(url)/"], timeout: .seconds(20)).output
+                if page != "hello from the local service\n" { try await Task.sleep(for: .milliseconds(500)) }
+            }
+            #expect(page == "hello from the local service\n")
         } cleanup: {
             await agent.stop()
             await relay.stop()

@@ -47,13 +47,15 @@ struct RelayBinaryTests {
         let ssh = try kit.ssh(key: key, sshPort: sshPort, forwards: ["0:127.0.0.1:\(echo)"])
         let port = Int(try await ssh.waitFor("Allocated port (\\d+)", inStderr: true))!
 
-        // A visitor that talks for about 2.5 s; the signal arrives in the middle.
-        let visitor = kit.track(try TestProcess("python3", ["-u", kit.directory + "/helper.py", "slow-echo-client", String(port)]))
+        // A visitor that keeps talking until 1 s after the signal.
+        let marker = kit.directory + "/signalled"
+        let visitor = kit.track(try TestProcess("python3", ["-u", kit.directory + "/helper.py", "slow-echo-client", String(port), marker]))
         _ = try await visitor.waitFor("CONNECTED")
         try await Task.sleep(for: .milliseconds(300))
         let clock = ContinuousClock()
         let signalled = clock.now
         serve.signal(SIGTERM)
+        _ = FileManager.default.createFile(atPath: marker, contents: nil)  // the visitor talks 1 s more
         try await Task.sleep(for: .milliseconds(300))
         // Still draining: checked before the curl below, which may take
         // seconds on a loaded machine while the visitor finishes.
@@ -65,7 +67,9 @@ struct RelayBinaryTests {
         #expect(visitor.stdout.contains("OK"), "visitor: \(visitor.stderr)\nrelay: \(serve.stderr)")
         #expect(try await serve.wait(timeout: .seconds(15)) == 0)
         let drained = clock.now - signalled
-        #expect(drained > .milliseconds(1500) && drained < .seconds(10))
+        // Still running 300 ms after the signal (checked above) and done
+        // within the drain timeout; a lower bound would time the test, not the relay.
+        #expect(drained < .seconds(10))
         print("burrow serve drained one open visitor and exited \(drained) after SIGTERM")
     }
 

@@ -264,12 +264,23 @@ final class RelayTestKit {
                     break
                 received += data
             print("CONNECTED", flush=True)
+            # With a marker path: keep talking until the test creates it (it
+            # does so right after its signal), then 1 s more — the open visitor
+            # spans the signal however slowly the test runs.
+            marker = sys.argv[3] if len(sys.argv) > 3 else None
             sent = first
-            for index in range(9):
+            started, marked = time.time(), None
+            while time.time() - started < 20:
                 chunk = os.urandom(1000)
                 sock.sendall(chunk)
                 sent += chunk
                 time.sleep(0.25)
+                if marker is None and time.time() - started > 2.25:
+                    break
+                if marker is not None and marked is None and os.path.exists(marker):
+                    marked = time.time()
+                if marked is not None and time.time() - marked > 1.0:
+                    break
             sock.shutdown(socket.SHUT_WR)
             while True:
                 data = sock.recv(65536)
