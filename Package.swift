@@ -48,10 +48,19 @@ let package = Package(
             dependencies: ["BurrowCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        // NIO handlers both ends of the tunnel use (SSH channel data <-> bytes, UDP framing).
+        .target(
+            name: "BurrowNIO",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "BurrowRelay",
             dependencies: [
-                "BurrowCore", "BurrowConfig", .product(name: "Crypto", package: "swift-crypto"),
+                "BurrowCore", "BurrowConfig", "BurrowNIO", .product(name: "Crypto", package: "swift-crypto"),
                 // SNIHandler: reads only the ClientHello's server name for TLS passthrough.
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -63,7 +72,7 @@ let package = Package(
         .target(
             name: "BurrowAgent",
             dependencies: [
-                "BurrowCore", "BurrowConfig",
+                "BurrowCore", "BurrowConfig", "BurrowNIO",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 // HTTPTap runs NIOHTTP1's decoders on private embedded channels.

@@ -1,3 +1,4 @@
+import BurrowNIO
 import NIOCore
 
 /// The relay's end of one UDP flow's `forwarded-tcpip` channel (after the
