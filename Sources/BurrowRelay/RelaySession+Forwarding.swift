@@ -127,31 +127,62 @@ extension RelaySession {
         announce(forward)
     }
 
+    /// The relay ports to try for a TCP or UDP forward asking for `port`
+    /// (0 = the key's reserved port first, then any free one in the range);
+    /// nil after refusing the request with the reason.
+    func candidatePorts(
+        host: String, port: Int, key: String, promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
+    ) -> [Int]? {
+        let range = context.configuration.portRange
+        if port == 0 {
+            let candidates = context.reservations.candidatePorts(for: key, label: host, in: range)
+            if candidates.isEmpty {
+                refuse(host: host, port: port, "no free port left in this relay's range \(range.lowerBound)-\(range.upperBound)", promise)
+                return nil
+            }
+            return candidates
+        }
+        guard range.contains(port) else {
+            refuse(
+                host: host, port: port,
+                "port \(port) is outside this relay's range \(range.lowerBound)-\(range.upperBound); ask for port 0 to get one from it",
+                promise)
+            return nil
+        }
+        if let owner = context.reservations.owner(ofPort: port), owner != key {
+            refuse(host: host, port: port, "port \(port) is reserved by another key; ask for port 0 to get a free one", promise)
+            return nil
+        }
+        return [port]
+    }
+
+    /// Keeps a freshly bound TCP listener or UDP socket for this session and
+    /// reserves its port for `key`; false (socket closed, request failed)
+    /// when the session closed meanwhile or the reservation is refused.
+    func adoptBoundPort(
+        _ socket: any Channel, bound: Int, host: String, port: Int, key: String,
+        promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
+    ) -> Bool {
+        if closed {
+            socket.close(promise: nil)
+            promise.fail(RelayError.refused("connection closed"))
+            return false
+        }
+        do {
+            try context.reservations.claim(port: bound, label: host, for: key, movingLabel: port == 0)
+        } catch {
+            socket.close(promise: nil)
+            refuse(host: host, port: port, "\(error)", promise)
+            return false
+        }
+        return true
+    }
+
     private func listenTCP(
         host: String, port: Int, key: String, promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
     ) {
         let range = context.configuration.portRange
-        let candidates: [Int]
-        if port == 0 {
-            candidates = context.reservations.candidatePorts(for: key, label: host, in: range)
-            if candidates.isEmpty {
-                refuse(host: host, port: port, "no free port left in this relay's range \(range.lowerBound)-\(range.upperBound)", promise)
-                return
-            }
-        } else {
-            guard range.contains(port) else {
-                refuse(
-                    host: host, port: port,
-                    "port \(port) is outside this relay's range \(range.lowerBound)-\(range.upperBound); ask for port 0 to get one from it",
-                    promise)
-                return
-            }
-            if let owner = context.reservations.owner(ofPort: port), owner != key {
-                refuse(host: host, port: port, "port \(port) is reserved by another key; ask for port 0 to get a free one", promise)
-                return
-            }
-            candidates = [port]
-        }
+        guard let candidates = candidatePorts(host: host, port: port, key: key, promise: promise) else { return }
         let forwardID = context.makeID()
         bindFirst(of: candidates[...], forwardID: forwardID).assumeIsolated().whenComplete { result in
             switch result {
@@ -159,18 +190,7 @@ extension RelaySession {
                 let reason = port == 0 ? "no port of \(range.lowerBound)-\(range.upperBound) could be bound (\(error))" : "port \(port) cannot be bound on the relay (\(error))"
                 self.refuse(host: host, port: port, reason, promise)
             case .success(let (listener, bound)):
-                if self.closed {
-                    listener.close(promise: nil)
-                    promise.fail(RelayError.refused("connection closed"))
-                    return
-                }
-                do {
-                    try self.context.reservations.claim(port: bound, label: host, for: key, movingLabel: port == 0)
-                } catch {
-                    listener.close(promise: nil)
-                    self.refuse(host: host, port: port, "\(error)", promise)
-                    return
-                }
+                guard self.adoptBoundPort(listener, bound: bound, host: host, port: port, key: key, promise: promise) else { return }
                 let url = PublicURL.forMapping(
                     .tcp, name: host, domain: self.context.configuration.domain,
                     publicHost: self.context.configuration.domain, port: bound)

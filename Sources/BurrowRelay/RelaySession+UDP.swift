@@ -10,24 +10,7 @@ import NIOSSH
 extension RelaySession {
     func listenUDP(host: String, port: Int, key: String, promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>) {
         let range = context.configuration.portRange
-        let candidates: [Int]
-        if port == 0 {
-            candidates = context.reservations.candidatePorts(for: key, label: host, in: range)
-            if candidates.isEmpty {
-                refuse(host: host, port: port, "no free port left in this relay's range \(range.lowerBound)-\(range.upperBound)", promise)
-                return
-            }
-        } else {
-            guard range.contains(port) else {
-                refuse(host: host, port: port, "port \(port) is outside this relay's range \(range.lowerBound)-\(range.upperBound); ask for port 0 to get one from it", promise)
-                return
-            }
-            if let owner = context.reservations.owner(ofPort: port), owner != key {
-                refuse(host: host, port: port, "port \(port) is reserved by another key; ask for port 0 to get a free one", promise)
-                return
-            }
-            candidates = [port]
-        }
+        guard let candidates = candidatePorts(host: host, port: port, key: key, promise: promise) else { return }
         let forwardID = context.makeID()
         let policy = policy(for: host)
         bindFirstUDP(of: candidates[...], forwardID: forwardID, policy: policy).assumeIsolated().whenComplete { result in
@@ -35,18 +18,7 @@ extension RelaySession {
             case .failure(let error):
                 self.refuse(host: host, port: port, "UDP port \(port == 0 ? "from \(range)" : String(port)) cannot be bound on the relay (\(error))", promise)
             case .success(let (socket, bound)):
-                if self.closed {
-                    socket.close(promise: nil)
-                    promise.fail(RelayError.refused("connection closed"))
-                    return
-                }
-                do {
-                    try self.context.reservations.claim(port: bound, label: host, for: key, movingLabel: port == 0)
-                } catch {
-                    socket.close(promise: nil)
-                    self.refuse(host: host, port: port, "\(error)", promise)
-                    return
-                }
+                guard self.adoptBoundPort(socket, bound: bound, host: host, port: port, key: key, promise: promise) else { return }
                 let url = PublicURL.forMapping(
                     .udp, name: host, domain: self.context.configuration.domain,
                     publicHost: self.context.configuration.domain, port: bound)
