@@ -41,6 +41,18 @@ actor Tunnel {
             }
         }
 
+        /// The port a `cancel-tcpip-forward` must name: the one the relay
+        /// bound for tcp and udp (it may have chosen it), else the requested one.
+        var cancelPort: Int {
+            switch mapping.protocol {
+            case .tcp, .udp: return boundPort ?? requestedPort
+            case .http, .tls: return requestedPort
+            }
+        }
+
+        /// True while the relay may hold a forward for this entry.
+        var holdsForward: Bool { mapping.enabled && (granted || state == .online) }
+
         var route: Route {
             Route(mapping: mapping.name, protocol: mapping.protocol, local: mapping.local, stats: stats,
                   proxyProtocol: mapping.proxyProtocol)
@@ -66,6 +78,9 @@ actor Tunnel {
     /// `register`s waiting for the relay's answer, by mapping name.
     private var registrationWaiters: [String: (token: Int, continuation: CheckedContinuation<String?, Never>)] = [:]
     private var nextRegistrationToken = 0
+    /// `cancel-tcpip-forward`s in flight, by mapping name: a new forward for
+    /// the same name waits for its cancel so the relay never sees them crossed.
+    private var pendingCancels: [String: Task<Void, Never>] = [:]
 
     init(target: TunnelTarget, group: any EventLoopGroup, hub: EventHub, pingInterval: Duration = .seconds(5)) {
         self.name = target.name
@@ -127,8 +142,8 @@ actor Tunnel {
         hub.emit(.removed(mapping: name))
     }
 
-    private func update(_ entry: Entry, to mapping: Mapping) {
-        var entry = entry
+    private func update(_ current: Entry, to mapping: Mapping) {
+        var entry = current
         let old = entry.mapping
         entry.mapping = mapping
         let sameForward = old.protocol == mapping.protocol && old.remotePort == mapping.remotePort
@@ -143,14 +158,21 @@ actor Tunnel {
                 hub.emit(.online(mapping: mapping.name, url: url, local: mapping.local))
             }
         case (true, true):
-            unregister(entry)
+            // Withdraw the forward as it was registered (the old port), not as it will be.
+            unregister(current)
             entry.state = .pending
             entry.url = nil
+            entry.granted = false
+            entry.boundPort = nil
             entries[mapping.name] = entry
             register(mapping.name)
         case (true, false):
-            unregister(entry)
+            // `current` still says enabled: withdrawing `entry` (already
+            // disabled) sent no cancel, the relay kept the forward and the
+            // next enable was refused as "already forwarded on this connection".
+            unregister(current)
             entry.state = .disabled
+            entry.granted = false
             entries[mapping.name] = entry
             hub.emit(.removed(mapping: mapping.name))
         case (false, true):
@@ -191,6 +213,7 @@ actor Tunnel {
                     on: connection)
                 return
             }
+            await self.pendingCancels[name]?.value
             do {
                 let bound = try await connection.forward(host: name, port: port)
                 self.granted(name, generation: generation, boundPort: bound, on: connection)
@@ -202,10 +225,14 @@ actor Tunnel {
 
     private func unregister(_ entry: Entry) {
         router.remove(entry.mapping.name)
-        guard entry.mapping.enabled, entry.granted || entry.state == .online, let connection else { return }
+        guard entry.holdsForward, let connection else { return }
         let host = entry.mapping.name
-        let port = entry.mapping.protocol == .tcp || entry.mapping.protocol == .udp ? (entry.boundPort ?? entry.requestedPort) : entry.requestedPort
-        Task { try? await connection.cancel(host: host, port: port) }
+        let port = entry.cancelPort
+        let previous = pendingCancels[host]
+        pendingCancels[host] = Task {
+            await previous?.value
+            try? await connection.cancel(host: host, port: port)
+        }
     }
 
     private func granted(_ name: String, generation: Int, boundPort: Int?, on connection: SSHTunnelConnection) {
@@ -295,9 +322,8 @@ actor Tunnel {
     /// `timeout` passes. The caller closes the tunnel afterwards.
     func drain(timeout: Duration) async {
         guard let connection else { return }
-        for entry in entries.values where entry.mapping.enabled && (entry.granted || entry.state == .online) {
-            let port = entry.mapping.protocol == .tcp ? (entry.boundPort ?? entry.requestedPort) : entry.requestedPort
-            try? await connection.cancel(host: entry.mapping.name, port: port)
+        for entry in entries.values where entry.holdsForward {
+            try? await connection.cancel(host: entry.mapping.name, port: entry.cancelPort)
         }
         let open = { self.entries.values.reduce(0) { $0 + $1.stats.openVisitorCount } }
         guard open() > 0 else { return }
@@ -406,6 +432,7 @@ actor Tunnel {
         }
         for task in connectionTasks { task.cancel() }
         connectionTasks = []
+        pendingCancels = [:]
         self.connection = nil
         ready = false
         connectedSince = nil
