@@ -1,0 +1,69 @@
+import BurrowConfig
+import BurrowCore
+import Foundation
+import Testing
+
+/// Issue 11 item 1 through the binaries: `burrow map disable` / `enable`
+/// while `burrow up` runs against `burrow serve`, with a sibling mapping on
+/// the same tunnel. The mapping comes back at the same URL and serves.
+@Suite struct MapToggleBinaryTests {
+    @Test(.timeLimit(.minutes(2)))
+    func mapDisableThenEnableWhileUpRunsServesTheSameURL() async throws {
+        let local = try await LocalHTTPServer()
+        defer { local.stop() }
+        let config = try TestDirectory("burrow-toggle-config")
+        let state = try TestDirectory("burrow-toggle-state")
+        defer { config.remove(); state.remove() }
+
+        let store = ConfigStore(directory: config.path)
+        let identity = try store.identity(for: nil)
+        try state.write("authorized_keys", identity.publicKeyLine + "\n", mode: 0o600)
+        let sshPort = try Ports.free()
+        let httpPort = try Ports.free()
+        let low = Int.random(in: 30000...59000)
+        _ = try store.addProfile(Profile(name: "home", host: "127.0.0.1", sshPort: sshPort))
+        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local.port), name: "site", remotePort: nil, profile: nil, enabled: true)
+        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local.port), name: "shop", remotePort: nil, profile: nil, enabled: true)
+
+        let relay = try TestProcess(BurrowBinary.path, [
+            "serve", "--state-dir", state.path, "--bind", "127.0.0.1", "--ssh-port", "\(sshPort)",
+            "--http-port", "\(httpPort)", "--ports", "\(low)-\(low + 100)",
+        ])
+        defer { relay.stop() }
+        try await relay.waitForOutput("host key")
+
+        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path])
+        defer { up.stop() }
+        try await up.waitForOutput("\"name\":\"site\"")
+        try await up.waitForOutput("\"name\":\"shop\"")
+        let siteURL = "http://site.localhost:\(httpPort)"
+
+        for round in 1...2 {
+            let disable = try await TestProcess.run(BurrowBinary.path, ["map", "disable", "site", "--config-dir", config.path])
+            #expect(disable.status == 0, "\(disable.output)")
+            let gone = ContinuousClock.now + .seconds(10)
+            while Self.removals(of: "site", in: up.text) < round, ContinuousClock.now < gone {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(Self.removals(of: "site", in: up.text) == round, "round \(round): the disable was not applied:\n\(up.text)")
+            let enable = try await TestProcess.run(BurrowBinary.path, ["map", "enable", "site", "--config-dir", config.path])
+            #expect(enable.status == 0, "\(enable.output)")
+            let back = ContinuousClock.now + .seconds(10)
+            while BurrowBinary.onlineURLs(up.text).filter({ $0.name == "site" }).count < round + 1, ContinuousClock.now < back {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let sites = BurrowBinary.onlineURLs(up.text).filter { $0.name == "site" }
+            #expect(sites.count == round + 1, "round \(round): site not back online:\n\(up.text)")
+            #expect(sites.allSatisfy { $0.url == siteURL })
+        }
+        #expect(!up.text.contains("already forwarded"), "\(up.text)")
+        let page = try await Tools.curl([siteURL + "/"])
+        #expect(page.output == "hello from the local service\n")
+    }
+
+    static func removals(of name: String, in output: String) -> Int {
+        BurrowBinary.jsonEvents(output).filter {
+            ($0["event"] as? String == "removed" || $0["event"] as? String == "disabled") && $0["name"] as? String == name
+        }.count
+    }
+}
