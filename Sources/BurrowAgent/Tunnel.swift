@@ -255,14 +255,10 @@ actor Tunnel {
     private func forwardFailed(_ name: String, generation: Int, error: any Error, on connection: SSHTunnelConnection) async {
         // The relay sends the reason on the control channel just before the
         // failure, but NIOSSH may hand the failure over first (child channel
-        // reads are delivered in batches): give the reason a moment to arrive.
-        var reason = connection.refusals.take(name)
-        if reason == nil, controlAvailable {
-            for _ in 0..<25 where reason == nil {
-                try? await Task.sleep(for: .milliseconds(20))
-                reason = connection.refusals.take(name)
-            }
-        }
+        // reads are delivered in batches): wait for it, up to half a second.
+        let reason = controlAvailable
+            ? await connection.refusals.reason(for: name, within: .milliseconds(500))
+            : connection.refusals.take(name)
         guard connection === self.connection, connection.channel.isActive,
               var entry = entries[name], entry.generation == generation else { return }
         let unexplained = (error as? NIOSSHError)?.type == .globalRequestRefused
