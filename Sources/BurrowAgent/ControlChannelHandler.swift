@@ -39,7 +39,7 @@ final class ControlChannelHandler: ChannelDuplexHandler {
             let line = pending.readString(length: length) ?? ""
             pending.moveReaderIndex(forwardBy: 1)
             if let decoded = try? ControlCodec.decodeRelayMessage(line) {
-                if case .refused(let bindHost, _, let reason) = decoded {
+                if case .refused(let bindHost, _, let reason, _) = decoded {
                     refusals.record(reason, for: bindHost)
                 }
                 messages.yield(decoded)

@@ -1,3 +1,4 @@
+import BurrowCore
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
@@ -71,7 +72,9 @@ final class HTTPTap: ChannelDuplexHandler {
                 case .head(let head):
                     responseStarted = true
                     responseBodyBytes = 0
-                    if let id = pending.first { stats.responseHead(request: id, status: Int(head.status.code)) }
+                    // The agent's own pages (LocalDialer's 502) carry X-Burrow-Error.
+                    let answeredBy: RequestAnswerer = head.headers.contains(name: "X-Burrow-Error") ? .agent : .localService
+                    if let id = pending.first { stats.responseHead(request: id, status: Int(head.status.code), answeredBy: answeredBy) }
                     if head.status == .switchingProtocols {
                         // From here on the bytes are not HTTP.
                         finishOpenResponse()

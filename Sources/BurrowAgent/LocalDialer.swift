@@ -16,6 +16,10 @@ final class LocalDialer: ChannelInboundHandler {
     /// The visitor's address, for a PROXY protocol header.
     private let originator: SocketAddress?
     private var dialed = false
+    /// The dial failed: the visitor's request is answered with a 502 (HTTP).
+    private var refusing = false
+    private var answered = false
+    private var sawRequestBytes = false
 
     init(
         route: Route, localSide: GlueHandler, onRefused: @escaping VisitorBridge.RefusalReport, originator: SocketAddress? = nil
@@ -35,12 +39,22 @@ final class LocalDialer: ChannelInboundHandler {
         context.fireChannelActive()
     }
 
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if refusing {
+            answerRefusal(context.channel)
+            return
+        }
+        sawRequestBytes = true
+        context.fireChannelRead(data)
+    }
+
     private func dial(context: ChannelHandlerContext) {
         guard !dialed else { return }
         dialed = true
         let child = context.channel
         let loop = context.eventLoop
         let localSide = NIOLoopBound(self.localSide, eventLoop: loop)
+        let dialer = NIOLoopBound(self, eventLoop: loop)
         let route = self.route
         let onRefused = self.onRefused
         let originator = self.originator
@@ -52,6 +66,7 @@ final class LocalDialer: ChannelInboundHandler {
             .whenComplete { result in
                 switch result {
                 case .success(let local):
+                    route.stats.localDialed(succeeded: true)
                     guard child.isActive else {
                         // The visitor left while we were connecting.
                         local.close(promise: nil)
@@ -70,18 +85,33 @@ final class LocalDialer: ChannelInboundHandler {
                         child.close(promise: nil)
                     }
                 case .failure(let error):
+                    route.stats.localDialed(succeeded: false)
                     onRefused(route.mapping, route.local, error)
-                    LocalDialer.refuse(child, route: route)
+                    dialer.value.refuse(child)
                 }
             }
     }
 
-    private static func refuse(_ child: Channel, route: Route) {
+    /// HTTP: the 502 answers the visitor's request, so it waits for the
+    /// request's first bytes (the tap then lists the request, answered by
+    /// the agent); a visitor that sends nothing is closed after 5 s.
+    private func refuse(_ child: Channel) {
         guard route.protocol == .http else {
             child.close(promise: nil)
             return
         }
-        child.writeAndFlush(badGatewayPage(local: route.local)).whenComplete { _ in
+        refusing = true
+        if sawRequestBytes {
+            answerRefusal(child)
+        } else {
+            child.eventLoop.scheduleTask(in: .seconds(5)) { child.close(promise: nil) }
+        }
+    }
+
+    private func answerRefusal(_ child: Channel) {
+        guard !answered else { return }
+        answered = true
+        child.writeAndFlush(Self.badGatewayPage(local: route.local)).whenComplete { _ in
             child.close(mode: .output, promise: nil)
             child.close(promise: nil)
         }

@@ -39,6 +39,7 @@ final class MappingStats: Sendable {
         var nextRequestID: UInt64 = 0
         var recentRequests = RingBuffer<(id: UInt64, record: HTTPRequestRecord)>(capacity: MappingStats.recentLimit)
         var samples = RingBuffer<Sample>(capacity: MappingStats.sampleLimit)
+        var localServiceDown = false
 
         func totals() -> (bytesIn: UInt64, bytesOut: UInt64) {
             var bytesIn = closedBytesIn
@@ -97,10 +98,30 @@ final class MappingStats: Sendable {
         }
     }
 
-    func responseHead(request id: UInt64, status: Int) {
+    func responseHead(request id: UInt64, status: Int, answeredBy: RequestAnswerer = .localService) {
         state.withLock { state in
-            state.recentRequests.updateNewest(where: { $0.id == id }) { $0.record.status = status }
+            state.recentRequests.updateNewest(where: { $0.id == id }) {
+                $0.record.status = status
+                $0.record.answeredBy = answeredBy
+            }
         }
+    }
+
+    /// A request the relay refused itself (it never reached the tunnel).
+    func requestRefusedByRelay(_ request: RefusedRequest) {
+        let now = WallClock.now()
+        state.withLock { state in
+            state.nextRequestID += 1
+            state.recentRequests.append((state.nextRequestID, HTTPRequestRecord(
+                time: now, method: request.method, path: request.target, status: request.status, durationMs: 0,
+                responseBytes: nil, answeredBy: .relay, visitor: request.visitor.isEmpty ? nil : request.visitor)))
+        }
+    }
+
+    /// Each dial to the local service reports here: a failure marks the
+    /// service down until a dial succeeds.
+    func localDialed(succeeded: Bool) {
+        state.withLock { $0.localServiceDown = !succeeded }
     }
 
     func responseEnded(request id: UInt64, bodyBytes: UInt64) {
@@ -131,6 +152,7 @@ final class MappingStats: Sendable {
             let totals = state.totals()
             snapshot.openVisitors = state.open.count
             snapshot.totalVisitors = state.totalVisitors
+            snapshot.localServiceDown = state.localServiceDown
             snapshot.bytesIn = totals.bytesIn
             snapshot.bytesOut = totals.bytesOut
             let current = Sample(time: now, bytesIn: totals.bytesIn, bytesOut: totals.bytesOut, visitors: state.totalVisitors)

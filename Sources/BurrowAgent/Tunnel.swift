@@ -75,9 +75,9 @@ actor Tunnel {
     private var pings: [Int: ContinuousClock.Instant] = [:]
     private var nextPingID = 0
     private var lastLocalRefusal: [String: ContinuousClock.Instant] = [:]
-    /// `register`s waiting for the relay's answer, by mapping name.
-    private var registrationWaiters: [String: (token: Int, continuation: CheckedContinuation<String?, Never>)] = [:]
-    private var nextRegistrationToken = 0
+    /// `register`s waiting for the relay's answer, by request id (echoed by the relay).
+    private var registrationWaiters: [Int: (name: String, continuation: CheckedContinuation<String?, Never>)] = [:]
+    private var nextRegistrationID = 0
     /// `cancel-tcpip-forward`s in flight, by mapping name: a new forward for
     /// the same name waits for its cancel so the relay never sees them crossed.
     private var pendingCancels: [String: Task<Void, Never>] = [:]
@@ -276,22 +276,28 @@ actor Tunnel {
     /// for the answer; nil = accepted, else the reason it was not.
     private func registerWithRelay(_ registration: MappingRegistration, on connection: SSHTunnelConnection) async -> String? {
         let name = registration.name
-        nextRegistrationToken += 1
-        let token = nextRegistrationToken
+        nextRegistrationID += 1
+        let id = nextRegistrationID
         return await withCheckedContinuation { continuation in
-            registrationWaiters.removeValue(forKey: name)?.continuation.resume(returning: "superseded by a newer registration")
-            registrationWaiters[name] = (token, continuation)
-            connection.send(.register(registration))
+            for (older, waiter) in registrationWaiters where waiter.name == name {
+                registrationWaiters[older] = nil
+                waiter.continuation.resume(returning: "superseded by a newer registration")
+            }
+            registrationWaiters[id] = (name, continuation)
+            connection.send(.register(registration, requestID: id))
             Task {
                 try? await Task.sleep(for: .seconds(10))
-                self.resolveRegistration(name, failure: "relay \(self.relayDescription) did not confirm the mapping's rules", token: token)
+                self.resolveRegistration(id: id, name: name, failure: "relay \(self.relayDescription) did not confirm the mapping's rules")
             }
         }
     }
 
-    private func resolveRegistration(_ name: String, failure: String?, token: Int? = nil) {
-        guard let waiter = registrationWaiters[name], token == nil || waiter.token == token else { return }
-        registrationWaiters[name] = nil
+    /// Resolves the `register` the relay answered: by the id it echoed, or
+    /// (a relay that predates ids) the one waiting for that name.
+    private func resolveRegistration(id: Int?, name: String, failure: String?) {
+        let key = id ?? registrationWaiters.first(where: { $0.value.name == name })?.key
+        guard let key, let waiter = registrationWaiters[key], waiter.name == name else { return }
+        registrationWaiters[key] = nil
         waiter.continuation.resume(returning: failure)
     }
 
@@ -422,8 +428,8 @@ actor Tunnel {
         ]
 
         let reason = await connection.closed()
-        for (name, waiter) in registrationWaiters {
-            registrationWaiters[name] = nil
+        for (id, waiter) in registrationWaiters {
+            registrationWaiters[id] = nil
             waiter.continuation.resume(returning: "the connection closed")
         }
         for task in connectionTasks { task.cancel() }
@@ -465,12 +471,14 @@ actor Tunnel {
             entry.state = .online
             entries[bindHost] = entry
             if !wasOnline { hub.emit(.online(mapping: bindHost, url: url, local: entry.mapping.local)) }
-        case .refused(let bindHost, let bindPort, let reason):
+        case .refused(let bindHost, let bindPort, let reason, let requestID):
             // bindPort 0 from `register`; forwards' refusals are recorded by
             // the control handler in the connection's RefusalBook.
-            if bindPort == 0 { resolveRegistration(bindHost, failure: reason) }
-        case .registered(let name):
-            resolveRegistration(name, failure: nil)
+            if bindPort == 0 { resolveRegistration(id: requestID, name: bindHost, failure: reason) }
+        case .registered(let name, let requestID):
+            resolveRegistration(id: requestID, name: name, failure: nil)
+        case .requestRefused(let request):
+            entries[request.name]?.stats.requestRefusedByRelay(request)
         case .notice(let text):
             hub.emit(.error(mapping: nil, message: "relay \(relayDescription) says: \(text)"))
         case .pong(let id):

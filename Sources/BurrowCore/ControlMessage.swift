@@ -17,10 +17,12 @@ public enum AgentMessage: Sendable, Equatable {
     case ping(id: Int)
     /// Sent before a mapping's `tcpip-forward`: its kind (UDP needs a UDP
     /// port, not a TCP one) and the access rules the relay enforces on it.
-    /// The relay answers `registered` (or `refused` with bindPort 0).
-    /// `{"type":"register","name":"shop","protocol":"http","allow":["10.0.0.0/8"],"deny":["10.9.0.0/16"],
-    ///   "basicAuth":{"user":"alice","salt":"…","sha256":"…"}}` (allow, deny, basicAuth optional).
-    case register(MappingRegistration)
+    /// The relay answers `registered` (or `refused` with bindPort 0), echoing
+    /// `requestID` (wire `"id"`) so the agent matches the answer to this very
+    /// request, not by name (a relay that predates ids answers without one).
+    /// `{"type":"register","id":7,"name":"shop","protocol":"http","allow":["10.0.0.0/8"],"deny":["10.9.0.0/16"],
+    ///   "basicAuth":{"user":"alice","salt":"…","sha256":"…"}}` (id, allow, deny, basicAuth optional).
+    case register(MappingRegistration, requestID: Int? = nil)
 }
 
 /// Relay → agent.
@@ -31,14 +33,20 @@ public enum RelayMessage: Sendable, Equatable {
     /// (`bindPort` is the port the agent asked for; `boundPort` the one the relay bound).
     case forwarded(bindHost: String, bindPort: Int, boundPort: Int, url: PublicURL)
     /// A `tcpip-forward` was refused; sent just before the SSH request fails,
-    /// because SSH's REQUEST_FAILURE carries no reason.
-    case refused(bindHost: String, bindPort: Int, reason: String)
+    /// because SSH's REQUEST_FAILURE carries no reason. A refused `register`
+    /// has bindPort 0 and echoes the register's `requestID` (wire `"id"`).
+    case refused(bindHost: String, bindPort: Int, reason: String, requestID: Int? = nil)
     /// Human text from the relay (limits, shutdown…).
     case notice(String)
     case pong(id: Int)
     /// The `register` of `name` was accepted; its `tcpip-forward` may follow.
-    /// `{"type":"registered","name":"shop"}`
-    case registered(name: String)
+    /// `{"type":"registered","id":7,"name":"shop"}` (id echoed when the register had one).
+    case registered(name: String, requestID: Int? = nil)
+    /// The relay answered an HTTP visitor itself, refusing it (basic auth,
+    /// access rules, limits…): the agent lists it among the mapping's requests
+    /// as answered by the relay.
+    /// `{"type":"requestRefused","name":"web","status":401,"method":"GET","target":"/","visitor":"1.2.3.4:5555"}`
+    case requestRefused(RefusedRequest)
 }
 
 /// Encodes and decodes control lines. A line longer than `maximumLineLength`
@@ -52,8 +60,8 @@ public enum ControlCodec {
         switch message {
         case .hello(let version): wire.type = "hello"; wire.version = version
         case .ping(let id): wire.type = "ping"; wire.id = id
-        case .register(let registration):
-            wire.type = "register"; wire.name = registration.name; wire.protocol = registration.protocol.rawValue
+        case .register(let registration, let requestID):
+            wire.type = "register"; wire.id = requestID; wire.name = registration.name; wire.protocol = registration.protocol.rawValue
             wire.allow = registration.allow.isEmpty ? nil : registration.allow.map(\.description)
             wire.deny = registration.deny.isEmpty ? nil : registration.deny.map(\.description)
             wire.basicAuth = registration.basicAuth
@@ -68,11 +76,14 @@ public enum ControlCodec {
             wire.type = "welcome"; wire.version = version; wire.domain = domain
         case .forwarded(let host, let port, let bound, let url):
             wire.type = "forwarded"; wire.bindHost = host; wire.bindPort = port; wire.boundPort = bound; wire.url = url.description
-        case .refused(let host, let port, let reason):
-            wire.type = "refused"; wire.bindHost = host; wire.bindPort = port; wire.reason = reason
+        case .refused(let host, let port, let reason, let requestID):
+            wire.type = "refused"; wire.bindHost = host; wire.bindPort = port; wire.reason = reason; wire.id = requestID
         case .notice(let text): wire.type = "notice"; wire.message = text
         case .pong(let id): wire.type = "pong"; wire.id = id
-        case .registered(let name): wire.type = "registered"; wire.name = name
+        case .registered(let name, let requestID): wire.type = "registered"; wire.name = name; wire.id = requestID
+        case .requestRefused(let request):
+            wire.type = "requestRefused"; wire.name = request.name; wire.status = request.status
+            wire.method = request.method; wire.target = request.target; wire.visitor = request.visitor
         }
         return wire.line()
     }
@@ -91,7 +102,8 @@ public enum ControlCodec {
             var deny: [CIDR] = []
             for text in wire.deny ?? [] { deny.append(try CIDR(parsing: text)) }
             if let basicAuth = wire.basicAuth { try basicAuth.validate() }
-            return .register(MappingRegistration(name: name, protocol: kind, allow: allow, deny: deny, basicAuth: wire.basicAuth))
+            return .register(MappingRegistration(name: name, protocol: kind, allow: allow, deny: deny, basicAuth: wire.basicAuth),
+                             requestID: wire.id)
         default: throw .invalidMessage("unknown type '\(wire.type)'")
         }
     }
@@ -112,10 +124,16 @@ public enum ControlCodec {
             return .refused(
                 bindHost: try wire.require(wire.bindHost, "bindHost"),
                 bindPort: try wire.require(wire.bindPort, "bindPort"),
-                reason: try wire.require(wire.reason, "reason"))
+                reason: try wire.require(wire.reason, "reason"),
+                requestID: wire.id)
         case "notice": return .notice(try wire.require(wire.message, "message"))
         case "pong": return .pong(id: try wire.require(wire.id, "id"))
-        case "registered": return .registered(name: try wire.require(wire.name, "name"))
+        case "registered": return .registered(name: try wire.require(wire.name, "name"), requestID: wire.id)
+        case "requestRefused":
+            return .requestRefused(RefusedRequest(
+                name: try wire.require(wire.name, "name"), status: try wire.require(wire.status, "status"),
+                method: try wire.require(wire.method, "method"), target: try wire.require(wire.target, "target"),
+                visitor: wire.visitor ?? ""))
         default: throw .invalidMessage("unknown type '\(wire.type)'")
         }
     }
@@ -137,6 +155,10 @@ public enum ControlCodec {
         var allow: [String]?
         var deny: [String]?
         var basicAuth: BasicAuthRule?
+        var status: Int?
+        var method: String?
+        var target: String?
+        var visitor: String?
 
         func line() -> String {
             let encoder = JSONEncoder()

@@ -91,6 +91,9 @@ public struct MappingSnapshot: Sendable, Equatable {
     public var recentVisitors: [VisitorRecord]
     /// Latest HTTP requests, newest first (at most 50; HTTP mappings only).
     public var recentRequests: [HTTPRequestRecord]
+    /// True while dials to the mapping's local address fail (shown as
+    /// `online · service down`); cleared by the next dial that succeeds.
+    public var localServiceDown = false
 
     public init(mapping: Mapping, tunnel: String, state: MappingState, publicURL: PublicURL? = nil,
                 openVisitors: Int = 0, totalVisitors: Int = 0, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0,
@@ -149,8 +152,14 @@ public struct HTTPRequestRecord: Sendable, Equatable {
     public var status: Int?
     public var durationMs: Double?
     public var responseBytes: UInt64?
+    public var answeredBy: RequestAnswerer
+    /// The visitor's address when known (`ip:port`).
+    public var visitor: String?
 
-    public init(time: Double, method: String, path: String, status: Int? = nil, durationMs: Double? = nil, responseBytes: UInt64? = nil) {
+    public init(time: Double, method: String, path: String, status: Int? = nil, durationMs: Double? = nil, responseBytes: UInt64? = nil,
+                answeredBy: RequestAnswerer = .localService, visitor: String? = nil) {
+        self.answeredBy = answeredBy
+        self.visitor = visitor
         self.time = time
         self.method = method
         self.path = path

@@ -6,19 +6,20 @@ extension RelaySession {
     /// Registrations one connection may hold (one per mapping it forwards).
     static let maximumRegistrations = 256
 
-    func register(_ registration: MappingRegistration, reply: (RelayMessage) -> Void) {
+    /// Answers echo `requestID` so the agent matches them to this very request.
+    func register(_ registration: MappingRegistration, requestID: Int? = nil, reply: (RelayMessage) -> Void) {
         guard registrations[registration.name] != nil || registrations.count < Self.maximumRegistrations else {
-            reply(.refused(bindHost: registration.name, bindPort: 0, reason: "too many registered mappings on one connection"))
+            reply(.refused(bindHost: registration.name, bindPort: 0, reason: "too many registered mappings on one connection", requestID: requestID))
             return
         }
         if registration.basicAuth != nil, registration.protocol != .http {
-            reply(.refused(bindHost: registration.name, bindPort: 0, reason: "basic auth applies to http mappings only"))
+            reply(.refused(bindHost: registration.name, bindPort: 0, reason: "basic auth applies to http mappings only", requestID: requestID))
             return
         }
         registrations[registration.name] = registration
         let policy = AccessPolicy(registration)
         context.log("\(who): registered \(registration.protocol) mapping '\(registration.name)' (\(policy.summary))")
-        reply(.registered(name: registration.name))
+        reply(.registered(name: registration.name, requestID: requestID))
     }
 
     /// The rules for a forward of `host` (the bind address, the mapping's name).

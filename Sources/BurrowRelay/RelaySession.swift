@@ -91,7 +91,7 @@ final class RelaySession {
         if forwards.isEmpty {
             text += "  (none yet: ask for one with ssh -R NAME:80:localhost:PORT or -R 0:localhost:PORT)\n"
         }
-        for case .refused(let host, let port, let reason) in earlyRefusals {
+        for case .refused(let host, let port, let reason, _) in earlyRefusals {
             text += "refused \(host.isEmpty ? "*" : host):\(port): \(reason)\n"
         }
         text += "Visitors reach you while this session is open. Press Ctrl-C to close it.\n"

@@ -137,8 +137,8 @@ final class SessionChannelHandler: ChannelDuplexHandler {
                 session.agentSaidHello(version: version)
             case .ping(let id):
                 send(.pong(id: id))
-            case .register(let registration):
-                session.register(registration, reply: send)
+            case .register(let registration, let requestID):
+                session.register(registration, requestID: requestID, reply: send)
             }
         } catch {
             send(.notice("ignored a control line: \(error.description)"))
