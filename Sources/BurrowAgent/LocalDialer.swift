@@ -20,6 +20,7 @@ final class LocalDialer: ChannelInboundHandler {
     private var refusing = false
     private var answered = false
     private var sawRequestBytes = false
+    private var context: ChannelHandlerContext?
 
     init(
         route: Route, localSide: GlueHandler, onRefused: @escaping VisitorBridge.RefusalReport, originator: SocketAddress? = nil
@@ -30,7 +31,12 @@ final class LocalDialer: ChannelInboundHandler {
         self.originator = originator
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive { dial(context: context) }
     }
 
@@ -104,6 +110,8 @@ final class LocalDialer: ChannelInboundHandler {
         if sawRequestBytes {
             answerRefusal(child)
         } else {
+            // The glue reads only once its partner exists: ask for the request from here.
+            context?.read()
             child.eventLoop.scheduleTask(in: .seconds(5)) { child.close(promise: nil) }
         }
     }
