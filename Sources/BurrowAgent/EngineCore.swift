@@ -48,7 +48,7 @@ actor EngineCore {
         guard !stopped, let fresh = try? store.loadConfig(), fresh != config else { return }
         config = fresh
         for (name, tunnel) in tunnels where tunnelProfiles[name] != fresh.profile(named: name) {
-            await tunnel.apply([])
+            await tunnel.apply([], destinations: destinations())
             tunnels[name] = nil
             tunnelProfiles[name] = nil
         }
@@ -86,7 +86,7 @@ actor EngineCore {
         // removed from the old one before the new one registers it).
         for name in tunnelOrder where wanted[name] == nil {
             if let tunnel = tunnels[name] {
-                await tunnel.apply([])
+                await tunnel.apply([], destinations: destinations())
                 tunnels[name] = nil
                 tunnelProfiles[name] = nil
             }
@@ -100,9 +100,14 @@ actor EngineCore {
                 tunnels[name] = tunnel
                 tunnelProfiles[name] = config.profile(named: name)
             }
-            await tunnel.apply(wanted[name] ?? [])
+            await tunnel.apply(wanted[name] ?? [], destinations: destinations())
         }
         tunnelOrder = order
+    }
+
+    /// The tunnel each mapping now goes through, by mapping name.
+    private func destinations() -> [String: String] {
+        Dictionary(mappings.map { ($0.name, tunnelName(for: $0)) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The tunnel a mapping goes through: its profile, else the selected

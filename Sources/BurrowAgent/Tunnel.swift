@@ -111,10 +111,12 @@ actor Tunnel {
 
     /// Makes this tunnel serve exactly `mappings` (enabled or not), changing
     /// only what differs.
-    func apply(_ mappings: [Mapping]) async {
+    /// `destinations`: the tunnel each mapping of the file now goes through,
+    /// so a mapping leaving this tunnel is reported as moved, not removed.
+    func apply(_ mappings: [Mapping], destinations: [String: String] = [:]) async {
         let wanted = Dictionary(mappings.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for name in entries.keys where wanted[name] == nil {
-            remove(name)
+            remove(name, movedTo: destinations[name].flatMap { $0 == self.name ? nil : $0 })
         }
         for mapping in mappings {
             if let entry = entries[mapping.name] {
@@ -136,10 +138,14 @@ actor Tunnel {
         if mapping.enabled { register(mapping.name) }
     }
 
-    private func remove(_ name: String) {
+    private func remove(_ name: String, movedTo tunnel: String?) {
         guard let entry = entries.removeValue(forKey: name) else { return }
         unregister(entry)
-        hub.emit(.removed(mapping: name))
+        if let tunnel {
+            hub.emit(.moved(mapping: name, tunnel: tunnel))
+        } else {
+            hub.emit(.removed(mapping: name))
+        }
     }
 
     private func update(_ current: Entry, to mapping: Mapping) {
@@ -174,7 +180,7 @@ actor Tunnel {
             entry.state = .disabled
             entry.granted = false
             entries[mapping.name] = entry
-            hub.emit(.removed(mapping: mapping.name))
+            hub.emit(.disabled(mapping: mapping.name))
         case (false, true):
             entry.state = .pending
             entries[mapping.name] = entry
@@ -329,7 +335,7 @@ actor Tunnel {
         }
         let open = { self.entries.values.reduce(0) { $0 + $1.stats.openVisitorCount } }
         guard open() > 0 else { return }
-        hub.emit(.error(mapping: nil, message: "stopping: letting \(open()) open visitor connection(s) finish (up to \(timeout))"))
+        hub.emit(.notice("stopping: letting \(open()) open visitor connection(s) finish (up to \(timeout))"))
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while open() > 0, ContinuousClock.now < deadline, connection.channel.isActive {
             try? await Task.sleep(for: .milliseconds(50))

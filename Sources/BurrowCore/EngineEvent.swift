@@ -14,8 +14,14 @@ public enum EngineEvent: Sendable, Equatable {
     case offline(tunnel: String, reason: String)
     /// A mapping-level or tunnel-level error (refused name, local service down…).
     case error(mapping: String?, message: String)
-    /// A mapping was removed or disabled and is no longer served.
+    /// A mapping was removed from `mappings.json` and is no longer served.
     case removed(mapping: String)
+    /// A mapping was switched off (it stays in `mappings.json`).
+    case disabled(mapping: String)
+    /// A mapping left this tunnel for another one (its profile, or the selected profile, changed).
+    case moved(mapping: String, tunnel: String)
+    /// Progress worth a line that is not an error (e.g. a graceful stop letting visitors finish).
+    case notice(String)
 
     /// The event name used in `burrow up --json`.
     public var name: String {
@@ -27,6 +33,9 @@ public enum EngineEvent: Sendable, Equatable {
         case .offline: return "offline"
         case .error: return "error"
         case .removed: return "removed"
+        case .disabled: return "disabled"
+        case .moved: return "moved"
+        case .notice: return "notice"
         }
     }
 
@@ -42,6 +51,9 @@ public enum EngineEvent: Sendable, Equatable {
         case .offline(let tunnel, let reason): return "offline \(tunnel): \(reason)"
         case .error(let mapping, let message): return mapping.map { "error \($0): \(message)" } ?? "error: \(message)"
         case .removed(let mapping): return "removed \(mapping)"
+        case .disabled(let mapping): return "disabled \(mapping)"
+        case .moved(let mapping, let tunnel): return "moved \(mapping) to tunnel \(tunnel)"
+        case .notice(let text): return text
         }
     }
 
@@ -61,7 +73,9 @@ public enum EngineEvent: Sendable, Equatable {
         case .error(let mapping, let message):
             if let mapping { fields["name"] = mapping }
             fields["message"] = message
-        case .removed(let mapping): fields["name"] = mapping
+        case .removed(let mapping), .disabled(let mapping): fields["name"] = mapping
+        case .moved(let mapping, let tunnel): fields["name"] = mapping; fields["tunnel"] = tunnel
+        case .notice(let text): fields["message"] = text
         }
         let object = JSONLine(strings: fields, numbers: numbers)
         let encoder = JSONEncoder()

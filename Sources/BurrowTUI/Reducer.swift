@@ -54,7 +54,7 @@ public enum Reducer {
     static func level(of event: EngineEvent) -> LogEntry.Level {
         switch event {
         case .connected, .online: return .good
-        case .connecting, .removed: return .info
+        case .connecting, .removed, .disabled, .moved, .notice: return .info
         case .reconnecting: return .warning
         case .offline, .error: return .error
         }

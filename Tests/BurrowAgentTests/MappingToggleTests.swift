@@ -28,7 +28,7 @@ import Testing
                 for name in ["web", "echo"] {
                     let seen = agent.watcher.events.count
                     _ = try agent.store.setMapping(named: name, enabled: false)
-                    try await agent.watcher.waitFor(after: seen, "disabled \(name)") { $0 == .removed(mapping: name) }
+                    try await agent.watcher.waitFor(after: seen, "disabled \(name)") { $0 == .disabled(mapping: name) }
                     let again = agent.watcher.events.count
                     _ = try agent.store.setMapping(named: name, enabled: true)
                     let url = try await agent.watcher.online(name, after: again)

@@ -26,6 +26,9 @@ import Testing
             _ = try agent.store.selectProfile(named: "far")
             let after = try await agent.watcher.online("mover", after: seen)
             #expect(after.port == remote.endpoints.httpPort)
+            // The log says what happened: the mapping moved, it was not removed.
+            #expect(agent.watcher.events[seen...].contains(.moved(mapping: "mover", tunnel: "far")))
+            #expect(!agent.watcher.events[seen...].contains(.removed(mapping: "mover")))
             let page = try await Tools.curl(["\(after)/"])
             #expect(page.output == "hello from the local service\n")
             let snapshot = await agent.engine.snapshot()

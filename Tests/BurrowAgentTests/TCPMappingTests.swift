@@ -66,7 +66,7 @@ import Testing
 
             // Disabling and removing `second` leaves `first`'s visitor alone too.
             _ = try agent.store.setMapping(named: "second", enabled: false)
-            try await agent.watcher.waitFor(after: seen, "removed second") { $0 == .removed(mapping: "second") }
+            try await agent.watcher.waitFor(after: seen, "disabled second") { $0 == .disabled(mapping: "second") }
             _ = try agent.store.removeMapping(named: "second")
             try await Task.sleep(for: .milliseconds(600))
             try visitor.send("three\n")
