@@ -32,6 +32,9 @@ extension Burrow {
         @Option(help: ArgumentHelp("Run only this profile's tunnel.", valueName: "NAME"))
         var profile: String?
 
+        @Option(help: ArgumentHelp("info: tunnel and mapping events; debug: also the embedded relay's own log.", valueName: "LEVEL"))
+        var logLevel: UpLogLevel = .info
+
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
             let store = ConfigStore(directory: ConfigStore.resolveDirectory(explicit: global.configDir, environment: environment))
@@ -53,10 +56,15 @@ extension Burrow {
             // Installed first, so an early Ctrl-C is not lost.
             let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
             let launched: EngineLauncher.Launched
+            // The embedded relay's own log (each login, forward…) only when asked for.
+            var relayLog: (@Sendable (String) -> Void)?
+            if logLevel == .debug {
+                relayLog = { line in StandardError.write("embedded relay: \(line)\n") }
+            }
             do {
                 launched = try await EngineLauncher.launch(
                     store: store, options: EngineOptions(profileFilter: profile),
-                    relayLog: { line in StandardError.write("embedded relay: \(line)\n") })
+                    relayLog: relayLog)
             } catch {
                 StandardError.write("burrow up: cannot start: \(error)\n")
                 throw ExitCode.failure
