@@ -1,5 +1,6 @@
 import BurrowCore
 import Histogram
+import NIOCore
 import Synchronization
 
 /// Live statistics of one mapping. The data path touches only each visitor's
@@ -35,10 +36,10 @@ final class MappingStats: Sendable {
         var closedBytesOut: UInt64 = 0
         /// Visitor durations in microseconds.
         var durations = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
-        var recentVisitors = RingBuffer<VisitorRecord>(capacity: MappingStats.recentLimit)
+        var recentVisitors = CircularBuffer<VisitorRecord>(initialCapacity: MappingStats.recentLimit)
         var nextRequestID: UInt64 = 0
-        var recentRequests = RingBuffer<(id: UInt64, record: HTTPRequestRecord)>(capacity: MappingStats.recentLimit)
-        var samples = RingBuffer<Sample>(capacity: MappingStats.sampleLimit)
+        var recentRequests = CircularBuffer<(id: UInt64, record: HTTPRequestRecord)>(initialCapacity: MappingStats.recentLimit)
+        var samples = CircularBuffer<Sample>(initialCapacity: MappingStats.sampleLimit)
         var localServiceDown = false
 
         func totals() -> (bytesIn: UInt64, bytesOut: UInt64) {
@@ -79,9 +80,9 @@ final class MappingStats: Sendable {
             state.closedBytesIn &+= bytesIn
             state.closedBytesOut &+= bytesOut
             let elapsed = end - visitor.startedMonotonic
-            let micros = max(1, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)
+            let micros = max(1, TimeAmount(elapsed).nanoseconds / 1000)
             _ = state.durations.record(UInt64(micros))
-            state.recentVisitors.append(VisitorRecord(
+            state.recentVisitors.append(keepingAtMost: MappingStats.recentLimit, VisitorRecord(
                 address: visitor.address, startedAt: visitor.startedAt,
                 durationMs: Double(micros) / 1000, bytesIn: bytesIn, bytesOut: bytesOut))
         }
@@ -93,7 +94,7 @@ final class MappingStats: Sendable {
         let now = WallClock.now()
         return state.withLock { state in
             state.nextRequestID += 1
-            state.recentRequests.append((state.nextRequestID, HTTPRequestRecord(time: now, method: method, path: path)))
+            state.recentRequests.append(keepingAtMost: MappingStats.recentLimit, (state.nextRequestID, HTTPRequestRecord(time: now, method: method, path: path)))
             return state.nextRequestID
         }
     }
@@ -112,7 +113,7 @@ final class MappingStats: Sendable {
         let now = WallClock.now()
         state.withLock { state in
             state.nextRequestID += 1
-            state.recentRequests.append((state.nextRequestID, HTTPRequestRecord(
+            state.recentRequests.append(keepingAtMost: MappingStats.recentLimit, (state.nextRequestID, HTTPRequestRecord(
                 time: now, method: request.method, path: request.target, status: request.status, durationMs: 0,
                 responseBytes: nil, answeredBy: .relay, visitor: request.visitor.isEmpty ? nil : request.visitor)))
         }
@@ -140,7 +141,7 @@ final class MappingStats: Sendable {
     func sample(now: Double = WallClock.now()) {
         state.withLock { state in
             let totals = state.totals()
-            state.samples.append(Sample(time: now, bytesIn: totals.bytesIn, bytesOut: totals.bytesOut, visitors: state.totalVisitors))
+            state.samples.append(keepingAtMost: MappingStats.sampleLimit, Sample(time: now, bytesIn: totals.bytesIn, bytesOut: totals.bytesOut, visitors: state.totalVisitors))
         }
     }
 
@@ -161,8 +162,7 @@ final class MappingStats: Sendable {
             // (or the oldest one while the history is shorter).
             func reference(_ window: Double) -> Sample? {
                 var chosen: Sample?
-                for back in 0..<state.samples.count {
-                    guard let sample = state.samples.fromNewest(back) else { break }
+                for sample in state.samples.reversed() {
                     chosen = sample
                     if now - sample.time >= window - 0.05 { break }
                 }
@@ -188,7 +188,7 @@ final class MappingStats: Sendable {
             }
 
             // The sparkline: bytes (in + out) moved in each of the last 60 seconds.
-            let samples = state.samples.elements.suffix(61)
+            let samples = state.samples.suffix(61)
             var history: [Double] = []
             history.reserveCapacity(60)
             var previous: Sample?
@@ -206,9 +206,9 @@ final class MappingStats: Sendable {
                 .map { VisitorRecord(address: $0.address, startedAt: $0.startedAt,
                                      bytesIn: $0.counters.bytesIn.load(ordering: .relaxed),
                                      bytesOut: $0.counters.bytesOut.load(ordering: .relaxed)) }
-            visitors += state.recentVisitors.elements.reversed()
+            visitors += state.recentVisitors.reversed()
             snapshot.recentVisitors = Array(visitors.sorted { $0.startedAt > $1.startedAt }.prefix(MappingStats.recentLimit))
-            snapshot.recentRequests = state.recentRequests.elements.reversed().map(\.record)
+            snapshot.recentRequests = state.recentRequests.reversed().map(\.record)
         }
     }
 }

@@ -396,7 +396,7 @@ actor Tunnel {
             attempt += 1
             state = .reconnecting(retryAt: WallClock.now() + delay, reason: reason.description)
             hub.emit(.reconnecting(tunnel: name, retryInSeconds: delay, reason: reason.description))
-            try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            try? await Task.sleep(for: .seconds(delay))
         }
     }
 
@@ -490,7 +490,7 @@ actor Tunnel {
         case .pong(let id):
             if let sent = pings.removeValue(forKey: id) {
                 let elapsed = ContinuousClock.now - sent
-                rttMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                rttMs = Double(TimeAmount(elapsed).nanoseconds) / 1e6
             }
         }
     }

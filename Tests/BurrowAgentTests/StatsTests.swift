@@ -19,15 +19,12 @@ import Testing
         #expect(backoff.delay(attempt: 10, random: 0) == 22.5)
     }
 
-    @Test func ringBufferKeepsTheNewest() {
-        var ring = RingBuffer<Int>(capacity: 3)
-        for value in 1...5 { ring.append(value) }
-        #expect(ring.elements == [3, 4, 5])
-        #expect(ring.fromNewest(0) == 5)
-        #expect(ring.fromNewest(2) == 3)
-        #expect(ring.fromNewest(3) == nil)
+    @Test func boundedCircularBufferKeepsTheNewest() {
+        var ring = CircularBuffer<Int>(initialCapacity: 3)
+        for value in 1...5 { ring.append(keepingAtMost: 3, value) }
+        #expect(Array(ring) == [3, 4, 5])
         ring.updateNewest(where: { $0 == 4 }) { $0 = 40 }
-        #expect(ring.elements == [3, 40, 5])
+        #expect(Array(ring) == [3, 40, 5])
     }
 
     @Test func mappingStatsCountVisitorsBytesRatesAndHistory() {
