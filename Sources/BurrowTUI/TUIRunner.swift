@@ -60,8 +60,9 @@ public enum TUIRunner {
                     switch event {
                     case .changes, .recovered:
                         if let mappings = try? store.loadMappings().mappings { mailbox.post(.mappingsChanged(mappings)) }
-                    case .invalid(let error):
-                        mailbox.post(.log("\(error)", .error))
+                    case .invalid:
+                        // The engine watches the same file and logs the error: once is enough.
+                        break
                     }
                 }
             },
