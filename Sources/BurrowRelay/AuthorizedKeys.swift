@@ -43,11 +43,18 @@ final class AuthorizedKeys: Sendable {
         }
     }
 
+    /// Reads the file line by line: a line that is not UTF-8 (a comment typed
+    /// in Latin-1, say) or not a key is skipped and logged with its number;
+    /// every other key still counts. Runs once per change of the file.
     private func load() -> Set<NIOSSHPublicKey> {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
         var keys = Set<NIOSSHPublicKey>()
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+        for (index, rawLine) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            guard let decoded = String(validating: rawLine, as: UTF8.self) else {
+                log("\(path):\(index + 1): not valid UTF-8, line skipped (other keys still work)")
+                continue
+            }
+            let line = decoded.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             if let key = Self.parse(line) {
                 keys.insert(key)

@@ -214,6 +214,8 @@ public final class Relay: Sendable {
         let session = RelaySession(id: context.makeID(), channel: channel, context: context)
         var server = SSHServerConfiguration(hostKeys: [context.hostKey], userAuthDelegate: session, globalRequestDelegate: session)
         server.maximumPacketSize = maximumPacketSize
+        // NIOSSH's own AES-GCM, plus a repair so `ssh -X` is refused, not dropped.
+        server.transportProtectionSchemes = [TolerantAES256GCMProtection.self, TolerantAES128GCMProtection.self]
         let limits = context.configuration.limits
         // NIOSSH counts every request, and OpenSSH sends "none" first, then
         // per key a query and a signed request (NIOSSH accepts every query and

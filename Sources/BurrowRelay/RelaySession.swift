@@ -130,6 +130,14 @@ final class RelaySession {
         context.log("\(who): nothing received for \(HTTPErrorPage.formatSeconds((seconds * 10).rounded() / 10)) (sshKeepaliveTimeoutSeconds); closing the dead connection and freeing its forwards")
     }
 
+    /// A newer connection of the same key took over `forwardID`'s name: this
+    /// session keeps the forward, standing by, and serves the name again at
+    /// once if the newer connection leaves first.
+    func standBy(forwardID: UInt64) {
+        guard let forward = forwards[forwardID] else { return }
+        tellClient("\(forward.url) is now served by a newer connection with the same key; this one serves it again if that one leaves")
+    }
+
     func forwardedMessage(_ forward: Forward) -> RelayMessage {
         .forwarded(bindHost: forward.bindHost, bindPort: forward.requestedPort, boundPort: forward.boundPort, url: forward.url)
     }
