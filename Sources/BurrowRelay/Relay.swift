@@ -54,7 +54,9 @@ public final class Relay: Sendable {
         }
         let privateKey = try HostKeyStore.loadOrCreate(path: directory + "/host_key")
         let hostKey = NIOSSHPrivateKey(ed25519Key: privateKey)
-        let reservations = try ReservationStore(path: directory + "/reservations.json")
+        let reservations = try ReservationStore(
+            path: directory + "/reservations.json", maximumPerKey: configuration.limits.maxReservationsPerKey,
+            reservedNames: Set(configuration.limits.reservedNames), log: configuration.log ?? { _ in })
         let context = RelayContext(configuration: configuration, hostKey: hostKey, reservations: reservations)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
 
@@ -143,6 +145,8 @@ public final class Relay: Sendable {
             session.run { $0.disconnect() }
         }
         try? await state.group.shutdownGracefully()
+        // The last reservation changes reach the disk before start() may run again.
+        context.reservations.flush()
     }
 
     /// Sessions, forwards and their counters right now (empty when not running).
