@@ -46,6 +46,11 @@ public struct ReservationsFile: Sendable, Equatable {
 
     public init() {}
 
+    /// The lock file every writer of `path` holds while it writes.
+    public static func lockPath(for path: String) -> String {
+        AtomicFile.parentDirectory(of: path) + "/.reservations.lock"
+    }
+
     /// Reads `path`; an empty file when it does not exist. `reservedNames`
     /// (relay.json) may not be held by any key.
     public static func load(path: String, reservedNames: Set<String> = []) throws(ConfigError) -> ReservationsFile {

@@ -26,6 +26,8 @@ public final class Relay: Sendable {
         var group: MultiThreadedEventLoopGroup
         var context: RelayContext
         var listeners: [any Channel]
+        /// Held while running, so `burrow serve reservations rm` waits for a stop.
+        var stateLock: StateDirectoryLock
     }
 
     private let running = Mutex<Running?>(nil)
@@ -41,6 +43,12 @@ public final class Relay: Sendable {
         let directory = configuration.stateDirectory
         do {
             try AtomicFile.makeDirectory(directory)
+        } catch {
+            throw RelayError.stateDirectory(directory, reason: error.description)
+        }
+        let stateLock: StateDirectoryLock
+        do {
+            stateLock = try StateDirectoryLock.holdShared(directory: directory)
         } catch {
             throw RelayError.stateDirectory(directory, reason: error.description)
         }
@@ -98,7 +106,7 @@ public final class Relay: Sendable {
                 throw error
             }
         }
-        running.withLock { $0 = Running(group: group, context: context, listeners: listeners) }
+        running.withLock { $0 = Running(group: group, context: context, listeners: listeners, stateLock: stateLock) }
 
         let endpoints = RelayEndpoints(
             sshPort: ssh.localAddress?.port ?? self.configuration.sshPort,

@@ -24,12 +24,6 @@ final class ReservationStore: Sendable {
     /// The latest table not yet handed to the writer, and whether a write is queued.
     private let pending = Mutex<(table: ReservationsFile?, queued: Bool)>((nil, false))
 
-    /// The lock file next to `path` that writers of the file hold.
-    static func lockPath(for path: String) -> String {
-        let slash = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        return slash + "/.reservations.lock"
-    }
-
     init(
         path: String, maximumPerKey: Int = RelayLimits().maxReservationsPerKey, reservedNames: Set<String> = [],
         log: @escaping @Sendable (String) -> Void = { _ in }
@@ -170,7 +164,7 @@ final class ReservationStore: Sendable {
             return pending.table
         }) {
             do {
-                try FileLock.withLock(Self.lockPath(for: path)) { try table.write(to: path) }
+                try FileLock.withLock(ReservationsFile.lockPath(for: path)) { try table.write(to: path) }
             } catch {
                 log("could not save \(path) (\(error)); the reservations stay in memory and the next change retries")
             }

@@ -21,13 +21,14 @@ extension Burrow {
                   burrow serve                      # try it: http://NAME.localhost:8080
                   burrow serve --domain tunnel.example.com --http-port 80 --ssh-port 2222
                   ssh -N -R demo:80:localhost:3000 -p 2222 me@tunnel.example.com
-                """
+                  burrow serve reservations ls      # who holds which name and port
+                """,
+            subcommands: [ServeReservations.self]
         )
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: ArgumentHelp("Where the host key, authorized_keys and reservations.json live (default: $XDG_STATE_HOME/burrow-relay or ~/.local/state/burrow-relay).", valueName: "DIR"))
-        var stateDir: String?
+        @OptionGroup var stateDirectory: ServeStateDirectory
 
         @Option(help: ArgumentHelp("HTTP mappings are NAME.DOMAIN; point *.DOMAIN at this machine.", valueName: "DOMAIN"))
         var domain = "localhost"
@@ -90,7 +91,7 @@ extension Burrow {
 
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
-            let directory = stateDir ?? Self.defaultStateDirectory(environment)
+            let directory = stateDirectory.path ?? Self.defaultStateDirectory(environment)
             var configuration = RelayConfiguration(stateDirectory: directory)
             configuration.domain = domain.lowercased()
             configuration.bindHost = bind
