@@ -27,7 +27,7 @@ public struct RelaySettingsFile: Sendable, Equatable {
         "bandwidthBytesPerSecond", "newConnectionsPerSecondPerIP", "httpHeadTimeoutSeconds", "httpHeadMaxBytes",
         "sshAuthTimeoutSeconds", "sshMaxAuthAttempts", "sshMaxChannelsPerSession", "sshKeepaliveTimeoutSeconds",
         "drainTimeoutSeconds", "limitReportIntervalSeconds", "reservedNames",
-        "maxReservationsPerKey",
+        "maxReservationsPerKey", "sshLoginPenaltySeconds", "sshLoginPenaltyMaxSeconds",
     ]
 
     /// Reads `path`; nil when the file does not exist (the defaults apply).
@@ -75,6 +75,8 @@ public struct RelaySettingsFile: Sendable, Equatable {
         try seconds("sshAuthTimeoutSeconds", 0.1...3600, into: &limits.sshAuthTimeoutSeconds)
         try count("sshMaxAuthAttempts", 1...100, into: &limits.sshMaxAuthAttempts)
         try count("maxReservationsPerKey", 1...100_000, into: &limits.maxReservationsPerKey)
+        try seconds("sshLoginPenaltySeconds", 0.1...86_400, into: &limits.sshLoginPenaltySeconds)
+        try seconds("sshLoginPenaltyMaxSeconds", 0.1...604_800, into: &limits.sshLoginPenaltyMaxSeconds)
         try count("sshMaxChannelsPerSession", 1...1000, into: &limits.sshMaxChannelsPerSession)
         try seconds("sshKeepaliveTimeoutSeconds", 0.1...86_400, into: &limits.sshKeepaliveTimeoutSeconds)
         try seconds("drainTimeoutSeconds", 0...3600, into: &limits.drainTimeoutSeconds)

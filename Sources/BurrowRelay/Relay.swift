@@ -211,6 +211,16 @@ public final class Relay: Sendable {
                 .childChannelOption(.tcpOption(.keepaliveCount), value: 3)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        let address = channel.remoteAddress?.ipAddress ?? "?"
+                        if let penalty = context.loginPenalties.penalty(for: address) {
+                            // Shut out for repeated failed logins: closed before the banner.
+                            let source = LoginPenaltyBox.source(address)
+                            let seconds = HTTPErrorPage.formatSeconds((Double(penalty.nanoseconds) / 1e8).rounded() / 10)
+                            context.limitReporter.report(
+                                limit: "sshLoginPenaltySeconds", subject: source + " closed",
+                                "\(source): SSH connection closed: shut out for \(seconds) more after repeated failed logins (sshLoginPenaltySeconds)")
+                            throw RelayError.refused("login penalty")
+                        }
                         try Self.startSession(on: channel, context: context)
                     }
                 }

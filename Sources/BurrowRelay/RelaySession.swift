@@ -13,6 +13,10 @@ final class RelaySession {
     let loop: any EventLoop
     let context: RelayContext
     let peer: String
+    /// The client's IP address alone (for `LoginPenaltyBox`).
+    let peerIP: String
+    /// A key was offered and refused (a strike if no login follows).
+    private var refusedAKey = false
     var sshHandler: NIOSSHHandler?
     private weak var channel: (any Channel)?
     private(set) var identity: PublicKeyIdentity?
@@ -35,6 +39,7 @@ final class RelaySession {
         self.channel = channel
         self.context = context
         self.peer = channel.remoteAddress.map(Self.describe) ?? "?"
+        self.peerIP = channel.remoteAddress?.ipAddress ?? "?"
     }
 
     var handoff: LoopHandoff<RelaySession> { LoopHandoff(self, loop: loop) }
@@ -160,6 +165,12 @@ final class RelaySession {
     func connectionClosed() {
         guard !closed else { return }
         closed = true
+        if identity == nil, refusedAKey, let penalty = context.loginPenalties.strike(peerIP) {
+            let seconds = HTTPErrorPage.formatSeconds(Double(penalty.nanoseconds) / 1e9)
+            context.limitReporter.report(
+                limit: "sshLoginPenaltySeconds", subject: LoginPenaltyBox.source(peerIP),
+                "\(peer): repeated failed logins; new SSH connections from \(LoginPenaltyBox.source(peerIP)) are closed for \(seconds) (sshLoginPenaltySeconds, doubling)")
+        }
         if identity != nil { context.metrics.loggedOut() }
         for forward in forwards.values { remove(forward) }
         if let identity { context.keyLedger.releaseAll(key: identity.fingerprint, session: id) }
@@ -215,11 +226,13 @@ extension RelaySession: NIOSSHServerUserAuthenticationDelegate {
         guard context.configuration.allowAnyKey || context.authorizedKeys.contains(offer.publicKey) else {
             context.log("\(request.username)@\(peer): refused key \(key.fingerprint): not in \(context.authorizedKeys.path)")
             context.metrics.login(accepted: false)
+            refusedAKey = true
             responsePromise.succeed(.failure)
             return
         }
         identity = key
         username = request.username
+        context.loginPenalties.forgive(peerIP)
         context.log("\(who): logged in")
         context.metrics.login(accepted: true)
         responsePromise.succeed(.success)
