@@ -223,15 +223,28 @@ extension RelaySession: NIOSSHServerUserAuthenticationDelegate {
             return
         }
         let key = PublicKeyIdentity(offer.publicKey)
-        guard context.configuration.allowAnyKey || context.authorizedKeys.contains(offer.publicKey) else {
-            context.log("\(request.username)@\(peer): refused key \(key.fingerprint): not in \(context.authorizedKeys.path)")
-            context.metrics.login(accepted: false)
-            refusedAKey = true
-            responsePromise.succeed(.failure)
+        let username = request.username
+        if context.configuration.allowAnyKey {
+            admit(key, username: username, responsePromise)
             return
         }
+        context.authorizedKeys.check(offer.publicKey, on: loop).assumeIsolated().whenSuccess { listed in
+            guard listed else {
+                self.context.log("\(username)@\(self.peer): refused key \(key.fingerprint): not in \(self.context.authorizedKeys.path)")
+                self.context.metrics.login(accepted: false)
+                self.refusedAKey = true
+                responsePromise.succeed(.failure)
+                return
+            }
+            self.admit(key, username: username, responsePromise)
+        }
+    }
+
+    private func admit(
+        _ key: PublicKeyIdentity, username: String, _ responsePromise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>
+    ) {
         identity = key
-        username = request.username
+        self.username = username
         context.loginPenalties.forgive(peerIP)
         context.log("\(who): logged in")
         context.metrics.login(accepted: true)
