@@ -33,7 +33,7 @@ extension Burrow {
         @Option(help: ArgumentHelp("HTTP mappings are NAME.DOMAIN; point *.DOMAIN at this machine.", valueName: "DOMAIN"))
         var domain = "localhost"
 
-        @Option(help: ArgumentHelp("Address to listen on.", valueName: "ADDR"))
+        @Option(help: ArgumentHelp("Address to listen on (default: every address; 127.0.0.1 keeps the relay on this machine).", valueName: "ADDR"))
         var bind = "0.0.0.0"
 
         @Option(help: ArgumentHelp("SSH port agents dial (0 = any free port).", valueName: "N"))
@@ -147,6 +147,9 @@ extension Burrow {
                   tcp ports  \(configuration.portRange.lowerBound)-\(configuration.portRange.upperBound) (udp too)
                   keys       \(keys)
                 """)
+            if bind == "0.0.0.0" || bind == "::" {
+                print("  note: listening on every address of this machine (--bind \(bind), the default); pass --bind 127.0.0.1 to try it locally only")
+            }
             if !allowAnyKey, !FileManager.default.fileExists(atPath: directory + "/authorized_keys") {
                 print("  note: \(directory)/authorized_keys does not exist yet: nobody can log in until you add a public key to it")
             }
