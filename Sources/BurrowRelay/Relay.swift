@@ -247,8 +247,8 @@ public final class Relay: Sendable {
             role: .server(server), allocator: channel.allocator,
             inboundChildChannelInitializer: { child, type in session.initializeChannel(child, type) })
         session.sshHandler = handler
-        let watchdog = SSHKeepaliveWatchdog(timeout: .fromSeconds(limits.sshKeepaliveTimeoutSeconds), session: session)
-        try channel.pipeline.syncOperations.addHandlers([watchdog, handler, ConnectionErrorHandler(session: session)])
+        let watchdog = SSHKeepaliveWatchdog.handlers(timeout: .fromSeconds(limits.sshKeepaliveTimeoutSeconds), session: session)
+        try channel.pipeline.syncOperations.addHandlers(watchdog + [handler, ConnectionErrorHandler(session: session)])
         context.registry.add(session: session.handoff, id: session.id)
         channel.closeFuture.assumeIsolated().whenComplete { _ in session.connectionClosed() }
         session.closeUnlessAuthenticated(within: .fromSeconds(limits.sshAuthTimeoutSeconds))
