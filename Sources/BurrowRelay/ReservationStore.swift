@@ -63,24 +63,25 @@ final class ReservationStore: Sendable {
 
     /// Reserves `name` for `key`; refuses when another key holds it.
     func claim(name: String, for key: String) throws(RelayError) {
-        let result: Result<ReservationsFile?, RelayError> = file.withLock { file in
+        let result: Result<Void, RelayError> = file.withLock { file in
             if let owner = file.keys.first(where: { $0.value.names.contains(name) })?.key, owner != key {
                 return .failure(.refused("name '\(name)' is reserved by another key; choose another name"))
             }
             let entry = file.keys[key, default: .init()]
-            if entry.names.contains(name) { return .success(nil) }
+            if entry.names.contains(name) { return .success(()) }
             guard held(entry) < maximumPerKey else { return .failure(capReached("reuse one of its names")) }
             file.keys[key, default: .init()].names.append(name)
-            return .success(file)
+            save(file)
+            return .success(())
         }
-        if let changed = try result.get() { save(changed) }
+        try result.get()
     }
 
     /// The name for `key`'s unnamed HTTP forward: its earlier pick, or a new
     /// random name no key holds (saved, so it comes back next time).
     func autoName(for key: String, avoiding taken: Set<String>) throws(RelayError) -> String {
-        let result: Result<(String, ReservationsFile?), RelayError> = file.withLock { file in
-            if let name = file.keys[key]?.autoName, !taken.contains(name) { return .success((name, nil)) }
+        let result: Result<String, RelayError> = file.withLock { file in
+            if let name = file.keys[key]?.autoName, !taken.contains(name) { return .success(name) }
             let held = Set(file.keys.values.flatMap(\.names))
             guard self.held(file.keys[key, default: .init()]) < maximumPerKey else {
                 return .failure(capReached("ask for one of its names by name"))
@@ -92,13 +93,12 @@ final class ReservationStore: Sendable {
                 if entry.autoName == nil { entry.autoName = candidate }
                 entry.names.append(candidate)
                 file.keys[key] = entry
-                return .success((candidate, file))
+                save(file)
+                return .success(candidate)
             }
             return .failure(.refused("the relay could not find a free name; ask for one by name (ssh -R NAME:80:…)"))
         }
-        let (name, changed) = try result.get()
-        if let changed { save(changed) }
-        return name
+        return try result.get()
     }
 
     /// Ports to try for `key`'s TCP forward labelled `label` that asked for
@@ -130,24 +130,27 @@ final class ReservationStore: Sendable {
     /// reserved (the file does not accept them).
     func claim(port: Int, label: String, for key: String, movingLabel: Bool = true) throws(RelayError) {
         guard port >= ReservationsFile.lowestPort else { return }
-        let result: Result<ReservationsFile?, RelayError> = file.withLock { file in
+        let result: Result<Void, RelayError> = file.withLock { file in
             if let owner = file.keys.first(where: { $0.value.ports.contains(where: { $0.port == port }) })?.key,
                 owner != key
             {
                 return .failure(.refused("port \(port) is reserved by another key; ask for port 0 to get a free one"))
             }
             var entry = file.keys[key, default: .init()]
-            if entry.ports.contains(.init(label: label, port: port)) { return .success(nil) }
+            if entry.ports.contains(.init(label: label, port: port)) { return .success(()) }
             entry.ports.removeAll { (movingLabel && $0.label == label) || $0.port == port }
             guard held(entry) < maximumPerKey else { return .failure(capReached("reuse one of its ports")) }
             entry.ports.append(.init(label: label, port: port))
             file.keys[key] = entry
-            return .success(file)
+            save(file)
+            return .success(())
         }
-        if let changed = try result.get() { save(changed) }
+        try result.get()
     }
 
-    /// Hands `table` to the background writer (the newest table wins).
+    /// Hands `table` to the background writer (the newest table wins). Called
+    /// under the table's lock, so tables reach the writer in the order they
+    /// were made.
     private func save(_ table: ReservationsFile) {
         let queue = pending.withLock { pending in
             pending.table = table
