@@ -1,7 +1,11 @@
+import Dispatch
 import NIOCore
 import NIOSSH
 
-/// Hands the relay's host key to the tunnel's `HostKeyPolicy`.
+/// Hands the relay's host key to the tunnel's `HostKeyPolicy`. The policy
+/// reads `known_relays` and may pin a new key (flock + fsync), so it runs on
+/// a background queue and the verdict comes back through the promise: the
+/// connection's event loop never waits for the disk.
 final class HostKeyDelegate: NIOSSHClientServerAuthenticationDelegate {
     private let policy: HostKeyPolicy
     private let relay: String
@@ -12,11 +16,15 @@ final class HostKeyDelegate: NIOSSHClientServerAuthenticationDelegate {
     }
 
     func validateHostKey(hostKey: NIOSSHPublicKey, validationCompletePromise: EventLoopPromise<Void>) {
-        do {
-            try policy.check(hostKey, relay: relay)
-            validationCompletePromise.succeed(())
-        } catch {
-            validationCompletePromise.fail(error)
+        let policy = policy
+        let relay = relay
+        DispatchQueue.global().async {
+            do {
+                try policy.check(hostKey, relay: relay)
+                validationCompletePromise.succeed(())
+            } catch {
+                validationCompletePromise.fail(error)
+            }
         }
     }
 }

@@ -1,6 +1,11 @@
 /// A strict RFC 8259 parser that tracks line and column (1-based, columns in
-/// characters of the line) and rejects duplicate keys. Foundation's parsers
-/// do not report positions on every platform, and config errors must.
+/// characters of the line) and rejects duplicate keys. It is kept, rather than
+/// Foundation's `JSONSerialization`/`JSONDecoder`, because every error in a
+/// hand-edited Burrow file must name line:column, and a duplicate or unknown
+/// key must be refused (not silently last-wins or ignored): Foundation's
+/// parsers report no positions on every platform, accept duplicate keys, and
+/// Codable ignores unknown ones. `JSONObjectReader` rejects unknown keys using
+/// the positions kept here; `JSONFile` is the entry point for files on disk.
 struct JSONParser {
     struct Failure: Error {
         var line: Int

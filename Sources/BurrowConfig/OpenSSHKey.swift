@@ -135,8 +135,13 @@ public enum OpenSSHKey {
 
     /// `SHA256:…` exactly as `ssh-keygen -l` prints it (base64, no padding).
     public static func fingerprint(_ key: Curve25519.Signing.PublicKey) -> String {
-        let digest = SHA256.hash(data: publicKeyBlob(key))
-        let base64 = Data(digest).base64EncodedString()
+        fingerprint(blob: publicKeyBlob(key))
+    }
+
+    /// The same for any key type, from its wire blob (the base64 field of its
+    /// OpenSSH line): the one place Burrow formats a fingerprint.
+    public static func fingerprint(blob: [UInt8]) -> String {
+        let base64 = Data(SHA256.hash(data: blob)).base64EncodedString()
         return "SHA256:" + base64.replacingOccurrences(of: "=", with: "")
     }
 

@@ -23,6 +23,16 @@ public struct RelayLimits: Sendable, Equatable {
     public var sshAuthTimeoutSeconds = 10.0
     /// Failed login attempts an SSH connection gets before it is closed.
     public var sshMaxAuthAttempts = 6
+    /// An address whose SSH connections offered keys and never logged in is
+    /// shut out after 3 such connections, for this long, doubling with each
+    /// further one (like OpenSSH's PerSourcePenalties; IPv6 by /64).
+    public var sshLoginPenaltySeconds = 5.0
+    /// The longest such penalty.
+    public var sshLoginPenaltyMaxSeconds = 600.0
+    /// Names plus TCP ports one key may hold in `reservations.json` (kept
+    /// across connections); beyond it a new name or port is refused with a
+    /// message, and the operator frees some with `burrow serve reservations rm`.
+    public var maxReservationsPerKey = 20
     /// `session` channels one SSH connection may have open at once.
     public var sshMaxChannelsPerSession = 8
     /// A Burrow agent (it pings every few seconds on burrow-control) that sent

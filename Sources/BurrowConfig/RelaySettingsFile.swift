@@ -27,6 +27,7 @@ public struct RelaySettingsFile: Sendable, Equatable {
         "bandwidthBytesPerSecond", "newConnectionsPerSecondPerIP", "httpHeadTimeoutSeconds", "httpHeadMaxBytes",
         "sshAuthTimeoutSeconds", "sshMaxAuthAttempts", "sshMaxChannelsPerSession", "sshKeepaliveTimeoutSeconds",
         "drainTimeoutSeconds", "limitReportIntervalSeconds", "reservedNames",
+        "maxReservationsPerKey", "sshLoginPenaltySeconds", "sshLoginPenaltyMaxSeconds",
     ]
 
     /// Reads `path`; nil when the file does not exist (the defaults apply).
@@ -37,10 +38,8 @@ public struct RelaySettingsFile: Sendable, Equatable {
 
     /// Parses the bytes of a relay.json (`file` names it in errors).
     public static func parse(_ bytes: [UInt8], file: String) throws(ConfigError) -> RelaySettingsFile {
-        let root = try JSONObjectReader.root(bytes, file: file)
-        try root.rejectUnknown(allowed: ["version", "limits"])
+        let root = try JSONFile.parse(bytes, file: file, version: 1, fields: ["limits"])
         var settings = RelaySettingsFile()
-        settings.version = try root.checkVersion(1)
         guard let object = try root.object("limits") else { return settings }
         try object.rejectUnknown(allowed: limitKeys)
         var limits = RelayLimits()
@@ -75,6 +74,9 @@ public struct RelaySettingsFile: Sendable, Equatable {
         try count("httpHeadMaxBytes", 1024...1_048_576, into: &limits.httpHeadMaxBytes)
         try seconds("sshAuthTimeoutSeconds", 0.1...3600, into: &limits.sshAuthTimeoutSeconds)
         try count("sshMaxAuthAttempts", 1...100, into: &limits.sshMaxAuthAttempts)
+        try count("maxReservationsPerKey", 1...100_000, into: &limits.maxReservationsPerKey)
+        try seconds("sshLoginPenaltySeconds", 0.1...86_400, into: &limits.sshLoginPenaltySeconds)
+        try seconds("sshLoginPenaltyMaxSeconds", 0.1...604_800, into: &limits.sshLoginPenaltyMaxSeconds)
         try count("sshMaxChannelsPerSession", 1...1000, into: &limits.sshMaxChannelsPerSession)
         try seconds("sshKeepaliveTimeoutSeconds", 0.1...86_400, into: &limits.sshKeepaliveTimeoutSeconds)
         try seconds("drainTimeoutSeconds", 0...3600, into: &limits.drainTimeoutSeconds)

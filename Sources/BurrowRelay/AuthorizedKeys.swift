@@ -1,13 +1,19 @@
+import BurrowConfig
+import Dispatch
 import Foundation
+import NIOCore
 import NIOSSH
 import Synchronization
 
 /// The keys in `STATE_DIR/authorized_keys` (OpenSSH format, options before
 /// the key type allowed and ignored). The file is re-read whenever its size or
-/// modification time changes, so adding a key takes effect at the next login.
+/// modification time changes, so adding (or removing) a key takes effect at
+/// the next login. The parsed keys are cached; the stat and any re-read run on
+/// one background queue (`check`), never on an event loop.
 final class AuthorizedKeys: Sendable {
     let path: String
     private let log: @Sendable (String) -> Void
+    private let disk = DispatchQueue(label: "burrow.relay.authorized-keys")
     private struct Snapshot {
         var stamp: FileStamp?
         var keys: Set<NIOSSHPublicKey> = []
@@ -19,7 +25,16 @@ final class AuthorizedKeys: Sendable {
         self.log = log
     }
 
-    /// Whether `key` is listed now.
+    /// Whether `key` is listed now, answered on `loop` after the file's stamp
+    /// was checked (and the file re-read if it changed) off the event loops.
+    func check(_ key: NIOSSHPublicKey, on loop: any EventLoop) -> EventLoopFuture<Bool> {
+        let promise = loop.makePromise(of: Bool.self)
+        disk.async { promise.succeed(self.contains(key)) }
+        return promise.futureResult
+    }
+
+    /// Whether `key` is listed now. Blocking (a stat, maybe a read): call it
+    /// off the event loops, as `check` does.
     func contains(_ key: NIOSSHPublicKey) -> Bool {
         let stamp = FileStamp(path: path)
         return state.withLock { snapshot in
@@ -43,11 +58,18 @@ final class AuthorizedKeys: Sendable {
         }
     }
 
+    /// Reads the file line by line: a line that is not UTF-8 (a comment typed
+    /// in Latin-1, say) or not a key is skipped and logged with its number;
+    /// every other key still counts. Runs once per change of the file.
     private func load() -> Set<NIOSSHPublicKey> {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        guard let data = try? AtomicFile.read(path) else { return [] }
         var keys = Set<NIOSSHPublicKey>()
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+        for (index, rawLine) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            guard let decoded = String(validating: rawLine, as: UTF8.self) else {
+                log("\(path):\(index + 1): not valid UTF-8, line skipped (other keys still work)")
+                continue
+            }
+            let line = decoded.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             if let key = Self.parse(line) {
                 keys.insert(key)

@@ -1,5 +1,8 @@
 /// Standard base64 (RFC 4648, with padding) decoding for the one header that
-/// uses it (basic auth); nil for anything malformed.
+/// uses it (basic auth); nil for anything malformed. Kept by hand on purpose:
+/// NIO and swift-crypto ship no public base64 decoder, and Foundation's
+/// `Data(base64Encoded:)` stays off the visitor data path (key lines and
+/// fingerprints, off that path, use Foundation and `OpenSSHKey`).
 enum Base64 {
     static func decode(_ text: Substring) -> [UInt8]? {
         let input = Array(text.utf8)

@@ -19,52 +19,66 @@ final class ForwardRegistry: Sendable {
     }
 
     private struct State {
-        var http: [String: Holder] = [:]
+        /// Per name, every forward of it, oldest first: the last one serves.
+        /// The others are the same key's earlier connections standing by, so
+        /// that when the newest leaves the name returns to the one before at
+        /// once (no 502 until an agent asks again).
+        var http: [String: [Holder]] = [:]
         var tcp: [Int: Holder] = [:]
-        var tls: [String: Holder] = [:]
+        var tls: [String: [Holder]] = [:]
         var sessions: [UInt64: LoopHandoff<RelaySession>] = [:]
     }
 
     private let state = Mutex(State())
 
     func httpHolder(_ name: String) -> Holder? {
-        state.withLock { $0.http[name] }
+        state.withLock { $0.http[name]?.last }
     }
 
-    /// Makes `holder` serve `name`; returns the holder it replaced (a session of
-    /// the same key that must now let go: the newer session wins).
+    /// Makes `holder` serve `name`; returns the holder it replaced (a session
+    /// of the same key, which now stands by: told, but keeping its forward).
     func claimHTTP(_ name: String, _ holder: Holder) -> Holder? {
-        state.withLock { state in
-            let previous = state.http[name]
-            state.http[name] = holder
-            return previous.flatMap { $0.forwardID == holder.forwardID ? nil : $0 }
-        }
+        state.withLock { Self.claim(&$0.http[name, default: []], holder) }
     }
 
-    /// Removes `name` only if `forwardID` still serves it (a takeover may have replaced it).
-    func releaseHTTP(_ name: String, forwardID: UInt64) {
+    /// Removes `forwardID`'s claim on `name`; if it was serving, the latest
+    /// claim still standing by serves again, and is returned.
+    @discardableResult
+    func releaseHTTP(_ name: String, forwardID: UInt64) -> Holder? {
         state.withLock { state in
-            if state.http[name]?.forwardID == forwardID { state.http[name] = nil }
+            defer { if state.http[name]?.isEmpty == true { state.http[name] = nil } }
+            return Self.release(&state.http[name, default: []], forwardID)
         }
     }
 
     func tlsHolder(_ name: String) -> Holder? {
-        state.withLock { $0.tls[name] }
+        state.withLock { $0.tls[name]?.last }
     }
 
     /// Like `claimHTTP`, for names routed by SNI.
     func claimTLS(_ name: String, _ holder: Holder) -> Holder? {
+        state.withLock { Self.claim(&$0.tls[name, default: []], holder) }
+    }
+
+    @discardableResult
+    func releaseTLS(_ name: String, forwardID: UInt64) -> Holder? {
         state.withLock { state in
-            let previous = state.tls[name]
-            state.tls[name] = holder
-            return previous.flatMap { $0.forwardID == holder.forwardID ? nil : $0 }
+            defer { if state.tls[name]?.isEmpty == true { state.tls[name] = nil } }
+            return Self.release(&state.tls[name, default: []], forwardID)
         }
     }
 
-    func releaseTLS(_ name: String, forwardID: UInt64) {
-        state.withLock { state in
-            if state.tls[name]?.forwardID == forwardID { state.tls[name] = nil }
-        }
+    private static func claim(_ holders: inout [Holder], _ holder: Holder) -> Holder? {
+        let previous = holders.last
+        holders.removeAll { $0.forwardID == holder.forwardID }
+        holders.append(holder)
+        return previous.flatMap { $0.forwardID == holder.forwardID ? nil : $0 }
+    }
+
+    private static func release(_ holders: inout [Holder], _ forwardID: UInt64) -> Holder? {
+        let wasServing = holders.last?.forwardID == forwardID
+        holders.removeAll { $0.forwardID == forwardID }
+        return wasServing ? holders.last : nil
     }
 
     func tcpHolder(_ port: Int) -> Holder? {

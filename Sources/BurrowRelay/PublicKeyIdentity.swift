@@ -1,4 +1,4 @@
-import Crypto
+import BurrowConfig
 import Foundation
 import NIOSSH
 
@@ -20,8 +20,6 @@ struct PublicKeyIdentity: Sendable, Hashable {
     static func fingerprint(ofLine line: String) -> String? {
         let fields = line.split(separator: " ")
         guard fields.count >= 2, let blob = Data(base64Encoded: String(fields[1])) else { return nil }
-        var text = Data(SHA256.hash(data: blob)).base64EncodedString()
-        while text.hasSuffix("=") { text.removeLast() }
-        return "SHA256:" + text
+        return OpenSSHKey.fingerprint(blob: Array(blob))
     }
 }

@@ -26,6 +26,8 @@ public final class Relay: Sendable {
         var group: MultiThreadedEventLoopGroup
         var context: RelayContext
         var listeners: [any Channel]
+        /// Held while running, so `burrow serve reservations rm` waits for a stop.
+        var stateLock: StateDirectoryLock
     }
 
     private let running = Mutex<Running?>(nil)
@@ -44,6 +46,12 @@ public final class Relay: Sendable {
         } catch {
             throw RelayError.stateDirectory(directory, reason: error.description)
         }
+        let stateLock: StateDirectoryLock
+        do {
+            stateLock = try StateDirectoryLock.holdShared(directory: directory)
+        } catch {
+            throw RelayError.stateDirectory(directory, reason: error.description)
+        }
         var configuration = self.configuration
         do {
             if let settings = try RelaySettingsFile.load(path: directory + "/relay.json") {
@@ -54,7 +62,9 @@ public final class Relay: Sendable {
         }
         let privateKey = try HostKeyStore.loadOrCreate(path: directory + "/host_key")
         let hostKey = NIOSSHPrivateKey(ed25519Key: privateKey)
-        let reservations = try ReservationStore(path: directory + "/reservations.json")
+        let reservations = try ReservationStore(
+            path: directory + "/reservations.json", maximumPerKey: configuration.limits.maxReservationsPerKey,
+            reservedNames: Set(configuration.limits.reservedNames), log: configuration.log ?? { _ in })
         let context = RelayContext(configuration: configuration, hostKey: hostKey, reservations: reservations)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
 
@@ -96,7 +106,7 @@ public final class Relay: Sendable {
                 throw error
             }
         }
-        running.withLock { $0 = Running(group: group, context: context, listeners: listeners) }
+        running.withLock { $0 = Running(group: group, context: context, listeners: listeners, stateLock: stateLock) }
 
         let endpoints = RelayEndpoints(
             sshPort: ssh.localAddress?.port ?? self.configuration.sshPort,
@@ -143,6 +153,8 @@ public final class Relay: Sendable {
             session.run { $0.disconnect() }
         }
         try? await state.group.shutdownGracefully()
+        // The last reservation changes reach the disk before start() may run again.
+        context.reservations.flush()
     }
 
     /// Sessions, forwards and their counters right now (empty when not running).
@@ -199,6 +211,16 @@ public final class Relay: Sendable {
                 .childChannelOption(.tcpOption(.keepaliveCount), value: 3)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        let address = channel.remoteAddress?.ipAddress ?? "?"
+                        if let penalty = context.loginPenalties.penalty(for: address) {
+                            // Shut out for repeated failed logins: closed before the banner.
+                            let source = LoginPenaltyBox.source(address)
+                            let seconds = HTTPErrorPage.formatSeconds((Double(penalty.nanoseconds) / 1e8).rounded() / 10)
+                            context.limitReporter.report(
+                                limit: "sshLoginPenaltySeconds", subject: source + " closed",
+                                "\(source): SSH connection closed: shut out for \(seconds) more after repeated failed logins (sshLoginPenaltySeconds)")
+                            throw RelayError.refused("login penalty")
+                        }
                         try Self.startSession(on: channel, context: context)
                     }
                 }
@@ -214,6 +236,8 @@ public final class Relay: Sendable {
         let session = RelaySession(id: context.makeID(), channel: channel, context: context)
         var server = SSHServerConfiguration(hostKeys: [context.hostKey], userAuthDelegate: session, globalRequestDelegate: session)
         server.maximumPacketSize = maximumPacketSize
+        // NIOSSH's own AES-GCM, plus a repair so `ssh -X` is refused, not dropped.
+        server.transportProtectionSchemes = [TolerantAES256GCMProtection.self, TolerantAES128GCMProtection.self]
         let limits = context.configuration.limits
         // NIOSSH counts every request, and OpenSSH sends "none" first, then
         // per key a query and a signed request (NIOSSH accepts every query and
@@ -223,8 +247,8 @@ public final class Relay: Sendable {
             role: .server(server), allocator: channel.allocator,
             inboundChildChannelInitializer: { child, type in session.initializeChannel(child, type) })
         session.sshHandler = handler
-        let watchdog = SSHKeepaliveWatchdog(timeout: .fromSeconds(limits.sshKeepaliveTimeoutSeconds), session: session)
-        try channel.pipeline.syncOperations.addHandlers([watchdog, handler, ConnectionErrorHandler(session: session)])
+        let watchdog = SSHKeepaliveWatchdog.handlers(timeout: .fromSeconds(limits.sshKeepaliveTimeoutSeconds), session: session)
+        try channel.pipeline.syncOperations.addHandlers(watchdog + [handler, ConnectionErrorHandler(session: session)])
         context.registry.add(session: session.handoff, id: session.id)
         channel.closeFuture.assumeIsolated().whenComplete { _ in session.connectionClosed() }
         session.closeUnlessAuthenticated(within: .fromSeconds(limits.sshAuthTimeoutSeconds))

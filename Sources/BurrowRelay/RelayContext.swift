@@ -31,6 +31,8 @@ final class RelayContext: Sendable {
     /// Logs (and tells agents) each limit that bites, once per interval.
     let limitReporter: LimitReporter
     let reservedNames: Set<String>
+    /// Failed SSH logins per source address (`sshLoginPenaltySeconds`).
+    let loginPenalties: LoginPenaltyBox
 
     var limits: RelayLimits { configuration.limits }
 
@@ -44,6 +46,8 @@ final class RelayContext: Sendable {
         self.connectionRate = ConnectionRateLimiter(perSecond: limits.newConnectionsPerSecondPerIP)
         self.limitReporter = LimitReporter(interval: .milliseconds(Int64(limits.limitReportIntervalSeconds * 1000)), log: log)
         self.reservedNames = Set(limits.reservedNames)
+        self.loginPenalties = LoginPenaltyBox(
+            base: .fromSeconds(limits.sshLoginPenaltySeconds), maximum: .fromSeconds(limits.sshLoginPenaltyMaxSeconds))
         self.authorizedKeys = AuthorizedKeys(path: configuration.stateDirectory + "/authorized_keys", log: log)
     }
 

@@ -120,8 +120,9 @@ extension RelaySession {
         let holder = ForwardRegistry.Holder(
             session: handoff, sessionID: id, forwardID: forward.id, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
         if let previous = context.registry.claimHTTP(name, holder) {
-            // The same key asked again from a new connection: the newer one wins.
-            previous.session.run { _ = $0.evict(forwardID: previous.forwardID) }
+            // The same key asked again from a new connection: the newer one serves,
+            // the older one stands by to serve again if the newer one leaves.
+            previous.session.run { $0.standBy(forwardID: previous.forwardID) }
         }
         promise.succeed(.init(boundPort: nil))
         announce(forward)

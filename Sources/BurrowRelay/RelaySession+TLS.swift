@@ -45,7 +45,7 @@ extension RelaySession {
         let holder = ForwardRegistry.Holder(
             session: handoff, sessionID: id, forwardID: forward.id, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
         if let previous = context.registry.claimTLS(name, holder) {
-            previous.session.run { _ = $0.evict(forwardID: previous.forwardID) }
+            previous.session.run { $0.standBy(forwardID: previous.forwardID) }
         }
         promise.succeed(.init(boundPort: nil))
         announce(forward)

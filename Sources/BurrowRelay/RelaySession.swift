@@ -13,6 +13,10 @@ final class RelaySession {
     let loop: any EventLoop
     let context: RelayContext
     let peer: String
+    /// The client's IP address alone (for `LoginPenaltyBox`).
+    let peerIP: String
+    /// A key was offered and refused (a strike if no login follows).
+    private var refusedAKey = false
     var sshHandler: NIOSSHHandler?
     private weak var channel: (any Channel)?
     private(set) var identity: PublicKeyIdentity?
@@ -35,6 +39,7 @@ final class RelaySession {
         self.channel = channel
         self.context = context
         self.peer = channel.remoteAddress.map(Self.describe) ?? "?"
+        self.peerIP = channel.remoteAddress?.ipAddress ?? "?"
     }
 
     var handoff: LoopHandoff<RelaySession> { LoopHandoff(self, loop: loop) }
@@ -130,6 +135,14 @@ final class RelaySession {
         context.log("\(who): nothing received for \(HTTPErrorPage.formatSeconds((seconds * 10).rounded() / 10)) (sshKeepaliveTimeoutSeconds); closing the dead connection and freeing its forwards")
     }
 
+    /// A newer connection of the same key took over `forwardID`'s name: this
+    /// session keeps the forward, standing by, and serves the name again at
+    /// once if the newer connection leaves first.
+    func standBy(forwardID: UInt64) {
+        guard let forward = forwards[forwardID] else { return }
+        tellClient("\(forward.url) is now served by a newer connection with the same key; this one serves it again if that one leaves")
+    }
+
     func forwardedMessage(_ forward: Forward) -> RelayMessage {
         .forwarded(bindHost: forward.bindHost, bindPort: forward.requestedPort, boundPort: forward.boundPort, url: forward.url)
     }
@@ -152,6 +165,12 @@ final class RelaySession {
     func connectionClosed() {
         guard !closed else { return }
         closed = true
+        if identity == nil, refusedAKey, let penalty = context.loginPenalties.strike(peerIP) {
+            let seconds = HTTPErrorPage.formatSeconds(Double(penalty.nanoseconds) / 1e9)
+            context.limitReporter.report(
+                limit: "sshLoginPenaltySeconds", subject: LoginPenaltyBox.source(peerIP),
+                "\(peer): repeated failed logins; new SSH connections from \(LoginPenaltyBox.source(peerIP)) are closed for \(seconds) (sshLoginPenaltySeconds, doubling)")
+        }
         if identity != nil { context.metrics.loggedOut() }
         for forward in forwards.values { remove(forward) }
         if let identity { context.keyLedger.releaseAll(key: identity.fingerprint, session: id) }
@@ -204,14 +223,29 @@ extension RelaySession: NIOSSHServerUserAuthenticationDelegate {
             return
         }
         let key = PublicKeyIdentity(offer.publicKey)
-        guard context.configuration.allowAnyKey || context.authorizedKeys.contains(offer.publicKey) else {
-            context.log("\(request.username)@\(peer): refused key \(key.fingerprint): not in \(context.authorizedKeys.path)")
-            context.metrics.login(accepted: false)
-            responsePromise.succeed(.failure)
+        let username = request.username
+        if context.configuration.allowAnyKey {
+            admit(key, username: username, responsePromise)
             return
         }
+        context.authorizedKeys.check(offer.publicKey, on: loop).assumeIsolated().whenSuccess { listed in
+            guard listed else {
+                self.context.log("\(username)@\(self.peer): refused key \(key.fingerprint): not in \(self.context.authorizedKeys.path)")
+                self.context.metrics.login(accepted: false)
+                self.refusedAKey = true
+                responsePromise.succeed(.failure)
+                return
+            }
+            self.admit(key, username: username, responsePromise)
+        }
+    }
+
+    private func admit(
+        _ key: PublicKeyIdentity, username: String, _ responsePromise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>
+    ) {
         identity = key
-        username = request.username
+        self.username = username
+        context.loginPenalties.forgive(peerIP)
         context.log("\(who): logged in")
         context.metrics.login(accepted: true)
         responsePromise.succeed(.success)

@@ -1,54 +1,40 @@
 import BurrowConfig
 import BurrowCore
-import Foundation
+import Dispatch
 import Synchronization
 
 /// Names and ports held per client key, kept in `STATE_DIR/reservations.json`
-/// so the same key gets the same URL back after a reconnect or a relay restart,
-/// and no other key can take it.
+/// (`ReservationsFile`) so the same key gets the same URL back after a
+/// reconnect or a relay restart, and no other key can take it.
 ///
-/// The file is read once at start-up; a file that does not parse stops the
-/// relay (it is never overwritten). Every change is written at once, atomically.
+/// The file is read once at start-up; a file that is not valid stops the
+/// relay (it is never overwritten). The table lives in memory: every change is
+/// decided there at once (a short lock, no I/O, so event loops never wait for
+/// the disk), and the new table is then written atomically, with fsync, by one
+/// background writer that coalesces bursts. The writer holds
+/// `STATE_DIR/.reservations.lock` while writing, as `burrow serve reservations`
+/// does.
 final class ReservationStore: Sendable {
-    struct File: Codable, Equatable {
-        var version = 1
-        /// By key fingerprint (`SHA256:…`).
-        var keys: [String: KeyReservations] = [:]
-    }
-
-    struct KeyReservations: Codable, Equatable {
-        /// HTTP names this key holds.
-        var names: [String] = []
-        /// The name the relay picked for this key's unnamed HTTP forward.
-        var autoName: String?
-        /// TCP ports this key holds, each under the bind address it asked with.
-        var ports: [PortReservation] = []
-    }
-
-    struct PortReservation: Codable, Equatable {
-        var label: String
-        var port: Int
-    }
-
     let path: String
-    private let file: Mutex<File>
+    /// Names plus ports one key may hold (`maxReservationsPerKey`).
+    let maximumPerKey: Int
+    private let file: Mutex<ReservationsFile>
+    private let log: @Sendable (String) -> Void
+    private let writer = DispatchQueue(label: "burrow.relay.reservations")
+    /// The latest table not yet handed to the writer, and whether a write is queued.
+    private let pending = Mutex<(table: ReservationsFile?, queued: Bool)>((nil, false))
 
-    /// Names, and ports, one key may hold: keeps one key (on a relay open to
-    /// any key) from reserving the whole port range or growing the file forever.
-    static let maximumPerKey = 64
-
-    init(path: String) throws(RelayError) {
+    init(
+        path: String, maximumPerKey: Int = RelayLimits().maxReservationsPerKey, reservedNames: Set<String> = [],
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(RelayError) {
         self.path = path
-        guard FileManager.default.fileExists(atPath: path) else {
-            file = Mutex(File())
-            return
-        }
+        self.maximumPerKey = maximumPerKey
+        self.log = log
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            file = Mutex(try JSONDecoder().decode(File.self, from: data))
+            file = Mutex(try ReservationsFile.load(path: path, reservedNames: reservedNames))
         } catch {
-            throw .stateDirectory(
-                path, reason: "it is not a valid reservations file (\(error)); fix or move it away (it is never overwritten)")
+            throw .settings("\(error.description); it is never overwritten: fix it or move it away")
         }
     }
 
@@ -66,39 +52,49 @@ final class ReservationStore: Sendable {
         }
     }
 
+    private func held(_ entry: ReservationsFile.Key) -> Int {
+        entry.names.count + entry.ports.count
+    }
+
+    private func capReached(_ what: String) -> RelayError {
+        .refused(
+            "this key already holds \(maximumPerKey) names and ports on this relay (maxReservationsPerKey); \(what), or ask the relay's operator to release some (burrow serve reservations rm)")
+    }
+
     /// Reserves `name` for `key`; refuses when another key holds it.
     func claim(name: String, for key: String) throws(RelayError) {
         let result: Result<Void, RelayError> = file.withLock { file in
             if let owner = file.keys.first(where: { $0.value.names.contains(name) })?.key, owner != key {
                 return .failure(.refused("name '\(name)' is reserved by another key; choose another name"))
             }
-            if file.keys[key, default: KeyReservations()].names.contains(name) { return .success(()) }
-            guard file.keys[key, default: KeyReservations()].names.count < Self.maximumPerKey else {
-                return .failure(.refused("this key already holds \(Self.maximumPerKey) names on this relay; reuse one of them"))
-            }
-            file.keys[key, default: KeyReservations()].names.append(name)
-            return Self.save(file, to: path)
+            let entry = file.keys[key, default: .init()]
+            if entry.names.contains(name) { return .success(()) }
+            guard held(entry) < maximumPerKey else { return .failure(capReached("reuse one of its names")) }
+            file.keys[key, default: .init()].names.append(name)
+            save(file)
+            return .success(())
         }
         try result.get()
     }
 
     /// The name for `key`'s unnamed HTTP forward: its earlier pick, or a new
-    /// random name no key holds (saved at once, so it comes back next time).
+    /// random name no key holds (saved, so it comes back next time).
     func autoName(for key: String, avoiding taken: Set<String>) throws(RelayError) -> String {
         let result: Result<String, RelayError> = file.withLock { file in
             if let name = file.keys[key]?.autoName, !taken.contains(name) { return .success(name) }
             let held = Set(file.keys.values.flatMap(\.names))
-            guard file.keys[key, default: KeyReservations()].names.count < Self.maximumPerKey else {
-                return .failure(.refused("this key already holds \(Self.maximumPerKey) names on this relay; ask for one of them by name"))
+            guard self.held(file.keys[key, default: .init()]) < maximumPerKey else {
+                return .failure(capReached("ask for one of its names by name"))
             }
             for _ in 0..<1000 {
                 let candidate = NameGenerator.random()
                 if held.contains(candidate) || taken.contains(candidate) { continue }
-                var entry = file.keys[key, default: KeyReservations()]
+                var entry = file.keys[key, default: .init()]
                 if entry.autoName == nil { entry.autoName = candidate }
                 entry.names.append(candidate)
                 file.keys[key] = entry
-                return Self.save(file, to: path).map { candidate }
+                save(file)
+                return .success(candidate)
             }
             return .failure(.refused("the relay could not find a free name; ask for one by name (ssh -R NAME:80:…)"))
         }
@@ -120,7 +116,9 @@ final class ReservationStore: Sendable {
             while candidates.count < count, tries < count * 20 {
                 tries += 1
                 let port = Int.random(in: range)
-                if !held.contains(port), !candidates.contains(port) { candidates.append(port) }
+                if !held.contains(port), !candidates.contains(port), port >= ReservationsFile.lowestPort {
+                    candidates.append(port)
+                }
             }
             return candidates
         }
@@ -128,37 +126,56 @@ final class ReservationStore: Sendable {
 
     /// Reserves TCP `port` for `key` under `label`; refuses when another key
     /// holds it. With `movingLabel` (a port-0 request) the label keeps one
-    /// port: its earlier one is let go.
+    /// port: its earlier one is let go. Ports below 1024 are used but never
+    /// reserved (the file does not accept them).
     func claim(port: Int, label: String, for key: String, movingLabel: Bool = true) throws(RelayError) {
+        guard port >= ReservationsFile.lowestPort else { return }
         let result: Result<Void, RelayError> = file.withLock { file in
             if let owner = file.keys.first(where: { $0.value.ports.contains(where: { $0.port == port }) })?.key,
                 owner != key
             {
                 return .failure(.refused("port \(port) is reserved by another key; ask for port 0 to get a free one"))
             }
-            var entry = file.keys[key, default: KeyReservations()]
-            if entry.ports.contains(PortReservation(label: label, port: port)) { return .success(()) }
+            var entry = file.keys[key, default: .init()]
+            if entry.ports.contains(.init(label: label, port: port)) { return .success(()) }
             entry.ports.removeAll { (movingLabel && $0.label == label) || $0.port == port }
-            guard entry.ports.count < Self.maximumPerKey else {
-                return .failure(.refused("this key already holds \(Self.maximumPerKey) ports on this relay; reuse one of them"))
-            }
-            entry.ports.append(PortReservation(label: label, port: port))
+            guard held(entry) < maximumPerKey else { return .failure(capReached("reuse one of its ports")) }
+            entry.ports.append(.init(label: label, port: port))
             file.keys[key] = entry
-            return Self.save(file, to: path)
+            save(file)
+            return .success(())
         }
         try result.get()
     }
 
-    private static func save(_ file: File, to path: String) -> Result<Void, RelayError> {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        do {
-            var data = try encoder.encode(file)
-            data.append(0x0A)
-            try AtomicFile.write(Array(data), to: path, mode: 0o600)
-            return .success(())
-        } catch {
-            return .failure(.refused("the relay could not save its reservations (\(error)); try again later"))
+    /// Hands `table` to the background writer (the newest table wins). Called
+    /// under the table's lock, so tables reach the writer in the order they
+    /// were made.
+    private func save(_ table: ReservationsFile) {
+        let queue = pending.withLock { pending in
+            pending.table = table
+            defer { pending.queued = true }
+            return !pending.queued
         }
+        if queue { writer.async { self.drain() } }
+    }
+
+    private func drain() {
+        while let table = pending.withLock({ pending -> ReservationsFile? in
+            defer { pending.table = nil }
+            if pending.table == nil { pending.queued = false }
+            return pending.table
+        }) {
+            do {
+                try FileLock.withLock(ReservationsFile.lockPath(for: path)) { try table.write(to: path) }
+            } catch {
+                log("could not save \(path) (\(error)); the reservations stay in memory and the next change retries")
+            }
+        }
+    }
+
+    /// Waits until every change so far is on disk (tests, shutdown).
+    func flush() {
+        writer.sync {}
     }
 }

@@ -21,18 +21,19 @@ extension Burrow {
                   burrow serve                      # try it: http://NAME.localhost:8080
                   burrow serve --domain tunnel.example.com --http-port 80 --ssh-port 2222
                   ssh -N -R demo:80:localhost:3000 -p 2222 me@tunnel.example.com
-                """
+                  burrow serve reservations ls      # who holds which name and port
+                """,
+            subcommands: [ServeReservations.self]
         )
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: ArgumentHelp("Where the host key, authorized_keys and reservations.json live (default: $XDG_STATE_HOME/burrow-relay or ~/.local/state/burrow-relay).", valueName: "DIR"))
-        var stateDir: String?
+        @OptionGroup var stateDirectory: ServeStateDirectory
 
         @Option(help: ArgumentHelp("HTTP mappings are NAME.DOMAIN; point *.DOMAIN at this machine.", valueName: "DOMAIN"))
         var domain = "localhost"
 
-        @Option(help: ArgumentHelp("Address to listen on.", valueName: "ADDR"))
+        @Option(help: ArgumentHelp("Address to listen on (default: every address; 127.0.0.1 keeps the relay on this machine).", valueName: "ADDR"))
         var bind = "0.0.0.0"
 
         @Option(help: ArgumentHelp("SSH port agents dial (0 = any free port).", valueName: "N"))
@@ -90,7 +91,7 @@ extension Burrow {
 
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
-            let directory = stateDir ?? Self.defaultStateDirectory(environment)
+            let directory = stateDirectory.path ?? Self.defaultStateDirectory(environment)
             var configuration = RelayConfiguration(stateDirectory: directory)
             configuration.domain = domain.lowercased()
             configuration.bindHost = bind
@@ -146,6 +147,9 @@ extension Burrow {
                   tcp ports  \(configuration.portRange.lowerBound)-\(configuration.portRange.upperBound) (udp too)
                   keys       \(keys)
                 """)
+            if bind == "0.0.0.0" || bind == "::" {
+                print("  note: listening on every address of this machine (--bind \(bind), the default); pass --bind 127.0.0.1 to try it locally only")
+            }
             if !allowAnyKey, !FileManager.default.fileExists(atPath: directory + "/authorized_keys") {
                 print("  note: \(directory)/authorized_keys does not exist yet: nobody can log in until you add a public key to it")
             }

@@ -49,7 +49,7 @@ struct RelayReservationTests {
 
         let saved = try String(contentsOfFile: kit.stateDirectory + "/reservations.json", encoding: .utf8)
         #expect(saved.contains("\"\(name(first.http))\""))
-        #expect(saved.contains("\"label\" : \"db\""))
+        #expect(saved.contains("\"label\": \"db\""))
     }
 
     @Test("the host key is made once and kept: same fingerprint after a restart")

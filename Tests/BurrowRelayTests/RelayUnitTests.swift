@@ -51,6 +51,7 @@ struct RelayUnitTests {
         #expect(try store.autoName(for: "SHA256:bob", avoiding: []) == picked)
         #expect(try store.autoName(for: "SHA256:bob", avoiding: [picked]) != picked)
 
+        store.flush()
         let reloaded = try ReservationStore(path: path)
         #expect(reloaded.owner(ofName: "demo") == "SHA256:alice")
         #expect(reloaded.owner(ofName: picked) == "SHA256:bob")
@@ -74,9 +75,10 @@ struct RelayUnitTests {
         try store.claim(port: 21005, label: "db", for: "SHA256:alice")
         #expect(store.owner(ofPort: 21003) == nil)
         #expect(store.owner(ofPort: 21004) == nil)
+        store.flush()
         #expect(try ReservationStore(path: directory + "/reservations.json").owner(ofPort: 21005) == "SHA256:alice")
         // One key cannot hold more than its share.
-        for index in 0..<ReservationStore.maximumPerKey { try store.claim(name: "n\(index)", for: "SHA256:dave") }
+        for index in 0..<store.maximumPerKey { try store.claim(name: "n\(index)", for: "SHA256:dave") }
         #expect(throws: RelayError.self) { try store.claim(name: "one-more", for: "SHA256:dave") }
         #expect(throws: RelayError.self) { _ = try store.autoName(for: "SHA256:dave", avoiding: []) }
         // A full range offers nothing new.

@@ -1,0 +1,53 @@
+import BurrowConfig
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSH
+import Testing
+
+@testable import BurrowAgent
+
+/// Pinning a relay's host key (a flock and an fsync on `known_relays`) never
+/// runs on the connection's event loop: with the lock held by another process
+/// for a while, the loop keeps running other work, and the key is pinned
+/// once the lock is free.
+@Suite("Host key check off the event loop", .timeLimit(.minutes(1)))
+struct HostKeyDelegateTests {
+    @Test("while known_relays' lock is held, the loop stays free and the verdict arrives afterwards")
+    func pinDoesNotBlockTheLoop() async throws {
+        let directory = FileManager.default.temporaryDirectory.path + "/burrow-hostkey-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/known_relays"
+        let key = NIOSSHPrivateKey(ed25519Key: .init()).publicKey
+        let policy = HostKeyPolicy.knownRelays(path: path, host: "relay.example", port: 2222)
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+
+        // Another process (here: a thread) holds the lock for 1.5 s.
+        let locked = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            try? FileLock.withLock(directory + "/.known_relays.lock") {
+                locked.signal()
+                Thread.sleep(forTimeInterval: 1.5)
+            }
+        }
+        holder.start()
+        locked.wait()
+
+        let verdict = loop.makePromise(of: Void.self)
+        loop.execute {
+            HostKeyDelegate(policy: policy, relay: "relay.example:2222").validateHostKey(hostKey: key, validationCompletePromise: verdict)
+        }
+        let clock = ContinuousClock()
+        let asked = clock.now
+        try await loop.submit {}.get()  // the loop runs other work right away
+        #expect(clock.now - asked < .milliseconds(700))
+        try await verdict.futureResult.get()
+        #expect(clock.now - asked > .milliseconds(500))
+        let pinned = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(pinned.hasPrefix("[relay.example]:2222 ssh-ed25519 "))
+        try await group.shutdownGracefully()
+    }
+}

@@ -1,0 +1,48 @@
+import BurrowRelay
+import Foundation
+import Testing
+
+/// A second connection of the same key takes a name over; when it leaves,
+/// the name returns at once to the first connection, still open and healthy.
+/// Stock OpenSSH clients, python3 services, curl visitors.
+@Suite("Same-key takeover undone", .timeLimit(.minutes(2)))
+struct TakeoverReturnTests {
+    @Test("when the newer connection leaves, the name is served by the older one at once (no 502)")
+    func nameReturnsToTheRemainingHolder() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        let oldSite = try await kit.startHTTPServer(root: kit.directory + "/old")
+        let newSite = try await kit.startHTTPServer(root: kit.directory + "/new")
+        try "old\n".write(toFile: kit.directory + "/old/index.html", atomically: true, encoding: .utf8)
+        try "new\n".write(toFile: kit.directory + "/new/index.html", atomically: true, encoding: .utf8)
+        let log = LogCollector()
+        var configuration = kit.relayConfiguration()
+        configuration.log = log.sink
+        try await withRelay(configuration) { relay in
+            let url = "http://site.localhost:\(relay.httpPort)/index.html"
+            let old = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["site:80:127.0.0.1:\(oldSite)"])
+            #expect(try await kit.waitUntilServed(url) == "old\n")
+            let new = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["site:80:127.0.0.1:\(newSite)"])
+            var body = ""
+            for _ in 0..<100 where body != "new\n" {
+                body = try await kit.curl(url, timeout: 5).body
+                if body != "new\n" { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(body == "new\n")
+
+            new.kill()
+            // Wait (bounded) until the relay has seen the newer connection go.
+            let gone = log.text.split(separator: "\n").filter { $0.contains("disconnected") }.count
+            for _ in 0..<100 {
+                if log.text.split(separator: "\n").filter({ $0.contains("disconnected") }).count > gone { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(log.text.split(separator: "\n").filter { $0.contains("disconnected") }.count > gone, "\(log.text)")
+            // At once: the very next visitor is served by the older connection.
+            let after = try await kit.curl(url, timeout: 5)
+            #expect(after.status == 200 && after.body == "old\n", "\(after.status) \(after.body)\n\(log.text)")
+            #expect(old.isRunning)
+        }
+    }
+}
