@@ -49,9 +49,8 @@ extension Burrow {
                 FileHandle.standardError.write(Data("burrow: cannot start the tunnels: \(error)\n".utf8))
                 throw ExitCode.failure
             }
-            var directories: [String] = []
-            if let shipped = ThemeCatalog.findShippedDirectory(executablePath: ThemeCatalog.executablePath()) { directories.append(shipped) }
-            directories.append(store.directory + "/themes")
+            // The four shipped themes are compiled in; only the person's own are files.
+            let directories = [store.directory + "/themes"]
             let label = launched.embeddedRelay.map { "embedded relay on \($0.host):\($0.httpPort)" } ?? "connecting…"
             let options = TUIOptions(theme: theme, noColor: environment["NO_COLOR"].map { !$0.isEmpty } ?? false,
                                      relayLabel: label, themeDirectories: directories)
