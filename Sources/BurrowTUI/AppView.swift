@@ -25,6 +25,7 @@ public enum AppView {
         case .form(let form): FormView.draw(&canvas, form)
         case .confirmDelete(let name): confirm(&canvas, name)
         case .profiles(let index): profiles(&canvas, index, state)
+        case .fullView(let view): fullView(&canvas, view, state)
         }
         return canvas
     }

@@ -37,6 +37,8 @@ public enum KeyBindings {
         KeyBinding([.char("/")], .filter, label: "filter", description: "filter mappings by name, URL or address"),
         KeyBinding([.char("t")], .nextTheme, label: "theme", description: "next colour theme (saved)"),
         KeyBinding([.char("p")], .profiles, label: "profile", description: "switch profile (relay)"),
+        KeyBinding([.char("v")], .fullView, label: "full view",
+                   description: "read cut text in full (log, or the mapping)", bar: false),
         KeyBinding([.char("?")], .help, label: "help", description: "show all keys"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, label: "quit", description: "quit (the tunnels stop)"),
         KeyBinding([.up, .char("k")], .moveUp, label: "up", description: "select the previous row", bar: false),
@@ -47,7 +49,8 @@ public enum KeyBindings {
         KeyBinding([.end, .char("G")], .bottom, label: "bottom", description: "last row", bar: false),
         KeyBinding([.tab], .nextPane, label: "pane", description: "next pane (tunnels, mappings, detail, log)", bar: false),
         KeyBinding([.backTab], .previousPane, label: "pane", description: "previous pane", bar: false),
-        KeyBinding([.enter], .focusDetail, label: "detail", description: "focus the detail pane of the selected mapping", bar: false),
+        KeyBinding([.enter], .focusDetail, label: "detail",
+                   description: "focus detail; in detail or log, full view", bar: false),
         KeyBinding([.escape], .back, label: "back", description: "back to the mappings table; clear the filter", bar: false),
     ]
 

@@ -16,7 +16,7 @@ public struct Layout: Sendable, Equatable {
         let tunnelsHeight = min(max(tunnelCount, 1), 3) + 2
         let rest = max(0, available - tunnelsHeight)
         // The detail pane needs 8 rows to show 3 visitors and requests (the
-        // log has its own full view, `l`): on short terminals the log gives
+        // log has its own full view, `v`): on short terminals the log gives
         // way first (down to 2 lines), then the mappings table (down to 3
         // rows, it scrolls).
         var logHeight = max(5, rest / 4)

@@ -83,6 +83,7 @@ public enum Reducer {
         case .terminate:
             return quit(&state)
         case .wheel(let up):
+            if case .fullView(let view) = state.modal { return handleModal(.fullView(view), up ? .up : .down, &state) }
             guard state.modal == nil else { return [] }
             return run(up ? .moveUp : .moveDown, &state)
         case .key(let key):
@@ -153,7 +154,18 @@ public enum Reducer {
         case .previousPane:
             state.focus = state.focus.previous
         case .focusDetail:
-            if state.focus == .tunnels { state.focus = .mappings } else { state.focus = .detail }
+            switch state.focus {
+            case .tunnels: state.focus = .mappings
+            case .mappings: state.focus = .detail
+            case .detail, .log: return run(.fullView, &state)
+            }
+        case .fullView:
+            if state.focus == .log {
+                state.modal = .fullView(FullView(subject: .log))
+            } else {
+                guard let selected else { return nothing(&state) }
+                state.modal = .fullView(FullView(subject: .mapping(selected.mapping.name)))
+            }
         case .back:
             if !state.filter.isEmpty { state.filter = ""; clampSelection(&state) }
             state.focus = .mappings
@@ -236,6 +248,23 @@ public enum Reducer {
         switch modal {
         case .help:
             if key == .escape || key == .char("?") || key == .char("q") || key == .enter { state.modal = nil }
+            return []
+        case .fullView(var view):
+            let capacity = AppView.fullViewCapacity(state.size)
+            let lines = AppView.fullViewLines(view, state, width: AppView.fullViewRect(state.size).inner.width - 4).count
+            let last = max(0, lines - capacity)
+            switch key {
+            case .escape, .char("q"), .char("v"), .enter: state.modal = nil; return []
+            case .up, .char("k"): view.scroll -= 1
+            case .down, .char("j"): view.scroll += 1
+            case .pageUp: view.scroll -= capacity - 1
+            case .pageDown, .char(" "): view.scroll += capacity - 1
+            case .home, .char("g"): view.scroll = 0
+            case .end, .char("G"): view.scroll = last
+            default: return []
+            }
+            view.scroll = min(max(0, min(view.scroll, last)), last)
+            state.modal = .fullView(view)
             return []
         case .confirmDelete(let name):
             switch key {
