@@ -83,10 +83,15 @@ public enum AppView {
             name = min(16, max(4, rows.map { TextWidth.of($0.name) }.max() ?? 4))
             local = min(21, max(5, rows.map { TextWidth.of($0.local) }.max() ?? 5))
             visitors = min(11, max(4, rows.map { TextWidth.of($0.visitors) }.max() ?? 4))
-            rate = min(13, max(6, rows.map { TextWidth.of($0.rate) }.max() ?? 6))
+            rate = min(13, max(8, rows.map { TextWidth.of($0.rate) }.max() ?? 8))
             let fixed = name + proto + local + state + visitors + rate + 7   // 7 gaps
-            let room = max(0, width - 2 - fixed)
+            var room = max(0, width - 2 - fixed)
             let longestURL = max(10, rows.map { TextWidth.of($0.url) }.max() ?? 10)
+            // Room for the rate header's whole unit ("IN/OUT B/s", else "IN/OUT/s").
+            if rate < 10, room >= longestURL + 10 - rate {
+                room -= 10 - rate
+                rate = 10
+            }
             // The whole URL first (people copy it by eye too), then the sparkline.
             if room - longestURL - 1 >= 4 {
                 url = longestURL
@@ -114,7 +119,7 @@ public enum AppView {
         let columns = Columns(width: inner.width, rows: rows)
         var x = inner.x + 1
         let headers: [(String, Int)] = [("NAME", columns.name), ("PROTO", columns.proto), ("LOCAL", columns.local), ("PUBLIC URL", columns.url),
-                                        ("STATE", columns.state), ("CONN", columns.visitors), ("IN/OUT", columns.rate)]
+                                        ("STATE", columns.state), ("CONN", columns.visitors), (columns.rate >= 10 ? "IN/OUT B/s" : "IN/OUT/s", columns.rate)]
         for (label, width) in headers { x = canvas.text(TextWidth.fit(label, to: width), x: x, y: inner.y, role: .muted, bold: true) + 1 }
         if columns.spark > 0 { canvas.text(TextWidth.fit(columns.spark >= 9 ? "LAST 60 s" : "60 s", to: columns.spark), x: x, y: inner.y, role: .muted, bold: true) }
         if rows.isEmpty {

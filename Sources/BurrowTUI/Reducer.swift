@@ -17,7 +17,13 @@ public enum Reducer {
         case .engineEvent(let event, let time):
             appendLog(&state, LogEntry(time: time, text: event.humanLine, level: level(of: event)))
         case .mappingsChanged(let mappings):
-            let selectedName = state.selectedMapping?.mapping.name
+            var selectedName = state.selectedMapping?.mapping.name
+            // Saved from the form: the new (or renamed) mapping is selected.
+            // One added from another shell does not take the selection.
+            if case .form = state.modal {
+                let before = Set(state.mappings.map(\.name))
+                if let added = mappings.first(where: { !before.contains($0.name) }) { selectedName = added.name }
+            }
             state.mappings = mappings
             if let selectedName, let index = state.visibleMappings.firstIndex(where: { $0.mapping.name == selectedName }) {
                 state.mappingIndex = index

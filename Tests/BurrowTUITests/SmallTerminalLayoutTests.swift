@@ -72,8 +72,8 @@ import TerminalUI
         snapshot.mappings[0].openVisitors = 12_345
         snapshot.mappings[0].bytesIn = 999_999_999_999
         snapshot.mappings[0].bytesOut = 999_999_999_999
-        snapshot.mappings[0].rateIn10s = 999_999_999
-        snapshot.mappings[0].rateOut10s = 999_999_999
+        snapshot.mappings[0].rateIn1s = 999_999_999
+        snapshot.mappings[0].rateOut1s = 999_999_999
         _ = Reducer.reduce(&state, .snapshot(snapshot))
         _ = Reducer.reduce(&state, .profilesChanged([Profile(name: String(repeating: "far", count: 20), host: "relay.example.com")], selected: nil))
         for _ in 0..<3 { _ = Reducer.reduce(&state, .log(String(repeating: "a long log line ", count: 10), .info)) }
