@@ -41,6 +41,7 @@ public enum KeyBindings {
                    description: "read cut text in full (log, or the mapping)", bar: false),
         KeyBinding([.char("?")], .help, label: "help", description: "show all keys"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, label: "quit", description: "quit (the tunnels stop)"),
+        KeyBinding([.ctrl("z")], .suspend, label: "suspend", description: "suspend: tunnels pause; fg resumes", bar: false),
         KeyBinding([.up, .char("k")], .moveUp, label: "up", description: "select the previous row", bar: false),
         KeyBinding([.down, .char("j")], .moveDown, label: "down", description: "select the next row", bar: false),
         KeyBinding([.pageUp], .pageUp, label: "page up", description: "move a page up", bar: false),

@@ -94,6 +94,8 @@ public enum Reducer {
             return run(up ? .moveUp : .moveDown, &state)
         case .key(let key):
             if key == .ctrl("c") { return quit(&state) }
+            // Ctrl-Z works from anywhere, a form or popup included (it stays open).
+            if key == .ctrl("z") { return [.suspend] }
             if let modal = state.modal { return handleModal(modal, key, &state) }
             if state.editingFilter { return handleFilter(key, &state) }
             guard let command = KeyBindings.command(for: key) else { return [] }
@@ -153,6 +155,8 @@ public enum Reducer {
         switch command {
         case .quit:
             return quit(&state)
+        case .suspend:
+            return [.suspend]
         case .moveUp, .moveDown, .pageUp, .pageDown, .top, .bottom:
             move(command, &state)
         case .nextPane:

@@ -59,6 +59,10 @@ public struct StoreEffects: EffectPerforming {
                         // The engine rereads config.json every few seconds and moves the mappings.
                         .succeeded(name.map { "selected \($0): mappings without a profile now go through it" }
                             ?? "no profile selected: mappings without one use the embedded relay")]
+            case .suspend:
+                screen.suspend()
+                // The terminal may have changed size meanwhile; a resize repaints everything.
+                return [.input(.resize(screen.size))]
             case .quit:
                 return []
             }

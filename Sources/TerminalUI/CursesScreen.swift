@@ -107,6 +107,17 @@ public final class CursesScreen: Screen {
         bytes.removeAll()
     }
 
+    /// Raw mode turns Ctrl-C and Ctrl-Z into keys; Ctrl-Z comes here. Like
+    /// every curses program: leave curses mode, stop (the shell shows its
+    /// prompt), and on `fg` take the terminal again.
+    public func suspend() {
+        endwin()
+        burrow_stop_process()
+        // Continued: back to raw mode and the alternate screen, all of it redrawn.
+        clearok(burrow_curscr(), true)
+        refresh()
+    }
+
     private func mouseEvent() -> InputEvent? {
         var event = MEVENT()
         guard getmouse(&event) == OK else { return nil }
