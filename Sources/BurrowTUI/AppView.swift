@@ -241,30 +241,34 @@ public enum AppView {
 
     static func keyBar(_ canvas: inout Canvas, _ rect: Rect, _ state: AppState) {
         var bindings: [(String, String)]
-        if case .form = state.modal {
-            bindings = [("Enter", "save"), ("Esc", "cancel"), ("Tab/↑↓", "field"), ("←→/Space", "choose")]
-        } else if state.editingFilter {
-            bindings = [("Enter", "keep filter"), ("Esc", "clear"), ("↑↓", "move")]
-        } else {
-            bindings = KeyBindings.main.filter(\.shownInBar).map { ($0.keys[0].description, $0.label) }
+        switch state.modal {
+        case .form: bindings = [("Enter", "save"), ("Esc", "cancel"), ("Tab/↑↓", "field"), ("←→/Space", "choose")]
+        case .fullView: bindings = [("↑↓ PgUp PgDn", "scroll"), ("g G", "top, end"), ("Esc", "close")]
+        case .help: bindings = [("Esc", "close")]
+        case .confirmDelete: bindings = [("y", "delete"), ("n/Esc", "keep")]
+        case .profiles: bindings = [("↑↓", "choose"), ("Enter", "select"), ("Esc", "cancel")]
+        case .none:
+            bindings = state.editingFilter ? [("Enter", "keep filter"), ("Esc", "clear"), ("↑↓", "move")]
+                : KeyBindings.bar(for: state.focus).map { ($0.key, $0.label) }
         }
         // When the bar is too narrow, drop from the middle: the first
         // bindings and the last two (help, quit) always show.
-        let toastText = state.toast.map { " \($0.text) " }
-        let toastWidth = toastText.map { min(TextWidth.of($0), rect.width - 2) } ?? 0
-        let room = rect.width - (toastWidth > 0 ? toastWidth + 2 : 0)
         let needed = { (list: [(String, String)]) in list.reduce(1) { $0 + TextWidth.of($1.0) + TextWidth.of($1.1) + 3 } }
         while bindings.count > 4, needed(bindings) > rect.width {
             bindings.remove(at: bindings.count - 3)
         }
         var x = 1
         for (key, label) in bindings {
-            if x + TextWidth.of(key) + TextWidth.of(label) + 1 > room { break }
+            if x + TextWidth.of(key) + TextWidth.of(label) + 1 > rect.width { break }
             x = canvas.text(key, x: x, y: rect.y, role: .key, bold: true) + 1
             x = canvas.text(label, x: x, y: rect.y, role: .muted) + 2
         }
-        if let toast = state.toast, let toastText {
-            canvas.text(toastText, x: rect.width - toastWidth - 1, y: rect.y, maxWidth: toastWidth, role: toast.role, bold: true)
+        // The toast sits in the bottom border above the bar, so it never
+        // hides a key hint.
+        if let toast = state.toast, rect.y > 0 {
+            let text = " \(toast.text) "
+            let width = min(TextWidth.of(text), rect.width - 4)
+            canvas.text(text, x: rect.width - width - 2, y: rect.y - 1, maxWidth: width, role: toast.role, bold: true)
         }
     }
 }

@@ -55,6 +55,26 @@ public enum KeyBindings {
         KeyBinding([.escape], .back, label: "back", description: "back to the mappings table; clear the filter", bar: false),
     ]
 
+    /// The key bar for the focused pane: what the keys do there, drawn from
+    /// the table (the mappings pane shows every binding marked for the bar).
+    public static func bar(for pane: Pane) -> [(key: String, label: String)] {
+        func hint(_ command: Command, _ label: String? = nil) -> (key: String, label: String) {
+            let binding = main.first { $0.command == command }
+            return (binding?.keys[0].description ?? "?", label ?? binding?.label ?? "")
+        }
+        let last = [hint(.help), hint(.quit)]
+        switch pane {
+        case .tunnels:
+            return [("↑↓", "tunnel"), hint(.focusDetail, "its mappings"), hint(.nextPane), hint(.profiles)] + last
+        case .mappings:
+            return main.filter(\.shownInBar).map { ($0.keys[0].description, $0.label) }
+        case .detail:
+            return [("↑↓", "scroll"), hint(.fullView), hint(.copy), hint(.open), hint(.back), hint(.nextPane)] + last
+        case .log:
+            return [("↑↓", "scroll"), hint(.fullView), hint(.back), hint(.nextPane)] + last
+        }
+    }
+
     public static func command(for key: Key, in table: [KeyBinding] = main) -> Command? {
         table.first { $0.keys.contains(key) }?.command
     }
