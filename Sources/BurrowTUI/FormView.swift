@@ -17,9 +17,11 @@ enum FormView {
         })
         let footer = form.saveError.map { TextWidth.wrap($0, to: textWidth) }
             ?? ["Enter saves · Esc cancels · Tab/↑↓ move · ←→/Space choose"]
+        // Fields and their errors, a blank row, the footer; spaced: a blank
+        // row above and after every field (the last one before the footer).
         let content = fields.count + errorLines.values.reduce(0) { $0 + $1.count } + 1 + footer.count
-        let spaced = content + fields.count + 3 <= canvas.height - 2
-        let height = content + (spaced ? fields.count : 0) + 3
+        let spaced = content + fields.count + 2 <= canvas.height - 2
+        let height = content + (spaced ? fields.count : 0) + 2
         let rect = AppView.centered(canvas, width: width, height: height)
         canvas.fill(rect, background: .background)
         canvas.box(rect, title: form.editing.map { "Edit mapping \($0)" } ?? "Add mapping", focused: true)
