@@ -188,7 +188,7 @@ extension RelaySession {
         bindFirst(of: candidates[...], forwardID: forwardID).assumeIsolated().whenComplete { result in
             switch result {
             case .failure(let error):
-                let reason = port == 0 ? "no port of \(range.lowerBound)-\(range.upperBound) could be bound (\(error))" : "port \(port) cannot be bound on the relay (\(error))"
+                let reason = port == 0 ? "no port of \(range.lowerBound)-\(range.upperBound) could be bound: \(BindErrorText.describe(error))" : "port \(port) cannot be bound on the relay: \(BindErrorText.describe(error))"
                 self.refuse(host: host, port: port, reason, promise)
             case .success(let (listener, bound)):
                 guard self.adoptBoundPort(listener, bound: bound, host: host, port: port, key: key, promise: promise) else { return }

@@ -16,7 +16,7 @@ extension RelaySession {
         bindFirstUDP(of: candidates[...], forwardID: forwardID, policy: policy).assumeIsolated().whenComplete { result in
             switch result {
             case .failure(let error):
-                self.refuse(host: host, port: port, "UDP port \(port == 0 ? "from \(range)" : String(port)) cannot be bound on the relay (\(error))", promise)
+                self.refuse(host: host, port: port, "UDP port \(port == 0 ? "from \(range)" : String(port)) cannot be bound on the relay: \(BindErrorText.describe(error))", promise)
             case .success(let (socket, bound)):
                 guard self.adoptBoundPort(socket, bound: bound, host: host, port: port, key: key, promise: promise) else { return }
                 let url = PublicURL.forMapping(

@@ -67,6 +67,16 @@ public struct AppState: Sendable, Equatable {
         }
     }
 
+    /// Every rule with its live state and tunnel, whatever the filter and the selected tunnel.
+    public var allMappingRows: [MappingRowSource] {
+        let byName = Dictionary(snapshot.mappings.map { ($0.mapping.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return mappings.map { mapping in
+            let live = byName[mapping.name]
+            return MappingRowSource(mapping: mapping, live: live,
+                                    tunnel: live?.tunnel ?? mapping.profile ?? selectedProfile ?? EngineSnapshot.embeddedTunnel)
+        }
+    }
+
     public var selectedMapping: MappingRowSource? {
         let rows = visibleMappings
         return rows.indices.contains(mappingIndex) ? rows[mappingIndex] : nil

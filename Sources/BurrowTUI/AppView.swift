@@ -25,6 +25,7 @@ public enum AppView {
         case .form(let form): FormView.draw(&canvas, form)
         case .confirmDelete(let name): confirm(&canvas, name)
         case .profiles(let index): profiles(&canvas, index, state)
+        case .fullView(let view): fullView(&canvas, view, state)
         }
         return canvas
     }
@@ -32,16 +33,16 @@ public enum AppView {
     static func header(_ canvas: inout Canvas, _ rect: Rect, _ state: AppState) {
         let model = HeaderModel.make(state)
         canvas.fill(rect, background: .header, role: .headerText)
+        let fit = HeaderFit(width: rect.width, model: model, right: "\(state.themeName) · v\(model.version) ")
         var x = canvas.text(" burrow ", x: 0, y: rect.y, role: .headerText, bold: true)
         x = canvas.text("│ ", x: x, y: rect.y, role: .headerText)
-        x = canvas.text(model.relay + " ", x: x, y: rect.y, maxWidth: rect.width / 2, role: .headerText)
+        x = canvas.text(model.relay, x: x, y: rect.y, maxWidth: fit.relay, role: .headerText) + 1
         x = canvas.text("│ ", x: x, y: rect.y, role: .headerText)
-        x = canvas.text(model.status.text + " ", x: x, y: rect.y, maxWidth: max(0, rect.width - x - 30), role: model.status.role, bold: true)
-        for part in [model.rtt, model.uptime].compactMap({ $0 }) {
+        x = canvas.text(model.status.text, x: x, y: rect.y, maxWidth: fit.status, role: model.status.role, bold: true) + 1
+        for part in fit.extras {
             x = canvas.text("│ " + part + " ", x: x, y: rect.y, role: .headerText)
         }
-        let right = "\(state.themeName) · v\(model.version) "
-        if x + TextWidth.of(right) <= rect.width {
+        if let right = fit.right {
             canvas.text(right, x: rect.width - TextWidth.of(right), y: rect.y, role: .headerText)
         }
     }
@@ -82,14 +83,22 @@ public enum AppView {
             name = min(16, max(4, rows.map { TextWidth.of($0.name) }.max() ?? 4))
             local = min(21, max(5, rows.map { TextWidth.of($0.local) }.max() ?? 5))
             visitors = min(11, max(4, rows.map { TextWidth.of($0.visitors) }.max() ?? 4))
-            rate = min(13, max(6, rows.map { TextWidth.of($0.rate) }.max() ?? 6))
+            rate = min(13, max(8, rows.map { TextWidth.of($0.rate) }.max() ?? 8))
             let fixed = name + proto + local + state + visitors + rate + 7   // 7 gaps
-            let room = max(0, width - 2 - fixed)
+            var room = max(0, width - 2 - fixed)
             let longestURL = max(10, rows.map { TextWidth.of($0.url) }.max() ?? 10)
+            // Room for the rate header's whole unit ("IN/OUT B/s", else "IN/OUT/s").
+            if rate < 10, room >= longestURL + 10 - rate {
+                room -= 10 - rate
+                rate = 10
+            }
             // The whole URL first (people copy it by eye too), then the sparkline.
-            if room - longestURL - 1 >= 6 {
+            if room - longestURL - 1 >= 4 {
                 url = longestURL
                 spark = min(30, room - longestURL - 1)
+            } else if room >= longestURL {
+                url = room
+                spark = 0
             } else if room >= 26 {
                 spark = 6
                 url = room - 7
@@ -110,7 +119,7 @@ public enum AppView {
         let columns = Columns(width: inner.width, rows: rows)
         var x = inner.x + 1
         let headers: [(String, Int)] = [("NAME", columns.name), ("PROTO", columns.proto), ("LOCAL", columns.local), ("PUBLIC URL", columns.url),
-                                        ("STATE", columns.state), ("CONN", columns.visitors), ("IN/OUT", columns.rate)]
+                                        ("STATE", columns.state), ("CONN", columns.visitors), (columns.rate >= 10 ? "IN/OUT B/s" : "IN/OUT/s", columns.rate)]
         for (label, width) in headers { x = canvas.text(TextWidth.fit(label, to: width), x: x, y: inner.y, role: .muted, bold: true) + 1 }
         if columns.spark > 0 { canvas.text(TextWidth.fit(columns.spark >= 9 ? "LAST 60 s" : "60 s", to: columns.spark), x: x, y: inner.y, role: .muted, bold: true) }
         if rows.isEmpty {
@@ -150,62 +159,69 @@ public enum AppView {
             return
         }
         let model = DetailModel.make(source, now: state.now)
-        canvas.box(rect, title: "Detail · \(source.mapping.name)", focused: state.focus == .detail)
+        // The mapping's line (name, URL, local, rules) is the box title: the
+        // rows below are for the lists.
+        canvas.box(rect, title: "Detail · \(model.title)", focused: state.focus == .detail)
         let inner = rect.inner
         var y = inner.y
         let left = inner.x + 1
         let width = inner.width - 2
-        canvas.text(model.title, x: left, y: y, maxWidth: width, role: .text, bold: true)
-        y += 1
-        guard y < inner.maxY else { return }
-        var x = canvas.text("Visitors ", x: left, y: y, role: .muted)
+        let end = left + width
+        var x = canvas.text("Visitors ", x: left, y: y, maxWidth: end - left, role: .muted)
         for stat in model.stats {
-            x = canvas.text(stat.label + " ", x: x, y: y, role: .muted)
-            x = canvas.text(stat.value + "   ", x: x, y: y, role: .accent, bold: true)
+            x = canvas.text(stat.label + " ", x: x, y: y, maxWidth: end - x, role: .muted)
+            x = canvas.text(stat.value, x: x, y: y, maxWidth: end - x, role: .accent, bold: true) + 3
         }
         y += 1
         guard y < inner.maxY else { return }
-        x = canvas.text("Bytes    ", x: left, y: y, role: .muted)
-        x = canvas.text(model.bytes, x: x, y: y, role: .text) + 3
-        if inner.maxX - x > 12 {
-            canvas.text(Sparkline.render(model.history, width: min(60, inner.maxX - x - 1)), x: x, y: y, role: .sparkline)
+        x = canvas.text("Bytes    ", x: left, y: y, maxWidth: end - left, role: .muted)
+        x = canvas.text(model.bytes, x: x, y: y, maxWidth: end - x, role: .text) + 3
+        if end - x > 12 {
+            canvas.text(Sparkline.render(model.history, width: min(60, end - x)), x: x, y: y, role: .sparkline)
         }
-        y += 2
+        // A blank line before the lists when 3 rows still fit below it.
+        y += inner.maxY - y >= 6 ? 2 : 1
         guard y < inner.maxY else { return }
         let hasRequests = model.requests != nil
+        // Visitors take what their columns need; requests the rest (their
+        // path stretches; the time of day goes first when it is narrow).
         let addressWidth = min(21, max(7, model.visitors.map { TextWidth.of($0.address) }.max() ?? 7))
-        let visitorsWidth = hasRequests ? min(addressWidth + 27, width / 2 - 1) : width
+        let whenWidth = 8, durationWidth = 6, bytesWidth = 7
+        let visitorsWidth = hasRequests ? min(addressWidth + whenWidth + durationWidth + bytesWidth + 3, width / 2 + 2) : width
         let requestsX = left + visitorsWidth + 2
-        canvas.text("LATEST VISITORS", x: left, y: y, role: .muted, bold: true)
-        if hasRequests { canvas.text("LATEST HTTP REQUESTS", x: requestsX, y: y, role: .muted, bold: true) }
+        canvas.text("LATEST VISITORS", x: left, y: y, maxWidth: visitorsWidth, role: .muted, bold: true)
+        if hasRequests { canvas.text("LATEST HTTP REQUESTS", x: requestsX, y: y, maxWidth: end - requestsX, role: .muted, bold: true) }
         y += 1
         let space = inner.maxY - y
         guard space > 0 else { return }
         let skip = min(state.detailScroll, max(0, max(model.visitors.count, model.requests?.count ?? 0) - 1))
         if model.visitors.isEmpty {
-            canvas.text("no visitors yet", x: left, y: y, role: .muted)
+            canvas.text("no visitors yet", x: left, y: y, maxWidth: visitorsWidth, role: .muted)
         }
+        let visitorsEnd = left + visitorsWidth
         for (offset, visitor) in model.visitors.dropFirst(skip).prefix(space).enumerated() {
             var vx = left
             vx = canvas.text(TextWidth.fit(visitor.address, to: addressWidth), x: vx, y: y + offset, maxWidth: visitorsWidth, role: .text) + 1
-            vx = canvas.text(TextWidth.fit(visitor.when, to: 9), x: vx, y: y + offset, maxWidth: left + visitorsWidth - vx, role: .muted) + 1
-            vx = canvas.text(TextWidth.fit(visitor.duration, to: 7), x: vx, y: y + offset, maxWidth: left + visitorsWidth - vx,
+            vx = canvas.text(TextWidth.fit(visitor.when, to: whenWidth), x: vx, y: y + offset, maxWidth: visitorsEnd - vx, role: .muted) + 1
+            vx = canvas.text(TextWidth.fit(visitor.duration, to: durationWidth, alignRight: true), x: vx, y: y + offset, maxWidth: visitorsEnd - vx,
                              role: visitor.duration == "open" ? .online : .text) + 1
-            canvas.text(visitor.bytes, x: vx, y: y + offset, maxWidth: left + visitorsWidth - vx, role: .text)
+            canvas.text(TextWidth.fit(visitor.bytes, to: bytesWidth, alignRight: true), x: vx, y: y + offset, maxWidth: visitorsEnd - vx, role: .text)
         }
         if let requests = model.requests {
-            if requests.isEmpty { canvas.text("no requests yet", x: requestsX, y: y, role: .muted) }
-            let room = inner.maxX - requestsX - 1
+            if requests.isEmpty { canvas.text("no requests yet", x: requestsX, y: y, maxWidth: end - requestsX, role: .muted) }
             let methodWidth = min(7, max(3, requests.map { TextWidth.of($0.method) }.max() ?? 3))
+            let tailWidth = durationWidth + 1 + bytesWidth
+            // time, method, status (3), path (at least 16), tail
+            let showTime = end - requestsX - (8 + 1 + methodWidth + 1 + 3 + 1 + 1 + tailWidth) >= 16
             for (offset, request) in requests.dropFirst(skip).prefix(space).enumerated() {
                 var rx = requestsX
-                let end = requestsX + room
-                rx = canvas.text(request.time, x: rx, y: y + offset, maxWidth: end - rx, role: .muted) + 1
+                if showTime { rx = canvas.text(request.time, x: rx, y: y + offset, maxWidth: end - rx, role: .muted) + 1 }
                 rx = canvas.text(TextWidth.fit(request.method, to: methodWidth), x: rx, y: y + offset, maxWidth: end - rx, role: .text, bold: true) + 1
                 rx = canvas.text(request.status, x: rx, y: y + offset, maxWidth: end - rx, role: request.statusRole, bold: true) + 1
                 // Fixed-width tail so the paths line up.
-                let tail = TextWidth.fit(request.duration, to: 8, alignRight: true) + " " + TextWidth.fit(request.size, to: 7, alignRight: true)
-                let pathWidth = max(4, end - rx - TextWidth.of(tail) - 1)
+                let tail = TextWidth.fit(request.duration, to: durationWidth, alignRight: true) + " "
+                    + TextWidth.fit(request.size, to: bytesWidth, alignRight: true)
+                let pathWidth = max(4, end - rx - tailWidth - 1)
                 rx = canvas.text(TextWidth.fit(request.path, to: pathWidth), x: rx, y: y + offset, maxWidth: end - rx, role: .text) + 1
                 canvas.text(tail, x: rx, y: y + offset, maxWidth: end - rx, role: .muted)
             }
@@ -225,30 +241,34 @@ public enum AppView {
 
     static func keyBar(_ canvas: inout Canvas, _ rect: Rect, _ state: AppState) {
         var bindings: [(String, String)]
-        if case .form = state.modal {
-            bindings = [("Enter", "save"), ("Esc", "cancel"), ("Tab/↑↓", "field"), ("←→/Space", "choose")]
-        } else if state.editingFilter {
-            bindings = [("Enter", "keep filter"), ("Esc", "clear"), ("↑↓", "move")]
-        } else {
-            bindings = KeyBindings.main.filter(\.shownInBar).map { ($0.keys[0].description, $0.label) }
+        switch state.modal {
+        case .form: bindings = [("Enter", "save"), ("Esc", "cancel"), ("Tab/↑↓", "field"), ("←→/Space", "choose")]
+        case .fullView: bindings = [("↑↓ PgUp PgDn", "scroll"), ("g G", "top, end"), ("Esc", "close")]
+        case .help: bindings = [("Esc", "close")]
+        case .confirmDelete: bindings = [("y", "delete"), ("n/Esc", "keep")]
+        case .profiles: bindings = [("↑↓", "choose"), ("Enter", "select"), ("Esc", "cancel")]
+        case .none:
+            bindings = state.editingFilter ? [("Enter", "keep filter"), ("Esc", "clear"), ("↑↓", "move")]
+                : KeyBindings.bar(for: state.focus).map { ($0.key, $0.label) }
         }
         // When the bar is too narrow, drop from the middle: the first
         // bindings and the last two (help, quit) always show.
-        let toastText = state.toast.map { " \($0.text) " }
-        let toastWidth = toastText.map { min(TextWidth.of($0), rect.width - 2) } ?? 0
-        let room = rect.width - (toastWidth > 0 ? toastWidth + 2 : 0)
         let needed = { (list: [(String, String)]) in list.reduce(1) { $0 + TextWidth.of($1.0) + TextWidth.of($1.1) + 3 } }
         while bindings.count > 4, needed(bindings) > rect.width {
             bindings.remove(at: bindings.count - 3)
         }
         var x = 1
         for (key, label) in bindings {
-            if x + TextWidth.of(key) + TextWidth.of(label) + 1 > room { break }
+            if x + TextWidth.of(key) + TextWidth.of(label) + 1 > rect.width { break }
             x = canvas.text(key, x: x, y: rect.y, role: .key, bold: true) + 1
             x = canvas.text(label, x: x, y: rect.y, role: .muted) + 2
         }
-        if let toast = state.toast, let toastText {
-            canvas.text(toastText, x: rect.width - toastWidth - 1, y: rect.y, maxWidth: toastWidth, role: toast.role, bold: true)
+        // The toast sits in the bottom border above the bar, so it never
+        // hides a key hint.
+        if let toast = state.toast, rect.y > 0 {
+            let text = " \(toast.text) "
+            let width = min(TextWidth.of(text), rect.width - 4)
+            canvas.text(text, x: rect.width - width - 2, y: rect.y - 1, maxWidth: width, role: toast.role, bold: true)
         }
     }
 }

@@ -2,8 +2,8 @@ import TerminalUI
 
 /// Draws a canvas onto a screen with a theme: one `put` per run of cells
 /// that look the same. Where the terminal cannot show a background role
-/// (monochrome themes, `NO_COLOR`), selections and the header use reverse
-/// video instead, so they stay visible.
+/// (monochrome themes, `NO_COLOR`), selections, the header and the focused
+/// pane's title use reverse video instead, so they stay visible.
 public struct CanvasPainter {
     public var theme: Theme
 
@@ -15,7 +15,10 @@ public struct CanvasPainter {
         let foreground = theme.color(cell.role)
         let background = theme.color(cell.background)
         let backgroundShows = colors >= 8 && background != .terminalDefault
-        let reverse = (cell.background == .selection || cell.background == .header) && !backgroundShows
+        var reverse = (cell.background == .selection || cell.background == .header) && !backgroundShows
+        // The focused pane's title (bold, in the focus role) in reverse video
+        // when its colour cannot be told from a border's: monochrome, NO_COLOR.
+        if cell.role == .focus, cell.bold, colors < 8 || foreground == theme.color(.border) { reverse = true }
         return TextStyle(
             role: cell.role.rawValue,
             foreground: colors >= 8 ? foreground : .terminalDefault,

@@ -3,5 +3,5 @@ public enum Command: String, CaseIterable, Sendable, Equatable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case nextPane, previousPane, focusDetail, back
     case add, edit, delete, toggle, copy, open
-    case nextTheme, filter, help, profiles, quit
+    case nextTheme, filter, help, profiles, quit, fullView, suspend
 }

@@ -34,8 +34,9 @@ public struct DetailModel: Sendable, Equatable {
             ("p50", live?.durationP50Ms.map { Format.duration(milliseconds: $0) } ?? "–"),
             ("p90", live?.durationP90Ms.map { Format.duration(milliseconds: $0) } ?? "–"),
         ]
-        let bytes = "in \(Format.bytes(live?.bytesIn ?? 0)) (\(Format.rate(live?.rateIn10s ?? 0)))   "
-            + "out \(Format.bytes(live?.bytesOut ?? 0)) (\(Format.rate(live?.rateOut10s ?? 0)))"
+        // The same last-second rates as the table's IN/OUT column.
+        let bytes = "in \(Format.bytes(live?.bytesIn ?? 0)) (\(Format.rate(live?.rateIn1s ?? 0)))   "
+            + "out \(Format.bytes(live?.bytesOut ?? 0)) (\(Format.rate(live?.rateOut1s ?? 0)))"
         let visitors = (live?.recentVisitors ?? []).map { record in
             Visitor(address: record.address, when: Format.ago(record.startedAt, now: now),
                     duration: record.durationMs.map { Format.duration(milliseconds: $0) } ?? "open",

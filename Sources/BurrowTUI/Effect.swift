@@ -10,5 +10,7 @@ public enum Effect: Sendable, Equatable {
     /// Remember the theme in config.json.
     case saveTheme(String)
     case selectProfile(String?)
+    /// Ctrl-Z: stop like other terminal programs until `fg`.
+    case suspend
     case quit
 }

@@ -39,7 +39,9 @@ public enum Format {
 
     /// 4.2 s, 3m12s, 2h03m, 1d02h.
     public static func seconds(_ value: Double) -> String {
-        let total = Int(max(0, value))
+        // A snapshot taken a moment after the UI's clock read must not show "-1.0 s".
+        let value = max(0, value)
+        let total = Int(value)
         if value < 60 { return value < 10 ? "\(oneDecimal(value)) s" : "\(total) s" }
         if total < 3600 { return "\(total / 60)m\(pad(total % 60))s" }
         if total < 86400 { return "\(total / 3600)h\(pad(total % 3600 / 60))m" }

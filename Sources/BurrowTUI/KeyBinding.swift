@@ -37,8 +37,11 @@ public enum KeyBindings {
         KeyBinding([.char("/")], .filter, label: "filter", description: "filter mappings by name, URL or address"),
         KeyBinding([.char("t")], .nextTheme, label: "theme", description: "next colour theme (saved)"),
         KeyBinding([.char("p")], .profiles, label: "profile", description: "switch profile (relay)"),
+        KeyBinding([.char("v")], .fullView, label: "full view",
+                   description: "read cut text in full (log, or the mapping)", bar: false),
         KeyBinding([.char("?")], .help, label: "help", description: "show all keys"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, label: "quit", description: "quit (the tunnels stop)"),
+        KeyBinding([.ctrl("z")], .suspend, label: "suspend", description: "suspend: tunnels pause; fg resumes", bar: false),
         KeyBinding([.up, .char("k")], .moveUp, label: "up", description: "select the previous row", bar: false),
         KeyBinding([.down, .char("j")], .moveDown, label: "down", description: "select the next row", bar: false),
         KeyBinding([.pageUp], .pageUp, label: "page up", description: "move a page up", bar: false),
@@ -47,9 +50,30 @@ public enum KeyBindings {
         KeyBinding([.end, .char("G")], .bottom, label: "bottom", description: "last row", bar: false),
         KeyBinding([.tab], .nextPane, label: "pane", description: "next pane (tunnels, mappings, detail, log)", bar: false),
         KeyBinding([.backTab], .previousPane, label: "pane", description: "previous pane", bar: false),
-        KeyBinding([.enter], .focusDetail, label: "detail", description: "focus the detail pane of the selected mapping", bar: false),
+        KeyBinding([.enter], .focusDetail, label: "detail",
+                   description: "focus detail; in detail or log, full view", bar: false),
         KeyBinding([.escape], .back, label: "back", description: "back to the mappings table; clear the filter", bar: false),
     ]
+
+    /// The key bar for the focused pane: what the keys do there, drawn from
+    /// the table (the mappings pane shows every binding marked for the bar).
+    public static func bar(for pane: Pane) -> [(key: String, label: String)] {
+        func hint(_ command: Command, _ label: String? = nil) -> (key: String, label: String) {
+            let binding = main.first { $0.command == command }
+            return (binding?.keys[0].description ?? "?", label ?? binding?.label ?? "")
+        }
+        let last = [hint(.help), hint(.quit)]
+        switch pane {
+        case .tunnels:
+            return [("↑↓", "tunnel"), hint(.focusDetail, "its mappings"), hint(.nextPane), hint(.profiles)] + last
+        case .mappings:
+            return main.filter(\.shownInBar).map { ($0.keys[0].description, $0.label) }
+        case .detail:
+            return [("↑↓", "scroll"), hint(.fullView), hint(.copy), hint(.open), hint(.back), hint(.nextPane)] + last
+        case .log:
+            return [("↑↓", "scroll"), hint(.fullView), hint(.back), hint(.nextPane)] + last
+        }
+    }
 
     public static func command(for key: Key, in table: [KeyBinding] = main) -> Command? {
         table.first { $0.keys.contains(key) }?.command

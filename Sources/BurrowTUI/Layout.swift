@@ -15,8 +15,14 @@ public struct Layout: Sendable, Equatable {
         let available = max(0, size.rows - 2)
         let tunnelsHeight = min(max(tunnelCount, 1), 3) + 2
         let rest = max(0, available - tunnelsHeight)
-        let logHeight = max(5, rest / 4)
-        let mappingsHeight = min(max(mappingCount + 3, 6), max(6, rest * 2 / 5))
+        // The detail pane needs 8 rows to show 3 visitors and requests (the
+        // log has its own full view, `v`): on short terminals the log gives
+        // way first (down to 2 lines), then the mappings table (down to 3
+        // rows, it scrolls).
+        var logHeight = max(5, rest / 4)
+        var mappingsHeight = min(max(mappingCount + 3, 6), max(6, rest * 2 / 5))
+        if rest - logHeight - mappingsHeight < Layout.detailMinimum { logHeight = max(4, rest - mappingsHeight - Layout.detailMinimum) }
+        if rest - logHeight - mappingsHeight < Layout.detailMinimum { mappingsHeight = max(6, rest - logHeight - Layout.detailMinimum) }
         let detailHeight = max(0, rest - logHeight - mappingsHeight)
         header = Rect(x: 0, y: 0, width: width, height: 1)
         tunnels = Rect(x: 0, y: 1, width: width, height: tunnelsHeight)
@@ -29,6 +35,9 @@ public struct Layout: Sendable, Equatable {
     public init(state: AppState) {
         self.init(size: state.size, tunnelCount: state.snapshot.tunnels.count, mappingCount: state.visibleMappings.count)
     }
+
+    /// Borders, the stats and bytes lines, the list header and 3 list rows.
+    static let detailMinimum = 8
 
     /// Mapping rows that fit under the column header.
     public var mappingCapacity: Int { max(1, mappings.height - 3) }

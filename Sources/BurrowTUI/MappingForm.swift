@@ -74,9 +74,15 @@ public struct MappingForm: Sendable, Equatable {
 
     public var profile: String? { tunnelChoices[tunnelIndex].isEmpty ? nil : tunnelChoices[tunnelIndex] }
 
+    /// Spaces around a typed value are not part of it (" 3000" is port 3000).
+    static func trimmed(_ text: String) -> String {
+        String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+
     /// The error of each field that has one now.
     public var errors: [Field: String] {
         var errors: [Field: String] = [:]
+        let local = Self.trimmed(self.local), name = Self.trimmed(self.name), remotePort = Self.trimmed(self.remotePort)
         if local.isEmpty {
             if submitted { errors[.local] = "a local port is required: use PORT or HOST:PORT (e.g. 3000)" }
         } else {
@@ -114,6 +120,7 @@ public struct MappingForm: Sendable, Equatable {
 
     /// The mapping to save, or nil while a field is invalid.
     public var draft: MappingDraft? {
+        let local = Self.trimmed(self.local), name = Self.trimmed(self.name), remotePort = Self.trimmed(self.remotePort)
         guard errors.isEmpty, let address = try? LocalAddress(parsing: local) else { return nil }
         var draft = MappingDraft(protocol: mappingProtocol, local: address, name: name.isEmpty ? nil : name,
                                  remotePort: remotePort.isEmpty ? nil : Int(remotePort), profile: profile, enabled: enabled)

@@ -5,4 +5,6 @@ public enum Modal: Sendable, Equatable {
     case confirmDelete(String)
     /// The profile switcher; `index` 0 is "embedded relay / none".
     case profiles(index: Int)
+    /// The whole text of the log or of a mapping.
+    case fullView(FullView)
 }

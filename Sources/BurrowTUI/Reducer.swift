@@ -17,7 +17,13 @@ public enum Reducer {
         case .engineEvent(let event, let time):
             appendLog(&state, LogEntry(time: time, text: event.humanLine, level: level(of: event)))
         case .mappingsChanged(let mappings):
-            let selectedName = state.selectedMapping?.mapping.name
+            var selectedName = state.selectedMapping?.mapping.name
+            // Saved from the form: the new (or renamed) mapping is selected.
+            // One added from another shell does not take the selection.
+            if case .form = state.modal {
+                let before = Set(state.mappings.map(\.name))
+                if let added = mappings.first(where: { !before.contains($0.name) }) { selectedName = added.name }
+            }
             state.mappings = mappings
             if let selectedName, let index = state.visibleMappings.firstIndex(where: { $0.mapping.name == selectedName }) {
                 state.mappingIndex = index
@@ -83,10 +89,13 @@ public enum Reducer {
         case .terminate:
             return quit(&state)
         case .wheel(let up):
+            if case .fullView(let view) = state.modal { return handleModal(.fullView(view), up ? .up : .down, &state) }
             guard state.modal == nil else { return [] }
             return run(up ? .moveUp : .moveDown, &state)
         case .key(let key):
             if key == .ctrl("c") { return quit(&state) }
+            // Ctrl-Z works from anywhere, a form or popup included (it stays open).
+            if key == .ctrl("z") { return [.suspend] }
             if let modal = state.modal { return handleModal(modal, key, &state) }
             if state.editingFilter { return handleFilter(key, &state) }
             guard let command = KeyBindings.command(for: key) else { return [] }
@@ -146,6 +155,8 @@ public enum Reducer {
         switch command {
         case .quit:
             return quit(&state)
+        case .suspend:
+            return [.suspend]
         case .moveUp, .moveDown, .pageUp, .pageDown, .top, .bottom:
             move(command, &state)
         case .nextPane:
@@ -153,7 +164,18 @@ public enum Reducer {
         case .previousPane:
             state.focus = state.focus.previous
         case .focusDetail:
-            if state.focus == .tunnels { state.focus = .mappings } else { state.focus = .detail }
+            switch state.focus {
+            case .tunnels: state.focus = .mappings
+            case .mappings: state.focus = .detail
+            case .detail, .log: return run(.fullView, &state)
+            }
+        case .fullView:
+            if state.focus == .log {
+                state.modal = .fullView(FullView(subject: .log))
+            } else {
+                guard let selected else { return nothing(&state) }
+                state.modal = .fullView(FullView(subject: .mapping(selected.mapping.name)))
+            }
         case .back:
             if !state.filter.isEmpty { state.filter = ""; clampSelection(&state) }
             state.focus = .mappings
@@ -236,6 +258,23 @@ public enum Reducer {
         switch modal {
         case .help:
             if key == .escape || key == .char("?") || key == .char("q") || key == .enter { state.modal = nil }
+            return []
+        case .fullView(var view):
+            let capacity = AppView.fullViewCapacity(state.size)
+            let lines = AppView.fullViewLines(view, state, width: AppView.fullViewRect(state.size).inner.width - 4).count
+            let last = max(0, lines - capacity)
+            switch key {
+            case .escape, .char("q"), .char("v"), .enter: state.modal = nil; return []
+            case .up, .char("k"): view.scroll -= 1
+            case .down, .char("j"): view.scroll += 1
+            case .pageUp: view.scroll -= capacity - 1
+            case .pageDown, .char(" "): view.scroll += capacity - 1
+            case .home, .char("g"): view.scroll = 0
+            case .end, .char("G"): view.scroll = last
+            default: return []
+            }
+            view.scroll = min(max(0, min(view.scroll, last)), last)
+            state.modal = .fullView(view)
             return []
         case .confirmDelete(let name):
             switch key {

@@ -58,7 +58,11 @@ public struct StoreEffects: EffectPerforming {
                         .log("selected profile: \(name ?? "none (embedded relay)")", .info),
                         // The engine rereads config.json every few seconds and moves the mappings.
                         .succeeded(name.map { "selected \($0): mappings without a profile now go through it" }
-                            ?? "no profile selected: mappings without one use the embedded relay (restart burrow if it is not running)")]
+                            ?? "no profile selected: mappings without one use the embedded relay")]
+            case .suspend:
+                screen.suspend()
+                // The terminal may have changed size meanwhile; a resize repaints everything.
+                return [.input(.resize(screen.size))]
             case .quit:
                 return []
             }

@@ -84,6 +84,10 @@ public enum TUIRunner {
             _ = Reducer.reduce(&state, .mappingsChanged(initialMappings))
             _ = Reducer.reduce(&state, .profilesChanged(config.profiles, selected: config.selectedProfile))
             for (text, level) in initialNotes { _ = Reducer.reduce(&state, .log(text, level)) }
+            if screen.asciiOnly {
+                _ = Reducer.reduce(&state, .log("the locale is not UTF-8, so lines and symbols are drawn in ASCII: "
+                    + "set LANG=C.UTF-8 (or another UTF-8 locale) for the full picture", .warning))
+            }
             let app = TUIApp(screen: screen, state: state, catalog: catalog, effects: StoreEffects(store: store), mailbox: mailbox)
             app.run()
             return .success(())

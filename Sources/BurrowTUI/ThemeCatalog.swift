@@ -1,8 +1,9 @@
 import Foundation
 
-/// Every theme a person can pick: the built-in default, the shipped
-/// `Themes/*.json`, then `CONFIG_DIR/themes/*.json` (which win on equal
-/// names). Files with errors are left out and reported in `problems`.
+/// Every theme a person can pick: the four shipped ones (compiled in, so
+/// they work wherever the binary is installed), then the JSON files of
+/// `directories` (`CONFIG_DIR/themes`; later wins on equal names). Files
+/// with errors are left out and reported in `problems`.
 public struct ThemeCatalog: Sendable {
     public private(set) var themes: [Theme]
     public private(set) var problems: [ThemeError]
@@ -16,7 +17,7 @@ public struct ThemeCatalog: Sendable {
     }
 
     public static func load(directories: [String]) -> ThemeCatalog {
-        var byName: [String: Theme] = ["default": .builtInDefault, "monochrome": .monochrome]
+        var byName = Dictionary(Theme.allShipped.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
         var problems: [ThemeError] = []
         for directory in directories {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -42,25 +43,5 @@ public struct ThemeCatalog: Sendable {
     public func theme(named name: String?) -> Theme? {
         guard let name else { return nil }
         return themes.first { $0.name == name }
-    }
-
-    /// The shipped `Themes` folder: searched upward from the executable's
-    /// directory (it sits in the package root, above `.build/…/debug`).
-    public static func findShippedDirectory(executablePath: String) -> String? {
-        var directory = (executablePath as NSString).deletingLastPathComponent
-        for _ in 0..<8 {
-            let candidate = directory + "/Themes"
-            if FileManager.default.fileExists(atPath: candidate + "/default.json") { return candidate }
-            let parent = (directory as NSString).deletingLastPathComponent
-            if parent == directory || parent.isEmpty { break }
-            directory = parent
-        }
-        return nil
-    }
-
-    /// The path of the running executable (`/proc/self/exe` on Linux).
-    public static func executablePath() -> String {
-        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
-        return CommandLine.arguments.first ?? "."
     }
 }

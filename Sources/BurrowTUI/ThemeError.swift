@@ -1,7 +1,9 @@
-/// A theme file Burrow could not use; the message names the file and what
-/// to fix. The default theme is used instead.
+/// A theme file Burrow could not use; the message names the file, the
+/// line:column and what to fix. The default theme is used instead.
 public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
     public var path: String
+    /// What is wrong, starting with the file name (and line:column when the
+    /// problem has a place): "light.json:3:5: unknown field 'colour'…".
     public var problem: String
 
     public init(path: String, problem: String) {
@@ -12,8 +14,7 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file name first (log lines get cut at the pane's edge), its folder last.
     public var description: String {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        let file = parts.last.map(String.init) ?? path
         let folder = parts.count > 1 ? parts.dropLast().joined(separator: "/") : "."
-        return "theme \(file): \(problem); using the default theme (in \(folder))"
+        return "theme \(problem); using the default theme (in \(folder))"
     }
 }

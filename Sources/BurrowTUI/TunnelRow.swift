@@ -12,14 +12,17 @@ public struct TunnelRow: Sendable, Equatable {
     public var selected: Bool
 
     public static func make(_ state: AppState) -> [TunnelRow] {
-        state.snapshot.tunnels.enumerated().map { offset, tunnel in
+        // Which tunnel each rule goes through, from the file (as the header
+        // judges "idle"), so both agree the moment a mapping is switched off.
+        let enabledTunnels = Set(state.allMappingRows.filter(\.mapping.enabled).map(\.tunnel))
+        return state.snapshot.tunnels.enumerated().map { offset, tunnel in
             let mine = state.snapshot.mappings.filter { $0.tunnel == tunnel.profile }
             let online = mine.filter { $0.state == .online }.count
             let rate = mine.reduce(0) { $0 + $1.rateIn1s + $1.rateOut1s }
             return TunnelRow(
                 name: tunnel.profile,
                 relay: tunnel.relay,
-                status: mine.contains(where: { $0.mapping.enabled }) ? StatusText.of(tunnel.state, now: state.now) : StatusText.idle,
+                status: enabledTunnels.contains(tunnel.profile) ? StatusText.of(tunnel.state, now: state.now) : StatusText.idle,
                 rtt: tunnel.rttMs.map { Format.duration(milliseconds: $0) } ?? "–",
                 uptime: tunnel.connectedSince.map { Format.seconds((state.now - $0).rounded(.down)) } ?? "–",
                 mappings: "\(online)/\(mine.count) online",

@@ -13,6 +13,7 @@ static inline int burrow_cols(void) { return COLS; }
 static inline int burrow_colors(void) { return COLORS; }
 static inline int burrow_color_pairs(void) { return COLOR_PAIRS; }
 static inline WINDOW *burrow_stdscr(void) { return stdscr; }
+static inline WINDOW *burrow_curscr(void) { return curscr; }
 static inline int burrow_color_pair(int n) { return COLOR_PAIR(n); }
 static inline int burrow_key_resize(void) { return KEY_RESIZE; }
 static inline int burrow_key_mouse(void) { return KEY_MOUSE; }
@@ -71,6 +72,20 @@ static inline void burrow_install_signal_handlers(void) {
     signal(SIGILL, burrow_restore_on_signal);
     signal(SIGTRAP, burrow_restore_on_signal);
     signal(SIGBUS, burrow_restore_on_signal);
+}
+// Ctrl-Z (a key in raw mode): stop the whole process with the default
+// action, from this thread and at once (raise on a thread where SIGTSTP is
+// unblocked), so no handler of ncurses' runs on another thread meanwhile.
+// Returns after SIGCONT (`fg`).
+static inline void burrow_stop_process(void) {
+    sigset_t tstp, previousMask;
+    sigemptyset(&tstp);
+    sigaddset(&tstp, SIGTSTP);
+    pthread_sigmask(SIG_UNBLOCK, &tstp, &previousMask);
+    void (*previous)(int) = signal(SIGTSTP, SIG_DFL);
+    raise(SIGTSTP);
+    signal(SIGTSTP, previous);
+    pthread_sigmask(SIG_SETMASK, &previousMask, NULL);
 }
 static inline void burrow_reset_signal_handlers(void) {
     signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL); signal(SIGHUP, SIG_DFL);

@@ -10,6 +10,8 @@ import Darwin
 /// called from `deinit`, and fatal signals restore the terminal themselves).
 public final class CursesScreen: Screen {
     public private(set) var colors: Int
+    /// The locale is not UTF-8 (`LANG=C`): text is drawn through `ASCIIFallback`.
+    public let asciiOnly: Bool
     private var pairs: [PairKey: Int16] = [:]
     private var stopped = false
 
@@ -19,6 +21,7 @@ public final class CursesScreen: Screen {
     public init(monochrome: Bool) throws(TerminalError) {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
         setlocale(LC_ALL, "")
+        asciiOnly = String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8"
         guard initscr() != nil else { throw .cannotInitialize }
         burrow_install_signal_handlers()
         // raw: Ctrl-C arrives as a key, so quitting is graceful (engine stop, endwin).
@@ -63,7 +66,8 @@ public final class CursesScreen: Screen {
         guard y >= 0, y < size.rows, x >= 0, x < size.columns else { return }
         // Clip to the right edge ourselves: curses would wrap onto the next row.
         let room = size.columns - x
-        let shown = TextWidth.of(text) <= room ? text : TextWidth.truncate(text, to: room)
+        let fitted = TextWidth.of(text) <= room ? text : TextWidth.truncate(text, to: room)
+        let shown = asciiOnly ? ASCIIFallback.transliterate(fitted) : fitted
         var attributes: attr_t = 0
         if style.bold { attributes |= burrow_a_bold() }
         if style.dim { attributes |= burrow_a_dim() }
@@ -105,6 +109,17 @@ public final class CursesScreen: Screen {
             offset += written
         }
         bytes.removeAll()
+    }
+
+    /// Raw mode turns Ctrl-C and Ctrl-Z into keys; Ctrl-Z comes here. Like
+    /// every curses program: leave curses mode, stop (the shell shows its
+    /// prompt), and on `fg` take the terminal again.
+    public func suspend() {
+        endwin()
+        burrow_stop_process()
+        // Continued: back to raw mode and the alternate screen, all of it redrawn.
+        clearok(burrow_curscr(), true)
+        refresh()
     }
 
     private func mouseEvent() -> InputEvent? {

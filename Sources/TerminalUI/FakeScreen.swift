@@ -58,6 +58,14 @@ public final class FakeScreen: Screen {
 
     public func writeControlSequence(_ sequence: String) { controlSequences.append(sequence) }
 
+    /// How many times `suspend()` was called (a fake has no process to stop).
+    public private(set) var suspensions = 0
+
+    public func suspend() {
+        suspensions += 1
+        clear()
+    }
+
     /// Row `y` as text, trailing spaces kept.
     public func line(_ y: Int) -> String { cells[y].joined() }
 

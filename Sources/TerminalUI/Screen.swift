@@ -14,4 +14,8 @@ public protocol Screen: AnyObject {
     func nextEvent(timeoutMilliseconds: Int) -> InputEvent?
     /// Writes an escape sequence (OSC 52) straight to the terminal.
     func writeControlSequence(_ sequence: String)
+    /// Gives the terminal back and stops the process like Ctrl-Z in a shell
+    /// does; returns once continued (`fg`), with the terminal taken again.
+    /// The caller repaints everything.
+    func suspend()
 }

@@ -52,4 +52,60 @@ public enum TextWidth {
         let pad = String(repeating: " ", count: max(0, width - of(cut)))
         return alignRight ? pad + cut : cut + pad
     }
+
+    /// `text` broken into lines of at most `width` cells, at spaces where
+    /// possible (a word longer than a line is split).
+    public static func wrap(_ text: String, to width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        func flush() {
+            while line.last == " " { line.removeLast() }
+            lines.append(line)
+            line = ""
+            used = 0
+        }
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            var word = Substring(word)
+            let w = of(word)
+            if used > 0, used + 1 + w > width { flush() }
+            if used > 0 { line.append(" "); used += 1 }
+            // A word wider than a whole line: cut it where the line ends.
+            while of(word) > width - used {
+                var head = ""
+                var headWidth = 0
+                for character in word {
+                    if headWidth + of(character) > width - used { break }
+                    head.append(character)
+                    headWidth += of(character)
+                }
+                if head.isEmpty { break }
+                line += head
+                word = word.dropFirst(head.count)
+                used += headWidth
+                flush()
+            }
+            line += word
+            used += of(word)
+        }
+        if !line.isEmpty || lines.isEmpty { flush() }
+        return lines
+    }
+
+    /// The end of `text` in at most `width` cells, "…" first when cut: what
+    /// an input field shows while the end is being typed.
+    public static func tail(_ text: String, to width: Int) -> String {
+        if width <= 0 { return "" }
+        if of(text) <= width { return text }
+        var result = ""
+        var used = 0
+        for character in text.reversed() {
+            let w = of(character)
+            if used + w > width - 1 { break }
+            result.insert(character, at: result.startIndex)
+            used += w
+        }
+        return "…" + result
+    }
 }

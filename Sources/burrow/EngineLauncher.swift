@@ -26,15 +26,20 @@ enum EngineLauncher {
     }
 
     /// Starts the embedded relay if needed, then the engine.
-    /// - Parameter relayLog: where the embedded relay's log lines go (nil = nowhere, e.g. in the TUI).
+    /// - Parameters:
+    ///   - relayLog: where the embedded relay's log lines go (nil = nowhere, e.g. in the TUI).
+    ///   - alwaysEmbedded: start the embedded relay even while a profile is
+    ///     selected. The TUI does: its profile switcher offers "none: embedded
+    ///     relay" at any time, and the engine cannot gain a relay later.
     static func launch(
         store: ConfigStore, options: EngineOptions = EngineOptions(),
-        relayLog: (@Sendable (String) -> Void)? = nil
+        relayLog: (@Sendable (String) -> Void)? = nil, alwaysEmbedded: Bool = false
     ) async throws -> Launched {
         MallocTuning.apply()
         var options = options
         var relay: Relay?
-        if options.embeddedRelay == nil, try needsEmbeddedRelay(store: store, profileFilter: options.profileFilter) {
+        if options.embeddedRelay == nil,
+           try alwaysEmbedded || needsEmbeddedRelay(store: store, profileFilter: options.profileFilter) {
             let started = try await startEmbeddedRelay(stateDirectory: store.directory + "/embedded-relay", log: relayLog)
             relay = started.relay
             options.embeddedRelay = started.target

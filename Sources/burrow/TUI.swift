@@ -44,15 +44,16 @@ extension Burrow {
             }
             let launched: EngineLauncher.Launched
             do {
-                launched = try await EngineLauncher.launch(store: store, relayLog: nil)
+                launched = try await EngineLauncher.launch(store: store, relayLog: nil, alwaysEmbedded: true)
             } catch {
                 FileHandle.standardError.write(Data("burrow: cannot start the tunnels: \(error)\n".utf8))
                 throw ExitCode.failure
             }
-            var directories: [String] = []
-            if let shipped = ThemeCatalog.findShippedDirectory(executablePath: ThemeCatalog.executablePath()) { directories.append(shipped) }
-            directories.append(store.directory + "/themes")
-            let label = launched.embeddedRelay.map { "embedded relay on \($0.host):\($0.httpPort)" } ?? "connecting…"
+            // The four shipped themes are compiled in; only the person's own are files.
+            let directories = [store.directory + "/themes"]
+            // The embedded relay always runs here (for the switcher); say so only when it is in use.
+            let usesEmbedded = (try? EngineLauncher.needsEmbeddedRelay(store: store, profileFilter: nil)) ?? false
+            let label = launched.embeddedRelay.flatMap { usesEmbedded ? "embedded relay on \($0.host):\($0.httpPort)" : nil } ?? "connecting…"
             let options = TUIOptions(theme: theme, noColor: environment["NO_COLOR"].map { !$0.isEmpty } ?? false,
                                      relayLabel: label, themeDirectories: directories)
             do {

@@ -141,7 +141,7 @@ import Testing
         let root = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root + "/config/themes", withIntermediateDirectories: true)
-        try Data(##"{"name":"broken","colors":{"text":"#12345"}}"##.utf8).write(to: URL(fileURLWithPath: root + "/config/themes/broken.json"))
+        try Data(##"{"version":1,"name":"broken","colors":{"text":"#12345"}}"##.utf8).write(to: URL(fileURLWithPath: root + "/config/themes/broken.json"))
         let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
             "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config", "NO_COLOR": "",
         ])
@@ -152,7 +152,7 @@ import Testing
         try tmux.type(burrow + " --theme light")
         try tmux.send("Enter")
         try await tmux.waitFor("the TUI with the light theme") { $0.contains("light · v") }
-        let log = try await tmux.waitFor("the theme error in the log") { $0.contains("theme broken.json: \"text\": invalid colour '#12345'") }
+        let log = try await tmux.waitFor("the theme error in the log") { $0.contains("theme broken.json:1:47: field 'colors.text': invalid colour '#12345'") }
         #expect(log.contains("Log"))
         let colored = try tmux.run(["capture-pane", "-p", "-e", "-t", "0"])
         #expect(colored.contains("48;5;231"))   // light's white background, as a 256-colour index

@@ -22,7 +22,7 @@ import TerminalUI
     }
 
     @Test func missingRolesFallBackToTheDefault() throws {
-        let theme = try ThemeFile.parse(Array(##"{"name":"mini","colors":{"text":"#ffffff","error":"9"}}"##.utf8), path: "mini.json")
+        let theme = try ThemeFile.parse(Array(##"{"version":1,"name":"mini","colors":{"text":"#ffffff","error":"9"}}"##.utf8), path: "mini.json")
         #expect(theme.color(.text) == .rgb(255, 255, 255))
         #expect(theme.color(.error) == .index(9))
         #expect(theme.color(.online) == Theme.builtInDefault.color(.online))
@@ -32,24 +32,18 @@ import TerminalUI
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("burrow-themes-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try Data(##"{"name":"broken","colors":{"text":"#12345"}}"##.utf8).write(to: URL(fileURLWithPath: directory + "/broken.json"))
-        try Data(##"{"name":"typo","colors":{"txet":"red"}}"##.utf8).write(to: URL(fileURLWithPath: directory + "/typo.json"))
+        try Data(##"{"version":1,"name":"broken","colors":{"text":"#12345"}}"##.utf8).write(to: URL(fileURLWithPath: directory + "/broken.json"))
+        try Data(##"{"version":1,"name":"typo","colors":{"txet":"red"}}"##.utf8).write(to: URL(fileURLWithPath: directory + "/typo.json"))
         try Data("{not json".utf8).write(to: URL(fileURLWithPath: directory + "/junk.json"))
-        try Data(##"{"name":"mine","colors":{"accent":"magenta"}}"##.utf8).write(to: URL(fileURLWithPath: directory + "/mine.json"))
-        let catalog = ThemeCatalog.load(directories: [Fixtures.themesDirectory, directory])
+        try Data(##"{"version":1,"name":"mine","colors":{"accent":"magenta"}}"##.utf8).write(to: URL(fileURLWithPath: directory + "/mine.json"))
+        let catalog = ThemeCatalog.load(directories: [directory])
         #expect(catalog.names == ["default", "light", "high-contrast", "monochrome", "mine"])
         let messages = catalog.problems.map(\.description)
         #expect(messages.count == 3)
-        #expect(messages.contains { $0.contains("broken.json") && $0.contains("invalid colour '#12345'") })
-        #expect(messages.contains { $0.contains("typo.json") && $0.contains("unknown role \"txet\"") })
-        #expect(messages.contains { $0.contains("junk.json") && $0.contains("not valid JSON") })
+        #expect(messages.contains { $0.contains("broken.json:1:") && $0.contains("invalid colour '#12345'") })
+        #expect(messages.contains { $0.contains("typo.json:1:") && $0.contains("unknown role \"txet\"") })
+        #expect(messages.contains { $0.contains("junk.json:1:2") && $0.contains("expected a field name") })
         #expect(messages.allSatisfy { $0.contains("using the default theme (in \(directory))") })
-    }
-
-    @Test func themesFolderIsFoundUpwardFromTheExecutable() {
-        let fake = Fixtures.packageRoot + "/.build/x86_64-unknown-linux-gnu/debug/burrow"
-        #expect(ThemeCatalog.findShippedDirectory(executablePath: fake) == Fixtures.themesDirectory)
-        #expect(ThemeCatalog.findShippedDirectory(executablePath: "/nonexistent/bin/burrow") == nil)
     }
 
     @Test func coloursParse() throws {

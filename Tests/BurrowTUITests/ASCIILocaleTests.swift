@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import TerminalUI
+
+/// Under `LANG=C` the UI draws in ASCII and says which locale to set,
+/// instead of bytes of garbage.
+@Suite(.timeLimit(.minutes(2))) struct ASCIILocaleTests {
+    @Test func transliterationKeepsWidths() {
+        let line = "╭─ Mappings ─╮ ● online → ▁▃▅█ … µs ✓ 日"
+        let ascii = ASCIIFallback.transliterate(line)
+        #expect(ascii.allSatisfy { $0.isASCII })
+        #expect(TextWidth.of(ascii) == TextWidth.of(line))
+        #expect(ascii.hasPrefix("+- Mappings -+ * online > _.=# ~ us ? ??"))
+    }
+
+    @Test func theRealBinaryDrawsASCIIUnderLangC() async throws {
+        let root = try TUIEndToEndTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
+            "LANG": "C", "LC_ALL": "C", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config",
+        ])
+        defer { tmux.kill() }
+        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
+        try tmux.type(TUIEndToEndTests.burrowPath)
+        try tmux.send("Enter")
+        let screen = try await tmux.waitFor("the TUI to open") { $0.contains("Mappings (0)") }
+        let lines = screen.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("+- Tunnels") }, "\(screen)")
+        #expect(screen.allSatisfy { $0.isASCII }, "\(screen)")
+        try await tmux.waitFor("the locale advice in the log") { $0.contains("set LANG=C.UTF-8") }
+        try tmux.send("q")
+        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+    }
+}

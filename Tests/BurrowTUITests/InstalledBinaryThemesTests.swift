@@ -1,0 +1,32 @@
+import BurrowConfig
+import Foundation
+import Testing
+
+/// `burrow` copied out of the build folder, as `cp burrow /usr/local/bin`
+/// does: no Themes folder anywhere above it, and all four themes still work.
+@Suite(.timeLimit(.minutes(2))) struct InstalledBinaryThemesTests {
+    @Test func aCopiedBinaryHasAllFourThemes() async throws {
+        let root = try TUIEndToEndTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
+        let installed = root + "/bin/burrow"
+        // A hard link is instant; another file system needs a copy.
+        if link(TUIEndToEndTests.burrowPath, installed) != 0 {
+            try FileManager.default.copyItem(atPath: TUIEndToEndTests.burrowPath, toPath: installed)
+        }
+        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
+            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config", "NO_COLOR": "",
+        ])
+        defer { tmux.kill() }
+        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
+        for theme in ["light", "high-contrast"] {
+            try tmux.type("cd / && \(installed) --theme \(theme)")
+            try tmux.send("Enter")
+            let screen = try await tmux.waitFor("the TUI with the \(theme) theme") { $0.contains("\(theme) · v") || $0.contains("no usable theme") }
+            #expect(!screen.contains("no usable theme"), "\(screen)")
+            #expect(try ConfigStore(directory: root + "/config").loadConfig().ui.theme == theme)
+            try tmux.send("q")
+            try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+        }
+    }
+}

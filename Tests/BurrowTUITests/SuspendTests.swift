@@ -1,0 +1,52 @@
+import BurrowConfig
+import Foundation
+import Testing
+import TerminalUI
+@testable import BurrowTUI
+
+/// Ctrl-Z suspends like other curses programs: the shell's prompt comes
+/// back, `fg` brings the UI back, redrawn.
+@Suite(.timeLimit(.minutes(2))) struct SuspendTests {
+    @Test func ctrlZAsksToSuspendFromAnywhere() {
+        var state = Fixtures.state()
+        #expect(Fixtures.press(&state, .ctrl("z")) == [.suspend])
+        _ = Fixtures.press(&state, .char("a"))
+        #expect(Fixtures.press(&state, .ctrl("z")) == [.suspend])
+        guard case .form = state.modal else { Issue.record("the form closed"); return }
+    }
+
+    @Test func theAppRepaintsAfterASuspension() throws {
+        let directory = try TUIAppTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let screen = FakeScreen(columns: 100, rows: 30)
+        let clock = TUIAppTests.Clock()
+        let app = TUIAppTests.makeApp(screen: screen, directory: directory, clock: clock)
+        app.step(timeoutMilliseconds: 0)
+        #expect(screen.text.contains("Mappings (0)"))
+        screen.pendingEvents = [.key(.ctrl("z"))]
+        app.step(timeoutMilliseconds: 0)
+        #expect(screen.suspensions == 1)
+        #expect(screen.text.contains("Mappings (0)"))
+    }
+
+    @Test func theRealBinaryStopsAndComesBackWithFg() async throws {
+        let root = try TUIEndToEndTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
+            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config",
+        ])
+        defer { tmux.kill() }
+        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
+        try tmux.type("set -m; " + TUIEndToEndTests.burrowPath)
+        try tmux.send("Enter")
+        try await tmux.waitFor("the TUI to open") { $0.contains("Mappings (0)") }
+        try tmux.send("C-z")
+        let stopped = try await tmux.waitFor("the shell after Ctrl-Z") { $0.contains("Stopped") && !$0.contains("Mappings (") }
+        #expect(stopped.split(separator: "\n").last?.hasPrefix("e2e$") == true)
+        try tmux.type("fg")
+        try tmux.send("Enter")
+        try await tmux.waitFor("the TUI back after fg") { $0.contains("Mappings (0)") && $0.contains("a add") }
+        try tmux.send("q")
+        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+    }
+}
