@@ -12,7 +12,8 @@ import NIOHTTP1
 /// Memory follows the bytes, not the number of pieces: heads, small body
 /// pieces and chunk framing of one read burst are gathered into one buffer
 /// (200 000 one-byte chunks are ~1.4 MB of writes, not 600 000 of them);
-/// a large body piece goes on as the slice it is, without a copy.
+/// a large body piece goes on as the slice it is, without a copy, unless it
+/// would keep a read buffer four times its size alive.
 final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = ByteBuffer
@@ -41,7 +42,8 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
         case .body(let body):
             let count = body.readableBytes
             guard count > 0 else { return }
-            if count <= Self.copyLimit {
+            // A small piece, or one that would keep a much larger read buffer alive, is copied.
+            if count <= Self.copyLimit || count * 4 < body.storageCapacity {
                 gather(context) { buffer in
                     if self.chunked { Self.writeChunkSize(count, into: &buffer) }
                     buffer.writeImmutableBuffer(body)
