@@ -19,6 +19,10 @@ public struct RelayLimits: Sendable, Equatable {
     public var httpHeadTimeoutSeconds = 10.0
     /// An HTTP request head may be at most this many bytes (else 431).
     public var httpHeadMaxBytes = 16 * 1024
+    /// A kept-alive HTTP visitor between requests (every response complete)
+    /// is closed after this long. Sooner when its mapping or key is at its
+    /// visitor limit: a new visitor then takes the slot of the one idle longest.
+    public var httpKeepAliveTimeoutSeconds = 75.0
     /// An SSH client must log in within this time.
     public var sshAuthTimeoutSeconds = 10.0
     /// Failed login attempts an SSH connection gets before it is closed.

@@ -28,6 +28,7 @@ public struct RelaySettingsFile: Sendable, Equatable {
         "sshAuthTimeoutSeconds", "sshMaxAuthAttempts", "sshMaxChannelsPerSession", "sshKeepaliveTimeoutSeconds",
         "drainTimeoutSeconds", "limitReportIntervalSeconds", "reservedNames",
         "maxReservationsPerKey", "sshLoginPenaltySeconds", "sshLoginPenaltyMaxSeconds",
+        "httpKeepAliveTimeoutSeconds",
     ]
 
     /// Reads `path`; nil when the file does not exist (the defaults apply).
@@ -72,6 +73,7 @@ public struct RelaySettingsFile: Sendable, Equatable {
         try count("newConnectionsPerSecondPerIP", 1...1_000_000, into: &limits.newConnectionsPerSecondPerIP)
         try seconds("httpHeadTimeoutSeconds", 0.1...3600, into: &limits.httpHeadTimeoutSeconds)
         try count("httpHeadMaxBytes", 1024...1_048_576, into: &limits.httpHeadMaxBytes)
+        try seconds("httpKeepAliveTimeoutSeconds", 0.1...86_400, into: &limits.httpKeepAliveTimeoutSeconds)
         try seconds("sshAuthTimeoutSeconds", 0.1...3600, into: &limits.sshAuthTimeoutSeconds)
         try count("sshMaxAuthAttempts", 1...100, into: &limits.sshMaxAuthAttempts)
         try count("maxReservationsPerKey", 1...100_000, into: &limits.maxReservationsPerKey)

@@ -1,19 +1,19 @@
 import NIOCore
 import NIOHTTP1
 
-/// Sits between NIOHTTP1's request decoder and the visitor's glue once an
-/// HTTP visitor is routed, and turns every request of the connection
-/// (keep-alive included) back into bytes for the tunnel: the head rewritten
-/// with the visitor's real address in `X-Forwarded-For`, `X-Forwarded-Proto`,
-/// `X-Forwarded-Host` and `Forwarded` (whatever the visitor sent in those is
-/// dropped: it must not be able to forge them), and the body buffers passed
-/// on as they are (slices of what was read, no copy; a chunked body gets its
-/// chunk framing back around the same bytes).
+/// Sits between the `HTTPRouter` and the visitor's glue once an HTTP
+/// visitor is routed, and turns every request of the connection (keep-alive
+/// included; the router has checked each head) back into bytes for the
+/// tunnel: the head rewritten with the visitor's real address in
+/// `X-Forwarded-For`, `X-Forwarded-Proto`, `X-Forwarded-Host` and
+/// `Forwarded` (whatever the visitor sent in those is dropped: it must not be
+/// able to forge them), and the body as read.
 ///
-/// After an `Upgrade` (WebSocket) or `CONNECT` request the decoder is removed
-/// and the rest of the connection passes raw. A later request on the
-/// connection without valid basic auth (when the mapping asks for it) closes
-/// the connection; the first one was checked by `HTTPRouter`.
+/// Memory follows the bytes, not the number of pieces: heads, small body
+/// pieces and chunk framing of one read burst are gathered into one buffer
+/// (200 000 one-byte chunks are ~1.4 MB of writes, not 600 000 of them);
+/// a large body piece goes on as the slice it is, without a copy, unless it
+/// would keep a read buffer four times its size alive.
 final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = ByteBuffer
@@ -21,72 +21,85 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
     private let visitor: String
     private let visitorIsIPv6: Bool
     private let policy: AccessPolicy
-    private let log: @Sendable (String) -> Void
     private var chunked = false
-    private var upgrading = false
-    private var raw = false
-    private var requests = 0
+    /// What goes to the glue at the end of this read burst.
+    private var gathered: ByteBuffer?
+    /// Body pieces up to this size are copied into `gathered`; larger ones are passed as slices.
+    static let copyLimit = 4096
 
-    init(visitor: SocketAddress?, policy: AccessPolicy, log: @escaping @Sendable (String) -> Void) {
+    init(visitor: SocketAddress?, policy: AccessPolicy) {
         let client = AccessPolicy.clientIP(visitor)
         self.visitor = client?.text ?? "unknown"
         self.visitorIsIPv6 = client?.isIPv6 ?? false
         self.policy = policy
-        self.log = log
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if raw {
-            context.fireChannelRead(data)
-            return
-        }
         switch Self.unwrapInboundIn(data) {
         case .head(let head):
-            requests += 1
-            if requests > 1, let rule = policy.basicAuth,
-               !BasicAuthCheck.verify(authorization: head.headers.first(name: "authorization"), rule: rule) {
-                log("HTTP visitor \(visitor): request \(requests) of a keep-alive connection without valid basic auth; closing")
-                context.close(promise: nil)
+            chunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
+            serialize(rewrite(head), into: &gathered, allocator: context.channel.allocator)
+        case .body(let body):
+            let count = body.readableBytes
+            guard count > 0 else { return }
+            // A small piece, or one that would keep a much larger read buffer alive, is copied.
+            if count <= Self.copyLimit || count * 4 < body.storageCapacity {
+                gather(context) { buffer in
+                    if self.chunked { Self.writeChunkSize(count, into: &buffer) }
+                    buffer.writeImmutableBuffer(body)
+                    if self.chunked { buffer.writeStaticString("\r\n") }
+                }
                 return
             }
-            chunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
-            upgrading = head.method == .CONNECT || (head.headers.contains(name: "upgrade")
-                && head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" })
-            context.fireChannelRead(Self.wrapInboundOut(serialize(rewrite(head), allocator: context.channel.allocator)))
-        case .body(let body):
-            guard body.readableBytes > 0 else { return }
-            if chunked {
-                context.fireChannelRead(Self.wrapInboundOut(ByteBuffer(string: String(body.readableBytes, radix: 16) + "\r\n")))
-                context.fireChannelRead(Self.wrapInboundOut(body))
-                context.fireChannelRead(Self.wrapInboundOut(ByteBuffer(string: "\r\n")))
-            } else {
-                context.fireChannelRead(Self.wrapInboundOut(body))
-            }
+            if chunked { gather(context) { Self.writeChunkSize(count, into: &$0) } }
+            flush(context)
+            context.fireChannelRead(Self.wrapInboundOut(body))
+            if chunked { gather(context) { $0.writeStaticString("\r\n") } }
         case .end(let trailers):
             if chunked {
-                var buffer = context.channel.allocator.buffer(capacity: 64)
-                buffer.writeString("0\r\n")
-                for (name, value) in trailers ?? [:] { buffer.writeString("\(name): \(value)\r\n") }
-                buffer.writeString("\r\n")
-                context.fireChannelRead(Self.wrapInboundOut(buffer))
+                gather(context) { buffer in
+                    buffer.writeStaticString("0\r\n")
+                    for (name, value) in trailers ?? [:] {
+                        buffer.writeString(name)
+                        buffer.writeStaticString(": ")
+                        buffer.writeString(value)
+                        buffer.writeStaticString("\r\n")
+                    }
+                    buffer.writeStaticString("\r\n")
+                }
             }
             chunked = false
-            if upgrading { goRaw(context) }
         }
     }
 
-    /// From here on the bytes are another protocol's: let them through unparsed.
-    private func goRaw(_ context: ChannelHandlerContext) {
-        raw = true
-        // The decoder hands over what it holds beyond the request (.forwardBytes).
-        if let decoder = try? context.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
-            // The leftovers arrive as a read with no read-complete; the glue
-            // sends a burst on at read-complete, so complete it here.
-            let removed = context.eventLoop.makePromise(of: Void.self)
-            let loopContext = context.loopBound
-            removed.futureResult.whenComplete { _ in loopContext.value.fireChannelReadComplete() }
-            context.pipeline.syncOperations.removeHandler(decoder, promise: removed)
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush(context)
+        context.fireChannelReadComplete()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // (Removed after an accepted upgrade: the request went out long before.)
+        if let gathered, gathered.readableBytes > 0 {
+            self.gathered = nil
+            context.fireChannelRead(Self.wrapInboundOut(gathered))
+            context.fireChannelReadComplete()
         }
+    }
+
+    private func gather(_ context: ChannelHandlerContext, _ write: (inout ByteBuffer) -> Void) {
+        if gathered == nil { gathered = context.channel.allocator.buffer(capacity: 512) }
+        write(&gathered!)
+    }
+
+    private func flush(_ context: ChannelHandlerContext) {
+        guard let buffer = gathered, buffer.readableBytes > 0 else { return }
+        gathered = nil
+        context.fireChannelRead(Self.wrapInboundOut(buffer))
+    }
+
+    private static func writeChunkSize(_ count: Int, into buffer: inout ByteBuffer) {
+        buffer.writeString(String(count, radix: 16))
+        buffer.writeStaticString("\r\n")
     }
 
     func rewrite(_ head: HTTPRequestHead) -> HTTPRequestHead {
@@ -107,16 +120,15 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
         return head
     }
 
-    private func serialize(_ head: HTTPRequestHead, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 512)
-        buffer.writeString("\(head.method.rawValue) \(head.uri) HTTP/\(head.version.major).\(head.version.minor)\r\n")
+    private func serialize(_ head: HTTPRequestHead, into gathered: inout ByteBuffer?, allocator: ByteBufferAllocator) {
+        if gathered == nil { gathered = allocator.buffer(capacity: 512) }
+        gathered!.writeString("\(head.method.rawValue) \(head.uri) HTTP/\(head.version.major).\(head.version.minor)\r\n")
         for (name, value) in head.headers {
-            buffer.writeString(name)
-            buffer.writeString(": ")
-            buffer.writeString(value)
-            buffer.writeString("\r\n")
+            gathered!.writeString(name)
+            gathered!.writeStaticString(": ")
+            gathered!.writeString(value)
+            gathered!.writeStaticString("\r\n")
         }
-        buffer.writeString("\r\n")
-        return buffer
+        gathered!.writeStaticString("\r\n")
     }
 }

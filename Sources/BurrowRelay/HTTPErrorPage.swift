@@ -19,6 +19,13 @@ enum HTTPErrorPage {
         response(status: "400 Bad Request", title: "Bad request", message: escape(reason))
     }
 
+    /// A later request on a kept-alive connection named another host than the one it was routed to.
+    static func misdirected(host: String, routed: String) -> String {
+        response(
+            status: "421 Misdirected Request", title: "Misdirected request",
+            message: "This connection goes to <b>\(escape(routed))</b>; open a new connection for <b>\(escape(host))</b>.")
+    }
+
     static func unavailable() -> String {
         response(status: "503 Service Unavailable", title: "Relay shutting down", message: "This Burrow relay is shutting down. Try again soon.")
     }

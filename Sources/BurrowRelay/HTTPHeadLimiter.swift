@@ -1,41 +1,107 @@
 import NIOCore
 
-/// First handler of an HTTP visitor, in front of NIOHTTP1's decoder: counts
-/// the bytes of the first request head and stops a visitor that sent more
-/// than `httpHeadMaxBytes` without finishing it (nothing more is parsed or
-/// kept; the router answers 431). Once the router has the head it disarms
-/// this and every byte passes untouched. (Later heads on a kept-alive
-/// connection are bounded by the decoder's own limit.)
+/// First handler of an HTTP visitor, in front of NIOHTTP1's decoder: bounds
+/// what the decoder may read without producing anything, for every request
+/// of the connection, not only the first.
+///
+/// - Waiting for a request head: at most `maximum` bytes (→ 431) and
+///   `timeout` from the head's first byte (→ 408; for the first head of a
+///   connection, from the accept, so a silent visitor goes too).
+/// - In a body: at most `maximum` bytes of framing in a row that yield no
+///   byte of body (a 1 MB chunk extension, an endless trailer; → 400).
+///
+/// The router says where the stream is (`headReceived`, `bodyProgress`,
+/// `expectHead`); `pause` stops it for good or until the next `expectHead`
+/// (raw bytes after an upgrade, nothing read while an upgrade waits for
+/// its answer). Over a limit it raises the error once and drops the rest.
 final class HTTPHeadLimiter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    private let maximum: Int
-    private var received = 0
-    private var armed = true
-    private var overflowed = false
+    private enum Phase {
+        case head
+        case body
+        case off
+    }
 
-    init(maximum: Int) {
+    private let maximum: Int
+    private let timeoutSeconds: Double
+    private var phase = Phase.head
+    /// Bytes read since the decoder last produced a head or some body.
+    private var sinceProgress = 0
+    private var deadline: Scheduled<Void>?
+    private var failed = false
+    private var context: ChannelHandlerContext?
+
+    init(maximum: Int, timeoutSeconds: Double) {
         self.maximum = maximum
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        startDeadline()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        self.context = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard armed else {
+        if phase == .off {
             context.fireChannelRead(data)
             return
         }
-        guard !overflowed else { return }
-        received += Self.unwrapInboundIn(data).readableBytes
+        guard !failed else { return }
+        if phase == .head, deadline == nil { startDeadline() }
+        sinceProgress += Self.unwrapInboundIn(data).readableBytes
+        // The router hears of heads and body during this call.
         context.fireChannelRead(data)
-        // The decoder has seen these bytes: a head still incomplete after this many is too large.
-        if armed, received > maximum {
-            overflowed = true
-            context.fireErrorCaught(HTTPHeadTooLarge(maximum: maximum))
-        }
+        guard phase != .off, sinceProgress > maximum, !failed else { return }
+        failed = true
+        deadline?.cancel()
+        context.fireErrorCaught(phase == .head ? HTTPHeadTooLarge(maximum: maximum) as any Error : HTTPFramingTooLarge(maximum: maximum))
     }
 
-    /// The head is complete: from now on this handler only passes bytes on.
-    func disarm() {
-        armed = false
+    /// A whole request head came: its body (if any) is next.
+    func headReceived() {
+        phase = .body
+        sinceProgress = 0
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    /// The decoder produced body bytes.
+    func bodyProgress() {
+        sinceProgress = 0
+    }
+
+    /// The request ended: the next bytes are a new head, under the same
+    /// limits as the first (its deadline starts with its first byte).
+    func expectHead() {
+        phase = .head
+        sinceProgress = 0
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    /// Lets every byte through unlimited until the next `expectHead`.
+    func pause() {
+        phase = .off
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    private func startDeadline() {
+        guard let context else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        deadline = context.eventLoop.scheduleTask(in: .fromSeconds(timeoutSeconds)) {
+            let limiter = bound.value
+            guard limiter.phase == .head, !limiter.failed, let context = limiter.context else { return }
+            limiter.failed = true
+            context.fireErrorCaught(HTTPHeadTimeout(seconds: limiter.timeoutSeconds))
+        }
     }
 }

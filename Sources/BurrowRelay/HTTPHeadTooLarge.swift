@@ -1,5 +1,5 @@
-/// Raised by `HTTPHeadBuffer` when a visitor sent more than
-/// `httpHeadMaxBytes` without completing its request head; the router
+/// Raised by `HTTPHeadLimiter` when a visitor sent more than
+/// `httpHeadMaxBytes` without completing a request head; the router
 /// answers 431.
 struct HTTPHeadTooLarge: Error {
     let maximum: Int

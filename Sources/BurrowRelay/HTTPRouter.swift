@@ -1,99 +1,372 @@
 import NIOCore
 import NIOHTTP1
 
-/// Routes one HTTP visitor by its `Host` header. It sits behind NIOHTTP1's
-/// request decoder; on the first head it checks the mapping's access rules
-/// (address → 403, basic auth → 401, before a byte goes to the agent), opens
-/// a `forwarded-tcpip` channel of the owning session, and puts a
-/// `ForwardedHeadersRewriter` and the glue behind itself: every request of
-/// the connection then reaches the tunnel with the visitor's real address in
-/// its head, bodies as read. Unknown name → 404; a reserved name whose agent
-/// is away → 502.
-final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
+/// Routes one HTTP visitor by its `Host` header and then watches every
+/// request of the connection. It sits behind NIOHTTP1's request decoder; on
+/// the first head it checks the mapping's access rules (address → 403,
+/// basic auth → 401, before a byte goes to the agent), opens a
+/// `forwarded-tcpip` channel of the owning session, and puts a
+/// `ForwardedHeadersRewriter` and the glue behind itself. Unknown name → 404;
+/// a reserved name whose agent is away → 502.
+///
+/// Every later head on the connection passes the same checks as the first
+/// (`HTTPRequestCheck` → 400, size → 431, deadline → 408 in
+/// `HTTPHeadLimiter`); one naming another mapping gets 421, never the first
+/// mapping's service. Anything the decoder cannot read gets 400 and the
+/// connection closes: the tunnel never gets bytes the relay did not check.
+///
+/// The service's responses pass through here on their way out, unchanged,
+/// and an `HTTPResponseFramer` follows them: after an `Upgrade` or `CONNECT`
+/// request nothing more is read until the service answers; only a 101 (a 2xx
+/// to `CONNECT`) turns the connection into raw bytes, anything else and the
+/// visitor's next bytes are parsed and rewritten like any request. Between
+/// requests (every response complete) the connection is idle: closed after
+/// `httpKeepAliveTimeoutSeconds`, or at once when a new visitor needs its slot.
+final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Phase {
+        /// Waiting for the first head.
+        case routing
+        /// The tunnel is opening; parts wait in `queued`.
+        case opening
+        /// Spliced; every request is checked and rewritten.
+        case http
+        /// An upgrade request went out: nothing is read until its answer.
+        case awaitingVerdict
+        /// The service accepted an upgrade: bytes pass unparsed both ways.
+        case raw
+        /// The relay answered (or closed); nothing more is read.
+        case done
+    }
 
     private let relay: RelayContext
-    private var routed = false
-    /// Parts decoded while the tunnel opens (the first head among them), replayed once it is up.
+    private var phase = Phase.routing
+    /// Parts decoded while the tunnel opens (the first head among them), or
+    /// while an upgrade waits for its answer; handled once it is known.
     private var queued: [HTTPServerRequestPart] = []
-    private var spliced = false
-    private var headTimeout: Scheduled<Void>?
-    /// Bounds the first head's bytes; disarmed once the head is here.
+    /// Bounds each head's bytes and time, and a body's framing.
     private let headLimiter: HTTPHeadLimiter
     /// The mapping's bandwidth cap, once routed.
     private var bandwidth: TokenBucket?
+    /// The mapping this connection was routed to (its host name), and its rules.
+    private var host = ""
+    private var policy = AccessPolicy.open
+    private var holder: ForwardRegistry.Holder?
+    private var requests = 0
+    /// Between a head and its `.end`.
+    private var inRequest = false
+    /// The request in progress is an `Upgrade` or `CONNECT`.
+    private var upgradeRequested = false
+    /// The service's answer to it, when it came before the request's end.
+    private var earlyVerdict: HTTPResponseFramer.Verdict?
+    private var framer = HTTPResponseFramer()
+    /// A read the glue asked for while an upgrade waited for its answer.
+    private var heldRead = false
+    /// The connection sits between requests.
+    private var idle = false
+    private var keepAliveTimer: Scheduled<Void>?
+    /// This visitor's id for the gate's idle table.
+    private let visitorID: UInt64
+    private var context: ChannelHandlerContext?
 
     init(relay: RelayContext, headLimiter: HTTPHeadLimiter) {
         self.relay = relay
         self.headLimiter = headLimiter
+        self.visitorID = relay.makeID()
     }
 
     /// The pipeline an accepted HTTP visitor starts with.
     static func install(on channel: any Channel, relay: RelayContext) throws {
-        let headLimiter = HTTPHeadLimiter(maximum: relay.limits.httpHeadMaxBytes)
+        let headLimiter = HTTPHeadLimiter(
+            maximum: relay.limits.httpHeadMaxBytes, timeoutSeconds: relay.limits.httpHeadTimeoutSeconds)
         try channel.pipeline.syncOperations.addHandlers([
             headLimiter,
-            // .forwardBytes: after an Upgrade/CONNECT the rewriter removes the
-            // decoder and what it held goes on raw.
-            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)),
+            makeDecoder(relay),
             HTTPRouter(relay: relay, headLimiter: headLimiter),
         ])
     }
 
+    /// NIOHTTP1's decoder, bounded like the first head for every later one.
+    /// `.forwardBytes`: after an accepted upgrade the router removes it and
+    /// what it held goes on raw.
+    private static func makeDecoder(_ relay: RelayContext) -> ByteToMessageHandler<HTTPRequestDecoder> {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = relay.limits.httpHeadMaxBytes
+        limits.maxHeaderListSize = relay.limits.httpHeadMaxBytes
+        return ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, limitConfiguration: limits))
+    }
+
     func handlerAdded(context: ChannelHandlerContext) {
-        // Slowloris: a visitor that dribbles its head gets 408 and is closed.
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let seconds = relay.limits.httpHeadTimeoutSeconds
-        headTimeout = context.eventLoop.scheduleTask(in: .fromSeconds(seconds)) {
-            let (router, context) = bound.value
-            guard !router.routed else { return }
-            router.routed = true
-            router.respond(context, HTTPErrorPage.requestTimeout(seconds: seconds))
-        }
+        self.context = context
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        headTimeout?.cancel()
+        keepAliveTimer?.cancel()
+        self.context = nil
     }
 
+    // MARK: visitor → service
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if spliced {
+        switch phase {
+        case .raw:
+            // Bytes (the decoder's leftovers included), no longer HTTP parts.
             context.fireChannelRead(data)
+        case .done:
             return
-        }
-        let part = Self.unwrapInboundIn(data)
-        if routed {
+        case .routing:
+            guard case .head(let head) = Self.unwrapInboundIn(data) else { return }
+            headLimiter.headReceived()
+            queued.append(.head(head))
+            route(context, head)
+        case .opening, .awaitingVerdict:
+            let part = Self.unwrapInboundIn(data)
+            if case .body = part { headLimiter.bodyProgress() }
             queued.append(part)
-            return
+        case .http:
+            handle(context, Self.unwrapInboundIn(data))
         }
-        guard case .head(let head) = part else { return }
-        routed = true
-        headTimeout?.cancel()
-        headLimiter.disarm()
-        queued.append(part)
-        route(context, head)
+    }
+
+    /// One part of a spliced connection.
+    private func handle(_ context: ChannelHandlerContext, _ part: HTTPServerRequestPart) {
+        switch part {
+        case .head(let head):
+            headLimiter.headReceived()
+            becomeBusy()
+            requests += 1
+            if requests > 1, let refusal = laterHeadRefusal(head) {
+                refusal(context)
+                return
+            }
+            inRequest = true
+            upgradeRequested = head.method == .CONNECT || Self.asksUpgrade(head)
+            earlyVerdict = nil
+            framer.requestSent(
+                head.method == .CONNECT ? .connect : upgradeRequested ? .upgrade : head.method == .HEAD ? .head : .plain)
+            context.fireChannelRead(Self.wrapInboundOut(part))
+        case .body:
+            headLimiter.bodyProgress()
+            context.fireChannelRead(Self.wrapInboundOut(part))
+        case .end:
+            inRequest = false
+            context.fireChannelRead(Self.wrapInboundOut(part))
+            guard upgradeRequested else {
+                headLimiter.expectHead()
+                checkIdle(context)
+                return
+            }
+            upgradeRequested = false
+            phase = .awaitingVerdict
+            headLimiter.pause()
+            if let verdict = earlyVerdict {
+                earlyVerdict = nil
+                apply(verdict, context)
+            }
+        }
+    }
+
+    /// The checks a later head of a kept-alive connection must pass (the
+    /// first one's are in `route`); nil lets it through.
+    private func laterHeadRefusal(_ head: HTTPRequestHead) -> ((ChannelHandlerContext) -> Void)? {
+        let visitor = Self.visitorName(context)
+        if let problem = HTTPRequestCheck.problem(head) {
+            return { self.respond($0, HTTPErrorPage.badRequest(problem)) }
+        }
+        if Self.headSize(head) > relay.limits.httpHeadMaxBytes {
+            return { [relay] in self.respond($0, HTTPErrorPage.headTooLarge(maximum: relay.limits.httpHeadMaxBytes)) }
+        }
+        guard let laterHost = head.headers.first(name: "host"), !laterHost.isEmpty else {
+            return { self.respond($0, HTTPErrorPage.badRequest("The request has no Host header; the relay routes by it.")) }
+        }
+        let later = Self.hostName(laterHost)
+        if later != host {
+            relay.log("HTTP visitor \(visitor): a request for \(later) on a connection routed to \(host); answered 421")
+            return { self.respond($0, HTTPErrorPage.misdirected(host: later, routed: self.host)) }
+        }
+        if let rule = policy.basicAuth,
+           !BasicAuthCheck.verify(authorization: head.headers.first(name: "authorization"), rule: rule) {
+            relay.log("HTTP visitor \(visitor): request \(requests) of a keep-alive connection without valid basic auth; closing")
+            return { context in
+                self.phase = .done
+                context.close(promise: nil)
+            }
+        }
+        return nil
+    }
+
+    /// llhttp's rule: an `Upgrade` header and `upgrade` among the `Connection` tokens.
+    static func asksUpgrade(_ head: HTTPRequestHead) -> Bool {
+        head.headers.contains(name: "upgrade")
+            && head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A later request the decoder cannot read ends the connection: the
-        // tunnel must never get bytes the relay did not check.
-        if spliced {
-            relay.log("HTTP visitor \(context.channel.remoteAddress?.ipAddress ?? "?"): unreadable request on a kept-alive connection (\(error)); closing")
-            context.close(promise: nil)
+        switch phase {
+        case .done:
             return
+        case .raw:
+            context.fireErrorCaught(error)
+            return
+        case .routing:
+            break
+        case .opening, .http, .awaitingVerdict:
+            // A reset or a write error: nothing to answer.
+            guard Self.isAboutTheRequest(error) else {
+                phase = .done
+                context.close(promise: nil)
+                return
+            }
         }
-        guard !routed else { return }
-        routed = true
-        headTimeout?.cancel()
-        if let tooLarge = error as? HTTPHeadTooLarge {
+        if phase != .routing {
+            relay.log("HTTP visitor \(Self.visitorName(context)): \(Self.describe(error)) on a kept-alive connection; answered and closed")
+        }
+        switch error {
+        case let tooLarge as HTTPHeadTooLarge:
             respond(context, HTTPErrorPage.headTooLarge(maximum: tooLarge.maximum))
-            return
+        case HTTPParserError.headerOverflow:
+            respond(context, HTTPErrorPage.headTooLarge(maximum: relay.limits.httpHeadMaxBytes))
+        case let timeout as HTTPHeadTimeout:
+            respond(context, HTTPErrorPage.requestTimeout(seconds: timeout.seconds))
+        case let framing as HTTPFramingTooLarge:
+            respond(context, HTTPErrorPage.badRequest(
+                "The request's chunk framing (sizes, extensions, trailers) ran past \(framing.maximum) bytes without data."))
+        default:
+            respond(context, HTTPErrorPage.badRequest("The relay could not read this HTTP request (\(error))."))
         }
-        respond(context, HTTPErrorPage.badRequest("The relay could not read this HTTP request (\(error))."))
     }
 
+    /// The visitor's bytes are at fault (not the socket): they get an answer.
+    private static func isAboutTheRequest(_ error: any Error) -> Bool {
+        error is HTTPParserError || error is HTTPHeadTooLarge || error is HTTPHeadTimeout || error is HTTPFramingTooLarge
+            || error is ByteToMessageDecoderError
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case is HTTPHeadTooLarge, HTTPParserError.headerOverflow: return "a request head too large"
+        case is HTTPHeadTimeout: return "a request head too slow"
+        default: return "an unreadable request (\(error))"
+        }
+    }
+
+    // MARK: service → visitor
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch phase {
+        case .http, .awaitingVerdict:
+            let verdict = framer.consume(Self.unwrapOutboundIn(data))
+            context.write(data, promise: promise)
+            if let verdict {
+                if phase == .awaitingVerdict {
+                    apply(verdict, context)
+                } else {
+                    earlyVerdict = verdict
+                }
+            } else if phase == .awaitingVerdict, framer.isLost {
+                apply(.declined, context)
+            }
+            checkIdle(context)
+        default:
+            context.write(data, promise: promise)
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if phase == .awaitingVerdict {
+            heldRead = true
+            return
+        }
+        context.read()
+    }
+
+    /// The service answered the upgrade request.
+    private func apply(_ verdict: HTTPResponseFramer.Verdict, _ context: ChannelHandlerContext) {
+        let pipeline = context.pipeline.syncOperations
+        guard let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) else {
+            respond(context, HTTPErrorPage.badRequest("The relay lost this connection's HTTP decoder."))
+            return
+        }
+        switch verdict {
+        case .accepted:
+            // Parts decoded past the upgrade would be bytes of the new protocol read as HTTP.
+            guard queued.isEmpty else {
+                phase = .done
+                context.close(promise: nil)
+                return
+            }
+            // From here on the bytes are another protocol's: nothing parses or rewrites them.
+            phase = .raw
+            if let rewriter = try? pipeline.handler(type: ForwardedHeadersRewriter.self) {
+                pipeline.removeHandler(rewriter, promise: nil)
+            }
+        case .declined:
+            // Still HTTP: what the visitor sent after the request is parsed
+            // afresh (the paused decoder cannot resume), every head checked and rewritten.
+            phase = .http
+            headLimiter.expectHead()
+            do {
+                try pipeline.addHandler(Self.makeDecoder(relay), position: .after(decoder))
+            } catch {
+                respond(context, HTTPErrorPage.badRequest("The relay could not go on reading this connection."))
+                return
+            }
+            let parts = queued
+            queued = []
+            for part in parts where phase == .http { handle(context, part) }
+        }
+        // The decoder hands over what it holds beyond the request
+        // (`.forwardBytes`): as raw bytes, or into the fresh decoder. They
+        // arrive as a read with no read-complete; the glue sends a burst on
+        // at read-complete, so complete it here.
+        let removed = context.eventLoop.makePromise(of: Void.self)
+        let loopContext = context.loopBound
+        removed.futureResult.whenComplete { _ in loopContext.value.fireChannelReadComplete() }
+        pipeline.removeHandler(decoder, promise: removed)
+        if heldRead {
+            heldRead = false
+            context.read()
+        }
+        checkIdle(context)
+    }
+
+    // MARK: idle between requests
+
+    private func checkIdle(_ context: ChannelHandlerContext) {
+        guard phase == .http, !idle, !inRequest, framer.isIdle, let holder else { return }
+        idle = true
+        let channel = context.channel
+        relay.visitorGate.idle(visitor: visitorID, key: holder.key, forwardID: holder.forwardID) {
+            channel.close(promise: nil)
+        }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        keepAliveTimer = context.eventLoop.scheduleTask(in: .fromSeconds(relay.limits.httpKeepAliveTimeoutSeconds)) {
+            let router = bound.value
+            guard router.idle, let context = router.context else { return }
+            router.phase = .done
+            context.close(promise: nil)
+        }
+    }
+
+    private func becomeBusy() {
+        guard idle else { return }
+        idle = false
+        keepAliveTimer?.cancel()
+        keepAliveTimer = nil
+        relay.visitorGate.busy(visitor: visitorID)
+    }
+
+    // MARK: the first head
+
     private func route(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
+        if let problem = HTTPRequestCheck.problem(head) {
+            respond(context, HTTPErrorPage.badRequest(problem))
+            return
+        }
         // A head that arrived in one read with its body still counts alone.
         if Self.headSize(head) > relay.limits.httpHeadMaxBytes {
             respond(context, HTTPErrorPage.headTooLarge(maximum: relay.limits.httpHeadMaxBytes))
@@ -115,10 +388,10 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         guard let holder = relay.registry.httpHolder(name) else {
             if relay.reservations.owner(ofName: name) != nil {
                 relay.metrics.refused("tunnel_offline")
-            respond(context, HTTPErrorPage.offline(host: host))
+                respond(context, HTTPErrorPage.offline(host: host))
             } else {
                 relay.metrics.refused("unknown_name")
-            respond(context, HTTPErrorPage.notFound(host: host, domain: domain))
+                respond(context, HTTPErrorPage.notFound(host: host, domain: domain))
             }
             return
         }
@@ -127,7 +400,7 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         guard holder.policy.admits(context.channel.remoteAddress) else {
-            relay.log("HTTP visitor \(context.channel.remoteAddress?.ipAddress ?? "?") refused for \(host): address not allowed")
+            relay.log("HTTP visitor \(Self.visitorName(context)) refused for \(host): address not allowed")
             relay.metrics.refused("address_not_allowed")
             respond(context, HTTPAccessPage.forbidden(host: host))
             return
@@ -144,8 +417,13 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
             respond(context, HTTPErrorPage.overLimit(host: host, reason: refusal.description))
             return
         }
-        let gate = relay.visitorGate
-        context.channel.closeFuture.whenComplete { _ in gate.release(key: holder.key, forwardID: holder.forwardID) }
+        let (gate, visitor) = (relay.visitorGate, visitorID)
+        context.channel.closeFuture.whenComplete { _ in
+            gate.release(key: holder.key, forwardID: holder.forwardID, visitor: visitor)
+        }
+        self.host = host
+        self.policy = holder.policy
+        self.holder = holder
         splice(context, to: holder, host: host)
     }
 
@@ -166,7 +444,12 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         return String(host)
     }
 
+    private static func visitorName(_ context: ChannelHandlerContext?) -> String {
+        context?.channel.remoteAddress?.ipAddress ?? "?"
+    }
+
     private func splice(_ context: ChannelHandlerContext, to holder: ForwardRegistry.Holder, host: String) {
+        phase = .opening
         let channel = context.channel
         // Nothing more is read until the tunnel is up; the glue then decides.
         channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in channel.close(promise: nil) }
@@ -178,25 +461,19 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         let visitorGlueHandoff = LoopHandoff(visitorGlue, loop: channel.eventLoop)
         let contextHandoff = LoopHandoff(context, loop: channel.eventLoop)
         let originator = channel.remoteAddress
-        let policy = holder.policy
         holder.session.run { session in
             session.openChannel(forwardID: holder.forwardID, originator: originator, glue: sshGlueHandoff.value)
                 .whenComplete { result in
                     router.run { router in
-                        router.tunnelOpened(
-                            contextHandoff.value, result.map { _ in () }, glue: visitorGlueHandoff.value, host: host,
-                            policy: policy)
+                        router.tunnelOpened(contextHandoff.value, result.map { _ in () }, glue: visitorGlueHandoff.value, host: host)
                     }
                 }
         }
     }
 
-    private func tunnelOpened(
-        _ context: ChannelHandlerContext, _ result: Result<Void, any Error>, glue: GlueHandler, host: String,
-        policy: AccessPolicy
-    ) {
-        guard context.channel.isActive else {
-            // The visitor left while the tunnel opened: close the SSH side too.
+    private func tunnelOpened(_ context: ChannelHandlerContext, _ result: Result<Void, any Error>, glue: GlueHandler, host: String) {
+        guard context.channel.isActive, phase == .opening else {
+            // The visitor left (or was answered) while the tunnel opened: close the SSH side too.
             glue.abandon()
             return
         }
@@ -207,30 +484,36 @@ final class HTTPRouter: ChannelInboundHandler, RemovableChannelHandler {
         }
         let pipeline = context.pipeline.syncOperations
         do {
-            // decoder → router (now a pass-through) → rewriter → glue: the glue
-            // gets rewritten heads and body buffers; its writes to the visitor
-            // pass no HTTP handler on their way out.
-            let rewriter = ForwardedHeadersRewriter(
-                visitor: context.channel.remoteAddress, policy: policy, log: { [relay] in relay.log($0) })
+            // decoder → router → rewriter → glue: the glue gets rewritten
+            // heads and body buffers; its writes to the visitor pass the
+            // router (which follows the responses) and no other HTTP handler.
+            let rewriter = ForwardedHeadersRewriter(visitor: context.channel.remoteAddress, policy: policy)
             try pipeline.addHandler(rewriter, position: .after(self))
             try pipeline.addHandler(glue, position: .after(rewriter))
             // Nearest the socket: they must see every byte both ways.
             if let bandwidth { try pipeline.addHandler(BandwidthThrottle(bucket: bandwidth), position: .first) }
             try pipeline.addHandler(
                 VisitorIdleHandler(timeout: .fromSeconds(relay.limits.visitorIdleTimeoutSeconds)), position: .first)
-            spliced = true
-            let parts = queued
-            queued = []
-            for part in parts { context.fireChannelRead(Self.wrapInboundOut(part)) }
-            context.fireChannelReadComplete()
-            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
         } catch {
             glue.abandon()
             context.close(promise: nil)
+            return
         }
+        phase = .http
+        let parts = queued
+        queued = []
+        // The first head was checked by `route`; it is request 1 here.
+        for part in parts {
+            guard phase == .http else { break }
+            handle(context, part)
+        }
+        if phase == .http || phase == .awaitingVerdict { context.fireChannelReadComplete() }
+        context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
     }
 
     private func respond(_ context: ChannelHandlerContext, _ response: String) {
+        phase = .done
+        becomeBusy()
         var buffer = context.channel.allocator.buffer(capacity: response.utf8.count)
         buffer.writeString(response)
         let channel = context.channel

@@ -13,16 +13,19 @@ import NIOTLS
 enum SNIRouter {
     static func install(on channel: any Channel, relay: RelayContext) throws {
         let loopChannel = NIOLoopBound(channel, eventLoop: channel.eventLoop)
-        let sni = SNIHandler { result in
-            route(loopChannel.value, result, relay: relay)
-        }
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(sni))
         // A visitor that never finishes its ClientHello is let go (the same
-        // deadline as an HTTP head: httpHeadTimeoutSeconds).
+        // deadline as an HTTP head: httpHeadTimeoutSeconds). Only until the
+        // ClientHello is read: a routed connection lives as long as it moves
+        // bytes (visitorIdleTimeoutSeconds), however long that is.
         let timeout = channel.eventLoop.scheduleTask(in: .fromSeconds(relay.limits.httpHeadTimeoutSeconds)) {
             loopChannel.value.close(promise: nil)
         }
         channel.closeFuture.whenComplete { _ in timeout.cancel() }
+        let sni = SNIHandler { result in
+            timeout.cancel()
+            return route(loopChannel.value, result, relay: relay)
+        }
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(sni))
         relay.track(visitor: channel)
     }
 

@@ -117,12 +117,13 @@ import Testing
             #expect(third.isEmpty, "the third TCP visitor was served")
             _ = try await Self.relayNotice(agent.watcher, "maxVisitorsPerMapping")
 
-            // HTTP: two keep-alive visitors hold theirs; the third gets a 503 naming the limit.
+            // HTTP: two visitors in the middle of a request hold theirs; the third gets a 503 naming the limit.
+            // (Kept-alive visitors between requests would give up their slot: RelayKeepAliveTests.)
             let httpHeld = try await Task.detached {
                 try (0..<2).map { _ in
                     let socket = try BlockingSocket(port: httpPort, timeoutSeconds: 5)
-                    try socket.send(RawVisitor.get(port: httpPort, host: "web.localhost"))
-                    _ = try socket.read(count: 20)
+                    try socket.send("POST /upload HTTP/1.1\r\nHost: web.localhost\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n")
+                    _ = try socket.read(count: 20)  // HTTP/1.1 100 Continue
                     return socket
                 }
             }.value

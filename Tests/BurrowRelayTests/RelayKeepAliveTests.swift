@@ -1,0 +1,74 @@
+import BurrowConfig
+import BurrowRelay
+import Foundation
+import Testing
+
+/// Kept-alive HTTP visitors between requests do not hold a mapping's slots
+/// (issue 12 item 8): they are closed after `httpKeepAliveTimeoutSeconds`,
+/// and at once when a new visitor would otherwise be refused. A visitor
+/// waiting for a slow response is not idle.
+@Suite("HTTP keep-alive on the relay", .timeLimit(.minutes(2)))
+struct RelayKeepAliveTests {
+    /// Opens N connections, one GET each, reads each response, prints READY,
+    /// then after WAIT seconds prints how many the relay closed meanwhile.
+    static let holder = #"""
+        import select, socket, sys, time
+        port, count, wait = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+        socks = []
+        for index in range(count):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.sendall(b"GET /held-%d HTTP/1.1\r\nHost: web.localhost\r\n\r\n" % index)
+            reply = b""
+            while b"\r\n\r\n" not in reply or not reply.endswith(b"body=0"):
+                data = sock.recv(65536)
+                if not data:
+                    break
+                reply += data
+            if not reply.startswith(b"HTTP/1.1 200"):
+                print("FAILED", reply[:80], flush=True)
+                sys.exit(1)
+            socks.append(sock)
+        print("READY", flush=True)
+        time.sleep(wait)
+        closed = 0
+        for sock in socks:
+            readable, _, _ = select.select([sock], [], [], 0)
+            if readable and sock.recv(1) == b"":
+                closed += 1
+        print("CLOSED %d" % closed, flush=True)
+        """#
+
+    @Test("a kept-alive visitor is closed httpKeepAliveTimeoutSeconds after its last response, not during a slow one")
+    func keepAliveTimeout() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        try await HTTPFramingTests.withService(kit, limits: { $0.httpKeepAliveTimeoutSeconds = 1 }) { port, _ in
+            let quick = try await VisitorPathScripts.send(kit, port: port, "GET /quick HTTP/1.1\r\nHost: web.localhost\r\n\r\n", wait: 8)
+            #expect(quick.codes == ["200"] && quick.closed && quick.seconds < 5, "\(quick)")
+            // /slow answers after 2 s: the 1 s keep-alive clock starts after the answer.
+            let slow = try await VisitorPathScripts.send(kit, port: port, "GET /slow HTTP/1.1\r\nHost: web.localhost\r\n\r\n", wait: 10)
+            #expect(slow.codes == ["200"] && slow.closed && slow.seconds >= 2.9 && slow.seconds < 7, "\(slow)")
+            // A chunked response of 64 KB is followed to its end, then the clock starts.
+            let big = try await VisitorPathScripts.send(kit, port: port, "GET /big HTTP/1.1\r\nHost: web.localhost\r\n\r\n", wait: 8)
+            #expect(big.codes == ["200"] && big.closed && big.seconds < 5, "\(big)")
+        }
+    }
+
+    @Test("at maxVisitorsPerMapping, a new visitor takes the slot of a kept-alive one between requests")
+    func newVisitorReapsAnIdleOne() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        try await HTTPFramingTests.withService(kit, limits: { $0.maxVisitorsPerMapping = 5 }) { port, _ in
+            let script = kit.directory + "/holder.py"
+            try Self.holder.write(toFile: script, atomically: true, encoding: .utf8)
+            let held = kit.track(try TestProcess("python3", ["-u", script, String(port), "5", "4"]))
+            _ = try await held.waitFor("READY", timeout: .seconds(20))
+            // Without the reaping, these are 503s (maxVisitorsPerMapping) until one of the five leaves.
+            // Three more, each staying connected: each needs a slot of its own.
+            let newcomers = kit.track(try TestProcess("python3", ["-u", script, String(port), "3", "0"]))
+            _ = try await newcomers.waitFor("READY", timeout: .seconds(20))
+            let closed = try await held.waitFor("CLOSED (\\d+)", timeout: .seconds(20))
+            #expect(Int(closed) == 3, "\(held.stdout)")
+        }
+    }
+}
