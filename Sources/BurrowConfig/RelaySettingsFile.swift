@@ -27,7 +27,7 @@ public struct RelaySettingsFile: Sendable, Equatable {
         "bandwidthBytesPerSecond", "newConnectionsPerSecondPerIP", "httpHeadTimeoutSeconds", "httpHeadMaxBytes",
         "sshAuthTimeoutSeconds", "sshMaxAuthAttempts", "sshMaxChannelsPerSession", "sshKeepaliveTimeoutSeconds",
         "drainTimeoutSeconds", "limitReportIntervalSeconds", "reservedNames",
-        "httpKeepAliveTimeoutSeconds",
+        "httpKeepAliveTimeoutSeconds", "udpMaxFlowsPerAddress", "udpMaxFlowsPerMapping", "udpMaxFlowsPerKey",
     ]
 
     /// Reads `path`; nil when the file does not exist (the defaults apply).
@@ -75,6 +75,9 @@ public struct RelaySettingsFile: Sendable, Equatable {
         try seconds("httpHeadTimeoutSeconds", 0.1...3600, into: &limits.httpHeadTimeoutSeconds)
         try count("httpHeadMaxBytes", 1024...1_048_576, into: &limits.httpHeadMaxBytes)
         try seconds("httpKeepAliveTimeoutSeconds", 0.1...86_400, into: &limits.httpKeepAliveTimeoutSeconds)
+        try count("udpMaxFlowsPerAddress", 1...1_000_000, into: &limits.udpMaxFlowsPerAddress)
+        try count("udpMaxFlowsPerMapping", 1...1_000_000, into: &limits.udpMaxFlowsPerMapping)
+        try count("udpMaxFlowsPerKey", 1...10_000_000, into: &limits.udpMaxFlowsPerKey)
         try seconds("sshAuthTimeoutSeconds", 0.1...3600, into: &limits.sshAuthTimeoutSeconds)
         try count("sshMaxAuthAttempts", 1...100, into: &limits.sshMaxAuthAttempts)
         try count("sshMaxChannelsPerSession", 1...1000, into: &limits.sshMaxChannelsPerSession)
