@@ -23,6 +23,13 @@ public struct RelayLimits: Sendable, Equatable {
     /// is closed after this long. Sooner when its mapping or key is at its
     /// visitor limit: a new visitor then takes the slot of the one idle longest.
     public var httpKeepAliveTimeoutSeconds = 75.0
+    /// UDP flows (visitor address:port pairs) one visitor IP may have open on one UDP mapping.
+    /// A new one past a UDP limit replaces the flow idle longest.
+    public var udpMaxFlowsPerAddress = 64
+    /// UDP flows one UDP mapping may have open.
+    public var udpMaxFlowsPerMapping = 1024
+    /// UDP flows all UDP mappings of one key may have open.
+    public var udpMaxFlowsPerKey = 2048
     /// An SSH client must log in within this time.
     public var sshAuthTimeoutSeconds = 10.0
     /// Failed login attempts an SSH connection gets before it is closed.

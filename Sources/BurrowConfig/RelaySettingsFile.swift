@@ -28,7 +28,7 @@ public struct RelaySettingsFile: Sendable, Equatable {
         "sshAuthTimeoutSeconds", "sshMaxAuthAttempts", "sshMaxChannelsPerSession", "sshKeepaliveTimeoutSeconds",
         "drainTimeoutSeconds", "limitReportIntervalSeconds", "reservedNames",
         "maxReservationsPerKey", "sshLoginPenaltySeconds", "sshLoginPenaltyMaxSeconds",
-        "httpKeepAliveTimeoutSeconds",
+        "httpKeepAliveTimeoutSeconds", "udpMaxFlowsPerAddress", "udpMaxFlowsPerMapping", "udpMaxFlowsPerKey",
     ]
 
     /// Reads `path`; nil when the file does not exist (the defaults apply).
@@ -74,6 +74,9 @@ public struct RelaySettingsFile: Sendable, Equatable {
         try seconds("httpHeadTimeoutSeconds", 0.1...3600, into: &limits.httpHeadTimeoutSeconds)
         try count("httpHeadMaxBytes", 1024...1_048_576, into: &limits.httpHeadMaxBytes)
         try seconds("httpKeepAliveTimeoutSeconds", 0.1...86_400, into: &limits.httpKeepAliveTimeoutSeconds)
+        try count("udpMaxFlowsPerAddress", 1...1_000_000, into: &limits.udpMaxFlowsPerAddress)
+        try count("udpMaxFlowsPerMapping", 1...1_000_000, into: &limits.udpMaxFlowsPerMapping)
+        try count("udpMaxFlowsPerKey", 1...10_000_000, into: &limits.udpMaxFlowsPerKey)
         try seconds("sshAuthTimeoutSeconds", 0.1...3600, into: &limits.sshAuthTimeoutSeconds)
         try count("sshMaxAuthAttempts", 1...100, into: &limits.sshMaxAuthAttempts)
         try count("maxReservationsPerKey", 1...100_000, into: &limits.maxReservationsPerKey)

@@ -396,25 +396,25 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         guard relay.accepting.load(ordering: .relaxed) else {
-            respond(context, HTTPErrorPage.unavailable())
+            refuse(context, holder, status: 503, reason: "the relay is shutting down", HTTPErrorPage.unavailable())
             return
         }
         guard holder.policy.admits(context.channel.remoteAddress) else {
             relay.log("HTTP visitor \(Self.visitorName(context)) refused for \(host): address not allowed")
             relay.metrics.refused("address_not_allowed")
-            respond(context, HTTPAccessPage.forbidden(host: host))
+            refuse(context, holder, status: 403, reason: "address not allowed", HTTPAccessPage.forbidden(host: host))
             return
         }
         if let rule = holder.policy.basicAuth,
            !BasicAuthCheck.verify(authorization: head.headers.first(name: "authorization"), rule: rule) {
             relay.metrics.refused("basic_auth")
-            respond(context, HTTPAccessPage.unauthorized(host: host))
+            refuse(context, holder, status: 401, reason: "basic auth", HTTPAccessPage.unauthorized(host: host))
             return
         }
         if let refusal = relay.visitorGate.admit(key: holder.key, forwardID: holder.forwardID) {
             relay.limitBit(refusal, holder: holder, url: host)
             relay.metrics.refused("limit")
-            respond(context, HTTPErrorPage.overLimit(host: host, reason: refusal.description))
+            refuse(context, holder, status: 503, reason: refusal.description, HTTPErrorPage.overLimit(host: host, reason: refusal.description))
             return
         }
         let (gate, visitor) = (relay.visitorGate, visitorID)
@@ -509,6 +509,16 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if phase == .http || phase == .awaitingVerdict { context.fireChannelReadComplete() }
         context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+    }
+
+    /// Every refusal of a visitor whose mapping is known (401, 403, 503) passes
+    /// here. The hook for telling the owning agent (a `requestRefused` control
+    /// message, on `holder.session`) belongs at this one place; 429 is decided
+    /// before any routing (`RelayContext.refuseByRate`) and has no mapping.
+    private func refuse(
+        _ context: ChannelHandlerContext, _ holder: ForwardRegistry.Holder, status: Int, reason: String, _ page: String
+    ) {
+        respond(context, page)
     }
 
     private func respond(_ context: ChannelHandlerContext, _ response: String) {

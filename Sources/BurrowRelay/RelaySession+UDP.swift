@@ -38,10 +38,12 @@ extension RelaySession {
     private func bindFirstUDP(of candidates: ArraySlice<Int>, forwardID: UInt64, policy: AccessPolicy) -> EventLoopFuture<(any Channel, Int)> {
         guard let port = candidates.first else { return loop.makeFailedFuture(RelayError.refused("no candidate port")) }
         let session = handoff
-        let idle = TimeAmount.nanoseconds(Int64(context.configuration.udpFlowIdleTimeout.components.seconds) * 1_000_000_000
-            + context.configuration.udpFlowIdleTimeout.components.attoseconds / 1_000_000_000)
+        let idle = TimeAmount(context.configuration.udpFlowIdleTimeout)
         let log: @Sendable (String) -> Void = { [context] in context.log($0) }
         let metrics = context.metrics
+        let (limits, reporter) = (context.limits, context.limitReporter)
+        let key = identity?.fingerprint ?? ""
+        let gate = context.visitorGate
         return DatagramBootstrap(group: loop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             // Whole datagrams (NIO's default reads at most 2048 bytes of one).
@@ -49,7 +51,13 @@ extension RelaySession {
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let forward = UDPForward(policy: policy, idleTimeout: idle, metrics: metrics, log: log) { visitor, flow in
+                    let flowLimits = UDPForward.Limits(
+                        perAddress: limits.udpMaxFlowsPerAddress, perMapping: limits.udpMaxFlowsPerMapping, key: key, gate: gate
+                    ) { limit, line in
+                        reporter.report(limit: limit, subject: "\(forwardID)", line)
+                    }
+                    let forward = UDPForward(policy: policy, idleTimeout: idle, limits: flowLimits, metrics: metrics, log: log) {
+                        visitor, flow in
                         session.value.openFlowChannel(forwardID: forwardID, visitor: visitor, flow: flow)
                     }
                     try channel.pipeline.syncOperations.addHandler(forward)

@@ -12,12 +12,16 @@ final class UDPFlowHandler: ChannelInboundHandler {
     let visitor: SocketAddress
     private let socket: any Channel
     private var context: ChannelHandlerContext?
-    /// Datagrams that arrived before the channel was open (bounded).
+    /// Datagrams that arrived before the channel was open (bounded by count and bytes).
     private var early: [ByteBuffer] = []
+    private var earlyBytes = 0
+    /// Closed before its channel opened: the channel closes as soon as it does.
+    private var closed = false
     var lastActivity = NIODeadline.now()
     private(set) var bytesIn: UInt64 = 0
     private(set) var bytesOut: UInt64 = 0
     static let maximumEarly = 256
+    static let maximumEarlyBytes = 256 * 1024
 
     init(visitor: SocketAddress, socket: any Channel) {
         self.visitor = visitor
@@ -28,6 +32,11 @@ final class UDPFlowHandler: ChannelInboundHandler {
         self.context = context
         let queued = early
         early = []
+        earlyBytes = 0
+        if closed {
+            context.close(promise: nil)
+            return
+        }
         for datagram in queued { send(datagram) }
     }
 
@@ -39,14 +48,26 @@ final class UDPFlowHandler: ChannelInboundHandler {
     func send(_ datagram: ByteBuffer) {
         lastActivity = .now()
         guard let context else {
-            if early.count < Self.maximumEarly { early.append(datagram) }
+            guard !closed, early.count < Self.maximumEarly, earlyBytes + datagram.readableBytes <= Self.maximumEarlyBytes
+            else { return }
+            earlyBytes += datagram.readableBytes
+            // Kept as its own bytes, not as a slice pinning a 64 KB receive buffer.
+            early.append(ByteBuffer(bytes: datagram.readableBytesView))
             return
         }
         // UDP may drop: a flow whose agent cannot keep up loses datagrams
         // instead of filling the relay's memory.
         guard context.channel.isWritable else { return }
         bytesIn += UInt64(datagram.readableBytes)
-        context.write(Self.wrapOutboundOut(DatagramFrameDecoder.header(for: datagram, allocator: context.channel.allocator)), promise: nil)
+        var header = DatagramFrameDecoder.header(for: datagram, allocator: context.channel.allocator)
+        if datagram.readableBytes * 4 < datagram.storageCapacity {
+            // A small datagram travels in one buffer with its header, instead
+            // of pinning the socket's 64 KB receive buffer until the agent takes it.
+            header.writeImmutableBuffer(datagram)
+            context.writeAndFlush(Self.wrapOutboundOut(header), promise: nil)
+            return
+        }
+        context.write(Self.wrapOutboundOut(header), promise: nil)
         context.writeAndFlush(Self.wrapOutboundOut(datagram), promise: nil)
     }
 
@@ -64,6 +85,9 @@ final class UDPFlowHandler: ChannelInboundHandler {
     }
 
     func close() {
+        closed = true
+        early = []
+        earlyBytes = 0
         context?.close(promise: nil)
     }
 }

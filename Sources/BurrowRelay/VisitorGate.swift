@@ -34,6 +34,7 @@ final class VisitorGate: Sendable {
 
     private let maxPerKey: Int
     private let maxPerMapping: Int
+    private let maxFlowsPerKey: Int
     private struct Idle {
         var key: String
         var forwardID: UInt64
@@ -47,6 +48,8 @@ final class VisitorGate: Sendable {
         var idle: [UInt64: Idle] = [:]
         /// Visitors whose slot went to a newcomer: their release counts nothing.
         var reaped: Set<UInt64> = []
+        /// Open UDP flows per key (`udpMaxFlowsPerKey`).
+        var flowsPerKey: [String: Int] = [:]
 
         /// Removes and returns the visitor idle longest among those `matching`.
         mutating func takeOldestIdle(_ matching: (Idle) -> Bool) -> (UInt64, Idle)? {
@@ -65,6 +68,22 @@ final class VisitorGate: Sendable {
     init(limits: RelayLimits) {
         maxPerKey = limits.maxVisitorsPerKey
         maxPerMapping = limits.maxVisitorsPerMapping
+        maxFlowsPerKey = limits.udpMaxFlowsPerKey
+    }
+
+    /// Counts a new UDP flow of `key` in; false at `udpMaxFlowsPerKey`.
+    /// Every admitted flow must be `releaseFlow`ed exactly once.
+    func admitFlow(key: String) -> Bool {
+        counts.withLock { counts in
+            let count = counts.flowsPerKey[key, default: 0]
+            guard count < maxFlowsPerKey else { return false }
+            counts.flowsPerKey[key] = count + 1
+            return true
+        }
+    }
+
+    func releaseFlow(key: String) {
+        counts.withLock { Self.decrement(&$0.flowsPerKey, key) }
     }
 
     /// Counts the visitor in, or says which limit it would break. Every

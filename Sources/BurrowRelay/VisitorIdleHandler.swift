@@ -4,6 +4,10 @@ import NIOCore
 /// (`visitorIdleTimeoutSeconds`): an abandoned connection must not hold a
 /// visitor slot, a file descriptor and an SSH channel forever. Sits in front
 /// of the glue (nearest the socket), so it sees every read and write.
+///
+/// Not NIO's `IdleStateHandler`: that one makes a promise and a callback for
+/// every write to see it complete, on the data path; this one stamps a
+/// time and keeps one timer per visitor.
 final class VisitorIdleHandler: ChannelDuplexHandler {
     typealias InboundIn = NIOAny
     typealias OutboundIn = NIOAny

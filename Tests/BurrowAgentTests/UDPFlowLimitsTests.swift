@@ -1,0 +1,97 @@
+import BurrowAgent
+import BurrowConfig
+import BurrowCore
+import Foundation
+import Testing
+
+/// UDP flows are bounded per visitor IP, per mapping and per key (issue 12
+/// item 9): one sender spraying source ports gets its oldest idle flows
+/// replaced, every new sender is still answered, and the agent never holds
+/// more flows (sockets) than the relay's limits. A real relay and agent, a
+/// python3 UDP echo service, python3 senders on 127.0.0.1 and ::1.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct UDPFlowLimitsTests {
+    /// Opens COUNT sockets one after the other, each sending one datagram
+    /// and waiting for its echo, all kept open; prints how many were answered.
+    static let sender = #"""
+        import json, socket, sys
+        port, count, address = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        socks, answered = [], 0
+        for index in range(count):
+            sock = socket.socket(family, socket.SOCK_DGRAM)
+            sock.settimeout(3)
+            payload = b"flow %d" % index
+            sock.sendto(payload, (address, port))
+            try:
+                if sock.recv(65535) == payload:
+                    answered += 1
+            except socket.timeout:
+                pass
+            socks.append(sock)
+        print(json.dumps({"answered": answered}), flush=True)
+        """#
+
+    static func send(port: Int, count: Int, from address: String) async throws -> Int {
+        let directory = try TestDirectory("burrow-udp-sender")
+        defer { directory.remove() }
+        try directory.write("sender.py", Self.sender)
+        let run = try await TestProcess.run(
+            "/usr/bin/env", ["python3", directory.file("sender.py"), String(port), String(count), address], timeout: .seconds(60))
+        guard let line = run.output.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+              let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let answered = object["answered"] as? Int
+        else { throw TestFailure("sender: \(run.output)") }
+        return answered
+    }
+
+    /// Waits (bounded) until the agent's open flows of `name` are at most `maximum`.
+    static func openFlows(_ agent: AgentFixture, _ name: String, atMost maximum: Int) async throws -> Int {
+        var open = Int.max
+        for _ in 0..<100 {
+            open = await agent.mapping(name)?.openVisitors ?? Int.max
+            if open <= maximum { return open }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return open
+    }
+
+    @Test func flowsAreBoundedPerAddressPerMappingAndPerKey() async throws {
+        let echo = try await PythonService("udpecho")
+        defer { echo.stop() }
+        var limits = RelayLimits()
+        limits.newConnectionsPerSecondPerIP = 100_000
+        limits.udpMaxFlowsPerAddress = 4
+        limits.udpMaxFlowsPerMapping = 6
+        limits.udpMaxFlowsPerKey = 8
+        let log = LogLines()
+        let relay = try await RelayFixture.start(limits: limits, log: log.sink, bindHost: "::")
+        let agent = try AgentFixture(relay: relay, mappings: [
+            Mapping(name: "game", protocol: .udp, local: LocalAddress(port: echo.port)),
+            Mapping(name: "voice", protocol: .udp, local: LocalAddress(port: echo.port)),
+        ])
+        try await withCleanup {
+            await agent.start()
+            let game = try #require(try await agent.watcher.online("game").port)
+            let voice = try #require(try await agent.watcher.online("voice").port)
+
+            // One address, 40 source ports: each new one is answered, at most 4 flows stay.
+            #expect(try await Self.send(port: game, count: 40, from: "127.0.0.1") == 40)
+            #expect(try await Self.openFlows(agent, "game", atMost: 4) <= 4)
+            #expect(await agent.mapping("game")?.totalVisitors == 40)
+
+            // A second address: answered too; the mapping keeps at most 6.
+            #expect(try await Self.send(port: game, count: 4, from: "::1") == 4)
+            #expect(try await Self.openFlows(agent, "game", atMost: 6) <= 6)
+
+            // The key's other mapping: answered; the key keeps at most 8 in all.
+            #expect(try await Self.send(port: voice, count: 4, from: "127.0.0.1") == 4)
+            let voiceOpen = try await Self.openFlows(agent, "voice", atMost: 4)
+            let gameOpen = try await Self.openFlows(agent, "game", atMost: 6)
+            #expect(voiceOpen + gameOpen <= 8, "game \(gameOpen) + voice \(voiceOpen)")
+            #expect(log.text.contains("udpMaxFlowsPerAddress"), "\(log.text)")
+        } cleanup: {
+            await agent.stop()
+            await relay.stop()
+        }
+    }
+}
