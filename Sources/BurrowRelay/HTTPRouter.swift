@@ -1,3 +1,4 @@
+import BurrowCore
 import NIOCore
 import NIOHTTP1
 
@@ -396,25 +397,25 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         guard relay.accepting.load(ordering: .relaxed) else {
-            refuse(context, holder, status: 503, reason: "the relay is shutting down", HTTPErrorPage.unavailable())
+            refuse(context, holder, name: name, head: head, status: 503, reason: "the relay is shutting down", HTTPErrorPage.unavailable())
             return
         }
         guard holder.policy.admits(context.channel.remoteAddress) else {
             relay.log("HTTP visitor \(Self.visitorName(context)) refused for \(host): address not allowed")
             relay.metrics.refused("address_not_allowed")
-            refuse(context, holder, status: 403, reason: "address not allowed", HTTPAccessPage.forbidden(host: host))
+            refuse(context, holder, name: name, head: head, status: 403, reason: "address not allowed", HTTPAccessPage.forbidden(host: host))
             return
         }
         if let rule = holder.policy.basicAuth,
            !BasicAuthCheck.verify(authorization: head.headers.first(name: "authorization"), rule: rule) {
             relay.metrics.refused("basic_auth")
-            refuse(context, holder, status: 401, reason: "basic auth", HTTPAccessPage.unauthorized(host: host))
+            refuse(context, holder, name: name, head: head, status: 401, reason: "basic auth", HTTPAccessPage.unauthorized(host: host))
             return
         }
         if let refusal = relay.visitorGate.admit(key: holder.key, forwardID: holder.forwardID) {
             relay.limitBit(refusal, holder: holder, url: host)
             relay.metrics.refused("limit")
-            refuse(context, holder, status: 503, reason: refusal.description, HTTPErrorPage.overLimit(host: host, reason: refusal.description))
+            refuse(context, holder, name: name, head: head, status: 503, reason: refusal.description, HTTPErrorPage.overLimit(host: host, reason: refusal.description))
             return
         }
         let (gate, visitor) = (relay.visitorGate, visitorID)
@@ -516,8 +517,17 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     /// message, on `holder.session`) belongs at this one place; 429 is decided
     /// before any routing (`RelayContext.refuseByRate`) and has no mapping.
     private func refuse(
-        _ context: ChannelHandlerContext, _ holder: ForwardRegistry.Holder, status: Int, reason: String, _ page: String
+        _ context: ChannelHandlerContext, _ holder: ForwardRegistry.Holder, name: String, head: HTTPRequestHead,
+        status: Int, reason: String, _ page: String
     ) {
+        let visitor = context.channel.remoteAddress.map { address -> String in
+            guard let ip = address.ipAddress else { return "" }
+            let port = address.port.map(String.init) ?? "0"
+            return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+        } ?? ""
+        let refused = RefusedRequest(name: name, status: status, method: head.method.rawValue,
+                                     target: String(head.uri.prefix(1024)), visitor: visitor)
+        holder.session.run { $0.tellAgentRefused(refused) }
         respond(context, page)
     }
 

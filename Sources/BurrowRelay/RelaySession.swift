@@ -129,6 +129,12 @@ final class RelaySession {
         for banner in bannerChannels.values { banner.writeBanner(text + "\n") }
     }
 
+    /// A visitor's HTTP request the relay refused itself (401, 403, 503), for
+    /// the agent's request list. A stock `ssh -R` has no control channel.
+    func tellAgentRefused(_ request: RefusedRequest) {
+        controlChannel?.send(.requestRefused(request))
+    }
+
     /// The keepalive watchdog found this agent silent for too long.
     func keepaliveExpired(silentFor silence: TimeAmount) {
         let seconds = Double(silence.nanoseconds) / 1e9

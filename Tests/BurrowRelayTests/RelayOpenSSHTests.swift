@@ -42,7 +42,7 @@ struct RelayOpenSSHTests {
         defer { kit.cleanUp() }
         let key = try await kit.makeKey("agent", authorize: true)
         let server = kit.track(try TestProcess("python3", ["-u", kit.directory + "/helper.py", "upgrade"]))
-        let local = Int(try await server.waitFor("PORT (\\d+)"))!
+        let local = Int(try await server.waitFor("PORT (\\d+)\\n"))!
         let log = LogCollector()
         var configuration = kit.relayConfiguration()
         configuration.log = log.sink

@@ -68,13 +68,13 @@ final class RelayTestKit {
     func startHTTPServer(root: String) async throws -> Int {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let server = track(try TestProcess("python3", ["-u", directory + "/helper.py", "http", root]))
-        return Int(try await server.waitFor("PORT (\\d+)"))!
+        return Int(try await server.waitFor("PORT (\\d+)\\n"))!
     }
 
     /// A python3 TCP echo server. Returns its port.
     func startEchoServer() async throws -> Int {
         let server = track(try TestProcess("python3", ["-u", directory + "/helper.py", "echo"]))
-        return Int(try await server.waitFor("PORT (\\d+)"))!
+        return Int(try await server.waitFor("PORT (\\d+)\\n"))!
     }
 
     /// Sends `count` random bytes to 127.0.0.1:`port`, half-closes, reads until

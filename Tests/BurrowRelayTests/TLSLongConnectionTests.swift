@@ -96,7 +96,7 @@ struct TLSLongConnectionTests {
         ])
         #expect(made.exitStatus == 0, "\(made.stderr)")
         let server = kit.track(try TestProcess("python3", ["-u", script, "server", cert, key]))
-        let local = try await server.waitFor("PORT (\\d+)")
+        let local = try await server.waitFor("PORT (\\d+)\\n")
 
         let agentKey = try await kit.makeKey("agent", authorize: true)
         var configuration = kit.relayConfiguration()

@@ -30,7 +30,7 @@ struct TakeoverTests {
         try await withRelay(configuration) { relay in
             let script = try HostileClient.install(in: kit)
             let proxy = kit.track(try TestProcess("python3", ["-u", script, "proxy", "0", String(relay.sshPort)]))
-            let proxyPort = Int(try await proxy.waitFor("PORT (\\d+)"))!
+            let proxyPort = Int(try await proxy.waitFor("PORT (\\d+)\\n"))!
             let forwards = ["site:80:127.0.0.1:\(oldSite)", "shell:\(tcpPort):127.0.0.1:\(echo)"]
             let old = try kit.ssh(key: key, sshPort: proxyPort, forwards: forwards)
             let url = "http://site.localhost:\(relay.httpPort)/index.html"

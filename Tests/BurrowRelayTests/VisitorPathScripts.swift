@@ -120,7 +120,7 @@ enum VisitorPathScripts {
         let path = kit.directory + "/service.py"
         try service.write(toFile: path, atomically: true, encoding: .utf8)
         let process = kit.track(try TestProcess("python3", ["-u", path]))
-        return (process, Int(try await process.waitFor("PORT (\\d+)"))!)
+        return (process, Int(try await process.waitFor("PORT (\\d+)\\n"))!)
     }
 
     /// What a raw visitor got: the status of every response, whether the relay closed, when.

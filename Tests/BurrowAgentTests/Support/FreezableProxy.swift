@@ -51,10 +51,9 @@ final class FreezableProxy {
         try directory.write("proxy.py", Self.script)
         try directory.write("target", String(target))
         process = try TestProcess("/usr/bin/env", ["python3", "-u", directory.file("proxy.py"), directory.file("target")])
-        let output = try await process.waitForOutput("PORT ")
-        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
-              let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
-        else { throw TestFailure("proxy printed no port: \(output)") }
+        let line = try await process.waitForLine(startingWith: "PORT ")
+        guard let port = Int(line.trimmingCharacters(in: .whitespaces))
+        else { throw TestFailure("proxy printed no port: PORT \(line)") }
         self.port = port
     }
 

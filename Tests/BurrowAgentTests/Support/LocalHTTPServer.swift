@@ -65,10 +65,9 @@ final class LocalHTTPServer {
         let made = try await TestProcess.run("/bin/sh", ["-c", "head -c \(bigBytes) /dev/urandom > '\(bigFile)'"])
         guard made.status == 0 else { throw TestFailure("cannot make the big file: \(made.output)") }
         process = try TestProcess("/usr/bin/env", ["python3", directory.file("server.py"), bigFile])
-        let output = try await process.waitForOutput("PORT ")
-        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
-              let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
-        else { throw TestFailure("python server printed no port: \(output)") }
+        let line = try await process.waitForLine(startingWith: "PORT ")
+        guard let port = Int(line.trimmingCharacters(in: .whitespaces))
+        else { throw TestFailure("python server printed no port: PORT \(line)") }
         self.port = port
     }
 

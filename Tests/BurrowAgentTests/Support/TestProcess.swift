@@ -88,6 +88,24 @@ final class TestProcess: Sendable {
         throw TestFailure("timed out waiting for '\(needle)'; output:\n\(text)")
     }
 
+    /// Waits until a whole line (newline included) starting with `prefix` was
+    /// printed and returns it without the prefix. `waitForOutput` alone can
+    /// wake between two reads of one line ("PORT " before its number).
+    func waitForLine(startingWith prefix: String, timeout: Duration = .seconds(15)) async throws -> Substring {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let current = text
+            if let range = current.range(of: prefix),
+               let end = current[range.upperBound...].firstIndex(of: "\n") {
+                return current[range.upperBound..<end]
+            }
+            if terminationStatus != nil || ContinuousClock.now >= deadline {
+                throw TestFailure("no whole line starting with '\(prefix)'; output:\n\(text)")
+            }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+    }
+
     /// Sends `signal` and waits (bounded) for the exit; returns the status.
     @discardableResult
     func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(5)) -> Int32 {
