@@ -207,6 +207,13 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Bytes after a request that said `Connection: close`: that request is
+        // still being answered and the connection closes after its response
+        // (RFC 9112 §9.6), so they are dropped, never answered with a 400 that
+        // would take the real response's place.
+        if case HTTPParserError.closedConnection? = error as? HTTPParserError, phase != .routing {
+            return
+        }
         switch phase {
         case .done:
             return

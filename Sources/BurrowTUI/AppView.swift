@@ -77,11 +77,13 @@ public enum AppView {
     /// Column widths for the mappings table; the URL takes what is left,
     /// the sparkline appears when there is room.
     struct Columns {
-        var name: Int, proto = 5, local: Int, url: Int, state = 8, visitors: Int, rate: Int, spark: Int
+        var name: Int, proto = 5, local: Int, url: Int, state: Int, visitors: Int, rate: Int, spark: Int
 
         init(width: Int, rows: [MappingRow]) {
             name = min(16, max(4, rows.map { TextWidth.of($0.name) }.max() ?? 4))
             local = min(21, max(5, rows.map { TextWidth.of($0.local) }.max() ?? 5))
+            // "disabled", or "online · service down" in full while a local service is down.
+            state = min(21, max(8, rows.map { TextWidth.of($0.status.text) }.max() ?? 8))
             visitors = min(11, max(4, rows.map { TextWidth.of($0.visitors) }.max() ?? 4))
             rate = min(13, max(8, rows.map { TextWidth.of($0.rate) }.max() ?? 8))
             let fixed = name + proto + local + state + visitors + rate + 7   // 7 gaps

@@ -43,7 +43,9 @@ public struct DetailModel: Sendable, Equatable {
                     bytes: Format.bytes(record.bytesIn + record.bytesOut))
         }
         let requests: [Request]? = mapping.protocol == .http ? (live?.recentRequests ?? []).map { record in
-            Request(time: Format.clock(record.time), method: record.method, path: record.path,
+            Request(time: Format.clock(record.time), method: record.method,
+                    // Who answered, when it was not the local service: the agent's 502, the relay's 401/403/503.
+                    path: record.answeredBy == .localService ? record.path : "[\(record.answeredBy.rawValue)] \(record.path)",
                     status: record.status.map(String.init) ?? "…", statusRole: ThemeRole.forStatus(record.status),
                     duration: record.durationMs.map { Format.duration(milliseconds: $0) } ?? "",
                     size: record.responseBytes.map { Format.bytes($0) } ?? "")

@@ -23,6 +23,13 @@ public struct StatusText: Sendable, Equatable {
         }
     }
 
+    /// A mapping's state; an online mapping whose local service refuses the
+    /// agent's dials says so (it clears when a dial succeeds).
+    public static func of(_ state: MappingState?, serviceDown: Bool) -> StatusText {
+        if case .online = state, serviceDown { return StatusText("online · service down", .warning) }
+        return of(state)
+    }
+
     public static func of(_ state: MappingState?) -> StatusText {
         switch state {
         case .none, .pending: return StatusText("pending", .warning)
