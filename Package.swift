@@ -35,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         // The relay's /metrics (Prometheus text); used by BurrowRelay only.
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // X.509 certificates and CSRs for HTTPS URLs (the local CA, ACME); BurrowCertificates only.
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // ncursesw from Debian's libncurses-dev. No `pkgConfig:` here: its cflags
@@ -80,6 +83,18 @@ let package = Package(
             ] + nio,
             swiftSettings: strict
         ),
+        // Certificates for https:// URLs: the local CA (NAME.localhost) and the
+        // ACME (RFC 8555) exchange as a value; no I/O of its own but files.
+        .target(
+            name: "BurrowCertificates",
+            dependencies: [
+                "BurrowConfig",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "TerminalUI", dependencies: ["CNcurses"], swiftSettings: strict),
         .target(name: "BurrowTUI", dependencies: ["BurrowCore", "BurrowConfig", "TerminalUI"], swiftSettings: strict),
         .executableTarget(
@@ -99,6 +114,7 @@ let package = Package(
         .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowAgent", "BurrowConfig", "BurrowCore"] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowTUITests", dependencies: ["BurrowTUI", "TerminalUI", "BurrowConfig", "BurrowCore"], swiftSettings: strict),
+        .testTarget(name: "BurrowCertificatesTests", dependencies: ["BurrowCertificates", "BurrowTestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates")], swiftSettings: strict),
         .testTarget(name: "BurrowCLITests", dependencies: ["BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
     ]
 )
