@@ -106,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "burrow",
             dependencies: [
-                "BurrowCore", "BurrowConfig", "BurrowRelay", "BurrowAgent", "BurrowTUI", "TerminalUI",
+                "BurrowCore", "BurrowConfig", "BurrowRelay", "BurrowAgent", "BurrowTUI", "TerminalUI", "BurrowCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -192,3 +192,12 @@ public struct LocalCertificateAuthority: Sendable {
         return LocalCertificateAuthority(certificatePath: certPath, certificate: certificate, key: key)
     }
 }
+
+extension LocalCertificateAuthority {
+    /// SHA-256 of the certificate (DER), colon-separated hex as browsers show it.
+    public var fingerprint: String {
+        var serializer = DER.Serializer()
+        guard (try? serializer.serialize(certificate)) != nil else { return "?" }
+        return SHA256.hash(data: serializer.serializedBytes).map { String($0, radix: 16, uppercase: true).leftPadded(2) }.joined(separator: ":")
+    }
+}

@@ -16,7 +16,7 @@ struct Burrow: AsyncParsableCommand {
               burrow serve --domain example.com   # run a relay on a server
             """,
         version: BurrowVersion.current,
-        subcommands: [TUI.self, Map.self, Profile.self, Key.self, Up.self, Serve.self],
+        subcommands: [TUI.self, Map.self, Profile.self, Key.self, Up.self, Serve.self, Trust.self],
         defaultSubcommand: TUI.self
     )
 
