@@ -65,7 +65,9 @@ let package = Package(
         .target(
             name: "BurrowRelay",
             dependencies: [
-                "BurrowCore", "BurrowConfig", "BurrowNIO", .product(name: "Crypto", package: "swift-crypto"),
+                "BurrowCore", "BurrowConfig", "BurrowNIO", "BurrowCertificates",
+                // TLS termination of HTTP mappings' https visitors.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Crypto", package: "swift-crypto"),
                 // SNIHandler: reads only the ClientHello's server name for TLS passthrough.
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -27,7 +27,11 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
     /// Body pieces up to this size are copied into `gathered`; larger ones are passed as slices.
     static let copyLimit = 4096
 
-    init(visitor: SocketAddress?, policy: AccessPolicy) {
+    /// "http", or "https" behind the relay's TLS termination.
+    let scheme: String
+
+    init(visitor: SocketAddress?, policy: AccessPolicy, scheme: String = "http") {
+        self.scheme = scheme
         let client = AccessPolicy.clientIP(visitor)
         self.visitor = client?.text ?? "unknown"
         self.visitorIsIPv6 = client?.isIPv6 ?? false
@@ -111,10 +115,10 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
         if policy.basicAuth != nil { head.headers.remove(name: "authorization") }
         let host = head.headers.first(name: "host") ?? ""
         head.headers.add(name: "X-Forwarded-For", value: visitor)
-        head.headers.add(name: "X-Forwarded-Proto", value: "http")
+        head.headers.add(name: "X-Forwarded-Proto", value: scheme)
         if !host.isEmpty { head.headers.add(name: "X-Forwarded-Host", value: host) }
         let node = visitorIsIPv6 ? "\"[\(visitor)]\"" : visitor
-        var forwarded = "for=\(node);proto=http"
+        var forwarded = "for=\(node);proto=\(scheme)"
         if !host.isEmpty, !host.contains("\""), !host.contains("\\") { forwarded += ";host=\"\(host)\"" }
         head.headers.add(name: "Forwarded", value: forwarded)
         return head

@@ -74,20 +74,25 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     private let visitorID: UInt64
     private var context: ChannelHandlerContext?
 
-    init(relay: RelayContext, headLimiter: HTTPHeadLimiter) {
+    /// "https" behind the relay's TLS termination: what X-Forwarded-Proto and Forwarded say.
+    private let scheme: String
+
+    init(relay: RelayContext, headLimiter: HTTPHeadLimiter, scheme: String = "http") {
         self.relay = relay
         self.headLimiter = headLimiter
         self.visitorID = relay.makeID()
+        self.scheme = scheme
     }
 
-    /// The pipeline an accepted HTTP visitor starts with.
-    static func install(on channel: any Channel, relay: RelayContext) throws {
+    /// The pipeline an accepted HTTP visitor starts with (`scheme` "https"
+    /// when it comes decrypted from the TLS port).
+    static func install(on channel: any Channel, relay: RelayContext, scheme: String = "http") throws {
         let headLimiter = HTTPHeadLimiter(
             maximum: relay.limits.httpHeadMaxBytes, timeoutSeconds: relay.limits.httpHeadTimeoutSeconds)
         try channel.pipeline.syncOperations.addHandlers([
             headLimiter,
             makeDecoder(relay),
-            HTTPRouter(relay: relay, headLimiter: headLimiter),
+            HTTPRouter(relay: relay, headLimiter: headLimiter, scheme: scheme),
         ])
     }
 
@@ -385,6 +390,11 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         let host = Self.hostName(hostHeader)
+        // An ACME server validating a name (HTTP-01): the token is the secret, whatever the host.
+        if head.method == .GET, let answer = relay.configuration.challengeBoard?.httpAnswer(path: head.uri) {
+            respond(context, ACMEChallengeAnswer.response(answer))
+            return
+        }
         let domain = relay.configuration.domain.lowercased()
         let suffix = "." + domain
         guard host.hasSuffix(suffix), host.count > suffix.count else {
@@ -495,7 +505,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             // decoder → router → rewriter → glue: the glue gets rewritten
             // heads and body buffers; its writes to the visitor pass the
             // router (which follows the responses) and no other HTTP handler.
-            let rewriter = ForwardedHeadersRewriter(visitor: context.channel.remoteAddress, policy: policy)
+            let rewriter = ForwardedHeadersRewriter(visitor: context.channel.remoteAddress, policy: policy, scheme: scheme)
             try pipeline.addHandler(rewriter, position: .after(self))
             try pipeline.addHandler(glue, position: .after(rewriter))
             // Nearest the socket: they must see every byte both ways.

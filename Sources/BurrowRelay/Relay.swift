@@ -107,6 +107,9 @@ public final class Relay: Sendable {
             }
         }
         running.withLock { $0 = Running(group: group, context: context, listeners: listeners, stateLock: stateLock) }
+        if let certificates = configuration.certificates {
+            await Self.watchCertificates(certificates, context: context, loop: group.next())
+        }
 
         let endpoints = RelayEndpoints(
             sshPort: ssh.localAddress?.port ?? self.configuration.sshPort,

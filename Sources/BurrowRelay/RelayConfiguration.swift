@@ -1,3 +1,4 @@
+import BurrowCertificates
 import BurrowConfig
 
 /// How a relay runs: where it keeps its state, which domain names its HTTP
@@ -25,6 +26,12 @@ public struct RelayConfiguration: Sendable {
     public var portRange: ClosedRange<Int> = 20000...20999
     /// Let any public key in (a public trial relay); otherwise only keys in `authorized_keys`.
     public var allowAnyKey = false
+    /// Certificates for HTTP mappings' https URLs: when set (and the relay
+    /// has a TLS port), a visitor whose SNI names an HTTP mapping is
+    /// terminated here and routed like an HTTP visitor; nil = passthrough only.
+    public var certificates: CertificateManager?
+    /// ACME challenge answers the HTTP port serves (HTTP-01).
+    public var challengeBoard: ACMEChallengeBoard?
     /// Per key, mapping, visitor and SSH connection. `Relay.start()` replaces
     /// them with `STATE_DIR/relay.json`'s when that file exists.
     public var limits = RelayLimits()

@@ -110,7 +110,7 @@ extension RelaySession {
             refuse(host: host, port: 80, "\(error)", promise)
             return
         }
-        let url = PublicURL.forMapping(
+        let url = httpsURL(name: name) ?? PublicURL.forMapping(
             .http, name: name, domain: context.configuration.domain, publicHost: context.configuration.domain,
             port: context.httpPort.load(ordering: .relaxed))
         let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url)

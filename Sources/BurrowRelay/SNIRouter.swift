@@ -42,6 +42,11 @@ enum SNIRouter {
             return refuse(channel, relay, "TLS visitor \(visitor) asked for \(host), not a name under \(relay.configuration.domain); closed")
         }
         let name = String(host.dropLast(suffix.count))
+        // A name held by an HTTP mapping is terminated here (https URLs); a TLS mapping's passes through.
+        if relay.registry.tlsHolder(name) == nil, relay.registry.httpHolder(name) != nil,
+           let certificates = relay.configuration.certificates {
+            return TLSTermination.install(on: channel, host: host, certificates: certificates, relay: relay)
+        }
         guard let holder = relay.registry.tlsHolder(name) else {
             relay.metrics.refused("unknown_name")
             return refuse(channel, relay, "TLS visitor \(visitor) asked for \(host): no TLS tunnel of that name is online; closed")

@@ -60,6 +60,8 @@ extension Burrow {
         @Flag(help: "Let any SSH key in (a public trial relay); otherwise only keys in STATE_DIR/authorized_keys.")
         var allowAnyKey = false
 
+        @OptionGroup(title: "HTTPS for HTTP mappings (on the TLS port)") var https: ServeHTTPSOptions
+
         func validate() throws {
             _ = try Self.parsePorts(ports)
             if !(1...86400).contains(udpIdleTimeout) {
@@ -72,6 +74,7 @@ extension Burrow {
             guard !labels.isEmpty, labels.allSatisfy({ DNSLabel.isValid(String($0)) }) else {
                 throw ValidationError("invalid --domain '\(domain)': use a DNS name like tunnel.example.com (or localhost)")
             }
+            try https.validate(domain: domain.lowercased())
         }
 
         static func parsePorts(_ text: String) throws -> ClosedRange<Int> {
@@ -104,6 +107,17 @@ extension Burrow {
             configuration.metricsPort = metricsPort
             configuration.metricsHost = metricsBind
             configuration.log = { line in StandardError.write("\(Self.timestamp()) \(line)\n") }
+            var httpsSource: String?
+            do {
+                if let (manager, board, source) = try https.makeManager(stateDirectory: directory, configDirectory: global.store().directory) {
+                    configuration.certificates = manager
+                    configuration.challengeBoard = board
+                    httpsSource = source
+                }
+            } catch {
+                StandardError.write("burrow serve: \(error)\n")
+                throw ExitCode.failure
+            }
 
             // A relay holds a descriptor per visitor: use all the system allows
             // (the soft limit is often 1024, far below the hard one).
@@ -142,7 +156,7 @@ extension Burrow {
                   host key   \(endpoints.fingerprint)  (\(endpoints.hostKeyLine.split(separator: " ").prefix(2).joined(separator: " ")))
                   ssh        \(bind):\(endpoints.sshPort)
                   http       \(bind):\(endpoints.httpPort)  ->  http://NAME.\(configuration.domain)\(httpSuffix)
-                  tls        \(endpoints.tlsPort.map { "\(bind):\($0)  ->  https://NAME.\(configuration.domain)\($0 == 443 ? "" : ":\($0)") (SNI, passed through)" } ?? "off")
+                  tls        \(endpoints.tlsPort.map { "\(bind):\($0)  ->  https://NAME.\(configuration.domain)\($0 == 443 ? "" : ":\($0)") (SNI: \(httpsSource.map { "http mappings terminated, \($0); tls mappings passed through" } ?? "passed through"))" } ?? "off")
                   metrics    \(endpoints.metricsPort.map { "http://\(metricsBind):\($0)/metrics and /healthz" } ?? "off (--metrics-port N)")
                   tcp ports  \(configuration.portRange.lowerBound)-\(configuration.portRange.upperBound) (udp too)
                   keys       \(keys)

@@ -1,4 +1,3 @@
-import BurrowTestSupport
 import Foundation
 
 /// Let's Encrypt's test ACME server (Debian's `pebble`), started for one test
@@ -7,18 +6,18 @@ import Foundation
 /// its validation authority reaches our challenge answers on loopback.
 /// One shell script owns both processes and stops them when told (or after
 /// its own time limit), so nothing outlives the test.
-final class Pebble {
-    let directory: String
-    let directoryURL: String
-    let wfeCAFile: String
-    let managementPort: Int
+public final class Pebble {
+    public let directory: String
+    public let directoryURL: String
+    public let wfeCAFile: String
+    public let managementPort: Int
     let stopFile: String
     private let runner: Task<SpawnedProcess.Result, Error>
 
-    struct Unavailable: Error, CustomStringConvertible { let description: String }
+    public struct Unavailable: Error, CustomStringConvertible { public let description: String }
 
     /// `httpPort`/`tlsPort`: where the validation authority connects for HTTP-01 / TLS-ALPN-01.
-    init(httpPort: Int, tlsPort: Int, rejectNoncePercent: Int = 0, lifetimeSeconds: Int = 300) async throws {
+    public init(httpPort: Int, tlsPort: Int, rejectNoncePercent: Int = 0, lifetimeSeconds: Int = 300) async throws {
         guard (try? SpawnedProcess.which("pebble")) != nil, (try? SpawnedProcess.which("pebble-challtestsrv")) != nil else {
             throw Unavailable(description: "pebble is not installed (apt-get install pebble; .ci/run does)")
         }
@@ -65,18 +64,18 @@ final class Pebble {
     }
 
     /// The root pebble signs issued certificates with (it makes a new one each start).
-    func issuingRootFile() async throws -> String {
+    public func issuingRootFile() async throws -> String {
         let path = directory + "/root.pem"
         let fetch = try await SpawnedProcess.run("/usr/bin/curl", ["-sS", "--cacert", wfeCAFile, "-o", path, "https://127.0.0.1:\(managementPort)/roots/0"], timeout: .seconds(30))
         guard fetch.status == 0 else { throw Unavailable(description: "pebble's root: \(fetch.stderr)") }
         return path
     }
 
-    var log: String {
+    public var log: String {
         (try? String(contentsOfFile: directory + "/pebble.log", encoding: .utf8)) ?? ""
     }
 
-    func stop() async {
+    public func stop() async {
         _ = FileManager.default.createFile(atPath: stopFile, contents: nil)
         _ = try? await runner.value
         try? FileManager.default.removeItem(atPath: directory)

@@ -5,10 +5,10 @@ import Glibc
 /// Loopback TCP ports free right now, for programs (pebble) that must be told
 /// a port rather than report the one they bound. All are held open until all
 /// are found, so one call never returns a port twice.
-enum FreePorts {
-    struct Failure: Error {}
+public enum FreePorts {
+    public struct Failure: Error {}
 
-    static func take(_ count: Int) throws -> [Int] {
+    public static func take(_ count: Int) throws -> [Int] {
         var sockets: [Int32] = []
         defer { sockets.forEach { close($0) } }
         var ports: [Int] = []

@@ -1,0 +1,170 @@
+import BurrowTestSupport
+import Foundation
+import Testing
+
+/// https URLs for HTTP mappings, as a user and a hostile visitor meet them:
+/// the real `burrow serve` terminates TLS on its TLS port for a name an HTTP
+/// mapping holds (certificates from the local CA or from pebble over ACME),
+/// the local service behind stock `ssh -R` is told the visitor came over
+/// https, and what is not an HTTP mapping's name is closed, never routed.
+@Suite("relay https termination", .serialized, .timeLimit(.minutes(3)))
+struct RelayHTTPSTests {
+    static let reflectScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Scripts/reflect_headers.py").path
+
+    private func serve(_ kit: RelayTestKit, _ extra: [String]) async throws -> (process: TestProcess, ssh: Int, http: Int, tls: Int) {
+        let serve = kit.track(
+            try TestProcess(
+                RelayTestKit.burrowBinary,
+                ["serve", "--state-dir", kit.stateDirectory, "--config-dir", kit.directory + "/config", "--bind", "127.0.0.1",
+                 "--ssh-port", "0", "--tls-port", "0", "--ports", "20000-32000"] + extra))
+        let ssh: Int
+        do {
+            ssh = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
+        } catch {
+            throw TestFailure("\(error)\nstderr: \(serve.stderr)")
+        }
+        let http = Int(try await serve.waitFor("http +127\\.0\\.0\\.1:(\\d+)"))!
+        let tls = Int(try await serve.waitFor("tls +127\\.0\\.0\\.1:(\\d+)"))!
+        return (serve, ssh, http, tls)
+    }
+
+    private func reflect(_ kit: RelayTestKit) async throws -> Int {
+        let server = kit.track(try TestProcess("python3", ["-u", Self.reflectScript]))
+        return Int(try await server.waitFor("PORT (\\d+)\\n"))!
+    }
+
+    @Test("--local-ca: https://web.localhost is served, the service sees proto=https, plain http still works")
+    func localCertificateAuthority() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        let local = try await reflect(kit)
+        let (serve, sshPort, httpPort, tlsPort) = try await serve(kit, ["--http-port", "0", "--local-ca"])
+        #expect(serve.stdout.contains("http mappings terminated, local CA"))
+        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
+        _ = try await kit.waitUntilServed("http://web.localhost:\(httpPort)/")
+        let ca = kit.directory + "/config/local-ca.pem"
+        let resolve = ["--cacert", ca, "--resolve", "web.localhost:\(tlsPort):127.0.0.1"]
+        let https = try await kit.curl("https://web.localhost:\(tlsPort)/hello", resolve)
+        #expect(https.status == 200, "\(serve.stderr)")
+        let seen = try JSONSerialization.jsonObject(with: Data(https.body.utf8)) as? [String: Any]
+        #expect(seen?["proto"] as? [String] == ["https"])
+        #expect((seen?["forwarded"] as? [String])?.first?.contains("proto=https") == true)
+        #expect(seen?["path"] as? String == "/hello")
+        let plain = try await kit.curl("http://web.localhost:\(httpPort)/")
+        let plainSeen = try JSONSerialization.jsonObject(with: Data(plain.body.utf8)) as? [String: Any]
+        #expect(plainSeen?["proto"] as? [String] == ["http"])
+        // Several requests on one kept-alive https connection.
+        let keepAlive = try await TestProcess.run("curl", ["-s", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} %{num_connects}\\n"] + resolve
+            + ["https://web.localhost:\(tlsPort)/1", "https://web.localhost:\(tlsPort)/2", "https://web.localhost:\(tlsPort)/3"])
+        #expect(keepAlive.stdout == "200 1\n200 0\n200 0\n")
+    }
+
+    @Test("hostile TLS visitors are closed and counted; the relay keeps serving")
+    func hostileVisitors() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        let local = try await reflect(kit)
+        // The per-address connection rate is tested on its own (RelayLimitsTests); here 200 handshakes come from one address.
+        try FileManager.default.createDirectory(atPath: kit.stateDirectory, withIntermediateDirectories: true)
+        try #"{"version": 1, "limits": {"newConnectionsPerSecondPerIP": 100000}}"#
+            .write(toFile: kit.stateDirectory + "/relay.json", atomically: true, encoding: .utf8)
+        let (serve, sshPort, httpPort, tlsPort) = try await serve(kit, ["--http-port", "0", "--local-ca"])
+        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
+        _ = try await kit.waitUntilServed("http://web.localhost:\(httpPort)/")
+        let ca = kit.directory + "/config/local-ca.pem"
+        // Unknown name: closed at the SNI, no certificate shown.
+        let unknown = try await kit.curl("https://nobody.localhost:\(tlsPort)/", ["--cacert", ca, "--resolve", "nobody.localhost:\(tlsPort):127.0.0.1"])
+        #expect(unknown.status == 0)
+        // No SNI (an IP address): closed.
+        let noSNI = try await kit.curl("https://127.0.0.1:\(tlsPort)/", ["-k"])
+        #expect(noSNI.status == 0)
+        // TLS 1.0/1.1 only: the handshake fails.
+        let old = try await TestProcess.run("openssl", ["s_client", "-connect", "127.0.0.1:\(tlsPort)", "-servername", "web.localhost", "-tls1_1"], timeout: .seconds(30))
+        #expect(old.exitStatus != 0 || !old.stdout.contains("Cipher is ECDHE"))
+        // Garbage after a valid ClientHello's name: closed, never answered in plain text.
+        let garbage = try await TestProcess.run("sh", ["-c", "printf 'GET / HTTP/1.1\\r\\nHost: web.localhost\\r\\n\\r\\n' | curl -s -m 5 telnet://127.0.0.1:\(tlsPort) | head -c 100; true"], timeout: .seconds(30))
+        #expect(!garbage.stdout.contains("HTTP/1.1"))
+        // 200 handshakes that stop half-way (ClientHello, then silence, then gone).
+        let halfOpen = try await TestProcess.run("python3", ["-c", """
+            import socket, ssl
+            ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+            socks = []
+            for i in range(200):
+                raw = socket.create_connection(("127.0.0.1", \(tlsPort)), timeout=10)
+                obj = ssl.MemoryBIO(); out = ssl.MemoryBIO()
+                s = ctx.wrap_bio(obj, out, server_hostname="web.localhost")
+                try: s.do_handshake()
+                except ssl.SSLWantReadError: pass
+                raw.sendall(out.read())
+                socks.append(raw)
+            print("OPEN", len(socks))
+            """], timeout: .seconds(60))
+        #expect(halfOpen.stdout.contains("OPEN 200"), "\(halfOpen.stderr)")
+        let after = try await kit.curl("https://web.localhost:\(tlsPort)/", ["--cacert", ca, "--resolve", "web.localhost:\(tlsPort):127.0.0.1"])
+        #expect(after.status == 200, "\(serve.stderr)")
+        #expect(serve.isRunning)
+    }
+
+    @Test("--acme-email with pebble: the certificate is obtained when the name is registered and kept across a restart")
+    func acmeWithPebble() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        let local = try await reflect(kit)
+        let ports = try FreePorts.take(2)
+        let (httpPort, pebbleTLS) = (ports[0], ports[1])
+        let pebble = try await Pebble(httpPort: httpPort, tlsPort: pebbleTLS)
+        // Kept past pebble's stop: the restarted relay is given the same flags.
+        let wfeCopy = kit.directory + "/pebble-wfe.pem"
+        try FileManager.default.copyItem(atPath: pebble.wfeCAFile, toPath: wfeCopy)
+        let acme = ["--domain", "burrow.test", "--http-port", String(httpPort), "--acme-email", "ops@burrow.test",
+                    "--acme-directory", pebble.directoryURL, "--acme-ca-file", wfeCopy]
+        var (serve, sshPort, _, tlsPort) = try await serve(kit, acme)
+        #expect(serve.stdout.contains("http mappings terminated, ACME \(pebble.directoryURL)"))
+        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
+        _ = try await serve.waitFor("certificate web\\.burrow\\.test: (https ready)", inStderr: true, timeout: .seconds(60))
+        let root = kit.directory + "/pebble-root.pem"
+        try FileManager.default.copyItem(atPath: try await pebble.issuingRootFile(), toPath: root)
+        let resolve = ["--cacert", root, "--resolve", "web.burrow.test:\(tlsPort):127.0.0.1"]
+        let https = try await kit.curl("https://web.burrow.test:\(tlsPort)/", resolve)
+        #expect(https.status == 200, "\(serve.stderr)\n\(pebble.log)")
+        #expect(FileManager.default.fileExists(atPath: kit.stateDirectory + "/certificates/web.burrow.test.pem"))
+        await pebble.stop()
+
+        // Restarted without the ACME server: the stored certificate serves at once.
+        serve.signal(SIGTERM)
+        _ = try await serve.wait(timeout: .seconds(20))
+        (serve, sshPort, _, tlsPort) = try await self.serve(kit, acme)
+        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
+        let again = ["--cacert", root, "--resolve", "web.burrow.test:\(tlsPort):127.0.0.1"]
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        var status = 0
+        while ContinuousClock.now < deadline {
+            status = try await kit.curl("https://web.burrow.test:\(tlsPort)/", again, timeout: 5).status
+            if status == 200 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(status == 200, "\(serve.stderr)")
+    }
+
+    @Test("bad certificate options are refused with a clear line")
+    func badOptions() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        for (arguments, message) in [
+            (["--tls-cert", "/nonexistent.pem"], "--tls-cert and --tls-key go together"),
+            (["--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"], "cannot read /nonexistent.pem"),
+            (["--acme-directory", "https://x/dir"], "need --acme-email"),
+            (["--acme-email", "ops", ], "invalid --acme-email 'ops'"),
+            (["--acme-email", "a@b.c", "--local-ca"], "choose one certificate source"),
+            (["--domain", "example.com", "--local-ca"], "--local-ca signs only names under .localhost"),
+        ] {
+            let run = try await TestProcess.run(RelayTestKit.burrowBinary, ["serve", "--state-dir", kit.stateDirectory] + arguments)
+            #expect(run.exitStatus != 0)
+            #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+    }
+}
