@@ -117,11 +117,11 @@ let package = Package(
         ),
         // Test helpers shared by the test targets (spawning real processes).
         .target(name: "BurrowTestSupport", path: "Tests/BurrowTestSupport", swiftSettings: strict),
-        .testTarget(name: "BurrowCoreTests", dependencies: ["BurrowCore"], swiftSettings: strict),
+        .testTarget(name: "BurrowCoreTests", dependencies: ["BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(name: "BurrowConfigTests", dependencies: ["BurrowConfig", "BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
-        .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowAgent", "BurrowConfig", "BurrowCore"] + nio, swiftSettings: strict),
-        .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
-        .testTarget(name: "BurrowTUITests", dependencies: ["BurrowTUI", "TerminalUI", "BurrowConfig", "BurrowCore"], swiftSettings: strict),
+        .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowAgent", "BurrowConfig", "BurrowCore", "BurrowTestSupport"] + nio, swiftSettings: strict),
+        .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore", "BurrowTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
+        .testTarget(name: "BurrowTUITests", dependencies: ["BurrowTUI", "TerminalUI", "BurrowConfig", "BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "BurrowCertificatesTests",
             dependencies: [

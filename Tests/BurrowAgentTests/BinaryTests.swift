@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import BurrowCore
 import Foundation
@@ -5,8 +6,8 @@ import Testing
 
 /// The built binaries, as people run them: `burrow serve` as the relay and
 /// `burrow up` as the agent, in separate processes.
-@Suite struct BinaryTests {
-    @Test(.timeLimit(.minutes(2)))
+@Suite(.spawnsProcesses) struct BinaryTests {
+    @Test(.timeLimit(.minutes(10)))
     func upReconnectsWithTheSameURLsAfterTheRelayRestarts() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }
@@ -67,7 +68,7 @@ import Testing
         await echo.stop()
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func upStartsTheEmbeddedRelayWhenNoProfileIsConfigured() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowAgent
 import BurrowConfig
 import BurrowCore
@@ -6,7 +7,7 @@ import Testing
 
 /// Faults with nothing lost: dead or frozen agents and relays, takeovers by
 /// the same key, slow local services, graceful stops that drain.
-@Suite struct FaultTests {
+@Suite(.spawnsProcesses) struct FaultTests {
     static func limits(_ change: (inout RelayLimits) -> Void) -> RelayLimits {
         var limits = RelayLimits()
         limits.newConnectionsPerSecondPerIP = 100_000
@@ -14,7 +15,7 @@ import Testing
         return limits
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func aFrozenPathIsDetectedOnBothEndsAndTheAgentComesBack() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }
@@ -73,7 +74,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func aSlowOrDeadLocalServiceNeverStallsOtherVisitors() async throws {
         let fast = try await LocalHTTPServer()
         defer { fast.stop() }
@@ -167,12 +168,12 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func aGracefulRelayStopDrainsA100MBDownload() async throws {
         try await Self.drainDownload { relay, _ in await relay.relay.shutdown(drainTimeout: .seconds(60)) }
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func aGracefulAgentStopDrainsA100MBDownload() async throws {
         try await Self.drainDownload { _, agent in await agent.engine.stop() }
     }
@@ -211,12 +212,12 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func aRelayDrainTimeoutIsHitAndLogged() async throws {
         try await Self.cutDownload(relayDrain: true)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func anAgentDrainTimeoutIsHitAndReported() async throws {
         try await Self.cutDownload(relayDrain: false)
     }

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowAgent
 import BurrowCore
 import Foundation
@@ -5,8 +6,8 @@ import Testing
 
 /// An HTTP mapping end to end, in process: relay + engine + a python3 local
 /// service, visited with curl at http://NAME.localhost:PORT.
-@Suite(.serialized) struct HTTPMappingTests {
-    @Test(.timeLimit(.minutes(3)))
+@Suite(.spawnsProcesses, .serialized) struct HTTPMappingTests {
+    @Test(.timeLimit(.minutes(10)))
     func servesDownloadUploadAndConcurrentVisitors() async throws {
         let size = 20 << 20
         let local = try await LocalHTTPServer(bigBytes: size)
@@ -83,7 +84,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func localServiceDownGives502AndAnErrorEvent() async throws {
         let relay = try await RelayFixture.start()
         let deadPort = try Ports.free()

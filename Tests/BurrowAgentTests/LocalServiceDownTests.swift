@@ -1,3 +1,4 @@
+import BurrowTestSupport
 @testable import BurrowAgent
 import BurrowCore
 import Foundation
@@ -7,8 +8,8 @@ import Testing
 /// 502 is in the request list, answered by the agent, and the mapping says
 /// its service is down until a dial succeeds. A request the relay refused
 /// itself (`requestRefused`) is listed answered by the relay.
-@Suite(.serialized) struct LocalServiceDownTests {
-    @Test(.timeLimit(.minutes(2)))
+@Suite(.spawnsProcesses, .serialized) struct LocalServiceDownTests {
+    @Test(.timeLimit(.minutes(10)))
     func the502IsListedAndTheServiceShownDownUntilADialSucceeds() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }

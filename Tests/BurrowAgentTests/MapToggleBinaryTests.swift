@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import BurrowCore
 import Foundation
@@ -6,8 +7,8 @@ import Testing
 /// Issue 11 item 1 through the binaries: `burrow map disable` / `enable`
 /// while `burrow up` runs against `burrow serve`, with a sibling mapping on
 /// the same tunnel. The mapping comes back at the same URL and serves.
-@Suite struct MapToggleBinaryTests {
-    @Test(.timeLimit(.minutes(2)))
+@Suite(.spawnsProcesses) struct MapToggleBinaryTests {
+    @Test(.timeLimit(.minutes(10)))
     func mapDisableThenEnableWhileUpRunsServesTheSameURL() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowAgent
 import BurrowCore
 import Foundation
@@ -7,8 +8,8 @@ import Testing
 /// its tunnel open, must come back with the same state and URL (the disable
 /// used to send no `cancel-tcpip-forward`, so the re-enable was refused as
 /// "already forwarded on this connection").
-@Suite(.serialized) struct MappingToggleTests {
-    @Test(.timeLimit(.minutes(3)))
+@Suite(.spawnsProcesses, .serialized) struct MappingToggleTests {
+    @Test(.timeLimit(.minutes(10)))
     func togglingWithSiblingsEndsOnlineWithTheSameURL() async throws {
         let local = try await LocalHTTPServer(bigBytes: 16)
         defer { local.stop() }

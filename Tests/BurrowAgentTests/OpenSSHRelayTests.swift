@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import BurrowCore
 import Foundation
@@ -8,8 +9,8 @@ import Testing
 /// The agent's tunnel against a stock OpenSSH sshd as the relay: plain SSH
 /// remote forwarding, no burrow-control session. Proves the SSH client,
 /// visitor routing and splicing are standard.
-@Suite struct OpenSSHRelayTests {
-    @Test(.enabled(if: OpenSSHServer.isInstalled), .timeLimit(.minutes(1)))
+@Suite(.spawnsProcesses) struct OpenSSHRelayTests {
+    @Test(.enabled(if: OpenSSHServer.isInstalled), .timeLimit(.minutes(10)))
     func tcpMappingThroughStockSSHD() async throws {
         let identity = Identity(privateKey: .init(), comment: "agent-test")
         let sshd = try await OpenSSHServer(authorizedKey: identity.publicKeyLine)

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowAgent
 import BurrowConfig
 import BurrowCore
@@ -6,8 +7,8 @@ import Testing
 
 /// config.json changes while the engine runs (the TUI's profile switcher,
 /// `burrow profile add` in another shell).
-@Suite struct ProfileSwitchTests {
-    @Test(.timeLimit(.minutes(1)))
+@Suite(.spawnsProcesses) struct ProfileSwitchTests {
+    @Test(.timeLimit(.minutes(10)))
     func mappingsFollowANewlySelectedProfile() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }

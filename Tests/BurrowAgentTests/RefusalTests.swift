@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowAgent
 import BurrowConfig
 import BurrowCore
@@ -5,8 +6,8 @@ import Foundation
 import Testing
 
 /// What the relay or the agent refuses surfaces as events and states, never silently.
-@Suite struct RefusalTests {
-    @Test(.timeLimit(.minutes(1)))
+@Suite(.spawnsProcesses) struct RefusalTests {
+    @Test(.timeLimit(.minutes(10)))
     func nameHeldByAnotherKeyIsRefused() async throws {
         let relay = try await RelayFixture.start()
         let owner = try AgentFixture(relay: relay, mappings: [Mapping(name: "shared", protocol: .http, local: LocalAddress(port: 9))])
@@ -36,7 +37,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func portOutsideTheRangeIsRefused() async throws {
         let relay = try await RelayFixture.start()
         let outside = relay.portRange.upperBound + 1
@@ -64,7 +65,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func firstContactPinsTheHostKeyAndAChangedKeyIsRefused() async throws {
         let relay = try await RelayFixture.start()
         let agent = try AgentFixture(relay: relay, via: .profile, mappings: [Mapping(name: "pinned", protocol: .http, local: LocalAddress(port: 9))])
@@ -125,7 +126,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func unknownKeyIsRefusedWithAHint() async throws {
         let relay = try await RelayFixture.start(allowAnyKey: false)
         let agent = try AgentFixture(relay: relay, via: .profile, mappings: [Mapping(name: "nokey", protocol: .http, local: LocalAddress(port: 9))])

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowAgent
 import BurrowConfig
 import BurrowCore
@@ -8,7 +9,7 @@ import Testing
 /// The relay's limits (relay.json), end to end: a real relay, a real agent,
 /// real local services and raw visitors on loopback. Each test sets only the
 /// limit it checks, low enough to bite at once.
-@Suite struct RelayLimitsTests {
+@Suite(.spawnsProcesses) struct RelayLimitsTests {
     /// Limits for tests: the per-IP rate out of the way unless a test wants it.
     static func limits(_ change: (inout RelayLimits) -> Void) -> RelayLimits {
         var limits = RelayLimits()
@@ -26,7 +27,7 @@ import Testing
         return message
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func maxMappingsPerKeyRefusesTheExtraMappingWithAReason() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }
@@ -56,7 +57,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func reservedNamesCannotBeTaken() async throws {
         let relay = try await RelayFixture.start(limits: Self.limits { $0.reservedNames = ["www", "shop"] })
         let agent = try AgentFixture(relay: relay, mappings: [
@@ -80,7 +81,7 @@ import Testing
         #expect(Set(RelayLimits.defaultReservedNames).isSuperset(of: ["www", "api", "admin", "relay", "mail"]))
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func maxVisitorsPerMappingRefusesWithACloseAndA503AndTellsTheAgent() async throws {
         let echo = try await EchoServer()
         let local = try await LocalHTTPServer()
@@ -154,7 +155,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func maxVisitorsPerKeyCountsAcrossMappings() async throws {
         let echo = try await EchoServer()
         let relay = try await RelayFixture.start(limits: Self.limits { $0.maxVisitorsPerKey = 3 })
@@ -188,7 +189,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func anIdleVisitorIsClosedAfterTheIdleTimeout() async throws {
         let echo = try await EchoServer()
         let relay = try await RelayFixture.start(limits: Self.limits { $0.visitorIdleTimeoutSeconds = 0.5 })
@@ -218,7 +219,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func bandwidthCapSlowsAMappingButDeliversEveryByte() async throws {
         let local = try await LocalHTTPServer(bigBytes: 300_000)
         defer { local.stop() }

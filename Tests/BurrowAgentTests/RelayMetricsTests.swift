@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowAgent
 import BurrowCore
 import Foundation
@@ -5,7 +6,7 @@ import Testing
 
 /// The relay's `/metrics` (swift-prometheus) parsed by prometheus_client's
 /// parser, before and after real traffic; and `/healthz`.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct RelayMetricsTests {
+@Suite(.spawnsProcesses, .serialized, .timeLimit(.minutes(10))) struct RelayMetricsTests {
     @Test func metricsParseAsPrometheusTextAndMoveWithTraffic() async throws {
         let http = try await PythonService("http")
         defer { http.stop() }

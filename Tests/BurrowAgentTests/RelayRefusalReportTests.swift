@@ -1,3 +1,4 @@
+import BurrowTestSupport
 @testable import BurrowAgent
 import BurrowConfig
 import BurrowCore
@@ -5,8 +6,8 @@ import Testing
 
 /// Issue 11 item 6 (relay side): a request the relay refuses itself (here 401
 /// for basic auth) reaches the agent's request list, answered by the relay.
-@Suite struct RelayRefusalReportTests {
-    @Test(.timeLimit(.minutes(2)))
+@Suite(.spawnsProcesses) struct RelayRefusalReportTests {
+    @Test(.timeLimit(.minutes(10)))
     func aBasicAuthRefusalIsListedAnsweredByTheRelay() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowAgent
 import BurrowConfig
 import BurrowCore
@@ -7,7 +8,7 @@ import Testing
 /// Issue 7 end to end, in process: a relay listening on `::` (so visitors
 /// come from 127.0.0.1 and ::1), the engine, real local services (python3,
 /// openssl s_server) and real clients (curl, python `websockets`, sockets).
-@Suite(.serialized, .timeLimit(.minutes(2))) struct ServicesTests {
+@Suite(.spawnsProcesses, .serialized, .timeLimit(.minutes(10))) struct ServicesTests {
     static func json(_ text: Substring) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowAgent
 import BurrowConfig
 import BurrowCore
@@ -5,8 +6,8 @@ import Foundation
 import Testing
 
 /// TCP mappings in process, and mapping changes applied while visitors are connected.
-@Suite struct TCPMappingTests {
-    @Test(.timeLimit(.minutes(1)))
+@Suite(.spawnsProcesses) struct TCPMappingTests {
+    @Test(.timeLimit(.minutes(10)))
     func carriesAnEchoExchangeWithHalfClose() async throws {
         let echo = try await EchoServer()
         let relay = try await RelayFixture.start()
@@ -40,7 +41,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(10)))
     func addingAndRemovingMappingsKeepsOtherConnectionsOpen() async throws {
         let echo = try await EchoServer()
         let relay = try await RelayFixture.start()

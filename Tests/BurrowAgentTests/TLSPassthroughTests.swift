@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowAgent
 import BurrowCore
 import Foundation
@@ -6,7 +7,7 @@ import Testing
 /// A TLS mapping end to end: `openssl s_server` with a self-signed
 /// certificate on the "PC", the relay routing by SNI on its TLS port, curl
 /// and `openssl s_client` as visitors. The certificate they see is the PC's.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct TLSPassthroughTests {
+@Suite(.spawnsProcesses, .serialized, .timeLimit(.minutes(10))) struct TLSPassthroughTests {
     @Test func curlReachesTheLocalTLSServerAndSeesItsCertificate() async throws {
         let directory = try TestDirectory("burrow-tls")
         defer { directory.remove() }

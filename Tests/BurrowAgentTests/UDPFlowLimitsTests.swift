@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowAgent
 import BurrowConfig
 import BurrowCore
@@ -9,7 +10,7 @@ import Testing
 /// replaced, every new sender is still answered, and the agent never holds
 /// more flows (sockets) than the relay's limits. A real relay and agent, a
 /// python3 UDP echo service, python3 senders on 127.0.0.1 and ::1.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct UDPFlowLimitsTests {
+@Suite(.spawnsProcesses, .serialized, .timeLimit(.minutes(10))) struct UDPFlowLimitsTests {
     /// Opens COUNT sockets one after the other, each sending one datagram
     /// and waiting for its echo, all kept open; prints how many were answered.
     static let sender = #"""

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import BurrowCore
 import Foundation
@@ -5,8 +6,8 @@ import Testing
 
 /// Issue 11 item 10: a normal Ctrl-C of `burrow up` is not an error, and the
 /// embedded relay's own log stays out of stderr unless `--log-level debug`.
-@Suite struct UpOutputTests {
-    @Test(.timeLimit(.minutes(1)), arguments: [false, true])
+@Suite(.spawnsProcesses) struct UpOutputTests {
+    @Test(.timeLimit(.minutes(10)), arguments: [false, true])
     func ctrlCIsQuietAndTheRelayLogIsOptIn(debug: Bool) async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }

@@ -1,9 +1,10 @@
+import BurrowTestSupport
 import Foundation
 import Testing
 
 /// Every bad input: non-zero exit, exactly one line on stderr naming the bad
 /// value and what is accepted, nothing on stdout, no usage dump.
-@Suite struct BadInputTests {
+@Suite(.spawnsProcesses) struct BadInputTests {
     struct Case: CustomStringConvertible, Sendable {
         var arguments: [String]
         var expected: [String]

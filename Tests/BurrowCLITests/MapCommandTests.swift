@@ -1,7 +1,8 @@
+import BurrowTestSupport
 import Foundation
 import Testing
 
-@Suite struct MapCommandTests {
+@Suite(.spawnsProcesses) struct MapCommandTests {
     @Test func addListEnableDisableRemove() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }

@@ -1,8 +1,9 @@
+import BurrowTestSupport
 import Foundation
 import Testing
 
 /// `burrow map add` with access and address rules, through the built binary.
-@Suite struct MapRulesCommandTests {
+@Suite(.spawnsProcesses) struct MapRulesCommandTests {
     @Test func rulesAreStoredHashedAndListedWithoutThePassword() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }

@@ -1,7 +1,8 @@
+import BurrowTestSupport
 import Foundation
 import Testing
 
-@Suite struct ProfileCommandTests {
+@Suite(.spawnsProcesses) struct ProfileCommandTests {
     @Test func addUseRemoveList() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
@@ -40,7 +41,7 @@ import Testing
     }
 }
 
-@Suite struct KeyCommandTests {
+@Suite(.spawnsProcesses) struct KeyCommandTests {
     @Test func printsOneStableLineThatSshKeygenAccepts() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
@@ -64,7 +65,7 @@ import Testing
     }
 }
 
-@Suite struct HelpTests {
+@Suite(.spawnsProcesses) struct HelpTests {
     @Test(arguments: [
         ["map"], ["map", "add"], ["map", "rm"], ["map", "enable"], ["map", "disable"], ["map", "ls"],
         ["profile"], ["profile", "add"], ["profile", "use"], ["profile", "rm"], ["profile", "ls"], ["key"],

@@ -1,10 +1,11 @@
+import BurrowTestSupport
 import Foundation
 import Testing
 
 /// `burrow trust` as a user runs it: the local CA is made once in the config
 /// directory (key 0600), the commands to trust it name its real path, the
 /// fingerprint is the one OpenSSL computes, and nothing is installed unasked.
-@Suite struct TrustCommandTests {
+@Suite(.spawnsProcesses) struct TrustCommandTests {
     @Test func printsThePathFingerprintAndCommands() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }

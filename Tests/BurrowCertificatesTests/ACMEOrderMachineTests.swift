@@ -9,7 +9,7 @@ import X509
 /// RFC 8555 §7's examples and pebble's answers) is replayed into the machine,
 /// and every request it makes is checked — method, URL, and a JWS whose
 /// signature, nonce, url and key id a server would accept.
-@Suite struct ACMEOrderMachineTests {
+@Suite(.spawnsProcesses) struct ACMEOrderMachineTests {
     static let base = "https://acme.test:14000"
     static let directory = #"{"newNonce":"\#(base)/nonce-plz","newAccount":"\#(base)/sign-me-up","newOrder":"\#(base)/order-plz","revokeCert":"\#(base)/revoke-cert","keyChange":"\#(base)/rollover-account-key","meta":{"termsOfService":"data:text/plain,Do%20what%20thou%20wilt"}}"#
 

@@ -6,7 +6,7 @@ import Testing
 /// The local CA as a user meets it: files made once with safe modes, leaf
 /// certificates that OpenSSL verifies and that curl accepts over a real TLS
 /// connection, and a damaged file named instead of replaced.
-@Suite struct LocalCertificateAuthorityTests {
+@Suite(.spawnsProcesses) struct LocalCertificateAuthorityTests {
     static func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("burrow-ca-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

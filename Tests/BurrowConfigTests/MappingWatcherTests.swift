@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 @testable import BurrowConfig
 
-@Suite struct MappingWatcherTests {
+@Suite(.spawnsProcesses) struct MappingWatcherTests {
     @Test func diffIsPrecise() {
         let a = Mapping(name: "a", protocol: .http, local: LocalAddress(port: 1))
         let b = Mapping(name: "b", protocol: .tcp, local: LocalAddress(port: 2))

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowRelay
 import Foundation
 import Testing
@@ -5,7 +6,7 @@ import Testing
 /// One unreadable line in `authorized_keys` costs that line only: stock
 /// OpenSSH clients with the other keys still log in, and the line is logged
 /// once with its number.
-@Suite("authorized_keys with a bad line", .timeLimit(.minutes(2)))
+@Suite("authorized_keys with a bad line", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct AuthorizedKeysLineTests {
     @Test("a key whose comment is Latin-1 (jos\\xe9@laptop) is skipped and logged once; the other keys still log in")
     func latin1CommentDoesNotLockOut() async throws {

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowRelay
 import Foundation
 import Testing
@@ -6,7 +7,7 @@ import Testing
 /// that nobody writes yet (the slowest disk there is), a login waits for it
 /// while every loop keeps answering visitors; once the key arrives the login
 /// completes.
-@Suite("authorized_keys off the event loops", .timeLimit(.minutes(2)))
+@Suite("authorized_keys off the event loops", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct AuthorizedKeysOffLoopTests {
     @Test("a login waiting on a blocked authorized_keys read leaves the HTTP router answering on every loop")
     func blockedReadDoesNotStallLoops() async throws {

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import BurrowRelay
 import Foundation
@@ -6,7 +7,7 @@ import Testing
 /// HTTP framing the relay must not pass on (issue 12 items 4, 4b, 5, 2): a
 /// real relay, a stock `ssh -R` to a python3 HTTP/1.1 service that reports
 /// every request it receives, raw visitors sending the hostile bytes.
-@Suite("HTTP framing on the visitor path", .timeLimit(.minutes(3)))
+@Suite("HTTP framing on the visitor path", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct HTTPFramingTests {
     /// A relay with one HTTP forward `web`; `body` gets (HTTP port, the service).
     static func withService(

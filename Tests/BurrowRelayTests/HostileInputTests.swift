@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import BurrowRelay
 import Foundation
@@ -6,7 +7,7 @@ import Testing
 /// Bad input on the public ports: the relay answers (or closes) each hostile
 /// visitor and keeps serving the others. A real relay, a stock `ssh -R`
 /// forward to a python3 HTTP server, hostile python3 clients.
-@Suite("Hostile input", .timeLimit(.minutes(2)))
+@Suite("Hostile input", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct HostileInputTests {
     /// A relay with one HTTP forward `web` that works; `body` gets (relay, url).
     static func withServedRelay(
@@ -207,7 +208,7 @@ struct HostileInputTests {
 
 /// `sshMaxChannelsPerSession`, with OpenSSH's connection sharing: every
 /// `ssh -S SOCKET` opens one more session channel on the master's connection.
-@Suite("SSH channel limit", .timeLimit(.minutes(1)))
+@Suite("SSH channel limit", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct SSHChannelLimitTests {
     @Test("a connection gets at most sshMaxChannelsPerSession session channels")
     func channelLimit() async throws {

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowRelay
 import Foundation
 import Testing
@@ -5,7 +6,7 @@ import Testing
 /// `sshKeepaliveTimeoutSeconds` (NIO's IdleStateHandler plus the relay's
 /// reaction): a silent connection with a burrow-control channel is closed;
 /// a silent plain `ssh -R` is left alone. Stock OpenSSH clients.
-@Suite("SSH keepalive watchdog", .timeLimit(.minutes(2)))
+@Suite("SSH keepalive watchdog", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct KeepaliveWatchdogTests {
     @Test("a silent burrow-control connection is closed after the timeout; a silent plain ssh -R keeps serving")
     func silentControlClosedPlainKept() async throws {

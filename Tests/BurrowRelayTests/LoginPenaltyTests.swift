@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import Foundation
 import NIOCore
 import Testing
@@ -6,7 +7,7 @@ import Testing
 
 /// Repeated failed logins from one address are slowed down with a growing
 /// penalty (like OpenSSH's PerSourcePenalties); other addresses are not.
-@Suite("Failed-login penalties", .timeLimit(.minutes(2)))
+@Suite("Failed-login penalties", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct LoginPenaltyTests {
     @Test("after 3 failed connections an address is shut out, for longer each time; another address still logs in")
     func penaltyGrowsAndIsPerAddress() async throws {

@@ -1,8 +1,9 @@
+import BurrowTestSupport
 import Foundation
 import Testing
 
 /// The built `burrow serve` binary as a user runs it.
-@Suite("burrow serve binary", .timeLimit(.minutes(2)))
+@Suite("burrow serve binary", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct RelayBinaryTests {
     /// Starts `burrow serve` on OS-chosen ports; returns it with its SSH and HTTP ports.
     private func serve(_ kit: RelayTestKit, _ extra: [String] = []) async throws -> (process: TestProcess, ssh: Int, http: Int) {

@@ -7,7 +7,7 @@ import Testing
 /// mapping holds (certificates from the local CA or from pebble over ACME),
 /// the local service behind stock `ssh -R` is told the visitor came over
 /// https, and what is not an HTTP mapping's name is closed, never routed.
-@Suite("relay https termination", .serialized, .timeLimit(.minutes(3)))
+@Suite("relay https termination", .spawnsProcesses, .serialized, .timeLimit(.minutes(10)))
 struct RelayHTTPSTests {
     static let reflectScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Scripts/reflect_headers.py").path

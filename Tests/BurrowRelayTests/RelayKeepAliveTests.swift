@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import BurrowRelay
 import Foundation
@@ -7,7 +8,7 @@ import Testing
 /// (issue 12 item 8): they are closed after `httpKeepAliveTimeoutSeconds`,
 /// and at once when a new visitor would otherwise be refused. A visitor
 /// waiting for a slow response is not idle.
-@Suite("HTTP keep-alive on the relay", .timeLimit(.minutes(2)))
+@Suite("HTTP keep-alive on the relay", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct RelayKeepAliveTests {
     /// Opens N connections, one GET each, reads each response, prints READY,
     /// then after WAIT seconds prints how many the relay closed meanwhile.

@@ -1,10 +1,11 @@
+import BurrowTestSupport
 import BurrowRelay
 import Foundation
 import Testing
 
 /// End to end with an in-process relay on loopback (ports chosen by the OS),
 /// the stock OpenSSH client as the agent, python3 services and curl visitors.
-@Suite("Relay with OpenSSH clients", .timeLimit(.minutes(2)))
+@Suite("Relay with OpenSSH clients", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct RelayOpenSSHTests {
     @Test("ssh -R demo:80 serves http://demo.localhost through the HTTP router")
     func httpForward() async throws {

@@ -1,9 +1,10 @@
+import BurrowTestSupport
 import BurrowRelay
 import Foundation
 import Testing
 
 /// What the relay refuses, and how it says so.
-@Suite("Relay refusals", .timeLimit(.minutes(2)))
+@Suite("Relay refusals", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct RelayRefusalTests {
     @Test("ssh -L / -W (direct-tcpip) is refused: the relay is not a proxy")
     func directTCPIPRefused() async throws {

@@ -1,8 +1,9 @@
+import BurrowTestSupport
 import BurrowRelay
 import Foundation
 import Testing
 
-@Suite("Relay reservations", .timeLimit(.minutes(2)))
+@Suite("Relay reservations", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct RelayReservationTests {
     /// Starts `ssh … burrow-control` with an unnamed HTTP forward and a port-0
     /// TCP forward; returns the two URLs the relay granted.

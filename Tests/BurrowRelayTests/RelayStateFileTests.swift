@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import BurrowRelay
 import Foundation
@@ -6,7 +7,7 @@ import Testing
 /// relay.json, reservations.json and authorized_keys: good files are read,
 /// bad or hostile ones stop the relay with one clear line naming the file,
 /// and are never rewritten.
-@Suite("Relay state files", .timeLimit(.minutes(2)))
+@Suite("Relay state files", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct RelayStateFileTests {
     static func parse(_ text: String) throws(ConfigError) -> RelaySettingsFile {
         try RelaySettingsFile.parse(Array(text.utf8), file: "relay.json")

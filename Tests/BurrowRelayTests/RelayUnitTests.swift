@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowCore
 import Foundation
 import NIOSSH
@@ -6,7 +7,7 @@ import Testing
 @testable import BurrowRelay
 
 /// The relay's plain-value parts, without sockets.
-@Suite("Relay parts")
+@Suite("Relay parts", .spawnsProcesses)
 struct RelayUnitTests {
     private func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.path + "/burrow-relay-unit-\(UUID().uuidString.prefix(8))"

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowRelay
 import Foundation
 import Testing
@@ -5,7 +6,7 @@ import Testing
 /// `maxReservationsPerKey` caps the names and ports one key collects, and the
 /// operator lists and releases them with `burrow serve reservations ls|rm`
 /// (rm only while the relay is stopped). Real relay, stock ssh, the binary.
-@Suite("Reservation cap and the operator's command", .timeLimit(.minutes(2)))
+@Suite("Reservation cap and the operator's command", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct ReservationCapTests {
     @Test("a third name over maxReservationsPerKey 2 is refused; ls lists the two; rm waits for a stopped relay, then frees one")
     func capListAndRelease() async throws {

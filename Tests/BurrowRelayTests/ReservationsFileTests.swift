@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import BurrowRelay
 import Foundation
@@ -5,7 +6,7 @@ import Testing
 
 /// A `reservations.json` that parses but is wrong stops the relay with one
 /// line naming the file, line:column and the field; the file is untouched.
-@Suite("reservations.json validation", .timeLimit(.minutes(2)))
+@Suite("reservations.json validation", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct ReservationsFileTests {
     @Test("wrong but well-formed reservations.json: file:line:column and field, file untouched", arguments: [
         (#"{"version": 1, "keys": {}, "owner": "me"}"#, "reservations.json:1:28: unknown field 'owner'"),

@@ -1,9 +1,10 @@
+import BurrowTestSupport
 import Foundation
 import Testing
 
 /// What `burrow serve` says at start-up about where it reads keys from and
 /// where it listens.
-@Suite("burrow serve start-up lines", .timeLimit(.minutes(1)))
+@Suite("burrow serve start-up lines", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct ServeBannerTests {
     @Test("with XDG_STATE_HOME set and no --state-dir, the banner names the authorized_keys really used")
     func authorizedKeysPathFollowsXDG() async throws {

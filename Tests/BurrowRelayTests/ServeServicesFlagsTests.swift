@@ -1,9 +1,10 @@
+import BurrowTestSupport
 import Foundation
 import Testing
 
 /// `burrow serve`'s TLS and metrics ports, as a user starts them, with a
 /// stock `ssh -R NAME:443:…` forward routed by SNI.
-@Suite("burrow serve: TLS and metrics ports", .timeLimit(.minutes(2)))
+@Suite("burrow serve: TLS and metrics ports", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct ServeServicesFlagsTests {
     @Test func tlsAndMetricsPortsComeUpAndAnswer() async throws {
         let kit = try RelayTestKit()

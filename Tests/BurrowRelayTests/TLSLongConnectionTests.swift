@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowRelay
 import Foundation
 import Testing
@@ -6,7 +7,7 @@ import Testing
 /// deadline (httpHeadTimeoutSeconds, 10 s) ends with the ClientHello. A real
 /// TLS server (python3 `ssl`, a certificate from openssl) behind a stock
 /// `ssh -R shop:443:…`, real TLS clients on the relay's TLS port.
-@Suite("TLS passthrough: long connections", .timeLimit(.minutes(2)))
+@Suite("TLS passthrough: long connections", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct TLSLongConnectionTests {
     static let script = #"""
         import socket, ssl, sys, threading, time

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import BurrowRelay
 import Foundation
@@ -7,7 +8,7 @@ import Testing
 /// while its old connection still looks alive (no "name unavailable" after an
 /// unclean disconnect). Stock OpenSSH clients; the old one reaches the relay
 /// through a proxy that the test freezes (SIGSTOP): no FIN, no RST.
-@Suite("Same-key takeover", .timeLimit(.minutes(2)))
+@Suite("Same-key takeover", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct TakeoverTests {
     @Test("a frozen connection's HTTP name and TCP port go to the same key's new connection at once")
     func takeoverWhileTheOldConnectionIsFrozen() async throws {

@@ -99,7 +99,7 @@ final class TestProcess {
     }
 
     /// Waits (bounded) until stdout (or stderr) matches `pattern`; returns capture group 1 (or the match).
-    func waitFor(_ pattern: String, inStderr: Bool = false, timeout: Duration = .seconds(20)) async throws -> String {
+    func waitFor(_ pattern: String, inStderr: Bool = false, timeout: Duration = .seconds(60)) async throws -> String {
         let regex = try Regex(pattern)
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while true {

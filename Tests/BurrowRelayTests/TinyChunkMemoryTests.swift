@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import Foundation
 import Testing
 
@@ -10,7 +11,7 @@ import Glibc
 /// of pieces (issue 12 item 2). The agent (stock `ssh -R`) is stopped while
 /// the body arrives, so everything the relay forwards waits in it; the relay
 /// runs as `burrow serve` in its own process so its RSS can be read.
-@Suite("Tiny chunks on the HTTP port", .timeLimit(.minutes(3)))
+@Suite("Tiny chunks on the HTTP port", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct TinyChunkMemoryTests {
     /// Sends the head, then each chunk in its own send (small segments), then waits for the answer.
     static let visitor = #"""

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowRelay
 import Foundation
 import Testing
@@ -5,7 +6,7 @@ import Testing
 /// Stock `ssh -X` sends an `x11-req` channel request with fields NIOSSH does
 /// not read; the relay refuses it politely (like `-A`) and keeps the
 /// connection and its forwards.
-@Suite("ssh -X against the relay", .timeLimit(.minutes(2)))
+@Suite("ssh -X against the relay", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct X11RequestTests {
     @Test("ssh -X -R gets 'X11 forwarding request failed', its banner, and its forward keeps serving")
     func x11RequestIsRefusedNotDisconnected() async throws {

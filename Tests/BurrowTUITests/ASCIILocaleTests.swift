@@ -1,10 +1,11 @@
+import BurrowTestSupport
 import Foundation
 import Testing
 import TerminalUI
 
 /// Under `LANG=C` the UI draws in ASCII and says which locale to set,
 /// instead of bytes of garbage.
-@Suite(.timeLimit(.minutes(2))) struct ASCIILocaleTests {
+@Suite(.spawnsProcesses, .timeLimit(.minutes(10))) struct ASCIILocaleTests {
     @Test func transliterationKeepsWidths() {
         let line = "╭─ Mappings ─╮ ● online → ▁▃▅█ … µs ✓ 日"
         let ascii = ASCIIFallback.transliterate(line)

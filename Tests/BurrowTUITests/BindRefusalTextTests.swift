@@ -1,9 +1,10 @@
+import BurrowTestSupport
 import Foundation
 import Testing
 
 /// A TCP mapping whose remote port is taken on the relay says so in plain
 /// words, without NIO's call site and a stray ")".
-@Suite(.timeLimit(.minutes(2))) struct BindRefusalTextTests {
+@Suite(.spawnsProcesses, .timeLimit(.minutes(10))) struct BindRefusalTextTests {
     /// Listens on 127.0.0.1 on a port of the embedded relay's TCP range; the fd stays open.
     static func holdPort() throws -> (fd: Int32, port: Int) {
         for port in (20900...20999).shuffled() {
@@ -36,7 +37,7 @@ import Testing
         try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
         try tmux.type(burrow)
         try tmux.send("Enter")
-        let screen = try await tmux.waitFor("the refusal in the log", seconds: 15) { $0.contains("cannot be bound on the relay") }
+        let screen = try await tmux.waitFor("the refusal in the log", seconds: 60) { $0.contains("cannot be bound on the relay") }
         #expect(screen.contains("port \(held.port) cannot be bound on the relay: address already in use"), "\(screen)")
         #expect(!screen.contains("))"))
         #expect(!screen.contains("descriptor:"))

@@ -1,10 +1,11 @@
+import BurrowTestSupport
 import BurrowConfig
 import Foundation
 import Testing
 
 /// Started with a profile selected, `p` → "(none: embedded relay)" must
 /// bring the embedded relay up, as starting with no profile does.
-@Suite(.timeLimit(.minutes(2))) struct EmbeddedRelaySwitchTests {
+@Suite(.spawnsProcesses, .timeLimit(.minutes(10))) struct EmbeddedRelaySwitchTests {
     @Test func switchingToNoProfileStartsTheEmbeddedRelay() async throws {
         let burrow = TUIEndToEndTests.burrowPath
         let root = try TUIEndToEndTests.temporaryDirectory()
@@ -23,13 +24,13 @@ import Testing
         try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
         try tmux.type(burrow)
         try tmux.send("Enter")
-        try await tmux.waitFor("the profile's relay being retried", seconds: 15) { $0.contains("far → 127.0.0.1:\(port)") }
+        try await tmux.waitFor("the profile's relay being retried", seconds: 60) { $0.contains("far → 127.0.0.1:\(port)") }
 
         try tmux.send("p")
         try await tmux.waitFor("the profile switcher") { $0.contains("(none: embedded relay") && $0.contains("● far") }
         try tmux.send("Up")
         try tmux.send("Enter")
-        let screen = try await tmux.waitFor("the mapping online on the embedded relay", seconds: 15) { screen in
+        let screen = try await tmux.waitFor("the mapping online on the embedded relay", seconds: 60) { screen in
             (screen.contains("● online") && screen.contains("http://web.localhost:")) || screen.contains("no relay configured")
         }
         #expect(!screen.contains("no relay configured"), "\(screen)")

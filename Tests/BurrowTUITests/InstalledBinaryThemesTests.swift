@@ -1,10 +1,11 @@
+import BurrowTestSupport
 import BurrowConfig
 import Foundation
 import Testing
 
 /// `burrow` copied out of the build folder, as `cp burrow /usr/local/bin`
 /// does: no Themes folder anywhere above it, and all four themes still work.
-@Suite(.timeLimit(.minutes(2))) struct InstalledBinaryThemesTests {
+@Suite(.spawnsProcesses, .timeLimit(.minutes(10))) struct InstalledBinaryThemesTests {
     @Test func aCopiedBinaryHasAllFourThemes() async throws {
         let root = try TUIEndToEndTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import BurrowCore
 import Foundation
@@ -5,7 +6,7 @@ import Testing
 
 /// Issue 11 item 10: a `mappings.json` that stops parsing while the TUI runs
 /// is logged once (the engine reports it; the TUI used to log it again).
-@Suite(.timeLimit(.minutes(2))) struct MalformedMappingsLogTests {
+@Suite(.spawnsProcesses, .timeLimit(.minutes(10))) struct MalformedMappingsLogTests {
     @Test func aMalformedMappingsFileIsLoggedOnce() async throws {
         let root = try TUIEndToEndTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import Foundation
 import Testing
@@ -6,7 +7,7 @@ import TerminalUI
 
 /// Ctrl-Z suspends like other curses programs: the shell's prompt comes
 /// back, `fg` brings the UI back, redrawn.
-@Suite(.timeLimit(.minutes(2))) struct SuspendTests {
+@Suite(.spawnsProcesses, .timeLimit(.minutes(10))) struct SuspendTests {
     @Test func ctrlZAsksToSuspendFromAnywhere() {
         var state = Fixtures.state()
         #expect(Fixtures.press(&state, .ctrl("z")) == [.suspend])

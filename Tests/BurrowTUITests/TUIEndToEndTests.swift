@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import BurrowConfig
 import BurrowCore
 import Foundation
@@ -6,7 +7,7 @@ import Testing
 /// The built `burrow` binary as a person uses it: inside tmux (120×40,
 /// UTF-8, xterm-256color), with a temp config dir and a python3 HTTP server
 /// as the local service.
-@Suite(.timeLimit(.minutes(2))) struct TUIEndToEndTests {
+@Suite(.spawnsProcesses, .timeLimit(.minutes(10))) struct TUIEndToEndTests {
     /// `burrow` sits next to the test bundle (swift test builds it).
     static var burrowPath: String {
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -84,7 +85,7 @@ import Testing
         let cli = try Spawn.run(burrow, ["map", "add", "tcp", "5432", "--name", "other", "--disabled", "--config-dir", root + "/config"])
         #expect(cli.status == 0, "burrow map add failed: \(cli.output)")
         let added = Date()
-        try await tmux.waitFor("the mapping added from outside", seconds: 3) { $0.contains("other") && $0.contains("Mappings (2)") }
+        try await tmux.waitFor("the mapping added from outside", seconds: 60) { $0.contains("other") && $0.contains("Mappings (2)") }
         #expect(Date().timeIntervalSince(added) < 1.5)
 
         // Resize: too small says so; back to a usable size redraws cleanly.
@@ -211,7 +212,7 @@ import Testing
         // the mapping follows it and the header counts down to the next try.
         let port = try Self.closedPort()
         #expect(try Spawn.run(burrow, ["profile", "add", "far", "127.0.0.1:\(port)", "--config-dir", config]).status == 0)
-        try await tmux.waitFor("the reconnect countdown", seconds: 15) { $0.contains("far → 127.0.0.1:\(port)") && $0.contains("reconnecting in") }
+        try await tmux.waitFor("the reconnect countdown", seconds: 60) { $0.contains("far → 127.0.0.1:\(port)") && $0.contains("reconnecting in") }
 
         // p lists the profiles; choosing "none" brings the mapping back.
         try tmux.send("p")
@@ -220,7 +221,7 @@ import Testing
         try tmux.send("Enter")
         try await tmux.waitFor("the switch confirmation") { $0.contains("no profile selected") }
         #expect(try ConfigStore(directory: config).loadConfig().selectedProfile == nil)
-        try await tmux.waitFor("the mapping back online", seconds: 15) { screen in
+        try await tmux.waitFor("the mapping back online", seconds: 60) { screen in
             screen.contains("● online") && screen.contains("http://web.localhost:")
         }
         #expect(try ConfigStore(directory: config).loadConfig().selectedProfile == nil)

@@ -44,7 +44,7 @@ final class TmuxSession {
 
     /// Polls the pane until `condition` holds, for at most `seconds`.
     @discardableResult
-    func waitFor(_ what: String, seconds: Double = 10, _ condition: (String) -> Bool) async throws -> String {
+    func waitFor(_ what: String, seconds: Double = 60, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var screen = ""
         while Date() < deadline {

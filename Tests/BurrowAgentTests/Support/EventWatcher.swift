@@ -16,7 +16,7 @@ final class EventWatcher: Sendable {
 
     /// Waits for an event matching `match` that arrived after index `after`.
     @discardableResult
-    func waitFor(after: Int = 0, timeout: Duration = .seconds(15), _ what: String,
+    func waitFor(after: Int = 0, timeout: Duration = .seconds(60), _ what: String,
                  _ match: (EngineEvent) -> Bool) async throws -> EngineEvent {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -27,7 +27,7 @@ final class EventWatcher: Sendable {
         throw TestFailure("no \(what) event within \(timeout); events:\n" + events.map(\.humanLine).joined(separator: "\n"))
     }
 
-    func online(_ mapping: String, after: Int = 0, timeout: Duration = .seconds(15)) async throws -> PublicURL {
+    func online(_ mapping: String, after: Int = 0, timeout: Duration = .seconds(60)) async throws -> PublicURL {
         let event = try await waitFor(after: after, timeout: timeout, "online \(mapping)") {
             if case .online(mapping, _, _) = $0 { return true }
             return false

@@ -73,7 +73,7 @@ final class TestProcess: Sendable {
 
     /// Waits (bounded) until the output contains `needle`; returns the output.
     @discardableResult
-    func waitForOutput(_ needle: String, timeout: Duration = .seconds(15)) async throws -> String {
+    func waitForOutput(_ needle: String, timeout: Duration = .seconds(60)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let current = text
@@ -91,7 +91,7 @@ final class TestProcess: Sendable {
     /// Waits until a whole line (newline included) starting with `prefix` was
     /// printed and returns it without the prefix. `waitForOutput` alone can
     /// wake between two reads of one line ("PORT " before its number).
-    func waitForLine(startingWith prefix: String, timeout: Duration = .seconds(15)) async throws -> Substring {
+    func waitForLine(startingWith prefix: String, timeout: Duration = .seconds(60)) async throws -> Substring {
         let deadline = ContinuousClock.now + timeout
         while true {
             let current = text
