@@ -16,10 +16,6 @@ extension RelaySession {
             refuse(host: host, port: port, "the relay is shutting down", promise)
             return
         }
-        guard forwards.count < Self.maximumForwards else {
-            refuse(host: host, port: port, "a connection may hold at most \(Self.maximumForwards) forwards; open another connection", promise)
-            return
-        }
         if forwards.values.contains(where: { $0.bindHost == host && $0.requestedPort == port }) {
             refuse(host: host, port: port, "\(host):\(port) is already forwarded on this connection", promise)
             return
@@ -74,9 +70,6 @@ extension RelaySession {
         for banner in bannerChannels.values { banner.writeBanner("refused \(host):\(port): \(reason)\n") }
         promise.fail(RelayError.refused(reason))
     }
-
-    /// Forwards one connection may hold (each TCP forward is a listening socket).
-    static let maximumForwards = 64
 
     static let unnamedHosts: Set<String> = ["", "localhost", "0.0.0.0", "*", "::", "127.0.0.1", "::1"]
 

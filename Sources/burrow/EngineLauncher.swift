@@ -84,6 +84,9 @@ enum EngineLauncher {
                 // Only this machine can reach it, so every visitor is 127.0.0.1:
                 // a per-IP rate limit would only throttle the user's own browser.
                 configuration.limits.newConnectionsPerSecondPerIP = 1_000_000
+                // One user's own mappings: a public relay's per-key caps (10 mappings, 20 names) do not apply.
+                configuration.limits.maxMappingsPerKey = 10_000
+                configuration.limits.maxReservationsPerKey = 10_000
                 configuration.log = log
                 let relay = Relay(configuration: configuration)
                 do {
