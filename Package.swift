@@ -26,6 +26,7 @@ let package = Package(
         // For the libFuzzer targets in Fuzz/ (a package of its own).
         .library(name: "BurrowCore", targets: ["BurrowCore"]),
         .library(name: "BurrowRelay", targets: ["BurrowRelay"]),
+        .library(name: "BurrowRelayFuzzing", targets: ["BurrowRelayFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -71,9 +72,20 @@ let package = Package(
                 // SNIHandler: reads only the ClientHello's server name for TLS passthrough.
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                // HTTPRouterProbe (the fuzz entry) runs the router on an EmbeddedChannel.
-                .product(name: "NIOEmbedded", package: "swift-nio"),
             ] + nio,
+            swiftSettings: strict
+        ),
+        // The fuzz entry to the HTTP router (Fuzz/FuzzHTTPRouter): an
+        // EmbeddedChannel around the real pipeline. Not linked into `burrow`.
+        .target(
+            name: "BurrowRelayFuzzing",
+            dependencies: [
+                "BurrowRelay", "BurrowConfig",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -119,7 +131,7 @@ let package = Package(
         .target(name: "BurrowTestSupport", path: "Tests/BurrowTestSupport", swiftSettings: strict),
         .testTarget(name: "BurrowCoreTests", dependencies: ["BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(name: "BurrowConfigTests", dependencies: ["BurrowConfig", "BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
-        .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowAgent", "BurrowConfig", "BurrowCore", "BurrowTestSupport"] + nio, swiftSettings: strict),
+        .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowRelayFuzzing", "BurrowAgent", "BurrowConfig", "BurrowCore", "BurrowTestSupport"] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore", "BurrowTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowTUITests", dependencies: ["BurrowTUI", "TerminalUI", "BurrowConfig", "BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(

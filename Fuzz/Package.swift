@@ -15,7 +15,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "FuzzHTTPRouter",
-            dependencies: [.product(name: "BurrowRelay", package: "Burrow")],
+            dependencies: [.product(name: "BurrowRelayFuzzing", package: "Burrow")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "FuzzControlCodec",

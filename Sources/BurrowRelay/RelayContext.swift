@@ -4,7 +4,7 @@ import NIOSSH
 import Synchronization
 
 /// What every session and every visitor handler of one relay shares.
-final class RelayContext: Sendable {
+package final class RelayContext: Sendable {
     let configuration: RelayConfiguration
     let hostKey: NIOSSHPrivateKey
     let authorizedKeys: AuthorizedKeys
@@ -34,9 +34,9 @@ final class RelayContext: Sendable {
     /// Failed SSH logins per source address (`sshLoginPenaltySeconds`).
     let loginPenalties: LoginPenaltyBox
 
-    var limits: RelayLimits { configuration.limits }
+    package var limits: RelayLimits { configuration.limits }
 
-    init(configuration: RelayConfiguration, hostKey: NIOSSHPrivateKey, reservations: ReservationStore) {
+    package init(configuration: RelayConfiguration, hostKey: NIOSSHPrivateKey, reservations: ReservationStore) {
         self.configuration = configuration
         self.hostKey = hostKey
         self.reservations = reservations

@@ -14,7 +14,7 @@ import Synchronization
 /// background writer that coalesces bursts. The writer holds
 /// `STATE_DIR/.reservations.lock` while writing, as `burrow serve reservations`
 /// does.
-final class ReservationStore: Sendable {
+package final class ReservationStore: Sendable {
     let path: String
     /// Names plus ports one key may hold (`maxReservationsPerKey`).
     let maximumPerKey: Int
@@ -24,7 +24,7 @@ final class ReservationStore: Sendable {
     /// The latest table not yet handed to the writer, and whether a write is queued.
     private let pending = Mutex<(table: ReservationsFile?, queued: Bool)>((nil, false))
 
-    init(
+    package init(
         path: String, maximumPerKey: Int = RelayLimits().maxReservationsPerKey, reservedNames: Set<String> = [],
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(RelayError) {
@@ -62,7 +62,7 @@ final class ReservationStore: Sendable {
     }
 
     /// Reserves `name` for `key`; refuses when another key holds it.
-    func claim(name: String, for key: String) throws(RelayError) {
+    package func claim(name: String, for key: String) throws(RelayError) {
         let result: Result<Void, RelayError> = file.withLock { file in
             if let owner = file.keys.first(where: { $0.value.names.contains(name) })?.key, owner != key {
                 return .failure(.refused("name '\(name)' is reserved by another key; choose another name"))

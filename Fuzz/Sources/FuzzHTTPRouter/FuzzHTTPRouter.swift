@@ -1,4 +1,4 @@
-@_spi(Fuzzing) import BurrowRelay
+import BurrowRelayFuzzing
 
 /// One input = one HTTP visitor. The first byte says where to cut the rest
 /// into reads (so heads split across packets are tried too); the relay must

@@ -1,4 +1,5 @@
 import BurrowConfig
+import BurrowRelay
 import Crypto
 import Foundation
 import NIOCore
@@ -10,7 +11,9 @@ import NIOSSH
 /// `HTTPRouter` on an `EmbeddedChannel`, lets the head deadline pass, and
 /// returns what the relay wrote back. No sockets, no SSH: unknown names get
 /// 404, the reserved name `held` gets 502 (its agent is away).
-@_spi(Fuzzing) public enum HTTPRouterProbe {
+/// It lives in its own module so the shipped `BurrowRelay` carries no test
+/// scaffolding (and no NIOEmbedded); it reaches the router through `package` access.
+public enum HTTPRouterProbe {
     static let context: RelayContext = {
         let directory = FileManager.default.temporaryDirectory.path + "/burrow-fuzz-\(getpid())"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -28,7 +31,7 @@ import NIOSSH
         let channel = EmbeddedChannel()
         defer { _ = try? channel.finish() }
         do {
-            try HTTPRouter.install(on: channel, relay: context)
+            try HTTPVisitorPipeline.install(on: channel, relay: context)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000)).wait()
         } catch {
             return []
@@ -38,7 +41,7 @@ import NIOSSH
             _ = try? channel.writeInbound(ByteBuffer(bytes: chunk))
         }
         // A visitor that stopped short meets the head deadline.
-        channel.embeddedEventLoop.advanceTime(by: .fromSeconds(context.limits.httpHeadTimeoutSeconds + 1))
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(Int64((context.limits.httpHeadTimeoutSeconds + 1) * 1000)))
         var answer: [UInt8] = []
         while let buffer = try? channel.readOutbound(as: ByteBuffer.self) {
             answer += buffer.readableBytesView
