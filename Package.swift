@@ -94,8 +94,6 @@ let package = Package(
                 "BurrowCore", "BurrowConfig", "BurrowNIO",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                // HTTPTap runs NIOHTTP1's decoders on private embedded channels.
-                .product(name: "NIOEmbedded", package: "swift-nio"),
             ] + nio,
             swiftSettings: strict
         ),

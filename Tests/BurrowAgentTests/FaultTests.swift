@@ -41,7 +41,7 @@ import Testing
                 if case .error(nil, let message) = $0 { return message.contains("stopped answering pings") }
                 return false
             }
-            try await agent.watcher.waitFor(after: before, timeout: .seconds(10), "reconnecting") {
+            try await agent.watcher.waitFor(after: before, timeout: .seconds(60), "reconnecting") {
                 if case .reconnecting = $0 { return true }
                 return false
             }
@@ -198,7 +198,7 @@ import Testing
                 #expect(log.text.contains("drain timeout (0.3 seconds) reached: closing 1 visitor connection(s) still open"), "\(log.text)")
             } else {
                 await agent.engine.stop()
-                try await agent.watcher.waitFor(timeout: .seconds(5), "agent drain timeout") {
+                try await agent.watcher.waitFor(timeout: .seconds(60), "agent drain timeout") {
                     if case .error(nil, let message) = $0 { return message.contains("drain timeout (0.3 seconds) reached") }
                     return false
                 }

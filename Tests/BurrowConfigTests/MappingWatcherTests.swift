@@ -86,7 +86,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         var iterator = stream.makeAsyncIterator()
         let changes = await iterator.next()
-        let seen = try #require(await sighting.wait(timeout: .seconds(10)))
+        let seen = try #require(await sighting.wait(timeout: .seconds(60)))
         #expect(seen - written < .seconds(1))
         var off = web
         off.enabled = false

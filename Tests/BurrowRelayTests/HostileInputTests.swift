@@ -241,7 +241,7 @@ struct SSHChannelLimitTests {
             // The refused channel: the mux client reports it (OpenSSH may keep
             // waiting for the master instead of exiting, so it is not waited for).
             do {
-                _ = try await third.waitFor("open failed|administratively prohibited|failed", inStderr: true, timeout: .seconds(15))
+                _ = try await third.waitFor("open failed|administratively prohibited|failed", inStderr: true, timeout: .seconds(60))
             } catch {
                 Issue.record("\(error)\nmaster: \(master.stderr)\nlog: \(log.text)")
             }

@@ -24,7 +24,7 @@ struct KeepaliveWatchdogTests {
             let plain = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["plain:80:127.0.0.1:\(local)"])
             let control = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: [], command: "burrow-control")
             _ = try await control.waitFor("\"welcome\"")
-            _ = try await control.wait(timeout: .seconds(15))  // the relay closed it
+            _ = try await control.wait(timeout: .seconds(60))  // the relay closed it
             #expect(log.text.contains("(sshKeepaliveTimeoutSeconds); closing the dead connection"), "\(log.text)")
             try await Task.sleep(for: .seconds(1))
             #expect(plain.isRunning)

@@ -34,7 +34,7 @@ struct RelayBinaryTests {
         #expect(missing.status == 404 && missing.body.contains("missing.localhost"))
 
         serve.signal(SIGTERM)
-        #expect(try await serve.wait(timeout: .seconds(15)) == 0)
+        #expect(try await serve.wait(timeout: .seconds(60)) == 0)
         #expect(serve.stderr.contains("SIGTERM: stopping"))
     }
 
@@ -66,7 +66,7 @@ struct RelayBinaryTests {
 
         #expect(try await visitor.wait(timeout: .seconds(20)) == 0)
         #expect(visitor.stdout.contains("OK"), "visitor: \(visitor.stderr)\nrelay: \(serve.stderr)")
-        #expect(try await serve.wait(timeout: .seconds(15)) == 0)
+        #expect(try await serve.wait(timeout: .seconds(60)) == 0)
         let drained = clock.now - signalled
         // Still running 300 ms after the signal (checked above) and done
         // within the drain timeout; a lower bound would time the test, not the relay.
@@ -80,7 +80,7 @@ struct RelayBinaryTests {
         defer { kit.cleanUp() }
         let (serve, _, _) = try await serve(kit)
         serve.signal(SIGINT)
-        #expect(try await serve.wait(timeout: .seconds(15)) == 0)
+        #expect(try await serve.wait(timeout: .seconds(60)) == 0)
         #expect(serve.stderr.contains("SIGINT: stopping"))
     }
 

@@ -112,7 +112,7 @@ final class RelayTestKit {
     }
 
     /// Polls `url` until it answers 200 (the forward is up), bounded.
-    func waitUntilServed(_ url: String, timeout: Duration = .seconds(15)) async throws -> String {
+    func waitUntilServed(_ url: String, timeout: Duration = .seconds(60)) async throws -> String {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var last = (status: 0, body: "")
         while ContinuousClock.now < deadline {

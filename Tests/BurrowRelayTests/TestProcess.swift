@@ -86,7 +86,7 @@ final class TestProcess {
 
     /// Waits (bounded) for the process to end; returns its exit status.
     @discardableResult
-    func wait(timeout: Duration = .seconds(30)) async throws -> Int32 {
+    func wait(timeout: Duration = .seconds(60)) async throws -> Int32 {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while true {
             if let status = exitStatus { return status }
@@ -131,7 +131,7 @@ final class TestProcess {
 
     /// Runs a command to completion (bounded) and returns it.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> TestProcess {
+    static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> TestProcess {
         let process = try TestProcess(executable, arguments)
         try await process.wait(timeout: timeout)
         return process

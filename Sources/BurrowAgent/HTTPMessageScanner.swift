@@ -1,0 +1,241 @@
+import NIOCore
+
+/// Follows one direction of an HTTP/1.1 stream by its framing alone, as a
+/// value: heads are read (up to `maxHeadBytes`), bodies are skipped by
+/// `Content-Length` or chunk sizes without looking at, copying or parsing
+/// their bytes. It reports each head and each message's end (with its body
+/// size). Anything it cannot read makes it give up (`.lost`); the tap then
+/// stops looking and the bytes flow on untouched.
+struct HTTPMessageScanner {
+    enum Direction { case request, response }
+
+    struct Head: Equatable {
+        /// Request: method and target. Response: status.
+        var method = ""
+        var target = ""
+        var status = 0
+        var burrowError = false
+        var upgrade = false
+    }
+
+    enum Event: Equatable {
+        case head(Head)
+        /// The message (its body included) ended; body bytes as framed.
+        case end(bodyBytes: UInt64)
+    }
+
+    enum State: Equatable {
+        case head
+        case fixed(remaining: UInt64)
+        case chunkSize
+        case chunkData(remaining: UInt64)
+        case chunkDataEnd(remaining: Int)
+        case trailers
+        /// A response with no length: its body runs to the connection's end.
+        case untilClose
+        case lost
+    }
+
+    static let maxHeadBytes = 64 * 1024
+    static let maxLineBytes = 4 * 1024
+
+    let direction: Direction
+    private(set) var state: State = .head
+    private var line: [UInt8] = []
+    private var headBytes: [UInt8] = []
+    private var bodyBytes: UInt64 = 0
+    /// Response side: the methods of requests not yet answered (HEAD has no body).
+    private var methods: [String] = []
+
+    init(direction: Direction) {
+        self.direction = direction
+    }
+
+    /// Response side: a request with this method was sent.
+    mutating func expectResponse(toMethod method: String) {
+        methods.append(method)
+    }
+
+    /// Consumes `buffer` (not stored, not copied beyond heads and size lines).
+    mutating func scan(_ buffer: ByteBuffer, _ report: (Event) -> Void) {
+        buffer.withUnsafeReadableBytes { bytes in
+            var index = 0
+            while index < bytes.count {
+                switch state {
+                case .lost, .untilClose:
+                    if state == .untilClose { bodyBytes += UInt64(bytes.count - index) }
+                    return
+                case .fixed(let remaining):
+                    let take = min(UInt64(bytes.count - index), remaining)
+                    index += Int(take)
+                    bodyBytes += take
+                    if take == remaining {
+                        finish(report)
+                    } else {
+                        state = .fixed(remaining: remaining - take)
+                    }
+                case .chunkData(let remaining):
+                    let take = min(UInt64(bytes.count - index), remaining)
+                    index += Int(take)
+                    bodyBytes += take
+                    state = take == remaining ? .chunkDataEnd(remaining: 2) : .chunkData(remaining: remaining - take)
+                case .chunkDataEnd(let remaining):
+                    // The CRLF after a chunk's data (a bare LF is tolerated here: the relay judged framing already).
+                    let byte = bytes[index]
+                    index += 1
+                    if byte == UInt8(ascii: "\n") {
+                        state = .chunkSize
+                    } else if byte == UInt8(ascii: "\r"), remaining == 2 {
+                        state = .chunkDataEnd(remaining: 1)
+                    } else {
+                        state = .lost
+                    }
+                case .head, .chunkSize, .trailers:
+                    // Line-oriented parts: byte by byte, but only over heads and size lines.
+                    let byte = bytes[index]
+                    index += 1
+                    if state == .head {
+                        headBytes.append(byte)
+                        if headBytes.count > Self.maxHeadBytes { state = .lost; return }
+                        if byte == UInt8(ascii: "\n"), headBytes.count >= 2, endsHead() {
+                            let head = headBytes
+                            headBytes.removeAll(keepingCapacity: true)
+                            parseHead(head, report)
+                        }
+                    } else {
+                        if byte != UInt8(ascii: "\n") {
+                            line.append(byte)
+                            if line.count > Self.maxLineBytes { state = .lost; return }
+                            continue
+                        }
+                        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                        let text = line
+                        line.removeAll(keepingCapacity: true)
+                        if state == .chunkSize {
+                            guard let size = Self.chunkSize(text) else { state = .lost; return }
+                            state = size == 0 ? .trailers : .chunkData(remaining: size)
+                        } else if text.isEmpty {
+                            finish(report)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The connection ended: a body running to the close ends here.
+    mutating func connectionClosed(_ report: (Event) -> Void) {
+        if state == .untilClose { finish(report) }
+    }
+
+    // MARK: - Heads
+
+    private func endsHead() -> Bool {
+        let count = headBytes.count
+        if count >= 4, headBytes[count - 4] == 13, headBytes[count - 3] == 10, headBytes[count - 2] == 13 { return true }
+        return count >= 2 && headBytes[count - 2] == 10  // LF LF
+    }
+
+    private mutating func parseHead(_ bytes: [UInt8], _ report: (Event) -> Void) {
+        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line -> ArraySlice<UInt8> in
+            line.last == UInt8(ascii: "\r") ? line.dropLast() : line
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let start = lines.first else { state = .lost; return }
+        let parts = start.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: true)
+        var head = Head()
+        var length: UInt64?
+        var chunked = false
+        var connectionUpgrade = false
+        for field in lines.dropFirst() {
+            guard let colon = field.firstIndex(of: UInt8(ascii: ":")) else { state = .lost; return }
+            let name = String(decoding: field[field.startIndex..<colon], as: UTF8.self).lowercased()
+            let value = String(decoding: field[(colon + 1)...], as: UTF8.self).trimmingSpaces
+            switch name {
+            case "content-length":
+                guard let parsed = UInt64(value), length == nil || length == parsed else { state = .lost; return }
+                length = parsed
+            case "transfer-encoding":
+                chunked = value.lowercased().split(separator: ",").last.map { $0.trimmingSpaces == "chunked" } ?? false
+            case "connection":
+                connectionUpgrade = connectionUpgrade || value.lowercased().contains("upgrade")
+            case "x-burrow-error":
+                head.burrowError = true
+            default:
+                break
+            }
+        }
+        var hasBody: Bool
+        switch direction {
+        case .request:
+            guard parts.count == 3 else { state = .lost; return }
+            head.method = String(decoding: parts[0], as: UTF8.self)
+            head.target = String(decoding: parts[1], as: UTF8.self)
+            head.upgrade = connectionUpgrade || head.method == "CONNECT"
+            hasBody = chunked || (length ?? 0) > 0
+        case .response:
+            guard parts.count >= 2, let status = Int(String(decoding: parts[1], as: UTF8.self)) else { state = .lost; return }
+            head.status = status
+            if (100..<200).contains(status), status != 101 {
+                return  // an interim answer: the real one follows; no event
+            }
+            let method = methods.isEmpty ? "GET" : methods.removeFirst()
+            head.upgrade = status == 101 || (method == "CONNECT" && (200..<300).contains(status))
+            hasBody = !(method == "HEAD" || status == 204 || status == 304 || head.upgrade)
+        }
+        report(.head(head))
+        bodyBytes = 0
+        if head.upgrade, direction == .response {
+            report(.end(bodyBytes: 0))
+            state = .lost  // from here on the bytes are another protocol's
+            return
+        }
+        if !hasBody {
+            finish(report)
+        } else if chunked {
+            state = .chunkSize
+        } else if let length {
+            state = .fixed(remaining: length)
+        } else if direction == .response {
+            state = .untilClose
+        } else {
+            finish(report)
+        }
+    }
+
+    private mutating func finish(_ report: (Event) -> Void) {
+        report(.end(bodyBytes: bodyBytes))
+        bodyBytes = 0
+        state = .head
+    }
+
+    /// Hex digits, then optional `;extensions`.
+    static func chunkSize(_ line: [UInt8]) -> UInt64? {
+        var value: UInt64 = 0
+        var digits = 0
+        for byte in line {
+            let digit: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt64(byte - UInt8(ascii: "A") + 10)
+            case UInt8(ascii: ";"), UInt8(ascii: " "), UInt8(ascii: "\t"):
+                return digits > 0 ? value : nil
+            default: return nil
+            }
+            digits += 1
+            guard digits <= 15 else { return nil }
+            value = value << 4 | digit
+        }
+        return digits > 0 ? value : nil
+    }
+}
+
+private extension StringProtocol {
+    var trimmingSpaces: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}
