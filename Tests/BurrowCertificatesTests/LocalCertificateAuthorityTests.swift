@@ -87,7 +87,7 @@ import Testing
         cd '\(dir)'
         openssl s_server -accept 127.0.0.1:0 -cert chain.pem -key key.pem -www > server.out 2>&1 &
         server=$!
-        trap 'kill -9 $server 2>/dev/null' EXIT  # -9: a spawned child may inherit a blocked SIGTERM
+        trap 'kill $server 2>/dev/null' EXIT
         for i in $(seq 1 600); do grep -q '^ACCEPT' server.out && break; sleep 0.1; done
         port=$(sed -n 's/^ACCEPT .*:\\([0-9]*\\)$/\\1/p' server.out)
         curl -sS --max-time 60 --cacert local-ca.pem --resolve web.localhost:$port:127.0.0.1 -o /dev/null -w '%{http_code}' https://web.localhost:$port/

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -41,7 +42,7 @@ final class TestProcess {
         defer { for pointer in envp { free(pointer) } }
 
         var child: pid_t = 0
-        let result = posix_spawn(&child, path, &actions, nil, argv, envp)
+        let result = ChildSignals.withCleanAttributes { posix_spawn(&child, path, &actions, &$0, argv, envp) }
         guard result == 0 else { throw TestFailure("cannot start \(path): \(String(cString: strerror(result)))") }
         pid = child
     }

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -23,22 +24,8 @@ enum Spawn {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        // The test runner's threads block most signals, and a child inherits
-        // that mask: without this, SIGTERM would never reach python3, and
-        // SIGWINCH never reach burrow inside tmux.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGWINCH] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        let result = ChildSignals.withCleanAttributes { posix_spawn(&pid, path, &actions, &$0, argv, envp) }
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
         return pid
     }

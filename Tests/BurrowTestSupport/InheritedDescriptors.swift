@@ -1,3 +1,4 @@
+import BurrowTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,8 +9,8 @@ import Glibc
 /// them open after the relay closed them (a port "still in use", a visitor
 /// never seeing its close). Every spawn closes descriptors 3 and up in the
 /// child.
-enum InheritedDescriptors {
-    static func closeAbove2(_ actions: inout posix_spawn_file_actions_t) {
+public enum InheritedDescriptors {
+    public static func closeAbove2(_ actions: inout posix_spawn_file_actions_t) {
         #if canImport(Glibc)
         // glibc ≥ 2.34; looked up by name as it is a GNU extension.
         typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32

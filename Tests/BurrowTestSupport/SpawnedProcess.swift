@@ -1,3 +1,4 @@
+import BurrowTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -76,7 +77,7 @@ public enum SpawnedProcess {
             let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { for pointer in envp { free(pointer) } }
             var child: pid_t = 0
-            let result = posix_spawn(&child, path, &actions, nil, argv, envp)
+            let result = ChildSignals.withCleanAttributes { posix_spawn(&child, path, &actions, &$0, argv, envp) }
             guard result == 0 else {
                 throw Failure(description: "cannot start \(path): \(String(cString: strerror(result)))")
             }

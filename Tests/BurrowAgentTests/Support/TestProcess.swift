@@ -1,3 +1,4 @@
+import BurrowTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,7 +35,7 @@ final class TestProcess: Sendable {
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in envp { free(pointer) } }
         var child: pid_t = 0
-        let result = posix_spawn(&child, program, &actions, nil, argv, envp)
+        let result = ChildSignals.withCleanAttributes { posix_spawn(&child, program, &actions, &$0, argv, envp) }
         guard result == 0 else {
             throw TestFailure("cannot start \(executable): \(String(cString: strerror(result)))")
         }
