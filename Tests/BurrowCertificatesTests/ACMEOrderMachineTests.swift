@@ -127,34 +127,34 @@ import X509
         #expect(!signed.payload.contains("contact"))
     }
 
-    @Test func aRefusalNamesTheACMEError() throws {
-        var machine = ACMEOrderMachine(directoryURL: Self.base + "/dir", names: ["a.test"], challengeType: .http01, accountKey: ACMEAccountKey(), contactEmail: nil, csrDER: [1])
+    /// A machine for `a.test` that has its account and asks for an order
+    /// (`ordered`: the order came back and its authorization is being fetched).
+    static func machine(_ type: ACMEOrderMachine.ChallengeType, ordered: Bool) -> ACMEOrderMachine {
+        var machine = ACMEOrderMachine(directoryURL: base + "/dir", names: ["a.test"], challengeType: type, accountKey: ACMEAccountKey(), contactEmail: nil, csrDER: [1])
         _ = machine.start()
-        _ = machine.receive(Self.response(200, Self.directory))
-        _ = machine.receive(Self.response(200, nonce: "n1"))
-        _ = machine.receive(Self.response(201, "{}", nonce: "n2", location: Self.base + "/acct"))
+        _ = machine.receive(response(200, directory))
+        _ = machine.receive(response(200, nonce: "n1"))
+        _ = machine.receive(response(201, "{}", nonce: "n2", location: base + "/acct"))
+        if ordered {
+            _ = machine.receive(response(201, #"{"status":"pending","finalize":"f","authorizations":["\#(base)/authz"]}"#, nonce: "n3", location: base + "/order"))
+        }
+        return machine
+    }
+
+    @Test func aRefusalNamesTheACMEError() throws {
+        var machine = Self.machine(.http01, ordered: false)
         let problem = #"{"type":"urn:ietf:params:acme:error:rejectedIdentifier","detail":"Error creating new order :: Cannot issue for \"a.test\"","status":400}"#
         #expect(machine.receive(Self.response(400, problem, nonce: "n3")) == .failed(reason: #"rejectedIdentifier: Error creating new order :: Cannot issue for "a.test""#))
     }
 
     @Test func anInvalidAuthorizationSaysWhy() throws {
-        var machine = ACMEOrderMachine(directoryURL: Self.base + "/dir", names: ["a.test"], challengeType: .tlsALPN01, accountKey: ACMEAccountKey(), contactEmail: nil, csrDER: [1])
-        _ = machine.start()
-        _ = machine.receive(Self.response(200, Self.directory))
-        _ = machine.receive(Self.response(200, nonce: "n1"))
-        _ = machine.receive(Self.response(201, "{}", nonce: "n2", location: Self.base + "/acct"))
-        _ = machine.receive(Self.response(201, #"{"status":"pending","finalize":"f","authorizations":["\#(Self.base)/authz"]}"#, nonce: "n3", location: Self.base + "/order"))
+        var machine = Self.machine(.tlsALPN01, ordered: true)
         let invalid = #"{"status":"invalid","identifier":{"type":"dns","value":"a.test"},"challenges":[{"type":"tls-alpn-01","url":"u","token":"t","status":"invalid","error":{"type":"urn:ietf:params:acme:error:connection","detail":"Connection refused"}}]}"#
         #expect(machine.receive(Self.response(200, invalid, nonce: "n4")) == .failed(reason: "a.test: authorization invalid: connection: Connection refused"))
     }
 
     @Test func noOfferedChallengeOfOurKind() throws {
-        var machine = ACMEOrderMachine(directoryURL: Self.base + "/dir", names: ["a.test"], challengeType: .tlsALPN01, accountKey: ACMEAccountKey(), contactEmail: nil, csrDER: [1])
-        _ = machine.start()
-        _ = machine.receive(Self.response(200, Self.directory))
-        _ = machine.receive(Self.response(200, nonce: "n1"))
-        _ = machine.receive(Self.response(201, "{}", nonce: "n2", location: Self.base + "/acct"))
-        _ = machine.receive(Self.response(201, #"{"status":"pending","finalize":"f","authorizations":["\#(Self.base)/authz"]}"#, nonce: "n3", location: Self.base + "/order"))
+        var machine = Self.machine(.tlsALPN01, ordered: true)
         let dnsOnly = #"{"status":"pending","identifier":{"type":"dns","value":"a.test"},"challenges":[{"type":"dns-01","url":"u","token":"t","status":"pending"}]}"#
         #expect(machine.receive(Self.response(200, dnsOnly, nonce: "n4")) == .failed(reason: "a.test: the server offers no tls-alpn-01 challenge (offers: dns-01)"))
     }
