@@ -1,4 +1,3 @@
-import BurrowTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
