@@ -50,8 +50,7 @@ public struct ACMEIssuer: Sendable {
                 try await Task.sleep(for: .seconds(seconds))
                 action = machine.resume()
             case .finished(let chainPEM):
-                let leaf = chainPEM.components(separatedBy: "-----END CERTIFICATE-----").first.map { $0 + "-----END CERTIFICATE-----\n" } ?? chainPEM
-                let notAfter = (try? CertificateValidity.notValidAfter(pem: leaf)) ?? Date().addingTimeInterval(86_400)
+                let notAfter = (try? CertificateValidity.notValidAfter(pem: chainPEM)) ?? Date().addingTimeInterval(86_400)
                 return IssuedCertificate(names: names, chainPEM: chainPEM, privateKeyPEM: request.privateKeyPEM, notValidAfter: notAfter)
             case .failed(let reason):
                 throw Failure(description: reason)

@@ -60,6 +60,43 @@ import Testing
         #expect(try store.accountKey(directoryURL: pebble.directoryURL).jwk == issuer.accountKey.jwk)
     }
 
+    /// A certificate is renewed at two thirds of its lifetime (pebble issues
+    /// 30 s ones here): a tick before that date asks nothing, one after it
+    /// gets a new certificate, and a connection made before keeps its own.
+    @Test func acmeRenewsAtTwoThirdsOfTheLifetime() async throws {
+        let dir = try LocalCertificateAuthorityTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let group = MultiThreadedEventLoopGroup.singleton
+        let board = ACMEChallengeBoard()
+        let responder = try await HTTP01Responder.start(group: group, board: board)
+        let pebble = try await Pebble(httpPort: responder.localAddress!.port!, tlsPort: try FreePorts.take(1)[0], certificateValiditySeconds: 30)
+        let issuer = ACMEIssuer(directoryURL: pebble.directoryURL, contactEmail: nil, accountKey: ACMEAccountKey(), challengeType: .http01, client: ACMEHTTPClient(group: group, trustedCAFile: pebble.wfeCAFile), board: board)
+        let manager = CertificateManager(source: .acme(issuer), stateDirectory: dir)
+        await manager.nameRegistered("web.burrow.test")
+        await manager.settle("web.burrow.test")
+        let first = try #require(manager.serving("web.burrow.test"), "\(pebble.log)")
+        let renewAt = try CertificateValidity.renewalDate(pem: first.issued.chainPEM, jitter: 0)
+        let lifetime = first.issued.notValidAfter.timeIntervalSince(renewAt) * 3
+        #expect(lifetime > 20 && lifetime < 40, "pebble's lifetime: \(lifetime) s")
+        await manager.tick()
+        await manager.settle("web.burrow.test")
+        #expect(manager.serving("web.burrow.test")?.issued == first.issued)  // not due yet
+        // Past two thirds (plus the 5 % jitter): the next tick renews.
+        let due = renewAt.addingTimeInterval(lifetime * 0.06 + 1).timeIntervalSinceNow
+        if due > 0 { try await Task.sleep(for: .milliseconds(Int(due * 1000))) }
+        await manager.tick()
+        await manager.settle("web.burrow.test")
+        let second = try #require(manager.serving("web.burrow.test"))
+        #expect(second.issued != first.issued)
+        #expect(second.issued.notValidAfter > first.issued.notValidAfter)
+        let root = try await pebble.issuingRootFile()
+        #expect(try await TLSProbe.curl(second, name: "web.burrow.test", caFile: root) == "hello over tls\n")
+        // The old context still serves whoever handshook with it before.
+        #expect(try await TLSProbe.curl(first, name: "web.burrow.test", caFile: root) == "hello over tls\n")
+        await pebble.stop()
+        try? await responder.close()
+    }
+
     @Test func acmeFailureIsReportedAndBackedOff() async throws {
         let dir = try LocalCertificateAuthorityTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

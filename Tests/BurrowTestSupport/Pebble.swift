@@ -17,7 +17,7 @@ public final class Pebble {
     public struct Unavailable: Error, CustomStringConvertible { public let description: String }
 
     /// `httpPort`/`tlsPort`: where the validation authority connects for HTTP-01 / TLS-ALPN-01.
-    public init(httpPort: Int, tlsPort: Int, rejectNoncePercent: Int = 0, lifetimeSeconds: Int = 300) async throws {
+    public init(httpPort: Int, tlsPort: Int, rejectNoncePercent: Int = 0, certificateValiditySeconds: Int? = nil, lifetimeSeconds: Int = 300) async throws {
         guard (try? SpawnedProcess.which("pebble")) != nil, (try? SpawnedProcess.which("pebble-challtestsrv")) != nil else {
             throw Unavailable(description: "pebble is not installed (apt-get install pebble; .ci/run does)")
         }
@@ -32,7 +32,7 @@ public final class Pebble {
         let config = """
         {"pebble": {"listenAddress": "127.0.0.1:\(acme)", "managementListenAddress": "127.0.0.1:\(management)",
           "certificate": "\(directory)/wfe.pem", "privateKey": "\(directory)/wfe-key.pem",
-          "httpPort": \(httpPort), "tlsPort": \(tlsPort), "ocspResponderURL": "", "externalAccountBindingRequired": false}}
+          "httpPort": \(httpPort), "tlsPort": \(tlsPort), "ocspResponderURL": "", "externalAccountBindingRequired": false\(certificateValiditySeconds.map { ", \"certificateValidityPeriod\": \($0)" } ?? "")}}
         """
         try config.write(toFile: directory + "/pebble.json", atomically: true, encoding: .utf8)
         let script = """
