@@ -35,6 +35,13 @@ public actor CertificateManager {
     static let firstBackoff: Double = 60
     static let maxBackoff: Double = 6 * 3600
 
+    /// How often the relay calls `tick()`: files are looked at every few
+    /// seconds (a renewal by certbot should be served soon), ACME every minute.
+    public nonisolated var tickInterval: Duration {
+        if case .files = source { return .seconds(5) }
+        return .seconds(60)
+    }
+
     public init(source: Source, stateDirectory: String, alpn: [String] = ["http/1.1"]) {
         self.source = source
         self.store = CertificateStore(stateDirectory: stateDirectory)

@@ -5,7 +5,7 @@ import NIOCore
 extension Relay {
     /// Certificate news reaches the log and the agent holding the name (a
     /// `notice`: "https ready", or the ACME error); renewals and retries are
-    /// checked every minute until the relay's event loops stop.
+    /// checked every `tickInterval` (files: 5 s, ACME: a minute) until the relay's event loops stop.
     static func watchCertificates(_ certificates: CertificateManager, context: RelayContext, loop: any EventLoop) async {
         let suffix = "." + context.configuration.domain.lowercased()
         await certificates.onStatus { host, status in
@@ -14,7 +14,8 @@ extension Relay {
             let name = String(host.dropLast(suffix.count))
             context.registry.httpHolder(name)?.session.run { $0.tellAgent("\(host): \(status)") }
         }
-        loop.scheduleRepeatedTask(initialDelay: .seconds(60), delay: .seconds(60)) { _ in
+        let interval = TimeAmount(certificates.tickInterval)
+        loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             Task { await certificates.tick() }
         }
     }

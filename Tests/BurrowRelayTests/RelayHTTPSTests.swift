@@ -150,6 +150,65 @@ struct RelayHTTPSTests {
         #expect(status == 200, "\(serve.stderr)")
     }
 
+    @Test("--tls-cert/--tls-key: a wildcard is served, and a renewal renamed into place is picked up with no failed request")
+    func certificateFilesReloadUnderLoad() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        try FileManager.default.createDirectory(atPath: kit.stateDirectory, withIntermediateDirectories: true)
+        try #"{"version": 1, "limits": {"newConnectionsPerSecondPerIP": 100000}}"#
+            .write(toFile: kit.stateDirectory + "/relay.json", atomically: true, encoding: .utf8)
+        let key = try await kit.makeKey("agent", authorize: true)
+        let local = try await reflect(kit)
+        let dir = kit.directory
+        // A test CA, and a wildcard leaf it signs (certbot's fullchain.pem / privkey.pem).
+        func issue(serial: String) async throws {
+            let script = """
+            set -e
+            cd '\(dir)'
+            [ -e ca.pem ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=test-ca 2>/dev/null
+            openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout new.key -out new.csr -subj '/CN=*.burrow.test' 2>/dev/null
+            printf 'subjectAltName=DNS:*.burrow.test\\n' > ext.cnf
+            openssl x509 -req -in new.csr -CA ca.pem -CAkey ca.key -set_serial \(serial) -days 2 -extfile ext.cnf -out new.pem 2>/dev/null
+            cat new.pem ca.pem > new-chain.pem
+            mv new.key tls.key.tmp && mv new-chain.pem tls.pem && mv tls.key.tmp tls.key
+            """
+            let made = try await TestProcess.run("sh", ["-c", script])
+            #expect(made.exitStatus == 0, "\(made.stderr)")
+        }
+        try await issue(serial: "1001")
+        let (serve, sshPort, _, tlsPort) = try await serve(kit, ["--domain", "burrow.test", "--http-port", "0", "--tls-cert", dir + "/tls.pem", "--tls-key", dir + "/tls.key"])
+        #expect(serve.stdout.contains("http mappings terminated, certificate \(dir)/tls.pem"))
+        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
+        let url = "https://web.burrow.test:\(tlsPort)/"
+        let resolve = ["--cacert", dir + "/ca.pem", "--resolve", "web.burrow.test:\(tlsPort):127.0.0.1"]
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+        while try await kit.curl(url, resolve, timeout: 5).status != 200, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        func servedSerial() async throws -> String {
+            let probe = try await TestProcess.run("sh", ["-c", "echo | openssl s_client -connect 127.0.0.1:\(tlsPort) -servername web.burrow.test 2>/dev/null | openssl x509 -noout -serial"])
+            return probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try await servedSerial() == "serial=03E9")
+        // 400 requests, 6 at a time, on new connections, while the files are replaced.
+        let load = try TestProcess("sh", ["-c", "seq 400 | xargs -P 6 -I{} curl -s -m 30 -o /dev/null -w '%{http_code}\\n' \(resolve.joined(separator: " ")) \(url) > \(dir)/codes.txt"])
+        try await Task.sleep(for: .milliseconds(500))
+        try await issue(serial: "1002")
+        _ = try await load.wait(timeout: .seconds(300))
+        let codes = try String(contentsOfFile: dir + "/codes.txt", encoding: .utf8).split(separator: "\n")
+        #expect(codes.count == 400)
+        #expect(codes.allSatisfy { $0 == "200" }, "\(Dictionary(grouping: codes, by: { $0 }).mapValues(\.count))")
+        // Within the reload interval (5 s) the renewed certificate is the one served.
+        let switched = ContinuousClock.now.advanced(by: .seconds(60))
+        var serial = ""
+        while ContinuousClock.now < switched {
+            serial = try await servedSerial()
+            if serial == "serial=03EA" { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(serial == "serial=03EA", "\(serve.stderr)")
+    }
+
     @Test("bad certificate options are refused with a clear line")
     func badOptions() async throws {
         let kit = try RelayTestKit()
