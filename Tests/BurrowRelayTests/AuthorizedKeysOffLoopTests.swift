@@ -18,12 +18,15 @@ struct AuthorizedKeysOffLoopTests {
         let fifo = kit.stateDirectory + "/authorized_keys"
         #expect(mkfifo(fifo, 0o600) == 0)
         let line = try String(contentsOfFile: key + ".pub", encoding: .utf8)
-        try await withRelay(kit.relayConfiguration()) { relay in
+        var configuration = kit.relayConfiguration()
+        // The login waits as long as the test needs on a busy machine.
+        configuration.limits.sshAuthTimeoutSeconds = 3600
+        try await withRelay(configuration) { relay in
             let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: [], command: "burrow-control")
             try await Task.sleep(for: .seconds(1))  // the relay is now reading the FIFO for this login
             // New visitor connections go round-robin over the loops: each must be answered.
             for _ in 0..<(2 * ProcessInfo.processInfo.activeProcessorCount + 2) {
-                let answer = try await kit.curl("http://nobody.localhost:\(relay.httpPort)/", timeout: 3)
+                let answer = try await kit.curl("http://nobody.localhost:\(relay.httpPort)/", timeout: 30)
                 #expect(answer.status == 404)
             }
             // The key arrives: the waiting login goes through.
