@@ -164,6 +164,9 @@ extension Burrow {
             if bind == "0.0.0.0" || bind == "::" {
                 print("  note: listening on every address of this machine (--bind \(bind), the default); pass --bind 127.0.0.1 to try it locally only")
             }
+            if https.acmeEmail != nil, https.acmeDirectory == nil, endpoints.httpPort != 80 {
+                print("  note: Let's Encrypt checks each name at http://NAME.\(configuration.domain)/ on port 80, but the HTTP port is \(endpoints.httpPort): pass --http-port 80 (or forward 80 to it), or certificates will fail")
+            }
             if !allowAnyKey, !FileManager.default.fileExists(atPath: directory + "/authorized_keys") {
                 print("  note: \(directory)/authorized_keys does not exist yet: nobody can log in until you add a public key to it")
             }
