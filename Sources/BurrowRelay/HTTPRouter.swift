@@ -413,31 +413,22 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             }
             return
         }
-        guard relay.accepting.load(ordering: .relaxed) else {
-            refuse(context, holder, name: name, head: head, status: 503, reason: "the relay is shutting down", HTTPErrorPage.unavailable())
+        let authorization = head.headers.first(name: "authorization")
+        if let refusal = VisitorAdmission.admit(
+            context.channel, holder: holder, port: scheme == "https" ? "HTTPS" : "HTTP", url: host, relay: relay, visitorID: visitorID,
+            authorized: { holder.policy.basicAuth.map { BasicAuthCheck.verify(authorization: authorization, rule: $0) } ?? true }
+        ) {
+            switch refusal {
+            case .shuttingDown:
+                refuse(context, holder, name: name, head: head, status: 503, HTTPErrorPage.unavailable())
+            case .addressNotAllowed:
+                refuse(context, holder, name: name, head: head, status: 403, HTTPAccessPage.forbidden(host: host))
+            case .unauthorized:
+                refuse(context, holder, name: name, head: head, status: 401, HTTPAccessPage.unauthorized(host: host))
+            case .limit(let limit):
+                refuse(context, holder, name: name, head: head, status: 503, HTTPErrorPage.overLimit(host: host, reason: limit.description))
+            }
             return
-        }
-        guard holder.policy.admits(context.channel.remoteAddress) else {
-            relay.log("HTTP visitor \(Self.visitorName(context)) refused for \(host): address not allowed")
-            relay.metrics.refused("address_not_allowed")
-            refuse(context, holder, name: name, head: head, status: 403, reason: "address not allowed", HTTPAccessPage.forbidden(host: host))
-            return
-        }
-        if let rule = holder.policy.basicAuth,
-           !BasicAuthCheck.verify(authorization: head.headers.first(name: "authorization"), rule: rule) {
-            relay.metrics.refused("basic_auth")
-            refuse(context, holder, name: name, head: head, status: 401, reason: "basic auth", HTTPAccessPage.unauthorized(host: host))
-            return
-        }
-        if let refusal = relay.visitorGate.admit(key: holder.key, forwardID: holder.forwardID) {
-            relay.limitBit(refusal, holder: holder, url: host)
-            relay.metrics.refused("limit")
-            refuse(context, holder, name: name, head: head, status: 503, reason: refusal.description, HTTPErrorPage.overLimit(host: host, reason: refusal.description))
-            return
-        }
-        let (gate, visitor) = (relay.visitorGate, visitorID)
-        context.channel.closeFuture.whenComplete { _ in
-            gate.release(key: holder.key, forwardID: holder.forwardID, visitor: visitor)
         }
         self.host = host
         self.policy = holder.policy
@@ -535,7 +526,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     /// before any routing (`RelayContext.refuseByRate`) and has no mapping.
     private func refuse(
         _ context: ChannelHandlerContext, _ holder: ForwardRegistry.Holder, name: String, head: HTTPRequestHead,
-        status: Int, reason: String, _ page: String
+        status: Int, _ page: String
     ) {
         let visitor = context.channel.remoteAddress.map { address -> String in
             guard let ip = address.ipAddress else { return "" }

@@ -251,25 +251,14 @@ extension RelaySession {
     /// A visitor on a TCP listener of this session (same event loop).
     private func acceptVisitor(_ visitor: any Channel, forwardID: UInt64) throws {
         loop.preconditionInEventLoop()
-        guard context.accepting.load(ordering: .relaxed) else { throw RelayError.refused("the relay is shutting down") }
-        guard let forward = forwards[forwardID], forward.policy.admits(visitor.remoteAddress) else {
-            context.log("TCP visitor \(visitor.remoteAddress?.ipAddress ?? "?") refused for \(forwards[forwardID]?.url.description ?? "a closed forward"): address not allowed")
-            context.metrics.refused("address_not_allowed")
-            visitor.close(promise: nil)
-            return
-        }
         // Refusals close the connection: a TCP visitor has no page to read.
         guard context.refuseByRate(visitor, port: "TCP") == nil else { throw RelayError.refused("rate limited") }
-        guard let key = identity?.fingerprint else { throw RelayError.refused("the tunnel is offline") }
+        guard let forward = forwards[forwardID], let key = identity?.fingerprint else { throw RelayError.refused("the tunnel is offline") }
         let holder = ForwardRegistry.Holder(
             session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
-        if let refusal = context.visitorGate.admit(key: key, forwardID: forwardID) {
-            context.limitBit(refusal, holder: holder, url: forward.url.description)
-            context.metrics.refused("limit")
-            throw RelayError.refused(refusal.description)
+        if let refusal = VisitorAdmission.admit(visitor, holder: holder, port: "TCP", url: forward.url.description, relay: context) {
+            throw RelayError.refused(refusal.reason)
         }
-        let gate = context.visitorGate
-        visitor.closeFuture.whenComplete { _ in gate.release(key: key, forwardID: forwardID) }
         let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: visitor.eventLoop, second: loop)
         let pipeline = visitor.pipeline.syncOperations
         try pipeline.addHandler(VisitorIdleHandler(timeout: .fromSeconds(context.limits.visitorIdleTimeoutSeconds)))

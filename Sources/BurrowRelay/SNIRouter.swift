@@ -51,21 +51,10 @@ enum SNIRouter {
             relay.metrics.refused("unknown_name")
             return refuse(channel, relay, "TLS visitor \(visitor) asked for \(host): no TLS tunnel of that name is online; closed")
         }
-        guard relay.accepting.load(ordering: .relaxed) else {
-            relay.metrics.refused("tunnel_offline")
-            return refuse(channel, relay, "TLS visitor \(visitor): the relay is shutting down; closed")
+        if let refusal = VisitorAdmission.admit(channel, holder: holder, port: "TLS", url: host, relay: relay) {
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(RelayError.refused(refusal.reason))
         }
-        guard holder.policy.admits(channel.remoteAddress) else {
-            relay.metrics.refused("address_not_allowed")
-            return refuse(channel, relay, "TLS visitor \(visitor) refused for \(host): address not allowed")
-        }
-        if let refusal = relay.visitorGate.admit(key: holder.key, forwardID: holder.forwardID) {
-            relay.limitBit(refusal, holder: holder, url: host)
-            relay.metrics.refused("limit")
-            return refuse(channel, relay, "TLS visitor \(visitor) refused for \(host): \(refusal.description)")
-        }
-        let gate = relay.visitorGate
-        channel.closeFuture.whenComplete { _ in gate.release(key: holder.key, forwardID: holder.forwardID) }
         // Nothing more is read until the tunnel is up; the glue then decides.
         channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in channel.close(promise: nil) }
         let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: channel.eventLoop, second: holder.session.loop)
