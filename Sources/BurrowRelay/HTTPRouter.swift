@@ -76,23 +76,28 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// "https" behind the relay's TLS termination: what X-Forwarded-Proto and Forwarded say.
     private let scheme: String
+    /// Behind termination: the name the visitor's TLS handshake was for. A
+    /// request for another host on that connection gets 421 (RFC 9110
+    /// §15.5.20): one name's certificate never fronts another name.
+    private let serverName: String?
 
-    init(relay: RelayContext, headLimiter: HTTPHeadLimiter, scheme: String = "http") {
+    init(relay: RelayContext, headLimiter: HTTPHeadLimiter, scheme: String = "http", serverName: String? = nil) {
         self.relay = relay
         self.headLimiter = headLimiter
         self.visitorID = relay.makeID()
         self.scheme = scheme
+        self.serverName = serverName
     }
 
     /// The pipeline an accepted HTTP visitor starts with (`scheme` "https"
     /// when it comes decrypted from the TLS port).
-    static func install(on channel: any Channel, relay: RelayContext, scheme: String = "http") throws {
+    static func install(on channel: any Channel, relay: RelayContext, scheme: String = "http", serverName: String? = nil) throws {
         let headLimiter = HTTPHeadLimiter(
             maximum: relay.limits.httpHeadMaxBytes, timeoutSeconds: relay.limits.httpHeadTimeoutSeconds)
         try channel.pipeline.syncOperations.addHandlers([
             headLimiter,
             makeDecoder(relay),
-            HTTPRouter(relay: relay, headLimiter: headLimiter, scheme: scheme),
+            HTTPRouter(relay: relay, headLimiter: headLimiter, scheme: scheme, serverName: serverName),
         ])
     }
 
@@ -393,6 +398,11 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
         // An ACME server validating a name (HTTP-01): the token is the secret, whatever the host.
         if head.method == .GET, let answer = relay.configuration.challengeBoard?.httpAnswer(path: head.uri) {
             respond(context, ACMEChallengeAnswer.response(answer))
+            return
+        }
+        if let serverName, host != serverName {
+            relay.metrics.refused("misdirected")
+            respond(context, HTTPErrorPage.misdirected(host: host, routed: serverName))
             return
         }
         let domain = relay.configuration.domain.lowercased()

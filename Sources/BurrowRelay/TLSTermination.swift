@@ -22,7 +22,7 @@ enum TLSTermination {
                 NIOSSLServerHandler(context: serving.context),
                 TLSHandshakeFailureHandler(relay: relay),
             ])
-            try HTTPRouter.install(on: channel, relay: relay, scheme: "https")
+            try HTTPRouter.install(on: channel, relay: relay, scheme: "https", serverName: host)
             return channel.eventLoop.makeSucceededVoidFuture()
         } catch {
             channel.close(promise: nil)

@@ -55,6 +55,9 @@ struct RelayHTTPSTests {
         let plain = try await kit.curl("http://web.localhost:\(httpPort)/")
         let plainSeen = try JSONSerialization.jsonObject(with: Data(plain.body.utf8)) as? [String: Any]
         #expect(plainSeen?["proto"] as? [String] == ["http"])
+        // The certificate of one name never fronts another: Host must be the SNI's name.
+        let fronted = try await kit.curl("https://web.localhost:\(tlsPort)/", resolve + ["-H", "Host: other.localhost"])
+        #expect(fronted.status == 421, "\(fronted.body)")
         // Several requests on one kept-alive https connection.
         let keepAlive = try await TestProcess.run("curl", ["-s", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} %{num_connects}\\n"] + resolve
             + ["https://web.localhost:\(tlsPort)/1", "https://web.localhost:\(tlsPort)/2", "https://web.localhost:\(tlsPort)/3"])
