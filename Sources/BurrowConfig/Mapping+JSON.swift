@@ -24,9 +24,11 @@ extension Mapping {
             allow: try cidrs(object, "allow"),
             deny: try cidrs(object, "deny"),
             basicAuth: try basicAuth(object),
-            proxyProtocol: try proxyProtocol(object))
+            proxyProtocol: try proxyProtocol(object),
+            httpsRedirect: try object.bool("httpsRedirect") ?? false)
         do { try mapping.validate() } catch {
-            let field = mapping.basicAuth != nil && kind != .http ? "basicAuth" : (mapping.proxyProtocol != nil ? "proxyProtocol" : "basicAuth")
+            let field = mapping.basicAuth != nil && kind != .http ? "basicAuth"
+                : (mapping.proxyProtocol != nil ? "proxyProtocol" : (mapping.httpsRedirect ? "httpsRedirect" : "basicAuth"))
             throw object.fail(field, error.description)
         }
         return mapping

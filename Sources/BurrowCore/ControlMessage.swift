@@ -21,7 +21,8 @@ public enum AgentMessage: Sendable, Equatable {
     /// `requestID` (wire `"id"`) so the agent matches the answer to this very
     /// request, not by name (a relay that predates ids answers without one).
     /// `{"type":"register","id":7,"name":"shop","protocol":"http","allow":["10.0.0.0/8"],"deny":["10.9.0.0/16"],
-    ///   "basicAuth":{"user":"alice","salt":"…","sha256":"…"}}` (id, allow, deny, basicAuth optional).
+    ///   "basicAuth":{"user":"alice","salt":"…","sha256":"…"},"httpsRedirect":true}` (id, allow, deny, basicAuth,
+    ///   httpsRedirect optional).
     case register(MappingRegistration, requestID: Int? = nil)
 }
 
@@ -65,6 +66,7 @@ public enum ControlCodec {
             wire.allow = registration.allow.isEmpty ? nil : registration.allow.map(\.description)
             wire.deny = registration.deny.isEmpty ? nil : registration.deny.map(\.description)
             wire.basicAuth = registration.basicAuth
+            wire.httpsRedirect = registration.httpsRedirect ? true : nil
         }
         return wire.line()
     }
@@ -102,8 +104,11 @@ public enum ControlCodec {
             var deny: [CIDR] = []
             for text in wire.deny ?? [] { deny.append(try CIDR(parsing: text)) }
             if let basicAuth = wire.basicAuth { try basicAuth.validate() }
-            return .register(MappingRegistration(name: name, protocol: kind, allow: allow, deny: deny, basicAuth: wire.basicAuth),
-                             requestID: wire.id)
+            return .register(
+                MappingRegistration(
+                    name: name, protocol: kind, allow: allow, deny: deny, basicAuth: wire.basicAuth,
+                    httpsRedirect: wire.httpsRedirect ?? false),
+                requestID: wire.id)
         default: throw .invalidMessage("unknown type '\(wire.type)'")
         }
     }
@@ -155,6 +160,7 @@ public enum ControlCodec {
         var allow: [String]?
         var deny: [String]?
         var basicAuth: BasicAuthRule?
+        var httpsRedirect: Bool?
         var status: Int?
         var method: String?
         var target: String?

@@ -8,6 +8,7 @@ extension Mapping {
         if !deny.isEmpty { parts.append("deny " + deny.map(\.description).joined(separator: ",")) }
         if let basicAuth { parts.append("basic auth \(basicAuth.user)") }
         if let proxyProtocol { parts.append("proxy \(proxyProtocol)") }
+        if httpsRedirect { parts.append("https redirect") }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 

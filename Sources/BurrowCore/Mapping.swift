@@ -2,7 +2,8 @@
 ///
 /// JSON shape (in `mappings.json` and `burrow map ls --json`):
 /// `{"name", "protocol", "local": "host:port", "enabled", "profile"?, "remotePort"?,
-/// "allow"?: [CIDR], "deny"?: [CIDR], "basicAuth"?: {"user", "salt", "sha256"}, "proxyProtocol"?: "v1"|"v2"}`.
+/// "allow"?: [CIDR], "deny"?: [CIDR], "basicAuth"?: {"user", "salt", "sha256"}, "proxyProtocol"?: "v1"|"v2",
+/// "httpsRedirect"?: true}`.
 public struct Mapping: Sendable, Hashable, Codable {
     /// A DNS label; for HTTP and TLS mappings it is also the requested public name.
     public var name: String
@@ -22,6 +23,9 @@ public struct Mapping: Sendable, Hashable, Codable {
     public var basicAuth: BasicAuthRule?
     /// TCP and TLS mappings only: the header the agent writes to the local service first.
     public var proxyProtocol: ProxyProtocolVersion?
+    /// HTTP mappings only: plain-http visitors are sent to the https URL
+    /// (308) when the relay serves https for the name.
+    public var httpsRedirect: Bool
 
     public init(
         name: String,
@@ -33,8 +37,10 @@ public struct Mapping: Sendable, Hashable, Codable {
         allow: [CIDR] = [],
         deny: [CIDR] = [],
         basicAuth: BasicAuthRule? = nil,
-        proxyProtocol: ProxyProtocolVersion? = nil
+        proxyProtocol: ProxyProtocolVersion? = nil,
+        httpsRedirect: Bool = false
     ) {
+        self.httpsRedirect = httpsRedirect
         self.allow = allow
         self.deny = deny
         self.basicAuth = basicAuth
@@ -62,10 +68,13 @@ public struct Mapping: Sendable, Hashable, Codable {
         if let proxyProtocol, self.protocol != .tcp, self.protocol != .tls {
             throw .invalidRule("--proxy-protocol \(proxyProtocol) does not apply to \(self.protocol) mappings: use it with tcp or tls (http mappings get X-Forwarded-For)")
         }
+        if httpsRedirect, self.protocol != .http {
+            throw .invalidRule("--https-redirect does not apply to \(self.protocol) mappings: only http mappings have a plain-http URL to send to https")
+        }
     }
 
     /// Whether the relay has rules to enforce for this mapping.
-    public var hasAccessRules: Bool { !allow.isEmpty || !deny.isEmpty || basicAuth != nil }
+    public var hasAccessRules: Bool { !allow.isEmpty || !deny.isEmpty || basicAuth != nil || httpsRedirect }
 
     /// A readable name for a mapping added without one: `http-3000`, then
     /// `http-3000-2`, `http-3000-3`… when taken.
@@ -79,10 +88,11 @@ public struct Mapping: Sendable, Hashable, Codable {
 
     public static let jsonKeys: Set<String> = [
         "name", "protocol", "local", "enabled", "profile", "remotePort", "allow", "deny", "basicAuth", "proxyProtocol",
+        "httpsRedirect",
     ]
 
     private enum CodingKeys: String, CodingKey {
-        case name, `protocol`, local, enabled, profile, remotePort, allow, deny, basicAuth, proxyProtocol
+        case name, `protocol`, local, enabled, profile, remotePort, allow, deny, basicAuth, proxyProtocol, httpsRedirect
     }
 
     public init(from decoder: any Decoder) throws {
@@ -97,6 +107,7 @@ public struct Mapping: Sendable, Hashable, Codable {
         deny = try container.decodeIfPresent([CIDR].self, forKey: .deny) ?? []
         basicAuth = try container.decodeIfPresent(BasicAuthRule.self, forKey: .basicAuth)
         proxyProtocol = try container.decodeIfPresent(ProxyProtocolVersion.self, forKey: .proxyProtocol)
+        httpsRedirect = try container.decodeIfPresent(Bool.self, forKey: .httpsRedirect) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -111,5 +122,6 @@ public struct Mapping: Sendable, Hashable, Codable {
         if !deny.isEmpty { try container.encode(deny, forKey: .deny) }
         try container.encodeIfPresent(basicAuth, forKey: .basicAuth)
         try container.encodeIfPresent(proxyProtocol, forKey: .proxyProtocol)
+        if httpsRedirect { try container.encode(true, forKey: .httpsRedirect) }
     }
 }

@@ -8,8 +8,14 @@ public struct MappingRegistration: Sendable, Hashable {
     public var allow: [CIDR]
     public var deny: [CIDR]
     public var basicAuth: BasicAuthRule?
+    /// Plain-http visitors are sent to https (308) when the relay serves https for the name.
+    public var httpsRedirect: Bool
 
-    public init(name: String, protocol: MappingProtocol, allow: [CIDR] = [], deny: [CIDR] = [], basicAuth: BasicAuthRule? = nil) {
+    public init(
+        name: String, protocol: MappingProtocol, allow: [CIDR] = [], deny: [CIDR] = [], basicAuth: BasicAuthRule? = nil,
+        httpsRedirect: Bool = false
+    ) {
+        self.httpsRedirect = httpsRedirect
         self.name = name
         self.protocol = `protocol`
         self.allow = allow
@@ -18,6 +24,8 @@ public struct MappingRegistration: Sendable, Hashable {
     }
 
     public init(_ mapping: Mapping) {
-        self.init(name: mapping.name, protocol: mapping.protocol, allow: mapping.allow, deny: mapping.deny, basicAuth: mapping.basicAuth)
+        self.init(
+            name: mapping.name, protocol: mapping.protocol, allow: mapping.allow, deny: mapping.deny, basicAuth: mapping.basicAuth,
+            httpsRedirect: mapping.httpsRedirect)
     }
 }

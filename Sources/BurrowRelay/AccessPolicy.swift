@@ -9,17 +9,20 @@ struct AccessPolicy: Sendable, Equatable {
     var allow: [CIDR] = []
     var deny: [CIDR] = []
     var basicAuth: BasicAuthRule?
+    /// HTTP: plain-http visitors are sent to https (308) when the relay serves https for the name.
+    var httpsRedirect = false
 
     static let open = AccessPolicy()
 
-    init(allow: [CIDR] = [], deny: [CIDR] = [], basicAuth: BasicAuthRule? = nil) {
+    init(allow: [CIDR] = [], deny: [CIDR] = [], basicAuth: BasicAuthRule? = nil, httpsRedirect: Bool = false) {
         self.allow = allow
         self.deny = deny
         self.basicAuth = basicAuth
+        self.httpsRedirect = httpsRedirect
     }
 
     init(_ registration: MappingRegistration) {
-        self.init(allow: registration.allow, deny: registration.deny, basicAuth: registration.basicAuth)
+        self.init(allow: registration.allow, deny: registration.deny, basicAuth: registration.basicAuth, httpsRedirect: registration.httpsRedirect)
     }
 
     var restrictsAddresses: Bool { !allow.isEmpty || !deny.isEmpty }

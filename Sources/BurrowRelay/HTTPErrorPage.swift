@@ -26,6 +26,14 @@ enum HTTPErrorPage {
             message: "This connection goes to <b>\(escape(routed))</b>; open a new connection for <b>\(escape(host))</b>.")
     }
 
+    /// A permanent redirect that keeps the method and body (308, RFC 9110 §15.4.9).
+    static func redirect(to location: String) -> String {
+        response(
+            status: "308 Permanent Redirect", title: "Moved to https",
+            message: "This address is served over https: <a href=\"\(escape(location))\">\(escape(location))</a>.",
+            extraHeaders: "Location: \(location)\r\n")
+    }
+
     static func unavailable() -> String {
         response(status: "503 Service Unavailable", title: "Relay shutting down", message: "This Burrow relay is shutting down. Try again soon.")
     }

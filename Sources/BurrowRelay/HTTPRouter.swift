@@ -423,6 +423,11 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             }
             return
         }
+        // Sent to https before anything else is asked (credentials then travel encrypted).
+        if scheme == "http", holder.policy.httpsRedirect, let location = httpsLocation(host: host, target: head.uri) {
+            respond(context, HTTPErrorPage.redirect(to: location))
+            return
+        }
         let authorization = head.headers.first(name: "authorization")
         if let refusal = VisitorAdmission.admit(
             context.channel, holder: holder, port: scheme == "https" ? "HTTPS" : "HTTP", url: host, relay: relay, visitorID: visitorID,
@@ -452,6 +457,16 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// `Demo.Example.com:8080` → `demo.example.com` (also `[::1]:80` → `::1`, trailing dot dropped).
+    /// `https://HOST[:TLS_PORT]TARGET` when this relay terminates https for
+    /// `host` now (a certificate is ready), else nil: no redirect to a URL
+    /// that would fail.
+    private func httpsLocation(host: String, target: String) -> String? {
+        let tlsPort = relay.tlsPort.load(ordering: .relaxed)
+        guard tlsPort > 0, relay.configuration.certificates?.serving(host) != nil else { return nil }
+        let path = target.hasPrefix("/") ? target : "/"
+        return "https://\(host)\(tlsPort == 443 ? "" : ":\(tlsPort)")\(path)"
+    }
+
     static func hostName(_ header: String) -> String {
         var host = Substring(header.lowercased())
         if host.hasPrefix("[") {

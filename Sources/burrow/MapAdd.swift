@@ -62,6 +62,9 @@ extension Burrow {
         @Option(help: ArgumentHelp("Send the visitor's address to the local service in a PROXY protocol header (tcp and tls).", valueName: "v1|v2"))
         var proxyProtocol: String?
 
+        @Flag(help: "Send plain-http visitors to the https URL (308) when the relay serves https for the name (http only).")
+        var httpsRedirect = false
+
         func run() async throws {
             // Values are parsed here rather than by ArgumentParser so a bad one
             // gets our one-line message instead of a usage dump.
@@ -76,7 +79,8 @@ extension Burrow {
             let store = global.store()
             let mapping = try store.addMapping(
                 protocol: kind, local: local, name: name, remotePort: remotePort, profile: profile, enabled: !disabled,
-                allow: rules.allow, deny: rules.deny, basicAuth: rules.basicAuth, proxyProtocol: rules.proxyProtocol)
+                allow: rules.allow, deny: rules.deny, basicAuth: rules.basicAuth, proxyProtocol: rules.proxyProtocol,
+                httpsRedirect: httpsRedirect)
             let route: String
             if let profile = mapping.profile {
                 route = "profile '\(profile)'"

@@ -15,6 +15,7 @@ struct MappingListEntry: Encodable {
     var deny: [CIDR]?
     var basicAuth: BasicAuthUser?
     var proxyProtocol: ProxyProtocolVersion?
+    var httpsRedirect: Bool?
 
     init(_ mapping: Mapping) {
         name = mapping.name
@@ -27,5 +28,6 @@ struct MappingListEntry: Encodable {
         deny = mapping.deny.isEmpty ? nil : mapping.deny
         basicAuth = mapping.basicAuth.map { BasicAuthUser(user: $0.user) }
         proxyProtocol = mapping.proxyProtocol
+        httpsRedirect = mapping.httpsRedirect ? true : nil
     }
 }

@@ -71,3 +71,21 @@ import Testing
         #expect(listed.stderr.contains("mappings[0].allow[0]"), "\(listed.stderr)")
     }
 }
+
+/// `--https-redirect` is stored, listed, and refused where it cannot apply.
+@Suite(.spawnsProcesses) struct HTTPSRedirectOptionTests {
+    @Test func storedListedAndRefusedOnTCP() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        let added = try cli.run("map", "add", "http", "3000", "--name", "web", "--https-redirect")
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try String(contentsOfFile: cli.file("mappings.json"), encoding: .utf8).contains("\"httpsRedirect\": true"))
+        let listed = try cli.run("map", "ls", "--json")
+        #expect(listed.stdout.contains("\"httpsRedirect\": true"), "\(listed.stdout)")
+        let before = try String(contentsOfFile: cli.file("mappings.json"), encoding: .utf8)
+        let tcp = try cli.run("map", "add", "tcp", "5432", "--name", "db", "--https-redirect")
+        #expect(tcp.status != 0)
+        #expect(tcp.stderr.contains("--https-redirect does not apply to tcp mappings"), "\(tcp.stderr)")
+        #expect(try String(contentsOfFile: cli.file("mappings.json"), encoding: .utf8) == before)
+    }
+}
