@@ -34,6 +34,11 @@ public actor CertificateManager {
 
     static let firstBackoff: Double = 60
     static let maxBackoff: Double = 6 * 3600
+    /// First certificates (not renewals) asked of the ACME server per hour:
+    /// on a relay that lets any key in, strangers registering names must not
+    /// spend the domain's rate limits (Let's Encrypt: 50 per week).
+    let newOrdersPerHour: Int
+    private var newOrderTimes: [Date] = []
 
     /// How often the relay calls `tick()`: files are looked at every few
     /// seconds (a renewal by certbot should be served soon), ACME every minute.
@@ -42,7 +47,8 @@ public actor CertificateManager {
         return .seconds(60)
     }
 
-    public init(source: Source, stateDirectory: String, alpn: [String] = ["http/1.1"]) {
+    public init(source: Source, stateDirectory: String, alpn: [String] = ["http/1.1"], newOrdersPerHour: Int = 20) {
+        self.newOrdersPerHour = newOrdersPerHour
         self.source = source
         self.store = CertificateStore(stateDirectory: stateDirectory)
         self.alpn = alpn
@@ -93,7 +99,18 @@ public actor CertificateManager {
                 return
             }
             if case .failed(_, let retryAt) = statuses[name], retryAt > Date() { return }
-            if serving(name) == nil { set(name, .pending) }
+            if serving(name) == nil {
+                // A first certificate: within the hourly budget only.
+                let now = Date()
+                newOrderTimes.removeAll { now.timeIntervalSince($0) > 3600 }
+                guard newOrderTimes.count < newOrdersPerHour else {
+                    let retryAt = (newOrderTimes.first ?? now).addingTimeInterval(3600)
+                    set(name, .failed(reason: "this relay asks for at most \(newOrdersPerHour) new certificates per hour; next try after \(retryAt)", retryAt: retryAt))
+                    return
+                }
+                newOrderTimes.append(now)
+                set(name, .pending)
+            }
             inFlight[name] = Task { await self.obtain(name, issuer: issuer) }
         }
     }

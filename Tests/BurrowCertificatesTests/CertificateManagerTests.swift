@@ -121,6 +121,32 @@ import Testing
         await pebble.stop()
     }
 
+    /// Strangers registering names (a relay open to any key) cannot make the
+    /// relay spend its ACME rate limits: first certificates are capped per hour.
+    @Test func newACMEOrdersAreCappedPerHour() async throws {
+        let dir = try LocalCertificateAuthorityTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let group = MultiThreadedEventLoopGroup.singleton
+        let board = ACMEChallengeBoard()
+        let responder = try await HTTP01Responder.start(group: group, board: board)
+        let pebble = try await Pebble(httpPort: responder.localAddress!.port!, tlsPort: try FreePorts.take(1)[0])
+        let issuer = ACMEIssuer(directoryURL: pebble.directoryURL, contactEmail: nil, accountKey: ACMEAccountKey(), challengeType: .http01, client: ACMEHTTPClient(group: group, trustedCAFile: pebble.wfeCAFile), board: board)
+        let manager = CertificateManager(source: .acme(issuer), stateDirectory: dir, newOrdersPerHour: 2)
+        for name in ["a.burrow.test", "b.burrow.test", "c.burrow.test"] {
+            await manager.nameRegistered(name)
+            await manager.settle(name)
+        }
+        #expect(manager.serving("a.burrow.test") != nil && manager.serving("b.burrow.test") != nil, "\(pebble.log)")
+        #expect(manager.serving("c.burrow.test") == nil)
+        guard case .failed(let reason, let retryAt) = await manager.status(of: "c.burrow.test") else {
+            Issue.record("the third name was not refused"); await pebble.stop(); return
+        }
+        #expect(reason.contains("at most 2 new certificates per hour"))
+        #expect(retryAt.timeIntervalSinceNow > 3000)
+        await pebble.stop()
+        try? await responder.close()
+    }
+
     @Test func filePairsReloadAndABadFileKeepsTheOldPair() async throws {
         let dir = try LocalCertificateAuthorityTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
