@@ -6,76 +6,76 @@ import Testing
 
 /// `burrow up` against a relay that terminates https (`burrow serve
 /// --local-ca`): the URL the agent prints (and the TUI shows and `c` copies)
-/// is the https one, and curl trusting only the local CA gets the page
-/// through it; the request list records it like any other.
+/// is the https one, curl trusting only the local CA gets the page through
+/// it, and `--https-redirect` sends plain-http visitors there.
 @Suite(.spawnsProcesses) struct UpHTTPSTests {
+    /// The relay (its config dir holds the local CA), the agent, and the ports.
+    final class Running {
+        let local: LocalHTTPServer
+        let directories: [TestDirectory]
+        let relay: TestProcess
+        let up: TestProcess
+        let httpPort: Int
+        let tlsPort: Int
+        var caFile: String { directories[2].path + "/local-ca.pem" }
+
+        /// `mappings`: name → https redirect on or off; all to one local service.
+        init(_ mappings: [(String, Bool)]) async throws {
+            local = try await LocalHTTPServer()
+            let config = try TestDirectory("burrow-up-https"), state = try TestDirectory("burrow-serve-https")
+            let relayConfig = try TestDirectory("burrow-serve-https-config")
+            directories = [config, state, relayConfig]
+            let store = ConfigStore(directory: config.path)
+            try state.write("authorized_keys", try store.identity(for: nil).publicKeyLine + "\n", mode: 0o600)
+            let sshPort = try Ports.free()
+            httpPort = try Ports.free()
+            tlsPort = try Ports.free()
+            _ = try store.addProfile(Profile(name: "home", host: "127.0.0.1", sshPort: sshPort))
+            for (name, redirect) in mappings {
+                _ = try store.addMapping(
+                    protocol: .http, local: LocalAddress(port: local.port), name: name, remotePort: nil, profile: nil, enabled: true,
+                    httpsRedirect: redirect)
+            }
+            relay = try TestProcess(BurrowBinary.path, [
+                "serve", "--state-dir", state.path, "--config-dir", relayConfig.path, "--bind", "127.0.0.1",
+                "--ssh-port", "\(sshPort)", "--http-port", "\(httpPort)", "--tls-port", "\(tlsPort)", "--local-ca"])
+            try await relay.waitForOutput("host key")
+            up = try TestProcess(BurrowBinary.path, ["up", "--config-dir", config.path])
+            for (name, _) in mappings { _ = try await up.waitForOutput("\(name)  https://\(name).localhost:\(tlsPort)") }
+        }
+
+        func stop() {
+            up.stop()
+            relay.stop()
+            local.stop()
+            directories.forEach { $0.remove() }
+        }
+    }
+
     @Test(.timeLimit(.minutes(10)))
     func upPrintsTheHTTPSURLAndItServes() async throws {
-        let local = try await LocalHTTPServer()
-        defer { local.stop() }
-        let config = try TestDirectory("burrow-up-https")
-        let state = try TestDirectory("burrow-serve-https")
-        let relayConfig = try TestDirectory("burrow-serve-config")
-        defer { config.remove(); state.remove(); relayConfig.remove() }
-        let store = ConfigStore(directory: config.path)
-        let identity = try store.identity(for: nil)
-        try state.write("authorized_keys", identity.publicKeyLine + "\n", mode: 0o600)
-        let sshPort = try Ports.free()
-        let tlsPort = try Ports.free()
-        _ = try store.addProfile(Profile(name: "home", host: "127.0.0.1", sshPort: sshPort))
-        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local.port), name: "site", remotePort: nil, profile: nil, enabled: true)
-
-        let relay = try TestProcess(BurrowBinary.path, [
-            "serve", "--state-dir", state.path, "--config-dir", relayConfig.path, "--bind", "127.0.0.1",
-            "--ssh-port", "\(sshPort)", "--http-port", "0", "--tls-port", "\(tlsPort)", "--local-ca"])
-        defer { relay.stop() }
-        try await relay.waitForOutput("host key")
-
-        let up = try TestProcess(BurrowBinary.path, ["up", "--config-dir", config.path])
-        defer { up.stop() }
-        let output = try await up.waitForOutput("site  https://site.localhost:\(tlsPort)")
-        let url = String(try #require(output.split(separator: "\n").first { $0.hasPrefix("site  ") }).split(separator: " ")[1])
-        #expect(url == "https://site.localhost:\(tlsPort)")
-        let page = try await Tools.curl(["--cacert", relayConfig.path + "/local-ca.pem", url + "/"])
-        #expect(page.status == 0, "\(page.output)\n\(relay.text)")
+        let running = try await Running([("site", false)])
+        defer { running.stop() }
+        let line = try #require(running.up.text.split(separator: "\n").first { $0.hasPrefix("site  ") })
+        let url = String(line.split(separator: " ")[1])
+        #expect(url == "https://site.localhost:\(running.tlsPort)")
+        let page = try await Tools.curl(["--cacert", running.caFile, url + "/"])
+        #expect(page.status == 0, "\(page.output)\n\(running.relay.text)")
         #expect(page.output == "hello from the local service\n")
     }
 
-    /// `--https-redirect`: a plain-http visitor gets 308 to the https URL
-    /// (path and query kept), and curl following it gets the page.
+    /// A plain-http visitor gets 308 to the https URL (path and query kept),
+    /// and curl following it gets the page; a mapping without the option
+    /// still serves plain http.
     @Test(.timeLimit(.minutes(10)))
     func httpsRedirectSendsPlainHTTPVisitorsToHTTPS() async throws {
-        let local = try await LocalHTTPServer()
-        defer { local.stop() }
-        let config = try TestDirectory("burrow-up-redirect")
-        let state = try TestDirectory("burrow-serve-redirect")
-        let relayConfig = try TestDirectory("burrow-serve-redirect-config")
-        defer { config.remove(); state.remove(); relayConfig.remove() }
-        let store = ConfigStore(directory: config.path)
-        let identity = try store.identity(for: nil)
-        try state.write("authorized_keys", identity.publicKeyLine + "\n", mode: 0o600)
-        let sshPort = try Ports.free()
-        let httpPort = try Ports.free()
-        let tlsPort = try Ports.free()
-        _ = try store.addProfile(Profile(name: "home", host: "127.0.0.1", sshPort: sshPort))
-        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local.port), name: "site", remotePort: nil, profile: nil, enabled: true, httpsRedirect: true)
-        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local.port), name: "plain", remotePort: nil, profile: nil, enabled: true)
-
-        let relay = try TestProcess(BurrowBinary.path, [
-            "serve", "--state-dir", state.path, "--config-dir", relayConfig.path, "--bind", "127.0.0.1",
-            "--ssh-port", "\(sshPort)", "--http-port", "\(httpPort)", "--tls-port", "\(tlsPort)", "--local-ca"])
-        defer { relay.stop() }
-        try await relay.waitForOutput("host key")
-        let up = try TestProcess(BurrowBinary.path, ["up", "--config-dir", config.path])
-        defer { up.stop() }
-        _ = try await up.waitForOutput("site  https://site.localhost:\(tlsPort)")
-        _ = try await up.waitForOutput("plain  https://plain.localhost:\(tlsPort)")
-
+        let running = try await Running([("site", true), ("plain", false)])
+        defer { running.stop() }
+        let (httpPort, tlsPort) = (running.httpPort, running.tlsPort)
         let redirect = try await Tools.curl(["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://site.localhost:\(httpPort)/echo/hi?x=1"])
-        #expect(redirect.output == "308 https://site.localhost:\(tlsPort)/echo/hi?x=1", "\(relay.text)")
-        let followed = try await Tools.curl(["-L", "--cacert", relayConfig.path + "/local-ca.pem", "http://site.localhost:\(httpPort)/"])
+        #expect(redirect.output == "308 https://site.localhost:\(tlsPort)/echo/hi?x=1", "\(running.relay.text)")
+        let followed = try await Tools.curl(["-L", "--cacert", running.caFile, "http://site.localhost:\(httpPort)/"])
         #expect(followed.output == "hello from the local service\n")
-        // A mapping without the option still serves plain http.
         let plain = try await Tools.curl(["http://plain.localhost:\(httpPort)/"])
         #expect(plain.output == "hello from the local service\n")
     }

@@ -31,11 +31,10 @@ import Testing
         let dir = try LocalCertificateAuthorityTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let group = MultiThreadedEventLoopGroup.singleton
-        let board = ACMEChallengeBoard()
-        let responder = try await HTTP01Responder.start(group: group, board: board)
-        let pebble = try await Pebble(httpPort: responder.localAddress!.port!, tlsPort: try FreePorts.take(1)[0])
         let store = CertificateStore(stateDirectory: dir)
-        let issuer = ACMEIssuer(directoryURL: pebble.directoryURL, contactEmail: nil, accountKey: try store.accountKey(directoryURL: pebble.directoryURL), challengeType: .http01, client: ACMEHTTPClient(group: group, trustedCAFile: pebble.wfeCAFile), board: board)
+        let accountKey = try store.accountKey(directoryURL: "https://pebble.test/dir")
+        let setup = try await ACMESetup(accountKey: accountKey)
+        let (board, responder, pebble, issuer) = (setup.board, setup.responder, setup.pebble, setup.issuer)
         let seen = Mutex<[CertificateStatus]>([])
         let manager = CertificateManager(source: .acme(issuer), stateDirectory: dir)
         await manager.onStatus { name, status in if name == "web.burrow.test" { seen.withLock { $0.append(status) } } }
@@ -51,13 +50,13 @@ import Testing
         try? await responder.close()
 
         // A restarted relay (pebble gone): the stored certificate is served, nothing is asked.
-        let deadIssuer = ACMEIssuer(directoryURL: "https://127.0.0.1:\(try FreePorts.take(1)[0])/dir", contactEmail: nil, accountKey: try store.accountKey(directoryURL: pebble.directoryURL), challengeType: .http01, client: ACMEHTTPClient(group: group, trustedCAFile: nil), board: board)
+        let deadIssuer = ACMEIssuer(directoryURL: "https://127.0.0.1:\(try FreePorts.take(1)[0])/dir", contactEmail: nil, accountKey: accountKey, challengeType: .http01, client: ACMEHTTPClient(group: group, trustedCAFile: nil), board: board)
         let restarted = CertificateManager(source: .acme(deadIssuer), stateDirectory: dir)
         await restarted.nameRegistered("web.burrow.test")
         #expect(restarted.serving("web.burrow.test")?.issued == first.issued)
         guard case .ready = await restarted.status(of: "web.burrow.test") else { Issue.record("not ready after restart"); return }
         // The same account key comes back for the same directory.
-        #expect(try store.accountKey(directoryURL: pebble.directoryURL).jwk == issuer.accountKey.jwk)
+        #expect(try store.accountKey(directoryURL: "https://pebble.test/dir").jwk == issuer.accountKey.jwk)
     }
 
     /// A certificate is renewed at two thirds of its lifetime (pebble issues
@@ -66,12 +65,9 @@ import Testing
     @Test func acmeRenewsAtTwoThirdsOfTheLifetime() async throws {
         let dir = try LocalCertificateAuthorityTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let group = MultiThreadedEventLoopGroup.singleton
-        let board = ACMEChallengeBoard()
-        let responder = try await HTTP01Responder.start(group: group, board: board)
-        let pebble = try await Pebble(httpPort: responder.localAddress!.port!, tlsPort: try FreePorts.take(1)[0], certificateValiditySeconds: 30)
-        let issuer = ACMEIssuer(directoryURL: pebble.directoryURL, contactEmail: nil, accountKey: ACMEAccountKey(), challengeType: .http01, client: ACMEHTTPClient(group: group, trustedCAFile: pebble.wfeCAFile), board: board)
-        let manager = CertificateManager(source: .acme(issuer), stateDirectory: dir)
+        let setup = try await ACMESetup(certificateValiditySeconds: 30)
+        let (responder, pebble) = (setup.responder, setup.pebble)
+        let manager = CertificateManager(source: .acme(setup.issuer), stateDirectory: dir)
         await manager.nameRegistered("web.burrow.test")
         await manager.settle("web.burrow.test")
         let first = try #require(manager.serving("web.burrow.test"), "\(pebble.log)")
@@ -126,12 +122,9 @@ import Testing
     @Test func newACMEOrdersAreCappedPerHour() async throws {
         let dir = try LocalCertificateAuthorityTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let group = MultiThreadedEventLoopGroup.singleton
-        let board = ACMEChallengeBoard()
-        let responder = try await HTTP01Responder.start(group: group, board: board)
-        let pebble = try await Pebble(httpPort: responder.localAddress!.port!, tlsPort: try FreePorts.take(1)[0])
-        let issuer = ACMEIssuer(directoryURL: pebble.directoryURL, contactEmail: nil, accountKey: ACMEAccountKey(), challengeType: .http01, client: ACMEHTTPClient(group: group, trustedCAFile: pebble.wfeCAFile), board: board)
-        let manager = CertificateManager(source: .acme(issuer), stateDirectory: dir, newOrdersPerHour: 2)
+        let setup = try await ACMESetup()
+        let (responder, pebble) = (setup.responder, setup.pebble)
+        let manager = CertificateManager(source: .acme(setup.issuer), stateDirectory: dir, newOrdersPerHour: 2)
         for name in ["a.burrow.test", "b.burrow.test", "c.burrow.test"] {
             await manager.nameRegistered(name)
             await manager.settle(name)
@@ -179,6 +172,30 @@ import Testing
         #expect(manager.serving("web.burrow.test")?.issued == second.issued)
         guard case .failed(let reason, _) = await manager.status(of: dir + "/tls.pem") else { Issue.record("no failure reported"); return }
         #expect(reason.contains("tls.key: not a PEM private key") && reason.contains("still serving the previous certificate"))
+    }
+}
+
+/// pebble, an HTTP-01 responder for it, and an issuer using them: what the
+/// ACME tests of the manager start with.
+struct ACMESetup {
+    let board = ACMEChallengeBoard()
+    let responder: Channel
+    let pebble: Pebble
+    let issuer: ACMEIssuer
+
+    init(accountKey: ACMEAccountKey = ACMEAccountKey(), certificateValiditySeconds: Int? = nil) async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        responder = try await HTTP01Responder.start(group: group, board: board)
+        pebble = try await Pebble(
+            httpPort: responder.localAddress!.port!, tlsPort: try FreePorts.take(1)[0], certificateValiditySeconds: certificateValiditySeconds)
+        issuer = ACMEIssuer(
+            directoryURL: pebble.directoryURL, contactEmail: nil, accountKey: accountKey, challengeType: .http01,
+            client: ACMEHTTPClient(group: group, trustedCAFile: pebble.wfeCAFile), board: board)
+    }
+
+    func stop() async {
+        await pebble.stop()
+        try? await responder.close()
     }
 }
 
