@@ -1,3 +1,4 @@
+import NIOSSL
 import Synchronization
 
 /// The challenge answers in flight, shared by the ACME issuer (which posts
@@ -7,6 +8,7 @@ import Synchronization
 public final class ACMEChallengeBoard: Sendable {
     private let http01 = Mutex<[String: String]>([:])
     private let tlsALPN01 = Mutex<[String: ACMEChallengeCertificate]>([:])
+    private let tlsALPN01Contexts = Mutex<[String: NIOSSLContext]>([:])
 
     public init() {}
 
@@ -25,18 +27,31 @@ public final class ACMEChallengeBoard: Sendable {
         tlsALPN01.withLock { $0[name.lowercased()] }
     }
 
+    /// The TLS server context presenting that certificate with ALPN `acme-tls/1` only.
+    public func alpnContext(name: String) -> NIOSSLContext? {
+        tlsALPN01Contexts.withLock { $0[name.lowercased()] }
+    }
+
     func post(name: String, type: ACMEOrderMachine.ChallengeType, token: String, keyAuthorization: String) throws {
         switch type {
         case .http01:
             http01.withLock { $0[token] = keyAuthorization }
         case .tlsALPN01:
             let certificate = try ACMEChallengeCertificate(name: name, keyAuthorization: keyAuthorization)
+            let chain = try NIOSSLCertificate.fromPEMBytes(Array(certificate.certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(bytes: Array(certificate.privateKeyPEM.utf8), format: .pem)
+            var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            configuration.minimumTLSVersion = .tlsv12
+            configuration.applicationProtocols = [ACMEChallengeCertificate.alpnProtocol]
+            let context = try NIOSSLContext(configuration: configuration)
             tlsALPN01.withLock { $0[name.lowercased()] = certificate }
+            tlsALPN01Contexts.withLock { $0[name.lowercased()] = context }
         }
     }
 
     func withdraw(name: String, token: String) {
         http01.withLock { _ = $0.removeValue(forKey: token) }
         tlsALPN01.withLock { _ = $0.removeValue(forKey: name.lowercased()) }
+        tlsALPN01Contexts.withLock { _ = $0.removeValue(forKey: name.lowercased()) }
     }
 }

@@ -25,11 +25,17 @@ enum SNIRouter {
             timeout.cancel()
             return route(loopChannel.value, result, relay: relay)
         }
+        // Only when the relay answers ACME's TLS-ALPN-01 on this port.
+        if relay.configuration.challengeBoard != nil { try channel.pipeline.syncOperations.addHandler(ClientHelloPeek()) }
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(sni))
         relay.track(visitor: channel)
     }
 
     private static func route(_ channel: any Channel, _ result: SNIResult, relay: RelayContext) -> EventLoopFuture<Void> {
+        // The ClientHello has been read: the peek (if any) has seen it and steps out.
+        let peek = try? channel.pipeline.syncOperations.handler(type: ClientHelloPeek.self)
+        let offersACME = peek?.offersACME ?? false
+        if let peek { channel.pipeline.syncOperations.removeHandler(peek, promise: nil) }
         let visitor = channel.remoteAddress?.ipAddress ?? "?"
         guard case .hostname(let serverName) = result else {
             relay.metrics.refused("no_sni")
@@ -45,7 +51,7 @@ enum SNIRouter {
         // A name held by an HTTP mapping is terminated here (https URLs); a TLS mapping's passes through.
         if relay.registry.tlsHolder(name) == nil, relay.registry.httpHolder(name) != nil,
            let certificates = relay.configuration.certificates {
-            return TLSTermination.install(on: channel, host: host, certificates: certificates, relay: relay)
+            return TLSTermination.install(on: channel, host: host, certificates: certificates, relay: relay, offersACME: offersACME)
         }
         guard let holder = relay.registry.tlsHolder(name) else {
             relay.metrics.refused("unknown_name")

@@ -9,8 +9,23 @@ import NIOTLS
 /// basic auth, the request log), told it came over https. The ClientHello the
 /// SNI router read is handed to the TLS handler when the router removes itself.
 enum TLSTermination {
-    static func install(on channel: any Channel, host: String, certificates: CertificateManager, relay: RelayContext) -> EventLoopFuture<Void> {
+    static func install(
+        on channel: any Channel, host: String, certificates: CertificateManager, relay: RelayContext, offersACME: Bool = false
+    ) -> EventLoopFuture<Void> {
         let visitor = channel.remoteAddress?.ipAddress ?? "?"
+        // An ACME server validating this name (TLS-ALPN-01): it gets the
+        // challenge certificate, completes the handshake and goes.
+        if offersACME, let challenge = relay.configuration.challengeBoard?.alpnContext(name: host) {
+            do {
+                try channel.pipeline.syncOperations.addHandlers([
+                    NIOSSLServerHandler(context: challenge), TLSHandshakeFailureHandler(relay: relay), CloseAfterHandshake(),
+                ])
+                return channel.eventLoop.makeSucceededVoidFuture()
+            } catch {
+                channel.close(promise: nil)
+                return channel.eventLoop.makeFailedFuture(error)
+            }
+        }
         guard let serving = certificates.serving(host) else {
             relay.metrics.refused("certificate_pending")
             relay.log("TLS visitor \(visitor) asked for \(host): no certificate for it yet (https pending); closed")
@@ -56,4 +71,17 @@ final class TLSHandshakeFailureHandler: ChannelInboundHandler, RemovableChannelH
         if !handshaken { relay.metrics.refused("tls_handshake") }
         context.close(promise: nil)
     }
+}
+
+/// Behind a TLS-ALPN-01 answer: nothing is read after the handshake; the
+/// connection closes once the validator has seen the certificate.
+final class CloseAfterHandshake: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event { context.close(promise: nil) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }

@@ -25,6 +25,9 @@ struct ServeHTTPSOptions: ParsableArguments {
     @Flag(help: "Use Let's Encrypt's staging directory (untrusted certificates, generous rate limits) to try a set-up.")
     var acmeStaging = false
 
+    @Option(help: ArgumentHelp("How the ACME server checks a name: http-01 (on the HTTP port, which must be 80) or tls-alpn-01 (on the TLS port, which must be 443).", valueName: "KIND"))
+    var acmeChallenge = "http-01"
+
     @Option(help: ArgumentHelp("Trust this CA file (PEM) for the ACME server's own https (a private ACME server).", valueName: "FILE"))
     var acmeCAFile: String?
 
@@ -44,6 +47,12 @@ struct ServeHTTPSOptions: ParsableArguments {
         }
         if acmeDirectory != nil, acmeStaging {
             throw ValidationError("--acme-staging and --acme-directory both name a directory: give one")
+        }
+        if ACMEOrderMachine.ChallengeType(rawValue: acmeChallenge) == nil {
+            throw ValidationError("invalid --acme-challenge '\(acmeChallenge)': use http-01 or tls-alpn-01")
+        }
+        if acmeEmail == nil, acmeChallenge != "http-01" {
+            throw ValidationError("--acme-challenge needs --acme-email ADDR (ACME's contact)")
         }
         if let acmeDirectory, !acmeDirectory.hasPrefix("https://") {
             throw ValidationError("invalid --acme-directory '\(acmeDirectory)': an ACME directory is an https:// URL")
@@ -74,7 +83,7 @@ struct ServeHTTPSOptions: ParsableArguments {
             let store = CertificateStore(stateDirectory: stateDirectory)
             let issuer = ACMEIssuer(
                 directoryURL: directory, contactEmail: acmeEmail, accountKey: try store.accountKey(directoryURL: directory),
-                challengeType: .http01, client: ACMEHTTPClient(group: MultiThreadedEventLoopGroup.singleton, trustedCAFile: acmeCAFile), board: board)
+                challengeType: ACMEOrderMachine.ChallengeType(rawValue: acmeChallenge) ?? .http01, client: ACMEHTTPClient(group: MultiThreadedEventLoopGroup.singleton, trustedCAFile: acmeCAFile), board: board)
             return (CertificateManager(source: .acme(issuer), stateDirectory: stateDirectory), board, "ACME \(directory)")
         }
         return nil

@@ -212,6 +212,27 @@ struct RelayHTTPSTests {
         #expect(serial == "serial=03EA", "\(serve.stderr)")
     }
 
+    @Test("--acme-challenge tls-alpn-01: pebble validates on the TLS port itself (RFC 8737), the HTTP port is never asked")
+    func acmeTLSALPN01WithPebble() async throws {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: true)
+        let local = try await reflect(kit)
+        let ports = try FreePorts.take(2)
+        let (tlsPort, unusedHTTP) = (ports[0], ports[1])
+        let pebble = try await Pebble(httpPort: unusedHTTP, tlsPort: tlsPort)
+        let (serve, sshPort, _, _) = try await serve(kit, [
+            "--domain", "burrow.test", "--http-port", "0", "--acme-email", "ops@burrow.test", "--acme-challenge", "tls-alpn-01",
+            "--acme-directory", pebble.directoryURL, "--acme-ca-file", pebble.wfeCAFile, "--tls-port", String(tlsPort)])
+        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
+        _ = try await serve.waitFor("certificate web\\.burrow\\.test: (https ready)", inStderr: true, timeout: .seconds(60))
+        let root = try await pebble.issuingRootFile()
+        let https = try await kit.curl("https://web.burrow.test:\(tlsPort)/", ["--cacert", root, "--resolve", "web.burrow.test:\(tlsPort):127.0.0.1"])
+        #expect(https.status == 200, "\(serve.stderr)\n\(pebble.log)")
+        // Nothing listens on the port pebble would use for HTTP-01: the certificate came through TLS-ALPN-01.
+        await pebble.stop()
+    }
+
     @Test("bad certificate options are refused with a clear line")
     func badOptions() async throws {
         let kit = try RelayTestKit()
