@@ -30,6 +30,12 @@ final class RelaySession {
     /// What the agent said about each name before forwarding it (`register`).
     var registrations: [String: MappingRegistration] = [:]
     var closed = false
+    /// Completes when the last global request's reply has been handed to
+    /// NIOSSH: replies must go out in the order the requests came (RFC 4254
+    /// §4; clients match them by order), but NIOSSH writes each reply when
+    /// its promise completes, and a TCP forward's bind finishes later than an
+    /// at-once refusal of the request after it.
+    private var lastReply: EventLoopFuture<Void>?
     /// Client-opened `session` channels now open (`sshMaxChannelsPerSession`).
     var openSessionChannels = 0
 
@@ -263,9 +269,19 @@ extension RelaySession: GlobalRequestDelegate {
         _ request: GlobalRequest.TCPForwardingRequest, handler: NIOSSHHandler,
         promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
     ) {
+        let answer = loop.makePromise(of: GlobalRequest.TCPForwardingResponse.self)
+        let previous = lastReply ?? loop.makeSucceededVoidFuture()
+        let replied = loop.makePromise(of: Void.self)
+        lastReply = replied.futureResult
+        answer.futureResult.whenComplete { result in
+            previous.whenComplete { _ in
+                promise.completeWith(result)
+                replied.succeed(())
+            }
+        }
         switch request {
-        case .listen(let host, let port): listen(host: host, port: port, promise: promise)
-        case .cancel(let host, let port): cancel(host: host, port: port, promise: promise)
+        case .listen(let host, let port): listen(host: host, port: port, promise: answer)
+        case .cancel(let host, let port): cancel(host: host, port: port, promise: answer)
         }
     }
 }
