@@ -127,10 +127,17 @@ let package = Package(
         ),
         // Test helpers shared by the test targets (spawning real processes).
         .target(name: "BurrowTestSupport", path: "Tests/BurrowTestSupport", swiftSettings: strict),
+        .testTarget(
+            name: "BurrowNIOTests",
+            dependencies: [
+                "BurrowNIO", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "BurrowCoreTests", dependencies: ["BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(name: "BurrowConfigTests", dependencies: ["BurrowConfig", "BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowRelayFuzzing", "BurrowAgent", "BurrowConfig", "BurrowCore", "BurrowTestSupport"] + nio, swiftSettings: strict),
-        .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore", "BurrowTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
+        .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore", "BurrowNIO", "BurrowTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowTUITests", dependencies: ["BurrowTUI", "TerminalUI", "BurrowConfig", "BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "BurrowCertificatesTests",

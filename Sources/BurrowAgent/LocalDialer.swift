@@ -1,4 +1,5 @@
 import BurrowCore
+import BurrowNIO
 import NIOCore
 import NIOPosix
 

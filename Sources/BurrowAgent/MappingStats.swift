@@ -1,10 +1,11 @@
 import BurrowCore
+import BurrowNIO
 import Histogram
 import NIOCore
 import Synchronization
 
 /// Live statistics of one mapping. The data path touches only each visitor's
-/// `VisitorCounters` (relaxed atomics); the mutex here is taken once per
+/// `ByteTally` (relaxed atomics, added by `ByteCountingHandler`); the mutex here is taken once per
 /// visitor, once per HTTP message and once per second by the sampler — never
 /// per packet. `fill(_:now:)` builds the numbers of a `MappingSnapshot`.
 final class MappingStats: Sendable {
@@ -18,7 +19,7 @@ final class MappingStats: Sendable {
         var address: String
         var startedAt: Double
         var startedMonotonic: ContinuousClock.Instant
-        var counters: VisitorCounters
+        var tally: ByteTally
     }
 
     private struct Sample {
@@ -46,8 +47,8 @@ final class MappingStats: Sendable {
             var bytesIn = closedBytesIn
             var bytesOut = closedBytesOut
             for visitor in open.values {
-                bytesIn &+= visitor.counters.bytesIn.load(ordering: .relaxed)
-                bytesOut &+= visitor.counters.bytesOut.load(ordering: .relaxed)
+                bytesIn &+= visitor.tally.readBytes
+                bytesOut &+= visitor.tally.writtenBytes
             }
             return (bytesIn, bytesOut)
         }
@@ -57,26 +58,27 @@ final class MappingStats: Sendable {
 
     // MARK: Visitors (once per connection)
 
-    /// Registers a new visitor; the returned counters are what its data path adds to.
-    func visitorOpened(address: String) -> (id: UInt64, counters: VisitorCounters) {
-        let counters = VisitorCounters()
+    /// Registers a new visitor; its data path counts into the returned tally
+    /// (read: visitor → local service, written: back).
+    func visitorOpened(address: String) -> (id: UInt64, tally: ByteTally) {
+        let tally = ByteTally()
         let now = WallClock.now()
         let start = ContinuousClock.now
         let id = state.withLock { state in
             state.nextID += 1
             state.totalVisitors += 1
-            state.open[state.nextID] = OpenVisitor(address: address, startedAt: now, startedMonotonic: start, counters: counters)
+            state.open[state.nextID] = OpenVisitor(address: address, startedAt: now, startedMonotonic: start, tally: tally)
             return state.nextID
         }
-        return (id, counters)
+        return (id, tally)
     }
 
     func visitorClosed(id: UInt64) {
         let end = ContinuousClock.now
         state.withLock { state in
             guard let visitor = state.open.removeValue(forKey: id) else { return }
-            let bytesIn = visitor.counters.bytesIn.load(ordering: .relaxed)
-            let bytesOut = visitor.counters.bytesOut.load(ordering: .relaxed)
+            let bytesIn = visitor.tally.readBytes
+            let bytesOut = visitor.tally.writtenBytes
             state.closedBytesIn &+= bytesIn
             state.closedBytesOut &+= bytesOut
             let elapsed = end - visitor.startedMonotonic
@@ -204,8 +206,8 @@ final class MappingStats: Sendable {
                 .sorted { $0.startedAt > $1.startedAt }
                 .prefix(MappingStats.recentLimit)
                 .map { VisitorRecord(address: $0.address, startedAt: $0.startedAt,
-                                     bytesIn: $0.counters.bytesIn.load(ordering: .relaxed),
-                                     bytesOut: $0.counters.bytesOut.load(ordering: .relaxed)) }
+                                     bytesIn: $0.tally.readBytes,
+                                     bytesOut: $0.tally.writtenBytes) }
             visitors += state.recentVisitors.reversed()
             snapshot.recentVisitors = Array(visitors.sorted { $0.startedAt > $1.startedAt }.prefix(MappingStats.recentLimit))
             snapshot.recentRequests = state.recentRequests.reversed().map(\.record)

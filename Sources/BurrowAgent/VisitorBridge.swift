@@ -4,7 +4,7 @@ import NIOCore
 import NIOSSH
 
 /// Builds a visitor's pipeline on its `forwarded-tcpip` channel:
-/// codec → counters → (HTTP tap) → local dialer → glue. The dialer connects
+/// codec → record → byte counter → (HTTP tap) → local dialer → glue. The dialer connects
 /// to the mapping's local address on the same event loop, so the glue pair
 /// splices without locks or hops.
 enum VisitorBridge {
@@ -14,11 +14,14 @@ enum VisitorBridge {
     static func attach(
         _ child: Channel, route: Route, originator: SocketAddress, onLocalRefused: @escaping RefusalReport
     ) -> EventLoopFuture<Void> {
-        let (visitorSide, localSide) = GlueHandler.matchedPair()
+        let (visitorSide, localSide) = GlueHandler.matchedPair(first: child.eventLoop, second: child.eventLoop)
         do {
             let sync = child.pipeline.syncOperations
             try sync.addHandler(SSHChannelDataCodec())
-            try sync.addHandler(VisitorHandler(stats: route.stats, address: describe(originator)))
+            let visitor = route.stats.visitorOpened(address: describe(originator))
+            // Added at once, so whatever happens next, the record is closed.
+            try sync.addHandler(VisitorHandler(stats: route.stats, id: visitor.id))
+            try sync.addHandler(ByteCountingHandler(visitor.tally))
             if route.protocol == .udp {
                 // A UDP flow: framed datagrams to and from a socket of its own.
                 try sync.addHandler(ByteToMessageHandler(DatagramFrameDecoder()))

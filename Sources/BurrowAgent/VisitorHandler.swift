@@ -1,26 +1,18 @@
 import NIOCore
 
-/// Sits on a visitor's SSH channel (after `SSHChannelDataCodec`): registers
-/// the visitor with its mapping's statistics when added, counts the bytes
-/// that pass in each direction, and closes the record when the channel goes.
-/// Bytes pass through untouched.
-final class VisitorHandler: ChannelDuplexHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+/// Sits on a visitor's SSH channel and closes the visitor's record in its
+/// mapping's statistics when the channel goes (its bytes are counted by the
+/// `ByteCountingHandler` beside it). Bytes pass through untouched.
+final class VisitorHandler: ChannelInboundHandler {
+    typealias InboundIn = NIOAny
 
     private let stats: MappingStats
-    private let address: String
-    private var visitor: (id: UInt64, counters: VisitorCounters)?
+    private var id: UInt64?
 
-    init(stats: MappingStats, address: String) {
+    /// `id`: what `MappingStats.visitorOpened` returned for this visitor.
+    init(stats: MappingStats, id: UInt64) {
         self.stats = stats
-        self.address = address
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        visitor = stats.visitorOpened(address: address)
+        self.id = id
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -32,20 +24,10 @@ final class VisitorHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        visitor?.counters.addIn(unwrapInboundIn(data).readableBytes)
-        context.fireChannelRead(data)
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        visitor?.counters.addOut(unwrapOutboundIn(data).readableBytes)
-        context.write(data, promise: promise)
-    }
-
     private func finish() {
-        if let visitor {
-            stats.visitorClosed(id: visitor.id)
-            self.visitor = nil
+        if let id {
+            stats.visitorClosed(id: id)
+            self.id = nil
         }
     }
 }

@@ -1,3 +1,4 @@
+import BurrowNIO
 import BurrowCore
 import NIOCore
 
@@ -32,29 +33,29 @@ final class Forward {
     var bytesIn: UInt64 = 0
     /// Agent → visitor, of visitors that left.
     var bytesOut: UInt64 = 0
-    /// The SSH-side glue of each visitor still connected (same loop), whose
-    /// counters a snapshot adds in.
-    private var active: [ObjectIdentifier: GlueHandler] = [:]
+    /// The byte tally of each visitor still connected (counted on its SSH
+    /// channel: written = to the agent), which a snapshot adds in.
+    private var active: [ObjectIdentifier: ByteTally] = [:]
 
     var openVisitors: Int { active.count }
 
-    func visitorOpened(_ glue: GlueHandler) {
-        active[ObjectIdentifier(glue)] = glue
+    func visitorOpened(_ tally: ByteTally) {
+        active[ObjectIdentifier(tally)] = tally
         totalVisitors += 1
     }
 
-    func visitorClosed(_ glue: GlueHandler) {
-        guard active.removeValue(forKey: ObjectIdentifier(glue)) != nil else { return }
-        bytesIn += glue.bytesWritten
-        bytesOut += glue.bytesRead
+    func visitorClosed(_ tally: ByteTally) {
+        guard active.removeValue(forKey: ObjectIdentifier(tally)) != nil else { return }
+        bytesIn += tally.writtenBytes
+        bytesOut += tally.readBytes
     }
 
     var snapshot: RelayForwardSnapshot {
         RelayForwardSnapshot(
             url: url, bindHost: bindHost, requestedPort: requestedPort, openVisitors: active.count,
             totalVisitors: totalVisitors,
-            bytesIn: active.values.reduce(bytesIn) { $0 + $1.bytesWritten },
-            bytesOut: active.values.reduce(bytesOut) { $0 + $1.bytesRead })
+            bytesIn: active.values.reduce(bytesIn) { $0 + $1.writtenBytes },
+            bytesOut: active.values.reduce(bytesOut) { $0 + $1.readBytes })
     }
 
     init(id: UInt64, bindHost: String, requestedPort: Int, kind: Kind, url: PublicURL) {

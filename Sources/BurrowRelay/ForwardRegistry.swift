@@ -1,3 +1,4 @@
+import BurrowNIO
 import NIOCore
 import Synchronization
 

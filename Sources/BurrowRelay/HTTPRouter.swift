@@ -1,4 +1,5 @@
 import BurrowCore
+import BurrowNIO
 import NIOCore
 import NIOHTTP1
 
@@ -51,8 +52,6 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     private var queued: [HTTPServerRequestPart] = []
     /// Bounds each head's bytes and time, and a body's framing.
     private let headLimiter: HTTPHeadLimiter
-    /// The mapping's bandwidth cap, once routed.
-    private var bandwidth: TokenBucket?
     /// The mapping this connection was routed to (its host name), and its rules.
     private var host = ""
     private var policy = AccessPolicy.open
@@ -484,35 +483,21 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func splice(_ context: ChannelHandlerContext, to holder: ForwardRegistry.Holder, host: String) {
         phase = .opening
-        let channel = context.channel
-        // Nothing more is read until the tunnel is up; the glue then decides.
-        channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in channel.close(promise: nil) }
-        relay.track(visitor: channel)
-        let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: channel.eventLoop, second: holder.session.loop)
-        let sshGlueHandoff = LoopHandoff(sshGlue, loop: holder.session.loop)
-        bandwidth = holder.bandwidth
-        let router = LoopHandoff(self, loop: channel.eventLoop)
-        let visitorGlueHandoff = LoopHandoff(visitorGlue, loop: channel.eventLoop)
-        let contextHandoff = LoopHandoff(context, loop: channel.eventLoop)
-        let originator = channel.remoteAddress
-        holder.session.run { session in
-            session.openChannel(forwardID: holder.forwardID, originator: originator, glue: sshGlueHandoff.value)
-                .whenComplete { result in
-                    router.run { router in
-                        router.tunnelOpened(contextHandoff.value, result.map { _ in () }, glue: visitorGlueHandoff.value, host: host)
-                    }
-                }
+        relay.track(visitor: context.channel)
+        let router = LoopHandoff(self, loop: context.eventLoop)
+        let contextHandoff = LoopHandoff(context, loop: context.eventLoop)
+        VisitorSplice.open(context.channel, to: holder, relay: relay) { glue in
+            router.value.tunnelOpened(contextHandoff.value, glue: glue?.value, holder: holder, host: host)
         }
     }
 
-    private func tunnelOpened(_ context: ChannelHandlerContext, _ result: Result<Void, any Error>, glue: GlueHandler, host: String) {
+    private func tunnelOpened(_ context: ChannelHandlerContext, glue: GlueHandler?, holder: ForwardRegistry.Holder, host: String) {
         guard context.channel.isActive, phase == .opening else {
             // The visitor left (or was answered) while the tunnel opened: close the SSH side too.
-            glue.abandon()
+            glue?.abandon()
             return
         }
-        guard case .success = result else {
-            relay.metrics.refused("tunnel_offline")
+        guard let glue else {
             respond(context, HTTPErrorPage.offline(host: host))
             return
         }
@@ -525,9 +510,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             try pipeline.addHandler(rewriter, position: .after(self))
             try pipeline.addHandler(glue, position: .after(rewriter))
             // Nearest the socket: they must see every byte both ways.
-            if let bandwidth { try pipeline.addHandler(BandwidthThrottle(bucket: bandwidth), position: .first) }
-            try pipeline.addHandler(
-                VisitorIdleHandler(timeout: .fromSeconds(relay.limits.visitorIdleTimeoutSeconds)), position: .first)
+            try pipeline.addHandlers(VisitorSplice.edgeHandlers(holder, relay: relay), position: .first)
         } catch {
             glue.abandon()
             context.close(promise: nil)

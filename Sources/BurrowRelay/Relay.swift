@@ -1,3 +1,4 @@
+import BurrowNIO
 import BurrowConfig
 import BurrowCore
 import NIOCore

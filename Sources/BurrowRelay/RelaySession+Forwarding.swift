@@ -259,19 +259,26 @@ extension RelaySession {
         if let refusal = VisitorAdmission.admit(visitor, holder: holder, port: "TCP", url: forward.url.description, relay: context) {
             throw RelayError.refused(refusal.reason)
         }
-        let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: visitor.eventLoop, second: loop)
-        let pipeline = visitor.pipeline.syncOperations
-        try pipeline.addHandler(VisitorIdleHandler(timeout: .fromSeconds(context.limits.visitorIdleTimeoutSeconds)))
-        if let bandwidth = forward.bandwidth { try pipeline.addHandler(BandwidthThrottle(bucket: bandwidth)) }
-        try pipeline.addHandler(visitorGlue)
         context.track(visitor: visitor)
-        openChannel(forwardID: forwardID, originator: visitor.remoteAddress, glue: sshGlue).whenFailure { _ in
-            visitor.close(promise: nil)
+        let relay = context
+        VisitorSplice.open(visitor, to: holder, relay: context) { glue in
+            guard let glue = glue?.value else {
+                visitor.close(promise: nil)
+                return
+            }
+            do {
+                try visitor.pipeline.syncOperations.addHandlers(VisitorSplice.edgeHandlers(holder, relay: relay) + [glue])
+                visitor.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            } catch {
+                glue.abandon()
+                visitor.close(promise: nil)
+            }
         }
     }
 
     /// Opens the `forwarded-tcpip` channel for one visitor, with `glue` as its
-    /// splicing half; the future completes when the channel is active.
+    /// splicing half and a byte counter for the forward's totals and the
+    /// metrics; the future completes when the channel is active.
     func openChannel(forwardID: UInt64, originator: SocketAddress?, glue: GlueHandler) -> EventLoopFuture<any Channel> {
         guard !closed, let forward = forwards[forwardID], let sshHandler else {
             return loop.makeFailedFuture(RelayError.refused("the tunnel is offline"))
@@ -280,24 +287,26 @@ extension RelaySession {
             return loop.makeFailedFuture(RelayError.refused("the visitor has no address"))
         }
         let promise = loop.makePromise(of: (any Channel).self)
+        let tally = ByteTally()
         sshHandler.createChannel(
             promise,
             channelType: .forwardedTCPIP(
                 .init(listeningHost: forward.bindHost, listeningPort: forward.channelPort, originatorAddress: originator))
         ) { channel, _ in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandlers([SSHChannelDataCodec(), glue])
+                try channel.pipeline.syncOperations.addHandlers([SSHChannelDataCodec(), ByteCountingHandler(tally), glue])
             }.flatMap {
                 channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             }
         }
         let metrics = context.metrics
         promise.futureResult.assumeIsolated().whenSuccess { channel in
-            forward.visitorOpened(glue)
+            forward.visitorOpened(tally)
             metrics.visitorOpened(forward.kind.mappingProtocol)
             channel.closeFuture.assumeIsolated().whenComplete { _ in
-                forward.visitorClosed(glue)
-                metrics.visitorClosed(bytesIn: glue.bytesWritten, bytesOut: glue.bytesRead)
+                forward.visitorClosed(tally)
+                // On the SSH channel: written = visitor → agent.
+                metrics.visitorClosed(bytesIn: tally.writtenBytes, bytesOut: tally.readBytes)
             }
         }
         return promise.futureResult

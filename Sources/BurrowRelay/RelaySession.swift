@@ -1,3 +1,4 @@
+import BurrowNIO
 import BurrowCore
 import NIOCore
 import NIOPosix

@@ -1,3 +1,4 @@
+import BurrowNIO
 import NIOCore
 import NIOTLS
 
@@ -61,39 +62,31 @@ enum SNIRouter {
             channel.close(promise: nil)
             return channel.eventLoop.makeFailedFuture(RelayError.refused(refusal.reason))
         }
-        // Nothing more is read until the tunnel is up; the glue then decides.
-        channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in channel.close(promise: nil) }
-        let (visitorGlue, sshGlue) = GlueHandler.matchedPair(first: channel.eventLoop, second: holder.session.loop)
-        let sshGlueHandoff = LoopHandoff(sshGlue, loop: holder.session.loop)
-        let visitorGlueHandoff = LoopHandoff(visitorGlue, loop: channel.eventLoop)
-        let originator = channel.remoteAddress
         let opened = channel.eventLoop.makePromise(of: Void.self)
-        holder.session.run { session in
-            session.openChannel(forwardID: holder.forwardID, originator: originator, glue: sshGlueHandoff.value)
-                .hop(to: channel.eventLoop)
-                .whenComplete { result in
-                    let glue = visitorGlueHandoff.value
-                    guard case .success = result, channel.isActive else {
-                        opened.fail(RelayError.refused("tunnel offline"))
-                        glue.abandon()
-                        relay.log("TLS visitor \(visitor) for \(host): the tunnel is offline; closed")
-                        relay.metrics.refused("tunnel_offline")
-                        channel.close(promise: nil)
-                        return
-                    }
-                    do {
-                        let idle = VisitorIdleHandler(timeout: .fromSeconds(relay.limits.visitorIdleTimeoutSeconds))
-                        let throttle: [any ChannelHandler] = holder.bandwidth.map { [BandwidthThrottle(bucket: $0)] } ?? []
-                        try channel.pipeline.syncOperations.addHandlers([idle] + throttle, position: .first)
-                        try channel.pipeline.syncOperations.addHandlers([FirstReadFlusher(), glue])
-                        opened.succeed()
-                        channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
-                    } catch {
-                        opened.fail(error)
-                        glue.abandon()
-                        channel.close(promise: nil)
-                    }
-                }
+        VisitorSplice.open(channel, to: holder, relay: relay) { glue in
+            guard let glue = glue?.value else {
+                opened.fail(RelayError.refused("tunnel offline"))
+                relay.log("TLS visitor \(visitor) for \(host): the tunnel is offline; closed")
+                channel.close(promise: nil)
+                return
+            }
+            guard channel.isActive else {
+                // The visitor left while the tunnel opened.
+                opened.fail(RelayError.refused("visitor left"))
+                glue.abandon()
+                return
+            }
+            do {
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.addHandlers(VisitorSplice.edgeHandlers(holder, relay: relay), position: .first)
+                try pipeline.addHandlers([FirstReadFlusher(), glue])
+                opened.succeed()
+                channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            } catch {
+                opened.fail(error)
+                glue.abandon()
+                channel.close(promise: nil)
+            }
         }
         return opened.futureResult
     }

@@ -1,4 +1,5 @@
 import BurrowCore
+import BurrowNIO
 import NIOCore
 import NIOEmbedded
 import Testing
@@ -32,11 +33,11 @@ import Testing
         let start = 1_000_000.0
         stats.sample(now: start)
         let first = stats.visitorOpened(address: "203.0.113.7:5000")
-        first.counters.addIn(1000)
-        first.counters.addOut(4000)
+        first.tally.read.add(1000, ordering: .relaxed)
+        first.tally.written.add(4000, ordering: .relaxed)
         stats.sample(now: start + 1)
         let second = stats.visitorOpened(address: "203.0.113.8:5001")
-        second.counters.addIn(500)
+        second.tally.read.add(500, ordering: .relaxed)
         stats.visitorClosed(id: first.id)
 
         var snapshot = MappingSnapshot(mapping: Mapping(name: "m", protocol: .tcp, local: LocalAddress(port: 1)), tunnel: "t", state: .online)

@@ -10,13 +10,18 @@ import NIOCore
 /// The two channels may live on different event loops (an HTTP visitor is
 /// accepted on any loop, its SSH session lives on one): whatever a handler does
 /// to its partner runs on the partner's loop, and the reads of one burst travel
-/// together in one hop, flushed once. It knows nothing of SSH or HTTP.
-final class GlueHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+/// together in one hop, flushed once. Both channels on one loop (the agent's
+/// local connections, the relay's TCP forwards) take a direct path: no
+/// batching, no hops.
+///
+/// It knows nothing of SSH, HTTP or statistics (`ByteCountingHandler`
+/// counts). Modelled on swift-nio-examples' connect-proxy `GlueHandler`.
+public final class GlueHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias OutboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
 
-    let eventLoop: any EventLoop
+    public let eventLoop: any EventLoop
     private var partner: LoopHandoff<GlueHandler>?
     /// Both channels on one loop (TCP forwards): reads go straight to the
     /// partner, no batching, no hops.
@@ -32,16 +37,13 @@ final class GlueHandler {
     private var early: [ByteBuffer] = []
     private var earlyEOF = false
     private var earlyClose = false
-    /// Event-loop-local byte counters (read from this side's channel, written to it).
-    private(set) var bytesRead: UInt64 = 0
-    private(set) var bytesWritten: UInt64 = 0
 
     private init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
     /// Two linked handlers, the first for a channel on `first`, the second for one on `second`.
-    static func matchedPair(first: any EventLoop, second: any EventLoop) -> (GlueHandler, GlueHandler) {
+    public static func matchedPair(first: any EventLoop, second: any EventLoop) -> (GlueHandler, GlueHandler) {
         let one = GlueHandler(eventLoop: first)
         let two = GlueHandler(eventLoop: second)
         one.partner = LoopHandoff(two, loop: second)
@@ -53,14 +55,13 @@ final class GlueHandler {
 
     /// Sends bytes this side received before the glue existed (an HTTP request
     /// head the router read), ahead of anything read later.
-    func forwardToPartner(_ buffers: [ByteBuffer]) {
+    public func forwardToPartner(_ buffers: [ByteBuffer]) {
         guard !buffers.isEmpty else { return }
-        for buffer in buffers { bytesRead += UInt64(buffer.readableBytes) }
         partner?.run { $0.partnerSent(buffers) }
     }
 
     /// This side will never join a pipeline (its visitor left early): close the partner.
-    func abandon() {
+    public func abandon() {
         partner?.run { $0.partnerClosed() }
         partner = nil
     }
@@ -73,7 +74,6 @@ final class GlueHandler {
             return
         }
         for buffer in buffers {
-            bytesWritten += UInt64(buffer.readableBytes)
             context.write(NIOAny(buffer), promise: nil)
         }
         context.flush()
@@ -85,7 +85,6 @@ final class GlueHandler {
             early.append(buffer)
             return
         }
-        bytesWritten += UInt64(buffer.readableBytes)
         context.write(NIOAny(buffer), promise: nil)
     }
 
@@ -130,7 +129,7 @@ final class GlueHandler {
 }
 
 extension GlueHandler: ChannelDuplexHandler {
-    func handlerAdded(context: ChannelHandlerContext) {
+    public func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         let partner = self.partner
         // Whatever way this channel ends (even before this handler saw it
@@ -149,14 +148,13 @@ extension GlueHandler: ChannelDuplexHandler {
         partner?.run { $0.partnerWritabilityChanged(writable) }
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    public func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         self.partner = nil
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = Self.unwrapInboundIn(data)
-        bytesRead += UInt64(buffer.readableBytes)
         if sameLoop, let partner {
             partner.value.partnerWrote(buffer)
         } else {
@@ -164,11 +162,11 @@ extension GlueHandler: ChannelDuplexHandler {
         }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    public func channelReadComplete(context: ChannelHandlerContext) {
         sendOutbox()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, case .inputClosed = event {
             sendOutbox()
             partner?.run { $0.partnerReachedEOF() }
@@ -176,24 +174,24 @@ extension GlueHandler: ChannelDuplexHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    public func channelInactive(context: ChannelHandlerContext) {
         sendOutbox()
         partner?.run { $0.partnerClosed() }
         context.fireChannelInactive()
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
         partner?.run { $0.partnerClosed() }
         context.close(promise: nil)
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
         let writable = context.channel.isWritable
         partner?.run { $0.partnerWritabilityChanged(writable) }
         context.fireChannelWritabilityChanged()
     }
 
-    func read(context: ChannelHandlerContext) {
+    public func read(context: ChannelHandlerContext) {
         if partnerWritable {
             context.read()
         } else {
