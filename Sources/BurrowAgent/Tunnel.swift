@@ -72,38 +72,36 @@ actor Tunnel {
 
     // MARK: Mappings
 
-    /// Makes this tunnel serve exactly `mappings` (enabled or not), changing
-    /// only what differs.
-    /// `destinations`: the tunnel each mapping of the file now goes through,
-    /// so a mapping leaving this tunnel is reported as moved, not removed.
-    func apply(_ mappings: [Mapping], destinations: [String: String] = [:]) async {
-        let wanted = Dictionary(mappings.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for name in entries.keys.sorted() where wanted[name] == nil {
-            entries[name] = nil
-            refusals[name] = nil
-            router.remove(name)
-            await session?.remove(name)
-            if let tunnel = destinations[name], tunnel != self.name {
-                hub.emit(.moved(mapping: name, tunnel: tunnel))
-            } else {
-                hub.emit(.removed(mapping: name))
-            }
+    /// A mapping added to this tunnel, or changed in it.
+    func apply(_ mapping: Mapping) async {
+        let old = entries[mapping.name]?.mapping
+        guard old != mapping else { return }
+        var entry = entries[mapping.name] ?? Entry(mapping: mapping)
+        entry.mapping = mapping
+        entries[mapping.name] = entry
+        if mapping.enabled {
+            router.set(entry.route, for: mapping.name)
+        } else {
+            router.remove(mapping.name)
         }
-        for mapping in mappings {
-            let old = entries[mapping.name]?.mapping
-            guard old != mapping else { continue }
-            var entry = entries[mapping.name] ?? Entry(mapping: mapping)
-            entry.mapping = mapping
-            entries[mapping.name] = entry
-            if mapping.enabled {
-                router.set(entry.route, for: mapping.name)
-            } else {
-                router.remove(mapping.name)
-            }
-            if let old, RegistrationStateMachine.keepsForward(from: old, to: mapping) {} else { refusals[mapping.name] = nil }
-            await session?.apply(mapping)
-            if old?.enabled == true && !mapping.enabled { hub.emit(.disabled(mapping: mapping.name)) }
-        }
+        if let old, RegistrationStateMachine.keepsForward(from: old, to: mapping) {} else { refusals[mapping.name] = nil }
+        await session?.apply(mapping)
+        if old?.enabled == true && !mapping.enabled { hub.emit(.disabled(mapping: mapping.name)) }
+        await startOrStop()
+    }
+
+    /// A mapping removed from this tunnel; `movedTo`: the tunnel it now goes through.
+    func remove(_ name: String, movedTo tunnel: String? = nil) async {
+        guard entries.removeValue(forKey: name) != nil else { return }
+        refusals[name] = nil
+        router.remove(name)
+        await session?.remove(name)
+        hub.emit(tunnel.map { .moved(mapping: name, tunnel: $0) } ?? .removed(mapping: name))
+        await startOrStop()
+    }
+
+    /// Connects while any mapping is enabled, and only then.
+    private func startOrStop() async {
         let anyEnabled = entries.values.contains { $0.mapping.enabled }
         if anyEnabled && runTask == nil {
             start()
@@ -112,8 +110,6 @@ actor Tunnel {
         }
     }
 
-    // MARK: Connection lifecycle
-
     private func start() {
         guard target != nil else {
             state = .offline(reason: unavailableReason ?? "unavailable")
@@ -121,6 +117,8 @@ actor Tunnel {
         }
         runTask = Task { await self.run() }
     }
+
+    // MARK: Connection lifecycle
 
     /// Graceful stop, first step: withdraws every forward (the relay sends no
     /// new visitors), then waits until the open visitors are done or
