@@ -1,9 +1,8 @@
 import BurrowCore
-import Foundation
 
 /// `config.json`: the profiles (tunnels to relays), which one is selected,
 /// and the TUI's preferences.
-public struct ConfigFile: Sendable, Equatable, Encodable {
+public struct ConfigFile: Sendable, Equatable {
     public static let currentVersion = 1
     public static let fileName = "config.json"
 
@@ -30,13 +29,12 @@ public struct ConfigFile: Sendable, Equatable, Encodable {
         selectedProfile.flatMap(profile(named:))
     }
 
-    static let jsonKeys: Set<String> = ["version", "profiles", "selectedProfile", "ui"]
+    static let jsonKeys: Set<String> = ["profiles", "selectedProfile", "ui"]
 
     /// Parses and validates `bytes`; `file` names the file in errors.
     public static func decode(_ bytes: [UInt8], file: String) throws(ConfigError) -> ConfigFile {
-        let root = try JSONObjectReader.root(bytes, file: file)
-        try root.rejectUnknown(allowed: jsonKeys)
-        var config = ConfigFile(version: try root.checkVersion(currentVersion))
+        let root = try JSONFile.parse(bytes, file: file, version: currentVersion, fields: jsonKeys)
+        var config = ConfigFile()
         var seen: Set<String> = []
         for (index, node) in (try root.array("profiles") ?? []).enumerated() {
             let object = try JSONObjectReader(file: file, path: "profiles[\(index)]", node: node)
@@ -58,12 +56,19 @@ public struct ConfigFile: Sendable, Equatable, Encodable {
         return config
     }
 
-    /// Pretty-printed JSON with sorted keys and a final newline.
+    /// The file's bytes (JSONFile's style: sorted keys, a final newline).
     public func encoded() -> [UInt8] {
-        JSONOutput.encode(self)
+        JSONFile.render(members, version: version)
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case version, profiles, selectedProfile, ui
+    /// Writes the file atomically.
+    func write(to path: String) throws(ConfigError) {
+        try JSONFile.write(members, version: version, to: path, mode: 0o644)
+    }
+
+    private var members: [(String, JSONNode.Value)] {
+        var members: [(String, JSONNode.Value)] = [("profiles", .array(profiles.map { JSONNode($0.jsonValue) })), ("ui", ui.jsonValue)]
+        if let selectedProfile { members.append(("selectedProfile", .string(selectedProfile))) }
+        return members
     }
 }

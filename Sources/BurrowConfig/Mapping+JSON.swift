@@ -32,6 +32,25 @@ extension Mapping {
         return mapping
     }
 
+    /// One entry of `mappings.json`'s `mappings`, as `read` reads it back.
+    var jsonValue: JSONNode.Value {
+        var members: [(String, JSONNode.Value)] = [
+            ("name", .string(name)), ("protocol", .string(self.protocol.rawValue)),
+            ("local", .string(local.description)), ("enabled", .bool(enabled)),
+        ]
+        if let profile { members.append(("profile", .string(profile))) }
+        if let remotePort { members.append(("remotePort", .number(String(remotePort)))) }
+        if !allow.isEmpty { members.append(("allow", .array(allow.map { JSONNode(.string($0.description)) }))) }
+        if !deny.isEmpty { members.append(("deny", .array(deny.map { JSONNode(.string($0.description)) }))) }
+        if let basicAuth {
+            members.append(("basicAuth", .fields([
+                ("user", .string(basicAuth.user)), ("salt", .string(basicAuth.salt)), ("sha256", .string(basicAuth.sha256)),
+            ])))
+        }
+        if let proxyProtocol { members.append(("proxyProtocol", .string(proxyProtocol.rawValue))) }
+        return .fields(members)
+    }
+
     private static func cidrs(_ object: JSONObjectReader, _ key: String) throws(ConfigError) -> [CIDR] {
         var result: [CIDR] = []
         for (index, node) in (try object.array(key) ?? []).enumerated() {

@@ -19,4 +19,13 @@ extension Profile {
         if let identity, identity.isEmpty { throw object.fail("identity", "empty path; remove the field to use the config dir's identity") }
         return Profile(name: name, host: host, sshPort: try object.port("sshPort") ?? Profile.defaultSSHPort, user: user, identity: identity)
     }
+
+    /// One entry of `config.json`'s `profiles`, as `read` reads it back.
+    var jsonValue: JSONNode.Value {
+        var members: [(String, JSONNode.Value)] = [
+            ("name", .string(name)), ("host", .string(host)), ("sshPort", .number(String(sshPort))), ("user", .string(user)),
+        ]
+        if let identity { members.append(("identity", .string(identity))) }
+        return .fields(members)
+    }
 }
