@@ -56,14 +56,9 @@ public struct ConfigFile: Sendable, Equatable {
         return config
     }
 
-    /// The file's bytes (JSONFile's style: sorted keys, a final newline).
+    /// The file's bytes, as `JSONFile` writes every Burrow file.
     public func encoded() -> [UInt8] {
         JSONFile.render(members, version: version)
-    }
-
-    /// Writes the file atomically.
-    func write(to path: String) throws(ConfigError) {
-        try JSONFile.write(members, version: version, to: path, mode: 0o644)
     }
 
     private var members: [(String, JSONNode.Value)] {

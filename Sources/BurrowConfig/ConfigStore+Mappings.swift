@@ -25,7 +25,7 @@ extension ConfigStore {
                 protocol: kind, local: local, remotePort: remotePort, enabled: enabled, profile: profile,
                 allow: allow, deny: deny, basicAuth: basicAuth, proxyProtocol: proxyProtocol)
             file.mappings.append(mapping)
-            try file.write(to: mappingsPath)
+            try AtomicFile.write(file.encoded(), to: mappingsPath)
             return mapping
         }
     }
@@ -45,7 +45,7 @@ extension ConfigStore {
                 throw .nameTaken(kind: "mapping", name: mapping.name)
             }
             file.mappings[index] = mapping
-            try file.write(to: mappingsPath)
+            try AtomicFile.write(file.encoded(), to: mappingsPath)
             return mapping
         }
     }
@@ -76,7 +76,7 @@ extension ConfigStore {
                 throw .notFound(kind: "mapping", name: name, known: file.mappings.map(\.name))
             }
             let removed = file.mappings.remove(at: index)
-            try file.write(to: mappingsPath)
+            try AtomicFile.write(file.encoded(), to: mappingsPath)
             return removed
         }
     }
@@ -91,7 +91,7 @@ extension ConfigStore {
             }
             guard file.mappings[index].enabled != enabled else { return (file.mappings[index], false) }
             file.mappings[index].enabled = enabled
-            try file.write(to: mappingsPath)
+            try AtomicFile.write(file.encoded(), to: mappingsPath)
             return (file.mappings[index], true)
         }
     }

@@ -17,7 +17,7 @@ extension ConfigStore {
             if config.profile(named: stored.name) != nil { throw .nameTaken(kind: "profile", name: stored.name) }
             config.profiles.append(stored)
             if config.selectedProfile == nil { config.selectedProfile = stored.name }
-            try config.write(to: configPath)
+            try AtomicFile.write(config.encoded(), to: configPath)
             return (stored, config.selectedProfile == stored.name)
         }
     }
@@ -32,7 +32,7 @@ extension ConfigStore {
             }
             if config.selectedProfile != name {
                 config.selectedProfile = name
-                try config.write(to: configPath)
+                try AtomicFile.write(config.encoded(), to: configPath)
             }
             return profile
         }
@@ -53,7 +53,7 @@ extension ConfigStore {
             let removed = config.profiles.remove(at: index)
             let wasSelected = config.selectedProfile == name
             if wasSelected { config.selectedProfile = nil }
-            try config.write(to: configPath)
+            try AtomicFile.write(config.encoded(), to: configPath)
             return (removed, wasSelected)
         }
     }

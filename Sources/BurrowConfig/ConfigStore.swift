@@ -89,7 +89,7 @@ public struct ConfigStore: Sendable {
             try change(&config)
             if config != before {
                 try validate(config)
-                try config.write(to: configPath)
+                try AtomicFile.write(config.encoded(), to: configPath)
             }
             return config
         }
@@ -106,7 +106,7 @@ public struct ConfigStore: Sendable {
             if file != before {
                 try validate(file)
                 try checkReferences(config: try loadConfig(), mappings: file)
-                try file.write(to: mappingsPath)
+                try AtomicFile.write(file.encoded(), to: mappingsPath)
             }
             return file
         }

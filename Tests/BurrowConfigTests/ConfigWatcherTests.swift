@@ -6,12 +6,17 @@ import Testing
 /// subscriber (the engine, the TUI) gets the state it starts from and then
 /// the same typed changes, with nothing re-read by them.
 @Suite(.timeLimit(.minutes(2))) struct ConfigWatcherTests {
+    /// A store in `dir` with one mapping, and a watcher of it polling every 50 ms (not started).
+    static func watchingOneMapping(_ dir: TempDirectory) throws -> (ConfigStore, Mapping, ConfigWatcher) {
+        let store = ConfigStore(directory: dir.path)
+        let web = try store.addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web", remotePort: nil, profile: nil, enabled: true)
+        return (store, web, ConfigWatcher(store: store, interval: .milliseconds(50)))
+    }
+
     @Test func twoSubscribersStartFromTheSameStateAndSeeTheSameMappingChanges() async throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
-        let store = ConfigStore(directory: dir.path)
-        let web = try store.addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web", remotePort: nil, profile: nil, enabled: true)
-        let watcher = ConfigWatcher(store: store, interval: .milliseconds(50))
+        let (store, web, watcher) = try Self.watchingOneMapping(dir)
         defer { watcher.stop() }
         let engine = watcher.subscribe()
         let ui = watcher.subscribe()
@@ -71,9 +76,7 @@ import Testing
     @Test func anInvalidMappingsFileIsPublishedOnceAndTheLastGoodStateStays() async throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
-        let store = ConfigStore(directory: dir.path)
-        let web = try store.addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web", remotePort: nil, profile: nil, enabled: true)
-        let watcher = ConfigWatcher(store: store, interval: .milliseconds(50))
+        let (store, web, watcher) = try Self.watchingOneMapping(dir)
         defer { watcher.stop() }
         let subscription = watcher.subscribe()
         watcher.start()
