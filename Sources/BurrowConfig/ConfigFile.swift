@@ -35,17 +35,9 @@ public struct ConfigFile: Sendable, Equatable {
     public static func decode(_ bytes: [UInt8], file: String) throws(ConfigError) -> ConfigFile {
         let root = try JSONFile.parse(bytes, file: file, version: currentVersion, fields: jsonKeys)
         var config = ConfigFile()
-        var seen: Set<String> = []
-        for (index, node) in (try root.array("profiles") ?? []).enumerated() {
-            let object = try JSONObjectReader(file: file, path: "profiles[\(index)]", node: node)
-            let profile = try Profile.read(object)
-            guard seen.insert(profile.name).inserted else {
-                throw object.fail("name", "duplicate profile name '\(profile.name)'; profile names must be unique")
-            }
-            config.profiles.append(profile)
-        }
+        config.profiles = try root.namedObjects("profiles", what: "profile", name: \.name, read: Profile.read)
         if let selected = try root.string("selectedProfile") {
-            guard seen.contains(selected) else {
+            guard config.profile(named: selected) != nil else {
                 throw root.fail("selectedProfile", "no profile named '\(selected)' (known: \(config.profiles.map(\.name).joined(separator: ", ")))")
             }
             config.selectedProfile = selected

@@ -23,17 +23,7 @@ public struct MappingsFile: Sendable, Equatable {
     /// names are checked against `config.json` by `ConfigStore`, not here.
     public static func decode(_ bytes: [UInt8], file: String) throws(ConfigError) -> MappingsFile {
         let root = try JSONFile.parse(bytes, file: file, version: currentVersion, fields: jsonKeys)
-        var result = MappingsFile()
-        var seen: Set<String> = []
-        for (index, node) in (try root.array("mappings") ?? []).enumerated() {
-            let object = try JSONObjectReader(file: file, path: "mappings[\(index)]", node: node)
-            let mapping = try Mapping.read(object)
-            guard seen.insert(mapping.name).inserted else {
-                throw object.fail("name", "duplicate mapping name '\(mapping.name)'; mapping names must be unique")
-            }
-            result.mappings.append(mapping)
-        }
-        return result
+        return MappingsFile(mappings: try root.namedObjects("mappings", what: "mapping", name: \.name, read: Mapping.read))
     }
 
     /// The file's bytes, as `JSONFile` writes every Burrow file.

@@ -5,8 +5,7 @@ extension Profile {
     /// for a missing `sshPort` and `user`.
     static func read(_ object: JSONObjectReader) throws(ConfigError) -> Profile {
         try object.rejectUnknown(allowed: Profile.jsonKeys)
-        let name = try object.requiredString("name")
-        do { try DNSLabel.validate(name) } catch { throw object.fail("name", error.description) }
+        let name = try object.requiredLabel("name")
         let host = try object.requiredString("host")
         guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "/" }) else {
             throw object.fail("host", "invalid host '\(host)': use a host name or IP address")
