@@ -84,11 +84,13 @@ public final class ConfigWatcher: Sendable {
         let pause = max(1_000, interval.components.seconds * 1_000_000 + interval.components.attoseconds / 1_000_000_000_000)
         let thread = Thread { [self] in
             var mappingsWatcher = MappingWatcher(path: store.mappingsPath, initial: mappings)
-            var configStamp = MappingWatcher.stamp(of: store.configPath)
+            // nil = never looked: the first poll reads the file and publishes
+            // what changed since `init` read it (the thread may start late).
+            var configStamp: MappingWatcher.Stamp?? = nil
             while !stopFlag.isSet {
                 for event in mappingsWatcher.poll() { publish(event, now: mappingsWatcher.current) }
                 let stamp = MappingWatcher.stamp(of: store.configPath)
-                if stamp != configStamp {
+                if configStamp != .some(stamp) {
                     configStamp = stamp
                     if let fresh = try? store.loadConfig() { publish(fresh) }
                 }

@@ -90,6 +90,30 @@ import Testing
         #expect(watcher.subscribe().mappings == [web])
     }
 
+    /// The watcher reads the files in `init` and starts polling later: a
+    /// change in between is published, not taken as the starting point.
+    @Test func aChangeBetweenReadingAndPollingIsPublished() async throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let store = ConfigStore(directory: dir.path)
+        let watcher = ConfigWatcher(store: store, interval: .milliseconds(50))
+        defer { watcher.stop() }
+        let subscription = watcher.subscribe()
+        _ = try store.addProfile(Profile(name: "home", host: "relay.localhost"))
+        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web", remotePort: nil, profile: nil, enabled: true)
+        watcher.start()
+        var seen: [String] = []
+        for await change in subscription.changes {
+            switch change {
+            case .config(let now, _): seen.append("profiles \(now.profiles.map(\.name))")
+            case .mappings(_, let now): seen.append("mappings \(now.map(\.name))")
+            case .mappingsInvalid(let error): seen.append("\(error)")
+            }
+            if seen.count == 2 { break }
+        }
+        #expect(Set(seen) == ["profiles [\"home\"]", "mappings [\"web\"]"])
+    }
+
     @Test func stoppingEndsEverySubscription() async throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
