@@ -10,6 +10,9 @@ import Synchronization
 /// read it only through `snapshot()` and `events()`.
 public final class Engine: TunnelEngine {
     private let store: ConfigStore
+    private let watcher: ConfigWatcher
+    /// The engine made its watcher (none was given) and stops it.
+    private let ownsWatcher: Bool
     private let group: MultiThreadedEventLoopGroup
     private let hub = EventHub()
     private let core: EngineCore
@@ -18,15 +21,20 @@ public final class Engine: TunnelEngine {
 
     private enum Lifecycle { case idle, running, stopped }
 
-    public init(store: ConfigStore, options: EngineOptions) {
+    /// `watcher`: the process's one `ConfigWatcher`, shared with the TUI;
+    /// nil = the engine watches the configuration itself.
+    public init(store: ConfigStore, options: EngineOptions, watcher: ConfigWatcher? = nil) {
         self.store = store
+        self.watcher = watcher ?? ConfigWatcher(store: store)
+        self.ownsWatcher = watcher == nil
         // One SSH connection lives on one loop; visitors of different
         // tunnels (and later, of several connections per relay) use all cores.
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
         core = EngineCore(store: store, options: options, group: group, hub: hub)
     }
 
-    /// Reads the mappings, opens the tunnels and starts watching `mappings.json`.
+    /// Opens the tunnels for the configuration as it is, then follows the
+    /// watcher's changes (mappings, profiles, the selected profile).
     public func start() async {
         let proceed = lifecycle.withLock { state in
             guard state == .idle else { return false }
@@ -34,31 +42,30 @@ public final class Engine: TunnelEngine {
             return true
         }
         guard proceed else { return }
-        let applied = await core.start()
+        let subscription = watcher.subscribe()
+        watcher.start()
+        if let error = subscription.configError { hub.emit(.error(mapping: nil, message: error.description)) }
+        await core.start(config: subscription.config, mappings: subscription.mappings)
         let core = self.core
-        let changes = store.watchMappingEvents(initial: applied)
-        let watcher = Task {
-            for await event in changes {
-                switch event {
-                case .changes, .recovered:
-                    // Reread the whole file: the tunnels diff it against what they serve.
-                    await core.reloadMappings()
-                case .invalid(let error):
+        let follower = Task {
+            for await change in subscription.changes {
+                switch change {
+                case .mappings(let changes, let now):
+                    await core.applyMappings(changes, now: now)
+                case .mappingsInvalid(let error):
                     await core.mappingsInvalid(error)
+                case .config(let fresh, _):
+                    await core.applyConfig(fresh)
                 }
             }
         }
         let sampler = Task {
-            var ticks = 0
             while !Task.isCancelled {
                 await core.sample()
-                // Profiles change rarely (`burrow profile`, the TUI's switcher): a look every 2 s.
-                ticks += 1
-                if ticks % 2 == 0 { await core.reloadConfig() }
                 try? await Task.sleep(for: .seconds(1))
             }
         }
-        tasks.withLock { $0 += [watcher, sampler] }
+        tasks.withLock { $0 += [follower, sampler] }
     }
 
     /// Closes every tunnel and releases the event loops. Open visitors are cut.
@@ -69,6 +76,7 @@ public final class Engine: TunnelEngine {
         }
         guard proceed else { return }
         for task in tasks.withLock({ $0 }) { task.cancel() }
+        if ownsWatcher { watcher.stop() }
         await core.stop()
         try? await group.shutdownGracefully()
         hub.finish()

@@ -4,6 +4,8 @@ import NIOCore
 
 /// The engine's mutable heart: which mappings exist (in `mappings.json`
 /// order), which tunnel each one goes through, and the tunnels themselves.
+/// It is told of every change by the process's `ConfigWatcher` and hands
+/// each one to the tunnel it concerns; it never reads the files itself.
 actor EngineCore {
     private let store: ConfigStore
     private let options: EngineOptions
@@ -15,7 +17,6 @@ actor EngineCore {
     private var tunnels: [String: Tunnel] = [:]
     /// The profile each tunnel was built from (nil: the embedded relay or an unavailable tunnel).
     private var tunnelProfiles: [String: Profile?] = [:]
-    private var tunnelOrder: [String] = []
     private var stopped = false
 
     init(store: ConfigStore, options: EngineOptions, group: any EventLoopGroup, hub: EventHub) {
@@ -25,34 +26,14 @@ actor EngineCore {
         self.hub = hub
     }
 
-    /// Loads config and mappings and opens the tunnels; returns the mappings
-    /// applied (the watcher's starting point).
-    func start() async -> [Mapping] {
-        do {
-            config = try store.loadConfig()
-        } catch {
-            hub.emit(.error(mapping: nil, message: error.description))
-        }
+    /// Opens the tunnels for the configuration the watcher started from.
+    func start(config: ConfigFile, mappings: [Mapping]) async {
+        self.config = config
         if let filter = options.profileFilter, !config.profiles.contains(where: { $0.name == filter }),
            !(filter == EngineSnapshot.embeddedTunnel && options.embeddedRelay != nil) {
             hub.emit(.error(mapping: nil, message: "no profile named '\(filter)': see `burrow profile ls`"))
         }
-        await reloadMappings()
-        return mappings
-    }
-
-    /// Rereads `config.json`; a profile whose relay, user or key changed gets
-    /// a new tunnel, and mappings follow a newly selected profile. Tunnels
-    /// whose profile did not change are not touched.
-    func reloadConfig() async {
-        guard !stopped, let fresh = try? store.loadConfig(), fresh != config else { return }
-        config = fresh
-        for (name, tunnel) in tunnels where tunnelProfiles[name] != fresh.profile(named: name) {
-            await tunnel.apply([], destinations: destinations())
-            tunnels[name] = nil
-            tunnelProfiles[name] = nil
-        }
-        await applyAll()
+        await applyMappings(MappingChange.diff(from: [], to: mappings), now: mappings)
     }
 
     /// Reports a `mappings.json` that stopped parsing (the last good mappings stay in force).
@@ -60,54 +41,76 @@ actor EngineCore {
         hub.emit(.error(mapping: nil, message: error.description))
     }
 
-    /// Rereads `mappings.json` and applies the difference.
-    func reloadMappings() async {
+    /// `mappings.json` changed: each change goes to the tunnel it concerns
+    /// (a mapping moving between tunnels leaves the old one before the new
+    /// one registers it).
+    func applyMappings(_ changes: [MappingChange], now: [Mapping]) async {
         guard !stopped else { return }
-        do {
-            mappings = try store.loadMappings().mappings
-        } catch {
-            // A file being edited by hand may not parse: keep serving what we have.
-            hub.emit(.error(mapping: nil, message: error.description))
-            return
+        mappings = now
+        for change in changes {
+            switch change {
+            case .removed(let mapping):
+                await tunnels[tunnelName(for: mapping)]?.remove(mapping.name)
+            case .added(let mapping):
+                await tunnel(for: mapping)?.apply(mapping)
+            case .changed(let old, let new):
+                let from = tunnelName(for: old)
+                let to = tunnelName(for: new)
+                if from != to { await tunnels[from]?.remove(old.name, movedTo: to) }
+                await tunnel(for: new)?.apply(new)
+            }
         }
-        await applyAll()
+        await dropEmptyTunnels()
     }
 
-    private func applyAll() async {
-        var wanted: [String: [Mapping]] = [:]
-        var order: [String] = []
+    /// `config.json` changed: a profile whose relay, user or key changed gets
+    /// a new tunnel, and mappings follow a newly selected profile. Tunnels
+    /// whose profile did not change are not touched.
+    func applyConfig(_ fresh: ConfigFile) async {
+        guard !stopped, fresh != config else { return }
+        let before = Dictionary(mappings.map { ($0.name, tunnelName(for: $0)) }, uniquingKeysWith: { first, _ in first })
+        config = fresh
+        let rebuilt = Set(tunnels.keys.filter { tunnelProfiles[$0] != fresh.profile(named: $0) })
         for mapping in mappings {
-            let tunnel = tunnelName(for: mapping)
-            if let filter = options.profileFilter, tunnel != filter { continue }
-            if wanted[tunnel] == nil { order.append(tunnel) }
-            wanted[tunnel, default: []].append(mapping)
-        }
-        // Tunnels losing mappings first (a mapping moving between tunnels is
-        // removed from the old one before the new one registers it).
-        for name in tunnelOrder where wanted[name] == nil {
-            if let tunnel = tunnels[name] {
-                await tunnel.apply([], destinations: destinations())
-                tunnels[name] = nil
-                tunnelProfiles[name] = nil
+            guard let from = before[mapping.name] else { continue }
+            let to = tunnelName(for: mapping)
+            if from != to || rebuilt.contains(from) {
+                await tunnels[from]?.remove(mapping.name, movedTo: from == to ? nil : to)
             }
         }
-        for name in order {
-            let tunnel: Tunnel
-            if let existing = tunnels[name] {
-                tunnel = existing
-            } else {
-                tunnel = makeTunnel(name)
-                tunnels[name] = tunnel
-                tunnelProfiles[name] = config.profile(named: name)
-            }
-            await tunnel.apply(wanted[name] ?? [], destinations: destinations())
+        for name in rebuilt {
+            tunnels[name] = nil
+            tunnelProfiles[name] = nil
         }
-        tunnelOrder = order
+        for mapping in mappings {
+            let to = tunnelName(for: mapping)
+            if before[mapping.name] != to || rebuilt.contains(to) { await tunnel(for: mapping)?.apply(mapping) }
+        }
+        await dropEmptyTunnels()
     }
 
-    /// The tunnel each mapping now goes through, by mapping name.
-    private func destinations() -> [String: String] {
-        Dictionary(mappings.map { ($0.name, tunnelName(for: $0)) }, uniquingKeysWith: { first, _ in first })
+    /// The tunnel a mapping goes through, made if needed; nil if `--profile` leaves it out.
+    private func tunnel(for mapping: Mapping) -> Tunnel? {
+        let name = tunnelName(for: mapping)
+        if let filter = options.profileFilter, name != filter { return nil }
+        if let existing = tunnels[name] { return existing }
+        let tunnel = makeTunnel(name)
+        tunnels[name] = tunnel
+        tunnelProfiles[name] = config.profile(named: name)
+        return tunnel
+    }
+
+    private func dropEmptyTunnels() async {
+        for (name, tunnel) in tunnels where await tunnel.isEmpty {
+            tunnels[name] = nil
+            tunnelProfiles[name] = nil
+        }
+    }
+
+    /// The tunnels in the order their first mapping appears in `mappings.json`.
+    private var tunnelOrder: [String] {
+        var seen = Set<String>()
+        return mappings.map(tunnelName(for:)).filter { tunnels[$0] != nil && seen.insert($0).inserted }
     }
 
     /// The tunnel a mapping goes through: its profile, else the selected
@@ -119,7 +122,6 @@ actor EngineCore {
     static func tunnelName(for mapping: Mapping, config: ConfigFile) -> String {
         mapping.profile ?? config.selectedProfile ?? EngineSnapshot.embeddedTunnel
     }
-
     private func makeTunnel(_ name: String) -> Tunnel {
         if let profile = config.profiles.first(where: { $0.name == name }) {
             do {

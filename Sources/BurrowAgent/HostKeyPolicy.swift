@@ -10,10 +10,10 @@ enum HostKeyPolicy: Sendable {
 
     /// Checks `key`; throws `TunnelError.hostKeyChanged` (never retried) on a mismatch.
     func check(_ key: NIOSSHPublicKey, relay: String) throws(TunnelError) {
-        let offered = HostKeyPolicy.keyText(String(openSSHPublicKey: key))
+        let offered = OpenSSHKey.keyText(String(openSSHPublicKey: key))
         switch self {
         case .exact(let keyLine):
-            let expected = HostKeyPolicy.keyText(keyLine)
+            let expected = OpenSSHKey.keyText(keyLine)
             guard offered == expected else {
                 throw .hostKeyChanged(relay: relay, offered: HostKeyPolicy.fingerprint(offered),
                                       pinned: HostKeyPolicy.fingerprint(expected), knownRelaysPath: nil)
@@ -38,12 +38,7 @@ enum HostKeyPolicy: Sendable {
         }
     }
 
-    /// `type base64` without the comment: what identifies a key.
-    static func keyText(_ line: String) -> String {
-        line.split(separator: " ", omittingEmptySubsequences: true).prefix(2).joined(separator: " ")
-    }
-
     static func fingerprint(_ line: String) -> String {
-        (try? OpenSSHKey.fingerprint(OpenSSHKey.parsePublicKeyLine(line))) ?? line
+        OpenSSHKey.fingerprint(ofLine: line) ?? line
     }
 }

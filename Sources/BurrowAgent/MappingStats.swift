@@ -42,6 +42,9 @@ final class MappingStats: Sendable {
         var recentRequests = CircularBuffer<(id: UInt64, record: HTTPRequestRecord)>(initialCapacity: MappingStats.recentLimit)
         var samples = CircularBuffer<Sample>(initialCapacity: MappingStats.sampleLimit)
         var localServiceDown = false
+        /// `untilNoOpenVisitors()` callers, woken when the last visitor closes (or when cancelled).
+        var idleWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter: UInt64 = 0
 
         func totals() -> (bytesIn: UInt64, bytesOut: UInt64) {
             var bytesIn = closedBytesIn
@@ -75,8 +78,8 @@ final class MappingStats: Sendable {
 
     func visitorClosed(id: UInt64) {
         let end = ContinuousClock.now
-        state.withLock { state in
-            guard let visitor = state.open.removeValue(forKey: id) else { return }
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard let visitor = state.open.removeValue(forKey: id) else { return [] }
             let bytesIn = visitor.tally.readBytes
             let bytesOut = visitor.tally.writtenBytes
             state.closedBytesIn &+= bytesIn
@@ -87,6 +90,30 @@ final class MappingStats: Sendable {
             state.recentVisitors.append(keepingAtMost: MappingStats.recentLimit, VisitorRecord(
                 address: visitor.address, startedAt: visitor.startedAt,
                 durationMs: Double(micros) / 1000, bytesIn: bytesIn, bytesOut: bytesOut))
+            guard state.open.isEmpty else { return [] }
+            defer { state.idleWaiters = [:] }
+            return Array(state.idleWaiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once no visitor is open (at once if none is), or when the task is cancelled.
+    func untilNoOpenVisitors() async {
+        let id = state.withLock { state -> UInt64 in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let waiting = state.withLock { state -> Bool in
+                    guard !state.open.isEmpty, !Task.isCancelled else { return false }
+                    state.idleWaiters[id] = continuation
+                    return true
+                }
+                if !waiting { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.idleWaiters.removeValue(forKey: id) }?.resume()
         }
     }
 

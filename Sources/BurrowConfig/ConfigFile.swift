@@ -1,9 +1,8 @@
 import BurrowCore
-import Foundation
 
 /// `config.json`: the profiles (tunnels to relays), which one is selected,
 /// and the TUI's preferences.
-public struct ConfigFile: Sendable, Equatable, Encodable {
+public struct ConfigFile: Sendable, Equatable {
     public static let currentVersion = 1
     public static let fileName = "config.json"
 
@@ -30,24 +29,15 @@ public struct ConfigFile: Sendable, Equatable, Encodable {
         selectedProfile.flatMap(profile(named:))
     }
 
-    static let jsonKeys: Set<String> = ["version", "profiles", "selectedProfile", "ui"]
+    static let jsonKeys: Set<String> = ["profiles", "selectedProfile", "ui"]
 
     /// Parses and validates `bytes`; `file` names the file in errors.
     public static func decode(_ bytes: [UInt8], file: String) throws(ConfigError) -> ConfigFile {
-        let root = try JSONObjectReader.root(bytes, file: file)
-        try root.rejectUnknown(allowed: jsonKeys)
-        var config = ConfigFile(version: try root.checkVersion(currentVersion))
-        var seen: Set<String> = []
-        for (index, node) in (try root.array("profiles") ?? []).enumerated() {
-            let object = try JSONObjectReader(file: file, path: "profiles[\(index)]", node: node)
-            let profile = try Profile.read(object)
-            guard seen.insert(profile.name).inserted else {
-                throw object.fail("name", "duplicate profile name '\(profile.name)'; profile names must be unique")
-            }
-            config.profiles.append(profile)
-        }
+        let root = try JSONFile.parse(bytes, file: file, version: currentVersion, fields: jsonKeys)
+        var config = ConfigFile()
+        config.profiles = try root.namedObjects("profiles", what: "profile", name: \.name, read: Profile.read)
         if let selected = try root.string("selectedProfile") {
-            guard seen.contains(selected) else {
+            guard config.profile(named: selected) != nil else {
                 throw root.fail("selectedProfile", "no profile named '\(selected)' (known: \(config.profiles.map(\.name).joined(separator: ", ")))")
             }
             config.selectedProfile = selected
@@ -58,12 +48,14 @@ public struct ConfigFile: Sendable, Equatable, Encodable {
         return config
     }
 
-    /// Pretty-printed JSON with sorted keys and a final newline.
+    /// The file's bytes, as `JSONFile` writes every Burrow file.
     public func encoded() -> [UInt8] {
-        JSONOutput.encode(self)
+        JSONFile.render(members, version: version)
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case version, profiles, selectedProfile, ui
+    private var members: [(String, JSONNode.Value)] {
+        var members: [(String, JSONNode.Value)] = [("profiles", .array(profiles.map { JSONNode($0.jsonValue) })), ("ui", ui.jsonValue)]
+        if let selectedProfile { members.append(("selectedProfile", .string(selectedProfile))) }
+        return members
     }
 }

@@ -1,52 +1,46 @@
 import BurrowCore
-import Foundation
 
 extension ConfigStore {
     /// Precise changes to `mappings.json` made by anyone (this process, the
-    /// CLI, an editor), polled every `interval`, so they show within about
-    /// `interval` + a read. An invalid file yields nothing and the last good
-    /// state stays in force; use `watchMappingEvents` to also hear about it.
-    ///
-    /// `initial` is what the caller already applied (e.g. from
-    /// `loadMappings()`); the first poll reports the file's differences from
-    /// it, so nothing slips between loading and watching. nil = read now.
-    public func watchMappings(interval: Duration = .milliseconds(250), initial: [Mapping]? = nil) -> AsyncStream<[MappingChange]> {
-        let events = watchMappingEvents(interval: interval, initial: initial)
-        return AsyncStream { continuation in
-            let task = Task {
-                for await event in events {
-                    if case .changes(let changes) = event { continuation.yield(changes) }
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
+    /// CLI, an editor), seen within about `interval` + a read, through a
+    /// `ConfigWatcher` of its own that ends with the stream. An invalid file
+    /// yields nothing and the last good state stays in force. A process that
+    /// also runs an engine or the TUI shares one `ConfigWatcher` instead.
+    public func watchMappings(interval: Duration = .milliseconds(250)) -> AsyncStream<[MappingChange]> {
+        watch(interval: interval) { change in
+            if case .mappings(let changes, _) = change { return changes }
+            return nil
         }
     }
 
-    /// Like `watchMappings`, plus `.invalid(error)` when the file stops
-    /// parsing and `.recovered` when it parses again (for the TUI's status).
-    ///
-    /// Polling runs on a thread of its own, not the cooperative pool, so a
-    /// busy or blocked pool cannot delay a change past the 1 s promise.
-    /// Ending the stream (or cancelling its consumer) stops the thread within
-    /// one interval.
-    public func watchMappingEvents(interval: Duration = .milliseconds(250), initial: [Mapping]? = nil) -> AsyncStream<MappingWatchEvent> {
-        let start = initial ?? ((try? loadMappings().mappings) ?? [])
-        let path = mappingsPath
-        let stop = WatchStopFlag()
-        let pause = max(1_000, interval.components.seconds * 1_000_000 + interval.components.attoseconds / 1_000_000_000_000)
+    /// Like `watchMappings`, plus `.invalid(error)` when the file stops parsing.
+    public func watchMappingEvents(interval: Duration = .milliseconds(250)) -> AsyncStream<MappingWatchEvent> {
+        watch(interval: interval) { change in
+            switch change {
+            case .mappings(let changes, _): return .changes(changes)
+            case .mappingsInvalid(let error): return .invalid(error)
+            case .config: return nil
+            }
+        }
+    }
+
+    private func watch<Element: Sendable>(
+        interval: Duration, _ transform: @escaping @Sendable (ConfigChange) -> Element?
+    ) -> AsyncStream<Element> {
+        let watcher = ConfigWatcher(store: self, interval: interval)
+        let changes = watcher.subscribe().changes
+        watcher.start()
         return AsyncStream { continuation in
-            let thread = Thread {
-                var watcher = MappingWatcher(path: path, initial: start)
-                while !stop.isSet {
-                    for event in watcher.poll() { continuation.yield(event) }
-                    usleep(useconds_t(min(pause, 10_000_000)))
+            let task = Task {
+                for await change in changes {
+                    if let element = transform(change) { continuation.yield(element) }
                 }
                 continuation.finish()
             }
-            thread.name = "burrow-mappings-watcher"
-            continuation.onTermination = { _ in stop.set() }
-            thread.start()
+            continuation.onTermination = { _ in
+                task.cancel()
+                watcher.stop()
+            }
         }
     }
 }

@@ -82,31 +82,31 @@ public struct ConfigStore: Sendable {
     /// pass through and nothing is written.
     @discardableResult
     public func updateConfig(_ change: (inout ConfigFile) throws -> Void) throws -> ConfigFile {
-        try AtomicFile.makeDirectory(directory)
-        return try FileLock.withLock(lockPath) {
-            let before = try loadConfig()
-            var config = before
-            try change(&config)
-            if config != before {
-                try validate(config)
-                try AtomicFile.write(config.encoded(), to: configPath)
-            }
-            return config
-        }
+        try update(load: loadConfig, change: change, check: validate, encode: { $0.encoded() }, to: configPath)
     }
 
     /// Like `updateConfig`, for `mappings.json`; the result's profiles must exist.
     @discardableResult
     public func updateMappings(_ change: (inout MappingsFile) throws -> Void) throws -> MappingsFile {
+        try update(load: loadMappings, change: change, check: { file in
+            try validate(file)
+            try checkReferences(config: try loadConfig(), mappings: file)
+        }, encode: { $0.encoded() }, to: mappingsPath)
+    }
+
+    /// Load, change, check and write one file under the store's lock.
+    private func update<File: Equatable>(
+        load: () throws -> File, change: (inout File) throws -> Void, check: (File) throws -> Void,
+        encode: (File) -> [UInt8], to path: String
+    ) throws -> File {
         try AtomicFile.makeDirectory(directory)
         return try FileLock.withLock(lockPath) {
-            let before = try loadMappings()
+            let before = try load()
             var file = before
             try change(&file)
             if file != before {
-                try validate(file)
-                try checkReferences(config: try loadConfig(), mappings: file)
-                try AtomicFile.write(file.encoded(), to: mappingsPath)
+                try check(file)
+                try AtomicFile.write(encode(file), to: path)
             }
             return file
         }

@@ -1,5 +1,6 @@
 /// The one way Burrow reads and writes a JSON file of its own on disk
-/// (`config.json`, `mappings.json`, `relay.json`, `reservations.json`): every
+/// (`config.json`, `mappings.json`, `relay.json`, `reservations.json`, theme
+/// files): every
 /// file carries `"version"`, unknown fields are rejected, and every mistake
 /// is one `ConfigError` naming file:line:column and the field. Reading goes
 /// through our own `JSONParser` (see why there); writing renders a `JSONNode`
@@ -23,7 +24,12 @@ enum JSONFile {
 
     /// Writes `members` (plus `"version"`) as the file's top-level object.
     static func write(_ members: [(String, JSONNode.Value)], version: Int, to path: String, mode: UInt32) throws(ConfigError) {
-        try AtomicFile.write(render(.fields(members + [("version", .number(String(version)))])), to: path, mode: mode)
+        try AtomicFile.write(render(members, version: version), to: path, mode: mode)
+    }
+
+    /// The bytes of a file whose top-level object is `members` plus `"version"`.
+    static func render(_ members: [(String, JSONNode.Value)], version: Int) -> [UInt8] {
+        render(.fields(members + [("version", .number(String(version)))]))
     }
 
     /// The bytes of `value`, keys sorted, with a final newline.

@@ -1,3 +1,5 @@
+import BurrowCore
+
 /// Reads the fields of one JSON object from a config file, turning every
 /// problem into a `ConfigError` that names the file, line:column and the
 /// field path (`mappings[2].local`).
@@ -87,6 +89,36 @@ struct JSONObjectReader {
     func object(_ key: String) throws(ConfigError) -> JSONObjectReader? {
         guard let node = member(key) else { return nil }
         return try JSONObjectReader(file: file, path: fieldPath(key), node: node)
+    }
+
+    /// A DNS label (a mapping's or profile's name), if present.
+    func label(_ key: String) throws(ConfigError) -> String? {
+        guard let text = try string(key) else { return nil }
+        do { try DNSLabel.validate(text) } catch { throw fail(key, error.description) }
+        return text
+    }
+
+    func requiredLabel(_ key: String) throws(ConfigError) -> String {
+        _ = try requiredString(key)
+        return try label(key) ?? ""
+    }
+
+    /// The objects of array `key`, each read by `read`; two with the same
+    /// `name` are refused at the second (`what`: "mapping", "profile").
+    func namedObjects<Element>(
+        _ key: String, what: String, name: (Element) -> String, read: (JSONObjectReader) throws(ConfigError) -> Element
+    ) throws(ConfigError) -> [Element] {
+        var seen: Set<String> = []
+        var result: [Element] = []
+        for (index, node) in (try array(key) ?? []).enumerated() {
+            let object = try JSONObjectReader(file: file, path: fieldPath("\(key)[\(index)]"), node: node)
+            let element = try read(object)
+            guard seen.insert(name(element)).inserted else {
+                throw object.fail("name", "duplicate \(what) name '\(name(element))'; \(what) names must be unique")
+            }
+            result.append(element)
+        }
+        return result
     }
 
     /// Checks `"version": 1`, the schema version every Burrow file carries.

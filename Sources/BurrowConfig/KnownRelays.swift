@@ -54,7 +54,7 @@ public struct KnownRelays: Sendable {
     /// `type base64`, dropping the comment; validates an ed25519 key.
     static func normalizedKey(_ keyLine: String) throws(ConfigError) -> String {
         _ = try OpenSSHKey.parsePublicKeyLine(keyLine)
-        return keyLine.split(whereSeparator: \.isWhitespace).prefix(2).joined(separator: " ")
+        return OpenSSHKey.keyText(keyLine)
     }
 
     struct Entry {

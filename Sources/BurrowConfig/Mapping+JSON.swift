@@ -4,18 +4,14 @@ extension Mapping {
     /// Reads one entry of `mappings.json`'s `mappings`.
     static func read(_ object: JSONObjectReader) throws(ConfigError) -> Mapping {
         try object.rejectUnknown(allowed: Mapping.jsonKeys)
-        let name = try object.requiredString("name")
-        do { try DNSLabel.validate(name) } catch { throw object.fail("name", error.description) }
+        let name = try object.requiredLabel("name")
         let protocolText = try object.requiredString("protocol")
         let kind: MappingProtocol
         do { kind = try MappingProtocol(parsing: protocolText) } catch { throw object.fail("protocol", error.description) }
         let localText = try object.requiredString("local")
         let local: LocalAddress
         do { local = try LocalAddress(parsing: localText) } catch { throw object.fail("local", error.description) }
-        let profile = try object.string("profile")
-        if let profile {
-            do { try DNSLabel.validate(profile) } catch { throw object.fail("profile", error.description) }
-        }
+        let profile = try object.label("profile")
         let mapping = Mapping(
             name: name, protocol: kind, local: local,
             remotePort: try object.port("remotePort"),
@@ -32,6 +28,26 @@ extension Mapping {
             throw object.fail(field, error.description)
         }
         return mapping
+    }
+
+    /// One entry of `mappings.json`'s `mappings`, as `read` reads it back.
+    var jsonValue: JSONNode.Value {
+        var members: [(String, JSONNode.Value)] = [
+            ("name", .string(name)), ("protocol", .string(self.protocol.rawValue)),
+            ("local", .string(local.description)), ("enabled", .bool(enabled)),
+        ]
+        if let profile { members.append(("profile", .string(profile))) }
+        if let remotePort { members.append(("remotePort", .number(String(remotePort)))) }
+        if !allow.isEmpty { members.append(("allow", .array(allow.map { JSONNode(.string($0.description)) }))) }
+        if !deny.isEmpty { members.append(("deny", .array(deny.map { JSONNode(.string($0.description)) }))) }
+        if let basicAuth {
+            members.append(("basicAuth", .fields([
+                ("user", .string(basicAuth.user)), ("salt", .string(basicAuth.salt)), ("sha256", .string(basicAuth.sha256)),
+            ])))
+        }
+        if let proxyProtocol { members.append(("proxyProtocol", .string(proxyProtocol.rawValue))) }
+        if httpsRedirect { members.append(("httpsRedirect", .bool(true))) }
+        return .fields(members)
     }
 
     private static func cidrs(_ object: JSONObjectReader, _ key: String) throws(ConfigError) -> [CIDR] {

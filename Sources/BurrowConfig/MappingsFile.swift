@@ -1,7 +1,7 @@
 import BurrowCore
 
 /// `mappings.json`: the mapping rules, in the order they were added.
-public struct MappingsFile: Sendable, Equatable, Encodable {
+public struct MappingsFile: Sendable, Equatable {
     public static let currentVersion = 1
     public static let fileName = "mappings.json"
 
@@ -17,32 +17,21 @@ public struct MappingsFile: Sendable, Equatable, Encodable {
         mappings.first { $0.name == name }
     }
 
-    static let jsonKeys: Set<String> = ["version", "mappings"]
+    static let jsonKeys: Set<String> = ["mappings"]
 
     /// Parses and validates `bytes`; `file` names the file in errors. Profile
     /// names are checked against `config.json` by `ConfigStore`, not here.
     public static func decode(_ bytes: [UInt8], file: String) throws(ConfigError) -> MappingsFile {
-        let root = try JSONObjectReader.root(bytes, file: file)
-        try root.rejectUnknown(allowed: jsonKeys)
-        var result = MappingsFile(version: try root.checkVersion(currentVersion))
-        var seen: Set<String> = []
-        for (index, node) in (try root.array("mappings") ?? []).enumerated() {
-            let object = try JSONObjectReader(file: file, path: "mappings[\(index)]", node: node)
-            let mapping = try Mapping.read(object)
-            guard seen.insert(mapping.name).inserted else {
-                throw object.fail("name", "duplicate mapping name '\(mapping.name)'; mapping names must be unique")
-            }
-            result.mappings.append(mapping)
-        }
-        return result
+        let root = try JSONFile.parse(bytes, file: file, version: currentVersion, fields: jsonKeys)
+        return MappingsFile(mappings: try root.namedObjects("mappings", what: "mapping", name: \.name, read: Mapping.read))
     }
 
-    /// Pretty-printed JSON with sorted keys and a final newline.
+    /// The file's bytes, as `JSONFile` writes every Burrow file.
     public func encoded() -> [UInt8] {
-        JSONOutput.encode(self)
+        JSONFile.render(members, version: version)
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case version, mappings
+    private var members: [(String, JSONNode.Value)] {
+        [("mappings", .array(mappings.map { JSONNode($0.jsonValue) }))]
     }
 }

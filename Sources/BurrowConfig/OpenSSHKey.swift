@@ -133,6 +133,19 @@ public enum OpenSSHKey {
         return key
     }
 
+    /// `type base64` of an OpenSSH public-key line, without the comment: what identifies a key.
+    public static func keyText(_ line: String) -> String {
+        line.split(whereSeparator: \.isWhitespace).prefix(2).joined(separator: " ")
+    }
+
+    /// The fingerprint of any key type's OpenSSH line; nil when its second
+    /// field is not base64.
+    public static func fingerprint(ofLine line: String) -> String? {
+        let fields = line.split(whereSeparator: \.isWhitespace)
+        guard fields.count >= 2, let blob = Data(base64Encoded: String(fields[1])) else { return nil }
+        return fingerprint(blob: Array(blob))
+    }
+
     /// `SHA256:…` exactly as `ssh-keygen -l` prints it (base64, no padding).
     public static func fingerprint(_ key: Curve25519.Signing.PublicKey) -> String {
         fingerprint(blob: publicKeyBlob(key))

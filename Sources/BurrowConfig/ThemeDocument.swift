@@ -25,9 +25,7 @@ public struct ThemeDocument: Sendable, Equatable {
     /// is refused; `checkColor(value)` returns why a colour is refused, or nil.
     public static func parse(_ bytes: [UInt8], file: String, roles: [String],
                              checkColor: (String) -> String?) throws(ConfigError) -> ThemeDocument {
-        let root = try JSONObjectReader.root(bytes, file: file)
-        try root.rejectUnknown(allowed: ["version", "name", "description", "colors"])
-        _ = try root.checkVersion(version)
+        let root = try JSONFile.parse(bytes, file: file, version: version, fields: ["name", "description", "colors"])
         let name = try root.string("name")
         let description = try root.string("description")
         guard let colors = try root.object("colors") else {

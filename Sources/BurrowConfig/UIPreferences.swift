@@ -1,5 +1,5 @@
 /// The TUI's saved preferences, the `ui` object of `config.json`.
-public struct UIPreferences: Sendable, Equatable, Encodable {
+public struct UIPreferences: Sendable, Equatable {
     /// A theme name (a file in `Themes/` or the config dir's `themes/`); nil = default.
     public var theme: String?
 
@@ -12,5 +12,9 @@ public struct UIPreferences: Sendable, Equatable, Encodable {
     init(reading object: JSONObjectReader) throws(ConfigError) {
         try object.rejectUnknown(allowed: UIPreferences.jsonKeys)
         theme = try object.string("theme")
+    }
+
+    var jsonValue: JSONNode.Value {
+        .fields(theme.map { [("theme", .string($0))] } ?? [])
     }
 }

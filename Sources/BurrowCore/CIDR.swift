@@ -1,7 +1,7 @@
 /// An IPv4 or IPv6 network, `10.0.0.0/8`, `2001:db8::/32`, or one address
 /// (`192.0.2.7` = `/32`, `::1` = `/128`), as the `allow` and `deny` rules of
 /// a mapping name them. Written back in canonical form (host bits cleared).
-public struct CIDR: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct CIDR: Sendable, Hashable, TextCodable {
     /// 4 bytes (IPv4) or 16 (IPv6), network order, host bits zero.
     public let address: [UInt8]
     public let prefixLength: Int
@@ -43,17 +43,6 @@ public struct CIDR: Sendable, Hashable, Codable, CustomStringConvertible {
         return prefixLength == address.count * 8 ? text : "\(text)/\(prefixLength)"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(parsing: text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 
     // MARK: addresses
 

@@ -1,6 +1,6 @@
 /// Where a mapping's visitors go on the PC: host and port.
 /// Written as `HOST:PORT`, with IPv6 hosts in brackets (`[::1]:3000`).
-public struct LocalAddress: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct LocalAddress: Sendable, Hashable, TextCodable {
     public static let defaultHost = "127.0.0.1"
 
     public var host: String
@@ -51,17 +51,4 @@ public struct LocalAddress: Sendable, Hashable, Codable, CustomStringConvertible
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }

@@ -1,6 +1,6 @@
 /// The address the public uses to reach a mapping:
 /// `http://NAME.DOMAIN[:PORT]`, `https://NAME.DOMAIN[:PORT]`, `tcp://HOST:PORT`, `udp://HOST:PORT`.
-public struct PublicURL: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct PublicURL: Sendable, Hashable, TextCodable {
     public var scheme: String
     public var host: String
     /// nil when it is the scheme's default (80 for http, 443 for https).
@@ -70,17 +70,4 @@ public struct PublicURL: Sendable, Hashable, Codable, CustomStringConvertible {
         return "\(scheme)://\(host)"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }

@@ -18,8 +18,6 @@ struct PublicKeyIdentity: Sendable, Hashable {
     }
 
     static func fingerprint(ofLine line: String) -> String? {
-        let fields = line.split(separator: " ")
-        guard fields.count >= 2, let blob = Data(base64Encoded: String(fields[1])) else { return nil }
-        return OpenSSHKey.fingerprint(blob: Array(blob))
+        OpenSSHKey.fingerprint(ofLine: line)
     }
 }

@@ -4,17 +4,20 @@ import Foundation
 import TerminalUI
 
 /// Wires the UI to the engine and the config store: background tasks feed
-/// the mailbox (snapshots once a second, engine events, changes to
-/// mappings.json and config.json), and the UI loop runs on a thread of its
-/// own, the only one that touches ncurses.
+/// the mailbox (snapshots once a second, engine events, and the changes to
+/// mappings.json and config.json that the process's one `ConfigWatcher`
+/// publishes to the engine and here alike), and the UI loop runs on a thread
+/// of its own, the only one that touches ncurses.
 public enum TUIRunner {
-    public static func run(engine: any TunnelEngine, events: AsyncStream<EngineEvent>, store: ConfigStore,
+    public static func run(engine: any TunnelEngine, events: AsyncStream<EngineEvent>, watcher: ConfigWatcher,
                            options: TUIOptions) async throws {
+        let store = watcher.store
+        let subscription = watcher.subscribe()
         let mailbox = Mailbox()
         let catalog = ThemeCatalog.load(directories: options.themeDirectories)
         var notes: [(String, LogEntry.Level)] = catalog.problems.map { ($0.description, .error) }
-        let config = try store.loadConfig()
-        let initialMappings = try store.loadMappings().mappings
+        let config = subscription.config
+        let initialMappings = subscription.mappings
         var themeName = options.theme ?? config.ui.theme ?? "default"
         if catalog.theme(named: themeName) == nil {
             notes.append(("no usable theme named '\(themeName)' (known: \(catalog.names.joined(separator: ", "))); using the default theme", .error))
@@ -41,27 +44,18 @@ public enum TUIRunner {
                 }
             },
             Task {
-                // Profiles added or selected by `burrow profile …` in another shell.
-                var known = (config.profiles, config.selectedProfile)
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(2))
-                    guard let fresh = try? store.loadConfig() else { continue }
-                    if fresh.profiles != known.0 || fresh.selectedProfile != known.1 {
-                        known = (fresh.profiles, fresh.selectedProfile)
-                        mailbox.post(.profilesChanged(fresh.profiles, selected: fresh.selectedProfile))
-                    }
-                }
-            },
-            Task {
                 for await event in events { mailbox.post(.engineEvent(event, at: WallClock.now())) }
             },
             Task {
-                for await event in store.watchMappingEvents(interval: .milliseconds(250), initial: initialMappings) {
-                    switch event {
-                    case .changes, .recovered:
-                        if let mappings = try? store.loadMappings().mappings { mailbox.post(.mappingsChanged(mappings)) }
-                    case .invalid:
-                        // The engine watches the same file and logs the error: once is enough.
+                // Edits by anyone: this UI, the CLI in another shell, an editor.
+                for await change in subscription.changes {
+                    switch change {
+                    case .mappings(_, let now):
+                        mailbox.post(.mappingsChanged(now))
+                    case .config(let fresh, _) where change.changesProfiles:
+                        mailbox.post(.profilesChanged(fresh.profiles, selected: fresh.selectedProfile))
+                    case .config, .mappingsInvalid:
+                        // The engine hears of an invalid file too and logs it: once is enough.
                         break
                     }
                 }

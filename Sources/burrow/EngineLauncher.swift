@@ -17,10 +17,13 @@ enum EngineLauncher {
         let embeddedRelay: EmbeddedRelayTarget?
         /// Every engine event since start (subscribed before the engine started).
         let events: AsyncStream<EngineEvent>
+        /// The process's one watcher of config.json and mappings.json (the engine's, and the TUI's).
+        let watcher: ConfigWatcher
 
         /// Stops the engine, then the embedded relay.
         func stop() async {
             await engine.stop()
+            watcher.stop()
             await relay?.shutdown(drainTimeout: .seconds(2))
         }
     }
@@ -44,10 +47,11 @@ enum EngineLauncher {
             relay = started.relay
             options.embeddedRelay = started.target
         }
-        let engine = Engine(store: store, options: options)
+        let watcher = ConfigWatcher(store: store)
+        let engine = Engine(store: store, options: options, watcher: watcher)
         let events = engine.events()
         await engine.start()
-        return Launched(engine: engine, relay: relay, embeddedRelay: options.embeddedRelay, events: events)
+        return Launched(engine: engine, relay: relay, embeddedRelay: options.embeddedRelay, events: events, watcher: watcher)
     }
 
     /// The embedded relay serves mappings that follow no profile: needed when

@@ -57,7 +57,7 @@ extension Burrow {
             let options = TUIOptions(theme: theme, noColor: environment["NO_COLOR"].map { !$0.isEmpty } ?? false,
                                      relayLabel: label, themeDirectories: directories)
             do {
-                try await TUIRunner.run(engine: launched.engine, events: launched.events, store: store, options: options)
+                try await TUIRunner.run(engine: launched.engine, events: launched.events, watcher: launched.watcher, options: options)
             } catch {
                 await launched.stop()
                 FileHandle.standardError.write(Data("burrow: \(error)\n".utf8))

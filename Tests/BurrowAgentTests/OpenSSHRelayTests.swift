@@ -28,7 +28,7 @@ import Testing
         let outcome: Result<Void, any Error>
         do {
             // sshd binds the bind address, so the mapping is named after a bindable host.
-            await tunnel.apply([Mapping(name: "localhost", protocol: .tcp, local: LocalAddress(port: echo.port), remotePort: remotePort)])
+            await tunnel.apply(Mapping(name: "localhost", protocol: .tcp, local: LocalAddress(port: echo.port), remotePort: remotePort))
             let url = try await watcher.online("localhost")
             #expect(url.description == "tcp://127.0.0.1:\(remotePort)")
 
