@@ -1,4 +1,5 @@
 import BurrowCore
+import BurrowNIO
 import NIOCore
 import NIOSSH
 
@@ -14,7 +15,7 @@ final class ControlChannelHandler: ChannelDuplexHandler {
 
     private let messages: AsyncStream<RelayMessage>.Continuation
     private let refusals: RefusalBook
-    private var pending = ByteBuffer()
+    private var lineFramer = ControlLineFramer(maximumLineLength: ControlCodec.maximumLineLength)
 
     init(messages: AsyncStream<RelayMessage>.Continuation, refusals: RefusalBook) {
         self.messages = messages
@@ -33,11 +34,8 @@ final class ControlChannelHandler: ChannelDuplexHandler {
         let message = unwrapInboundIn(data)
         // stderr (e.g. a stock sshd's "command not found") is not ours to parse.
         guard case .channel = message.type, case .byteBuffer(var bytes) = message.data else { return }
-        pending.writeBuffer(&bytes)
-        while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
-            let length = newline - pending.readerIndex
-            let line = pending.readString(length: length) ?? ""
-            pending.moveReaderIndex(forwardBy: 1)
+        let (lines, overflow) = lineFramer.feed(&bytes)
+        for line in lines {
             if let decoded = try? ControlCodec.decodeRelayMessage(line) {
                 if case .refused(let bindHost, _, let reason, _) = decoded {
                     refusals.record(reason, for: bindHost)
@@ -45,10 +43,7 @@ final class ControlChannelHandler: ChannelDuplexHandler {
                 messages.yield(decoded)
             }
         }
-        if pending.readableBytes > ControlCodec.maximumLineLength {
-            context.close(promise: nil)
-        }
-        pending.discardReadBytes()
+        if overflow { context.close(promise: nil) }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -80,8 +80,7 @@ public final class ConfigWatcher: Sendable {
             return (!state.started && !state.stopped, state.mappings)
         }
         guard go else { return }
-        // BurrowConfig has no NIO (no `TimeAmount`): microseconds from the Duration's parts.
-        let pause = max(1_000, interval.components.seconds * 1_000_000 + interval.components.attoseconds / 1_000_000_000_000)
+        let pause = max(1_000, Int64(interval.inSeconds * 1e6))
         let thread = Thread { [self] in
             var mappingsWatcher = MappingWatcher(path: store.mappingsPath, initial: mappings)
             // nil = never looked: the first poll reads the file and publishes

@@ -25,8 +25,7 @@ final class BandwidthThrottle: ChannelDuplexHandler {
     private func charge(_ bytes: Int) {
         let wait = bucket.take(bytes)
         guard wait > .zero else { return }
-        let nanoseconds = wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000
-        debtUntil = max(debtUntil, .now() + .nanoseconds(nanoseconds))
+        debtUntil = max(debtUntil, .now() + TimeAmount(wait))
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

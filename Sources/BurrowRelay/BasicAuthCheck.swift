@@ -17,22 +17,12 @@ enum BasicAuthCheck {
         var hasher = SHA256()
         hasher.update(data: salt)
         hasher.update(data: password)
-        let digest = Array(hasher.finalize())
-        let userMatches = constantTimeEqual(user, Array(rule.user.utf8))
-        let passwordMatches = constantTimeEqual(digest, expected)
+        let digest = hasher.finalize()
+        // swift-crypto compares digests in constant time; hashing both sides
+        // first makes any length (user names) a fixed-size digest.
+        let userMatches = SHA256.hash(data: user) == SHA256.hash(data: Array(rule.user.utf8))
+        let passwordMatches = SHA256.hash(data: Array(digest)) == SHA256.hash(data: expected)
         return userMatches && passwordMatches
-    }
-
-    /// Equal length and bytes, looking at every byte whatever differs.
-    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        var difference = UInt8(lhs.count == rhs.count ? 0 : 1)
-        let count = max(lhs.count, rhs.count)
-        for index in 0..<count {
-            let left = index < lhs.count ? lhs[index] : 0
-            let right = index < rhs.count ? rhs[index] : 0
-            difference |= left ^ right
-        }
-        return difference == 0
     }
 }
 

@@ -1,3 +1,4 @@
+import BurrowCore
 import Synchronization
 
 /// New connections per second per visitor IP on the public ports: a token
@@ -23,7 +24,7 @@ final class ConnectionRateLimiter: Sendable {
         let now = ContinuousClock.now
         return buckets.withLock { buckets in
             var bucket = buckets[address] ?? Bucket(tokens: rate, updated: now)
-            bucket.tokens = min(rate, bucket.tokens + seconds(now - bucket.updated) * rate)
+            bucket.tokens = min(rate, bucket.tokens + (now - bucket.updated).inSeconds * rate)
             bucket.updated = now
             guard bucket.tokens >= 1 else {
                 buckets[address] = bucket
@@ -32,14 +33,10 @@ final class ConnectionRateLimiter: Sendable {
             bucket.tokens -= 1
             if buckets[address] == nil, buckets.count >= Self.maximumAddresses {
                 let full = 1 / rate
-                buckets = buckets.filter { seconds(now - $0.value.updated) < full * (rate - $0.value.tokens) }
+                buckets = buckets.filter { (now - $0.value.updated).inSeconds < full * (rate - $0.value.tokens) }
             }
             buckets[address] = bucket
             return true
         }
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -260,20 +260,7 @@ extension RelaySession {
             throw RelayError.refused(refusal.reason)
         }
         context.track(visitor: visitor)
-        let relay = context
-        VisitorSplice.open(visitor, to: holder, relay: context) { glue in
-            guard let glue = glue?.value else {
-                visitor.close(promise: nil)
-                return
-            }
-            do {
-                try visitor.pipeline.syncOperations.addHandlers(VisitorSplice.edgeHandlers(holder, relay: relay) + [glue])
-                visitor.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
-            } catch {
-                glue.abandon()
-                visitor.close(promise: nil)
-            }
-        }
+        try VisitorSplice.join(visitor, to: holder, relay: context)
     }
 
     /// Opens the `forwarded-tcpip` channel for one visitor, with `glue` as its

@@ -1,4 +1,5 @@
 import BurrowCore
+import BurrowNIO
 import NIOCore
 import NIOSSH
 
@@ -17,7 +18,7 @@ final class SessionChannelHandler: ChannelDuplexHandler {
     private let session: RelaySession
     private var context: ChannelHandlerContext?
     private(set) var mode = Mode.idle
-    private var lineBuffer: ByteBuffer?
+    private var lineFramer = ControlLineFramer(maximumLineLength: ControlCodec.maximumLineLength)
 
     init(session: RelaySession) {
         self.session = session
@@ -110,29 +111,17 @@ final class SessionChannelHandler: ChannelDuplexHandler {
     }
 
     private func readControlLines(_ context: ChannelHandlerContext, _ bytes: inout ByteBuffer) {
-        if lineBuffer == nil {
-            lineBuffer = bytes
-        } else {
-            lineBuffer!.writeBuffer(&bytes)
-        }
-        while let newline = lineBuffer!.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
-            let length = newline - lineBuffer!.readerIndex
-            let line = lineBuffer!.readString(length: length) ?? ""
-            lineBuffer!.moveReaderIndex(forwardBy: 1)
-            handleControlLine(line)
-        }
-        if lineBuffer!.readableBytes > ControlCodec.maximumLineLength {
+        let (lines, overflow) = lineFramer.feed(&bytes)
+        for line in lines { handleControlLine(line) }
+        if overflow {
             send(.notice("control line longer than \(ControlCodec.maximumLineLength) bytes; closing the control channel"))
             context.close(promise: nil)
         }
-        lineBuffer!.discardReadBytes()
     }
 
     private func handleControlLine(_ line: String) {
-        let trimmed = line.hasSuffix("\r") ? String(line.dropLast()) : line
-        if trimmed.isEmpty { return }
         do {
-            switch try ControlCodec.decodeAgentMessage(trimmed) {
+            switch try ControlCodec.decodeAgentMessage(line) {
             case .hello(let version):
                 session.agentSaidHello(version: version)
             case .ping(let id):

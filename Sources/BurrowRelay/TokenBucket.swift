@@ -1,3 +1,4 @@
+import BurrowCore
 import Synchronization
 
 /// Bytes per second shared by every visitor of one mapping, on any event
@@ -23,8 +24,7 @@ final class TokenBucket: Sendable {
         let now = ContinuousClock.now
         return state.withLock { state in
             let elapsed = now - state.updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            state.tokens = min(rate / 4, state.tokens + seconds * rate) - Double(bytes)
+            state.tokens = min(rate / 4, state.tokens + elapsed.inSeconds * rate) - Double(bytes)
             state.updated = now
             guard state.tokens < 0 else { return .zero }
             return .nanoseconds(Int64(-state.tokens / rate * 1e9))

@@ -41,3 +41,21 @@ struct DatagramFrameDecoderTests {
         _ = try channel.finish()
     }
 }
+
+@Suite("ControlLineFramer")
+struct ControlLineFramerTests {
+    @Test("lines split anywhere come out whole, CR LF and empty lines handled, an overlong line is an overflow")
+    func lines() {
+        var framer = ControlLineFramer(maximumLineLength: 16)
+        var all: [String] = []
+        for piece in ["{\"a\":1}\r", "\n\n{\"b\"", ":2}\n{\"c\":3}", "\n"] {
+            var bytes = ByteBuffer(string: piece)
+            let (lines, overflow) = framer.feed(&bytes)
+            #expect(!overflow)
+            all += lines
+        }
+        #expect(all == ["{\"a\":1}", "{\"b\":2}", "{\"c\":3}"])
+        var long = ByteBuffer(string: String(repeating: "x", count: 17))
+        #expect(framer.feed(&long).overflow)
+    }
+}
