@@ -74,49 +74,66 @@ extension RelaySession {
     static let unnamedHosts: Set<String> = ["", "localhost", "0.0.0.0", "*", "::", "127.0.0.1", "::1"]
 
     private func listenHTTP(host: String, key: String, promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>) {
-        var requested = host.lowercased()
-        let suffix = "." + context.configuration.domain.lowercased()
-        if requested.hasSuffix(suffix) { requested.removeLast(suffix.count) }
-        let name: String
-        do {
-            if Self.unnamedHosts.contains(requested) {
-                let taken = Set(forwards.values.compactMap(\.httpName))
-                name = try context.reservations.autoName(for: key, avoiding: taken)
-            } else {
-                try DNSLabel.validate(requested)
-                if context.reservedNames.contains(requested) {
-                    throw RelayError.refused("name '\(requested)' is reserved on this relay; choose another name")
-                }
-                if forwards.values.contains(where: { $0.httpName == requested }) {
-                    throw RelayError.refused("name '\(requested)' is already forwarded on this connection")
-                }
-                try context.reservations.claim(name: requested, for: key)
-                name = requested
-            }
-        } catch let error as CoreError {
-            refuse(host: host, port: 80, error.description, promise)
-            return
-        } catch let error as RelayError {
-            refuse(host: host, port: 80, error.description, promise)
-            return
-        } catch {
-            refuse(host: host, port: 80, "\(error)", promise)
-            return
-        }
+        guard let name = chooseName(host: host, port: 80, key: key, taken: Set(forwards.values.compactMap(\.httpName)), promise)
+        else { return }
         let url = httpsURL(name: name) ?? PublicURL.forMapping(
             .http, name: name, domain: context.configuration.domain, publicHost: context.configuration.domain,
             port: context.httpPort.load(ordering: .relaxed))
-        let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url)
+        grantNamed(Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url), key: key, promise)
+    }
+
+    /// The name an HTTP or TLS forward asked for by its bind host (`NAME`, or
+    /// `NAME.DOMAIN`), or the key's own random one for an unnamed host; nil
+    /// after refusing the request. The name must be a DNS label, not reserved
+    /// by the operator, not already forwarded (of this kind, `taken`) on this
+    /// connection, and not held by another key.
+    func chooseName(
+        host: String, port: Int, key: String, taken: Set<String>,
+        _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
+    ) -> String? {
+        var requested = host.lowercased()
+        let suffix = "." + context.configuration.domain.lowercased()
+        if requested.hasSuffix(suffix) { requested.removeLast(suffix.count) }
+        do {
+            if Self.unnamedHosts.contains(requested) {
+                return try context.reservations.autoName(for: key, avoiding: taken)
+            }
+            try DNSLabel.validate(requested)
+            if context.reservedNames.contains(requested) {
+                throw RelayError.refused("name '\(requested)' is reserved on this relay; choose another name")
+            }
+            if taken.contains(requested) {
+                throw RelayError.refused("name '\(requested)' is already forwarded on this connection")
+            }
+            try context.reservations.claim(name: requested, for: key)
+            return requested
+        } catch let error as CoreError {
+            refuse(host: host, port: port, error.description, promise)
+        } catch let error as RelayError {
+            refuse(host: host, port: port, error.description, promise)
+        } catch {
+            refuse(host: host, port: port, "\(error)", promise)
+        }
+        return nil
+    }
+
+    /// Grants a named (HTTP or TLS) forward: kept by this session, registered
+    /// under its name. The same key asking again from a new connection: the
+    /// newer one serves, the older one stands by to serve again if the newer
+    /// one leaves.
+    func grantNamed(_ forward: Forward, key: String, _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>) {
         forward.bandwidth = context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
+        forward.policy = policy(for: forward.bindHost)
         forwards[forward.id] = forward
-        forward.policy = policy(for: host)
         let holder = ForwardRegistry.Holder(
             session: handoff, sessionID: id, forwardID: forward.id, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
-        if let previous = context.registry.claimHTTP(name, holder) {
-            // The same key asked again from a new connection: the newer one serves,
-            // the older one stands by to serve again if the newer one leaves.
-            previous.session.run { $0.standBy(forwardID: previous.forwardID) }
+        let previous: ForwardRegistry.Holder?
+        switch forward.kind {
+        case .http(let name): previous = context.registry.claimHTTP(name, holder)
+        case .tls(let name): previous = context.registry.claimTLS(name, holder)
+        case .tcp, .udp: preconditionFailure("grantNamed is for HTTP and TLS forwards")
         }
+        if let previous { previous.session.run { $0.standBy(forwardID: previous.forwardID) } }
         promise.succeed(.init(boundPort: nil))
         announce(forward)
     }

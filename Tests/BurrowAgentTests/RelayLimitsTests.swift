@@ -59,10 +59,12 @@ import Testing
 
     @Test(.timeLimit(.minutes(10)))
     func reservedNamesCannotBeTaken() async throws {
-        let relay = try await RelayFixture.start(limits: Self.limits { $0.reservedNames = ["www", "shop"] })
+        let relay = try await RelayFixture.start(limits: Self.limits { $0.reservedNames = ["www", "shop"] }, tlsPort: 0)
         let agent = try AgentFixture(relay: relay, mappings: [
             Mapping(name: "shop", protocol: .http, local: LocalAddress(port: 9)),
             Mapping(name: "api", protocol: .http, local: LocalAddress(port: 9)),
+            // Reserved for TLS passthrough too (the TLS path once skipped the list).
+            Mapping(name: "www", protocol: .tls, local: LocalAddress(port: 9)),
         ])
         try await withCleanup {
             await agent.start()
@@ -71,6 +73,11 @@ import Testing
                 return false
             }
             #expect(refused.humanLine.contains("'shop' is reserved"))
+            let refusedTLS = try await agent.watcher.waitFor("refusal of a reserved TLS name") {
+                if case .error("www", let message) = $0 { return message.contains("reserved") }
+                return false
+            }
+            #expect(refusedTLS.humanLine.contains("'www' is reserved"))
             // The list in relay.json replaced the default: `api` is free here.
             _ = try await agent.watcher.online("api")
         } cleanup: {
