@@ -7,11 +7,7 @@ extension Relay {
         let host = context.configuration.bindHost
         let port = context.configuration.tlsPort ?? 0
         do {
-            return try await ServerBootstrap(group: group)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .serverChannelOption(.backlog, value: 1024)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelOption(.allowRemoteHalfClosure, value: true)
+            return try await ServerBootstrap.visitorListener(group: group)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         // Over the per-IP rate: closed before a byte is read.

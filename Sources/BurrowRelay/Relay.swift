@@ -179,11 +179,7 @@ public final class Relay: Sendable {
         let host = context.configuration.bindHost
         let port = context.configuration.httpPort
         do {
-            return try await ServerBootstrap(group: group)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .serverChannelOption(.backlog, value: 1024)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelOption(.allowRemoteHalfClosure, value: true)
+            return try await ServerBootstrap.visitorListener(group: group)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let refusal = context.refuseByRate(channel, port: "HTTP") {

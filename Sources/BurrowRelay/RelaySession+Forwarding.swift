@@ -247,15 +247,7 @@ extension RelaySession {
 
     private func bindListener(port: Int, forwardID: UInt64) -> EventLoopFuture<any Channel> {
         let session = handoff
-        return ServerBootstrap(group: loop)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            // NIO's default backlog (128) overflows when hundreds of visitors
-            // arrive at once: their handshakes complete on their side, the
-            // relay never sees them, and their first bytes meet a reset
-            // (found by scripts/soak). The HTTP port has the same 1024.
-            .serverChannelOption(.backlog, value: 1024)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
+        return ServerBootstrap.visitorListener(group: loop)
             .childChannelInitializer { visitor in
                 // The listener's group is the session's loop, so its visitors are there too.
                 visitor.eventLoop.makeCompletedFuture {
