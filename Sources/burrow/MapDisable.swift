@@ -14,14 +14,11 @@ extension Burrow {
                 """
         )
 
-        @OptionGroup var global: GlobalOptions
-
-        @Argument(help: ArgumentHelp("The mapping to switch off (see `burrow map ls`).", valueName: "NAME"))
-        var name: String
+        @OptionGroup var target: MappingTarget
 
         func run() async throws {
-            let result = try global.store().setMapping(named: name, enabled: false)
-            CLIOutput.line(result.changed ? "disabled mapping '\(name)'" : "mapping '\(name)' is already disabled")
+            let result = try target.global.store().setMapping(named: target.name, enabled: false)
+            CLIOutput.line(result.changed ? "disabled mapping '\(target.name)'" : "mapping '\(target.name)' is already disabled")
         }
     }
 }

@@ -11,14 +11,11 @@ extension Burrow {
                 """
         )
 
-        @OptionGroup var global: GlobalOptions
-
-        @Argument(help: ArgumentHelp("The mapping to switch on (see `burrow map ls`).", valueName: "NAME"))
-        var name: String
+        @OptionGroup var target: MappingTarget
 
         func run() async throws {
-            let result = try global.store().setMapping(named: name, enabled: true)
-            CLIOutput.line(result.changed ? "enabled mapping '\(name)'" : "mapping '\(name)' is already enabled")
+            let result = try target.global.store().setMapping(named: target.name, enabled: true)
+            CLIOutput.line(result.changed ? "enabled mapping '\(target.name)'" : "mapping '\(target.name)' is already enabled")
         }
     }
 }

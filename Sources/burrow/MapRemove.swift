@@ -13,13 +13,10 @@ extension Burrow {
                 """
         )
 
-        @OptionGroup var global: GlobalOptions
-
-        @Argument(help: ArgumentHelp("The mapping to remove (see `burrow map ls`).", valueName: "NAME"))
-        var name: String
+        @OptionGroup var target: MappingTarget
 
         func run() async throws {
-            let removed = try global.store().removeMapping(named: name)
+            let removed = try target.global.store().removeMapping(named: target.name)
             CLIOutput.line("removed mapping '\(removed.name)' (\(removed.protocol) \(removed.local))")
         }
     }

@@ -15,13 +15,10 @@ extension Burrow {
                 """
         )
 
-        @OptionGroup var global: GlobalOptions
-
-        @Argument(help: ArgumentHelp("The profile to remove (see `burrow profile ls`).", valueName: "NAME"))
-        var name: String
+        @OptionGroup var target: ProfileTarget
 
         func run() async throws {
-            let result = try global.store().removeProfile(named: name)
+            let result = try target.global.store().removeProfile(named: target.name)
             let note = result.wasSelected
                 ? "; no profile is selected now, so mappings use the embedded local relay (select one with: burrow profile use NAME)"
                 : ""

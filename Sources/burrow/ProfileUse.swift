@@ -11,13 +11,10 @@ extension Burrow {
                 """
         )
 
-        @OptionGroup var global: GlobalOptions
-
-        @Argument(help: ArgumentHelp("The profile to select (see `burrow profile ls`).", valueName: "NAME"))
-        var name: String
+        @OptionGroup var target: ProfileTarget
 
         func run() async throws {
-            let profile = try global.store().selectProfile(named: name)
+            let profile = try target.global.store().selectProfile(named: target.name)
             CLIOutput.line("selected profile '\(profile.name)' (\(profile.user)@\(profile.endpoint)); mappings without --profile now go through it")
         }
     }

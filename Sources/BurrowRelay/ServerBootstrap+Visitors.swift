@@ -1,0 +1,17 @@
+import NIOCore
+import NIOPosix
+
+extension ServerBootstrap {
+    /// A listener for visitors (the HTTP and TLS ports, each TCP forward):
+    /// a 1024 backlog — NIO's default of 128 overflows when hundreds of
+    /// visitors arrive at once, and the excess meet a reset after their
+    /// handshake (found by scripts/soak) — no Nagle delay, and half-closes
+    /// passed on (request/response protocols shut their output early).
+    static func visitorListener(group: any EventLoopGroup) -> ServerBootstrap {
+        ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 1024)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+    }
+}
