@@ -39,30 +39,32 @@ final class BandwidthThrottle: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        guard NIODeadline.now() < debtUntil else {
+        if NIODeadline.now() < debtUntil {
+            retryAfterDebt(\.delayedRead, context) { $0.read(context: $1) }
+        } else {
             context.read()
-            return
-        }
-        guard delayedRead == nil else { return }
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        delayedRead = context.eventLoop.scheduleTask(deadline: debtUntil) {
-            let (throttle, context) = bound.value
-            throttle.delayedRead = nil
-            throttle.read(context: context)
         }
     }
 
     func flush(context: ChannelHandlerContext) {
-        guard NIODeadline.now() < debtUntil else {
+        if NIODeadline.now() < debtUntil {
+            retryAfterDebt(\.delayedFlush, context) { $0.flush(context: $1) }
+        } else {
             context.flush()
-            return
         }
-        guard delayedFlush == nil else { return }
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        delayedFlush = context.eventLoop.scheduleTask(deadline: debtUntil) {
-            let (throttle, context) = bound.value
-            throttle.delayedFlush = nil
-            throttle.flush(context: context)
+    }
+
+    /// One scheduled retry per kind (read, flush) at the end of the debt.
+    private func retryAfterDebt(
+        _ slot: ReferenceWritableKeyPath<BandwidthThrottle, Scheduled<Void>?>, _ context: ChannelHandlerContext,
+        _ retry: @escaping (BandwidthThrottle, ChannelHandlerContext) -> Void
+    ) {
+        guard self[keyPath: slot] == nil else { return }
+        let bound = NIOLoopBound((self, context, retry, slot), eventLoop: context.eventLoop)
+        self[keyPath: slot] = context.eventLoop.scheduleTask(deadline: debtUntil) {
+            let (throttle, context, retry, slot) = bound.value
+            throttle[keyPath: slot] = nil
+            retry(throttle, context)
         }
     }
 

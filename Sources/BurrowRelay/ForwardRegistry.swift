@@ -38,34 +38,31 @@ final class ForwardRegistry: Sendable {
 
     /// Makes `holder` serve `name`; returns the holder it replaced (a session
     /// of the same key, which now stands by: told, but keeping its forward).
-    func claimHTTP(_ name: String, _ holder: Holder) -> Holder? {
-        state.withLock { Self.claim(&$0.http[name, default: []], holder) }
-    }
+    func claimHTTP(_ name: String, _ holder: Holder) -> Holder? { claim(\.http, name, holder) }
 
     /// Removes `forwardID`'s claim on `name`; if it was serving, the latest
     /// claim still standing by serves again, and is returned.
     @discardableResult
-    func releaseHTTP(_ name: String, forwardID: UInt64) -> Holder? {
-        state.withLock { state in
-            defer { if state.http[name]?.isEmpty == true { state.http[name] = nil } }
-            return Self.release(&state.http[name, default: []], forwardID)
-        }
-    }
+    func releaseHTTP(_ name: String, forwardID: UInt64) -> Holder? { release(\.http, name, forwardID) }
 
     func tlsHolder(_ name: String) -> Holder? {
         state.withLock { $0.tls[name]?.last }
     }
 
     /// Like `claimHTTP`, for names routed by SNI.
-    func claimTLS(_ name: String, _ holder: Holder) -> Holder? {
-        state.withLock { Self.claim(&$0.tls[name, default: []], holder) }
-    }
+    func claimTLS(_ name: String, _ holder: Holder) -> Holder? { claim(\.tls, name, holder) }
 
     @discardableResult
-    func releaseTLS(_ name: String, forwardID: UInt64) -> Holder? {
+    func releaseTLS(_ name: String, forwardID: UInt64) -> Holder? { release(\.tls, name, forwardID) }
+
+    private func claim(_ table: WritableKeyPath<State, [String: [Holder]]> & Sendable, _ name: String, _ holder: Holder) -> Holder? {
+        state.withLock { Self.claim(&$0[keyPath: table][name, default: []], holder) }
+    }
+
+    private func release(_ table: WritableKeyPath<State, [String: [Holder]]> & Sendable, _ name: String, _ forwardID: UInt64) -> Holder? {
         state.withLock { state in
-            defer { if state.tls[name]?.isEmpty == true { state.tls[name] = nil } }
-            return Self.release(&state.tls[name, default: []], forwardID)
+            defer { if state[keyPath: table][name]?.isEmpty == true { state[keyPath: table][name] = nil } }
+            return Self.release(&state[keyPath: table][name, default: []], forwardID)
         }
     }
 

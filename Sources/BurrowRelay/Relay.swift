@@ -69,43 +69,30 @@ public final class Relay: Sendable {
         let context = RelayContext(configuration: configuration, hostKey: hostKey, reservations: reservations)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
 
-        let http: any Channel
-        let ssh: any Channel
+        // Each listener in turn; any failure closes those already bound.
+        var listeners: [any Channel] = []
+        var sshPort = configuration.sshPort
         do {
-            http = try await bindHTTP(group: group, context: context)
+            let http = try await bindHTTP(group: group, context: context)
             context.httpPort.store(http.localAddress?.port ?? configuration.httpPort, ordering: .relaxed)
-            do {
-                ssh = try await bindSSH(group: group, context: context)
-            } catch {
-                try? await http.close()
-                throw error
-            }
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
-        }
-        var listeners = [ssh, http]
-        if configuration.tlsPort != nil {
-            do {
+            listeners.append(http)
+            let ssh = try await bindSSH(group: group, context: context)
+            sshPort = ssh.localAddress?.port ?? sshPort
+            listeners.append(ssh)
+            if configuration.tlsPort != nil {
                 let tls = try await bindTLS(group: group, context: context)
                 context.tlsPort.store(tls.localAddress?.port ?? 0, ordering: .relaxed)
                 listeners.append(tls)
-            } catch {
-                for listener in listeners { try? await listener.close() }
-                try? await group.shutdownGracefully()
-                throw error
             }
-        }
-        if configuration.metricsPort != nil {
-            do {
+            if configuration.metricsPort != nil {
                 let metrics = try await bindMetrics(group: group, context: context)
                 context.metricsPort.store(metrics.localAddress?.port ?? 0, ordering: .relaxed)
                 listeners.append(metrics)
-            } catch {
-                for listener in listeners { try? await listener.close() }
-                try? await group.shutdownGracefully()
-                throw error
             }
+        } catch {
+            for listener in listeners { try? await listener.close() }
+            try? await group.shutdownGracefully()
+            throw error
         }
         running.withLock { $0 = Running(group: group, context: context, listeners: listeners, stateLock: stateLock) }
         if let certificates = configuration.certificates {
@@ -113,8 +100,8 @@ public final class Relay: Sendable {
         }
 
         let endpoints = RelayEndpoints(
-            sshPort: ssh.localAddress?.port ?? self.configuration.sshPort,
-            httpPort: http.localAddress?.port ?? configuration.httpPort,
+            sshPort: sshPort,
+            httpPort: context.httpPort.load(ordering: .relaxed),
             hostKeyLine: OpenSSHKey.publicKeyLine(privateKey.publicKey, comment: ""),
             fingerprint: OpenSSHKey.fingerprint(privateKey.publicKey))
         var result = endpoints

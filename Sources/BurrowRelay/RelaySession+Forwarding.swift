@@ -202,23 +202,40 @@ extension RelaySession {
                 self.refuse(host: host, port: port, reason, promise)
             case .success(let (listener, bound)):
                 guard self.adoptBoundPort(listener, bound: bound, host: host, port: port, key: key, promise: promise) else { return }
-                let url = PublicURL.forMapping(
-                    .tcp, name: host, domain: self.context.configuration.domain,
-                    publicHost: self.context.configuration.domain, port: bound)
-                let forward = Forward(id: forwardID, bindHost: host, requestedPort: port, kind: .tcp(port: bound), url: url)
-                forward.listener = listener
-                forward.bandwidth = self.context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
-                forward.policy = self.policy(for: host)
-                self.forwards[forwardID] = forward
-                self.context.registry.claimTCP(
-                    bound,
-                    ForwardRegistry.Holder(
-                        session: self.handoff, sessionID: self.id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth,
-                        policy: forward.policy))
-                promise.succeed(.init(boundPort: port == 0 ? bound : nil))
-                self.announce(forward)
+                let bandwidth = self.context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
+                self.grantPorted(
+                    .tcp(port: bound), id: forwardID, host: host, port: port, listener: listener, key: key,
+                    policy: self.policy(for: host), bandwidth: bandwidth, promise)
             }
         }
+    }
+
+    /// Grants a TCP or UDP forward on the port it bound (`kind` carries it):
+    /// kept by this session, registered under the port. Port 0 asked → the
+    /// bound port goes back in the reply, as `ssh -R 0:…` expects.
+    func grantPorted(
+        _ kind: Forward.Kind, id forwardID: UInt64, host: String, port: Int, listener: any Channel, key: String,
+        policy: AccessPolicy, bandwidth: TokenBucket?, _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
+    ) {
+        let bound: Int
+        let mappingProtocol: MappingProtocol
+        switch kind {
+        case .tcp(let number): (bound, mappingProtocol) = (number, .tcp)
+        case .udp(let number): (bound, mappingProtocol) = (number, .udp)
+        case .http, .tls: preconditionFailure("grantPorted is for TCP and UDP forwards")
+        }
+        let url = PublicURL.forMapping(
+            mappingProtocol, name: host, domain: context.configuration.domain, publicHost: context.configuration.domain, port: bound)
+        let forward = Forward(id: forwardID, bindHost: host, requestedPort: port, kind: kind, url: url)
+        forward.listener = listener
+        forward.bandwidth = bandwidth
+        forward.policy = policy
+        forwards[forwardID] = forward
+        context.registry.claimTCP(
+            bound,
+            ForwardRegistry.Holder(session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: bandwidth, policy: policy))
+        promise.succeed(.init(boundPort: port == 0 ? bound : nil))
+        announce(forward)
     }
 
     /// Binds the first port of `candidates` that works, after taking it from

@@ -19,18 +19,9 @@ extension RelaySession {
                 self.refuse(host: host, port: port, "UDP port \(port == 0 ? "from \(range)" : String(port)) cannot be bound on the relay: \(BindErrorText.describe(error))", promise)
             case .success(let (socket, bound)):
                 guard self.adoptBoundPort(socket, bound: bound, host: host, port: port, key: key, promise: promise) else { return }
-                let url = PublicURL.forMapping(
-                    .udp, name: host, domain: self.context.configuration.domain,
-                    publicHost: self.context.configuration.domain, port: bound)
-                let forward = Forward(id: forwardID, bindHost: host, requestedPort: port, kind: .udp(port: bound), url: url)
-                forward.listener = socket
-                forward.policy = policy
-                self.forwards[forwardID] = forward
-                self.context.registry.claimTCP(
-                    bound, ForwardRegistry.Holder(
-                        session: self.handoff, sessionID: self.id, forwardID: forwardID, key: key, bandwidth: nil, policy: policy))
-                promise.succeed(.init(boundPort: port == 0 ? bound : nil))
-                self.announce(forward)
+                self.grantPorted(
+                    .udp(port: bound), id: forwardID, host: host, port: port, listener: socket, key: key,
+                    policy: policy, bandwidth: nil, promise)
             }
         }
     }
