@@ -31,7 +31,8 @@ struct RegistrationStateMachine: Sendable, Equatable {
         case sendRegister(MappingRegistration, requestID: Int)
         case sendForward(port: Int, requestID: Int)
         case sendCancel(port: Int)
-        case announceOnline(PublicURL, local: LocalAddress)
+        /// `also`: the mapping's other URL (plain http beside https).
+        case announceOnline(PublicURL, local: LocalAddress, also: PublicURL? = nil)
         case announceRefused(String)
         /// The mapping was removed and the relay holds nothing for it: drop this machine.
         case forget
@@ -60,6 +61,8 @@ struct RegistrationStateMachine: Sendable, Equatable {
     private(set) var state: State
     /// What the mapping should be; nil once removed (kept until its cancel is answered).
     private(set) var mapping: Mapping?
+    /// `forwarded`'s `alsoURL`, read through `alsoURL` (only while online).
+    private var also: PublicURL?
 
     /// `refused`: a refusal carried over from the previous connection, shown
     /// until this connection registers the mapping again.
@@ -81,6 +84,12 @@ struct RegistrationStateMachine: Sendable, Equatable {
 
     var publicURL: PublicURL? {
         if case .online(let url, _) = state { return url }
+        return nil
+    }
+
+    /// The relay's second URL for the mapping while online (`forwarded`'s `alsoURL`).
+    var alsoURL: PublicURL? {
+        if case .online = state { return also }
         return nil
     }
 
@@ -112,7 +121,7 @@ struct RegistrationStateMachine: Sendable, Equatable {
         mapping = new
         if let old, let new, Self.keepsForward(from: old, to: new) {
             // Only the local side changed: new visitors go to the new address.
-            if case .online(let url, _) = state, old.local != new.local { return [.announceOnline(url, local: new.local)] }
+            if case .online(let url, _) = state, old.local != new.local { return [.announceOnline(url, local: new.local, also: also)] }
             return []
         }
         var actions = release(old)
@@ -166,17 +175,20 @@ struct RegistrationStateMachine: Sendable, Equatable {
     }
 
     /// The relay's `forwarded`: the mapping's public URL.
-    mutating func forwarded(url: PublicURL, boundPort: Int) -> [Action] {
+    mutating func forwarded(url: PublicURL, boundPort: Int, alsoURL: PublicURL? = nil) -> [Action] {
         guard let mapping, mapping.enabled else { return [] }
         let bound = boundPort > 0 ? boundPort : nil
         switch state {
         case .forwarding:
+            also = alsoURL
             state = .online(url: url, boundPort: bound)
-            return [.announceOnline(url, local: mapping.local)]
+            return [.announceOnline(url, local: mapping.local, also: alsoURL)]
         case .granted(let granted):
+            also = alsoURL
             state = .online(url: url, boundPort: bound ?? granted)
-            return [.announceOnline(url, local: mapping.local)]
+            return [.announceOnline(url, local: mapping.local, also: alsoURL)]
         case .online(_, let previous):
+            also = alsoURL
             state = .online(url: url, boundPort: bound ?? previous)
             return []
         case .idle, .registering, .cancelling, .refused:

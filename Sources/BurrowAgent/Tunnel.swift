@@ -245,6 +245,7 @@ actor Tunnel {
             let registration = registrations[name]
             var snapshot = MappingSnapshot(mapping: entry.mapping, tunnel: self.name, state: registration?.state ?? between,
                                            publicURL: registration?.url)
+            snapshot.alsoURL = registration?.also
             entry.stats.fill(&snapshot, now: now)
             return snapshot
         }

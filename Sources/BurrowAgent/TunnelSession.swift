@@ -129,7 +129,7 @@ actor TunnelSession {
     }
 
     struct Status: Sendable {
-        var registrations: [String: (state: MappingState, url: PublicURL?)]
+        var registrations: [String: (state: MappingState, url: PublicURL?, also: PublicURL?)]
         var rttMs: Double?
         var domain: String?
     }
@@ -137,7 +137,7 @@ actor TunnelSession {
     /// What each mapping looks like on this connection, and the connection's round trip.
     func status() -> Status {
         Status(registrations: machines.compactMapValues { machine in
-            machine.mapping == nil ? nil : (machine.mappingState, machine.publicURL)
+            machine.mapping == nil ? nil : (machine.mappingState, machine.publicURL, machine.alsoURL)
         }, rttMs: rttMs, domain: domain)
     }
 
@@ -180,8 +180,8 @@ actor TunnelSession {
                     try? await connection.cancel(host: name, port: port)
                     self.cancelAnswered(name)
                 }
-            case .announceOnline(let url, let local):
-                hub.emit(.online(mapping: name, url: url, local: local))
+            case .announceOnline(let url, let local, let also):
+                hub.emit(.online(mapping: name, url: url, local: local, also: also))
             case .announceRefused(let reason):
                 hub.emit(.error(mapping: name, message: reason))
             case .forget:
@@ -229,8 +229,8 @@ actor TunnelSession {
             controlAvailable = true
             becomeReady()
             ping()  // a first RTT right away, then every `pingInterval`
-        case .forwarded(let bindHost, _, let boundPort, let url):
-            perform(machines[bindHost]?.forwarded(url: url, boundPort: boundPort) ?? [], for: bindHost)
+        case .forwarded(let bindHost, _, let boundPort, let url, let also):
+            perform(machines[bindHost]?.forwarded(url: url, boundPort: boundPort, alsoURL: also) ?? [], for: bindHost)
         case .refused(let bindHost, let bindPort, let reason, let requestID):
             // bindPort 0 answers `register`; forwards' refusals are recorded by
             // the control handler in the connection's RefusalBook.

@@ -32,7 +32,10 @@ public enum RelayMessage: Sendable, Equatable {
     case welcome(relayVersion: String, domain: String)
     /// A `tcpip-forward` was granted: this is the public URL of `bindHost:bindPort`
     /// (`bindPort` is the port the agent asked for; `boundPort` the one the relay bound).
-    case forwarded(bindHost: String, bindPort: Int, boundPort: Int, url: PublicURL)
+    /// `alsoURL`: the same mapping's other URL — the plain `http://` one
+    /// when `url` is the `https://` one the relay terminates (wire `alsoURL`,
+    /// absent from older relays).
+    case forwarded(bindHost: String, bindPort: Int, boundPort: Int, url: PublicURL, alsoURL: PublicURL? = nil)
     /// A `tcpip-forward` was refused; sent just before the SSH request fails,
     /// because SSH's REQUEST_FAILURE carries no reason. A refused `register`
     /// has bindPort 0 and echoes the register's `requestID` (wire `"id"`).
@@ -76,8 +79,9 @@ public enum ControlCodec {
         switch message {
         case .welcome(let version, let domain):
             wire.type = "welcome"; wire.version = version; wire.domain = domain
-        case .forwarded(let host, let port, let bound, let url):
+        case .forwarded(let host, let port, let bound, let url, let also):
             wire.type = "forwarded"; wire.bindHost = host; wire.bindPort = port; wire.boundPort = bound; wire.url = url.description
+            wire.alsoURL = also?.description
         case .refused(let host, let port, let reason, let requestID):
             wire.type = "refused"; wire.bindHost = host; wire.bindPort = port; wire.reason = reason; wire.id = requestID
         case .notice(let text): wire.type = "notice"; wire.message = text
@@ -120,11 +124,14 @@ public enum ControlCodec {
             return .welcome(relayVersion: try wire.require(wire.version, "version"), domain: try wire.require(wire.domain, "domain"))
         case "forwarded":
             let urlText = try wire.require(wire.url, "url")
+            var also: PublicURL?
+            if let alsoText = wire.alsoURL { also = try PublicURL(parsing: alsoText) }
             return .forwarded(
                 bindHost: try wire.require(wire.bindHost, "bindHost"),
                 bindPort: try wire.require(wire.bindPort, "bindPort"),
                 boundPort: try wire.require(wire.boundPort, "boundPort"),
-                url: try PublicURL(parsing: urlText))
+                url: try PublicURL(parsing: urlText),
+                alsoURL: also)
         case "refused":
             return .refused(
                 bindHost: try wire.require(wire.bindHost, "bindHost"),
@@ -152,6 +159,7 @@ public enum ControlCodec {
         var bindPort: Int?
         var boundPort: Int?
         var url: String?
+        var alsoURL: String?
         var reason: String?
         var message: String?
         var id: Int?

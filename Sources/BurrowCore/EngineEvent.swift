@@ -9,7 +9,8 @@ import Foundation
 public enum EngineEvent: Sendable, Equatable {
     case connecting(tunnel: String, relay: String)
     case connected(tunnel: String, relay: String)
-    case online(mapping: String, url: PublicURL, local: LocalAddress)
+    /// `also`: the mapping's other URL (plain http beside an https one).
+    case online(mapping: String, url: PublicURL, local: LocalAddress, also: PublicURL? = nil)
     case reconnecting(tunnel: String, retryInSeconds: Double, reason: String)
     case offline(tunnel: String, reason: String)
     /// A mapping-level or tunnel-level error (refused name, local service down…).
@@ -39,12 +40,14 @@ public enum EngineEvent: Sendable, Equatable {
         }
     }
 
-    /// One human line: `NAME  PUBLIC_URL -> LOCAL` for `online`.
+    /// One human line: `NAME  PUBLIC_URL -> LOCAL` for `online`
+    /// (`NAME  PUBLIC_URL (also URL) -> LOCAL` with a second URL).
     public var humanLine: String {
         switch self {
         case .connecting(let tunnel, let relay): return "connecting \(tunnel) to \(relay)…"
         case .connected(let tunnel, let relay): return "connected \(tunnel) to \(relay)"
-        case .online(let mapping, let url, let local): return "\(mapping)  \(url) -> \(local)"
+        case .online(let mapping, let url, let local, let also):
+            return "\(mapping)  \(url)\(also.map { " (also \($0))" } ?? "") -> \(local)"
         case .reconnecting(let tunnel, let seconds, let reason):
             let shown = seconds < 10 ? String(Double(Int(seconds * 10)) / 10) : String(Int(seconds))
             return "reconnecting \(tunnel) in \(shown) s: \(reason)"
@@ -57,15 +60,16 @@ public enum EngineEvent: Sendable, Equatable {
         }
     }
 
-    /// One JSON line: `{"event":"online","name":…,"url":…,"local":…}`.
+    /// One JSON line: `{"event":"online","name":…,"url":…,"local":…}` (and `"alsoURL"`).
     public var jsonLine: String {
         var fields: [String: String] = ["event": name]
         var numbers: [String: Double] = [:]
         switch self {
         case .connecting(let tunnel, let relay), .connected(let tunnel, let relay):
             fields["tunnel"] = tunnel; fields["relay"] = relay
-        case .online(let mapping, let url, let local):
+        case .online(let mapping, let url, let local, let also):
             fields["name"] = mapping; fields["url"] = url.description; fields["local"] = local.description
+            if let also { fields["alsoURL"] = also.description }
         case .reconnecting(let tunnel, let seconds, let reason):
             fields["tunnel"] = tunnel; fields["reason"] = reason; numbers["retryIn"] = seconds
         case .offline(let tunnel, let reason):

@@ -67,6 +67,8 @@ public struct MappingSnapshot: Sendable, Equatable {
     public var tunnel: String
     public var state: MappingState
     public var publicURL: PublicURL?
+    /// The mapping's other URL: plain `http://` beside an `https://` `publicURL`.
+    public var alsoURL: PublicURL?
     public var openVisitors: Int
     public var totalVisitors: Int
     /// Bytes from visitors to the local service.

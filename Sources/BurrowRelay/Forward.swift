@@ -21,6 +21,8 @@ final class Forward {
     let requestedPort: Int
     let kind: Kind
     let url: PublicURL
+    /// The same mapping's other URL: plain http beside an https `url`.
+    var alsoURL: PublicURL?
     /// The TCP listener (nil for HTTP, which shares the relay's HTTP port).
     var listener: (any Channel)?
     /// `bandwidthBytesPerSecond`, shared by every visitor of this forward.

@@ -76,10 +76,14 @@ extension RelaySession {
     private func listenHTTP(host: String, key: String, promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>) {
         guard let name = chooseName(host: host, port: 80, key: key, taken: Set(forwards.values.compactMap(\.httpName)), promise)
         else { return }
-        let url = httpsURL(name: name) ?? PublicURL.forMapping(
+        let plain = PublicURL.forMapping(
             .http, name: name, domain: context.configuration.domain, publicHost: context.configuration.domain,
             port: context.httpPort.load(ordering: .relaxed))
-        grantNamed(Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url), key: key, promise)
+        // With a certificate source, the https URL comes first and the plain one beside it.
+        let secure = httpsURL(name: name)
+        let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: secure ?? plain)
+        if secure != nil { forward.alsoURL = plain }
+        grantNamed(forward, key: key, promise)
     }
 
     /// The name an HTTP or TLS forward asked for by its bind host (`NAME`, or

@@ -157,11 +157,13 @@ final class RelaySession {
     }
 
     func forwardedMessage(_ forward: Forward) -> RelayMessage {
-        .forwarded(bindHost: forward.bindHost, bindPort: forward.requestedPort, boundPort: forward.boundPort, url: forward.url)
+        .forwarded(
+            bindHost: forward.bindHost, bindPort: forward.requestedPort, boundPort: forward.boundPort, url: forward.url,
+            alsoURL: forward.alsoURL)
     }
 
     func bannerLine(_ forward: Forward) -> String {
-        "  \(forward.url)  ->  your forward \(forward.bindHost.isEmpty ? "*" : forward.bindHost):\(forward.requestedPort)\n"
+        "  \(forward.url)\(forward.alsoURL.map { " (also \($0))" } ?? "")  ->  your forward \(forward.bindHost.isEmpty ? "*" : forward.bindHost):\(forward.requestedPort)\n"
     }
 
     // MARK: lifecycle

@@ -25,7 +25,7 @@ public struct DetailModel: Sendable, Equatable {
     public static func make(_ source: MappingRowSource, now: Double) -> DetailModel {
         let mapping = source.mapping
         let live = source.live
-        let url = live?.publicURL?.description ?? "(no public URL yet)"
+        let url = (live?.publicURL?.description ?? "(no public URL yet)") + (live?.alsoURL.map { " (also \($0))" } ?? "")
         let stats: [(String, String)] = [
             ("total", String(live?.totalVisitors ?? 0)),
             ("open", String(live?.openVisitors ?? 0)),

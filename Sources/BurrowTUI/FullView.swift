@@ -55,6 +55,7 @@ public struct FullView: Sendable, Equatable {
             Paragraph(text: "Tunnel      \(source.tunnel)", role: .text),
             Paragraph(text: "State       " + (row.url.hasPrefix("refused") ? row.url : row.status.text), role: row.status.role),
         ]
+        if let also = live?.alsoURL { lines.insert(Paragraph(text: "Also        \(also)", role: .text), at: 1) }
         if let rules = mapping.rulesSummary { lines.append(Paragraph(text: "Rules       \(rules)", role: .text)) }
         if let remotePort = mapping.remotePort { lines.append(Paragraph(text: "Remote port \(remotePort)", role: .text)) }
         lines.append(Paragraph(text: "Visitors    " + model.stats.map { "\($0.label) \($0.value)" }.joined(separator: "   "), role: .text))

@@ -59,9 +59,13 @@ import Testing
         let line = try #require(running.up.text.split(separator: "\n").first { $0.hasPrefix("site  ") })
         let url = String(line.split(separator: " ")[1])
         #expect(url == "https://site.localhost:\(running.tlsPort)")
+        // Both URLs, the https one first: `NAME  HTTPS (also HTTP) -> LOCAL`.
+        #expect(line == "site  \(url) (also http://site.localhost:\(running.httpPort)) -> 127.0.0.1:\(running.local.port)")
         let page = try await Tools.curl(["--cacert", running.caFile, url + "/"])
         #expect(page.status == 0, "\(page.output)\n\(running.relay.text)")
         #expect(page.output == "hello from the local service\n")
+        let plain = try await Tools.curl(["http://site.localhost:\(running.httpPort)/"])
+        #expect(plain.output == "hello from the local service\n")
     }
 
     /// A plain-http visitor gets 308 to the https URL (path and query kept),

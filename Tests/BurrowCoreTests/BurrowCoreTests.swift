@@ -72,6 +72,9 @@ import Testing
         let messages: [RelayMessage] = [
             .welcome(relayVersion: "0.1.0", domain: "localhost"),
             .forwarded(bindHost: "web", bindPort: 80, boundPort: 80, url: try PublicURL(parsing: "http://web.localhost:8080")),
+            .forwarded(
+                bindHost: "web", bindPort: 80, boundPort: 80, url: try PublicURL(parsing: "https://web.localhost:8443"),
+                alsoURL: try PublicURL(parsing: "http://web.localhost:8080")),
             .refused(bindHost: "web", bindPort: 80, reason: "name 'web' is held by another key"),
             .notice("relay shutting down"),
             .pong(id: 7),
@@ -103,5 +106,10 @@ import Testing
         let event = EngineEvent.online(mapping: "web", url: try PublicURL(parsing: "http://web.localhost:8080"), local: LocalAddress(port: 3000))
         #expect(event.humanLine == "web  http://web.localhost:8080 -> 127.0.0.1:3000")
         #expect(event.jsonLine == #"{"event":"online","local":"127.0.0.1:3000","name":"web","url":"http://web.localhost:8080"}"#)
+        let both = EngineEvent.online(
+            mapping: "web", url: try PublicURL(parsing: "https://web.localhost:8443"), local: LocalAddress(port: 3000),
+            also: try PublicURL(parsing: "http://web.localhost:8080"))
+        #expect(both.humanLine == "web  https://web.localhost:8443 (also http://web.localhost:8080) -> 127.0.0.1:3000")
+        #expect(both.jsonLine.contains(#""alsoURL":"http://web.localhost:8080""#))
     }
 }

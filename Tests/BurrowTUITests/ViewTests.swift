@@ -137,3 +137,19 @@ import TerminalUI
         #expect(Sparkline.render(Array(repeating: 0, count: 60), width: 10) == String(repeating: "▁", count: 10))
     }
 }
+
+@Suite struct BothURLsViewTests {
+    /// An http mapping on a relay that terminates https: the https URL first
+    /// (the one `c` copies), the plain one beside it in the detail pane.
+    @Test func theDetailPaneShowsTheHTTPSURLAndThePlainOne() {
+        var state = Fixtures.state()
+        var snapshot = Fixtures.snapshot
+        snapshot.mappings[0].publicURL = PublicURL(scheme: "https", host: "web.localhost", port: 8443)
+        snapshot.mappings[0].alsoURL = PublicURL(scheme: "http", host: "web.localhost", port: 8080)
+        _ = Reducer.reduce(&state, .snapshot(snapshot))
+        let text = Fixtures.draw(state).text
+        #expect(text.contains("https://web.localhost:8443 (also http://web.localhost:8080)"))
+        let effects = Fixtures.press(&state, .char("c"))
+        #expect(effects.contains { "\($0)".contains("https://web.localhost:8443") }, "\(effects)")
+    }
+}

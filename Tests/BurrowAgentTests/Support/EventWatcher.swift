@@ -29,10 +29,10 @@ final class EventWatcher: Sendable {
 
     func online(_ mapping: String, after: Int = 0, timeout: Duration = .seconds(60)) async throws -> PublicURL {
         let event = try await waitFor(after: after, timeout: timeout, "online \(mapping)") {
-            if case .online(mapping, _, _) = $0 { return true }
+            if case .online(mapping, _, _, _) = $0 { return true }
             return false
         }
-        guard case .online(_, let url, _) = event else { throw TestFailure("unreachable") }
+        guard case .online(_, let url, _, _) = event else { throw TestFailure("unreachable") }
         return url
     }
 
