@@ -293,10 +293,15 @@ extension RelaySession {
         try VisitorSplice.join(visitor, to: holder, relay: context)
     }
 
-    /// Opens the `forwarded-tcpip` channel for one visitor, with `glue` as its
-    /// splicing half and a byte counter for the forward's totals and the
-    /// metrics; the future completes when the channel is active.
+    /// Opens the `forwarded-tcpip` channel for one visitor (a TCP connection
+    /// or a UDP flow): the SSH data codec, a byte counter for the forward's
+    /// totals and the metrics, then `handlers` (the glue's SSH half, or a
+    /// flow's datagram framing); the future completes when the channel is active.
     func openChannel(forwardID: UInt64, originator: SocketAddress?, glue: GlueHandler) -> EventLoopFuture<any Channel> {
+        openChannel(forwardID: forwardID, originator: originator, handlers: [glue])
+    }
+
+    func openChannel(forwardID: UInt64, originator: SocketAddress?, handlers: [any ChannelHandler]) -> EventLoopFuture<any Channel> {
         guard !closed, let forward = forwards[forwardID], let sshHandler else {
             return loop.makeFailedFuture(RelayError.refused("the tunnel is offline"))
         }
@@ -311,7 +316,7 @@ extension RelaySession {
                 .init(listeningHost: forward.bindHost, listeningPort: forward.channelPort, originatorAddress: originator))
         ) { channel, _ in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandlers([SSHChannelDataCodec(), ByteCountingHandler(tally), glue])
+                try channel.pipeline.syncOperations.addHandlers([SSHChannelDataCodec(), ByteCountingHandler(tally)] + handlers)
             }.flatMap {
                 channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             }

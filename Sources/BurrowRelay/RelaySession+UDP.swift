@@ -65,31 +65,9 @@ extension RelaySession {
             .nonisolated()
     }
 
-    /// Opens one flow's `forwarded-tcpip` channel: codec → frame decoder → flow.
+    /// One UDP flow's channel: the shared `openChannel` (counted like any
+    /// visitor, bytes as framed on the tunnel) with datagram framing and the flow.
     func openFlowChannel(forwardID: UInt64, visitor: SocketAddress, flow: UDPFlowHandler) -> EventLoopFuture<any Channel> {
-        guard !closed, let forward = forwards[forwardID], let sshHandler else {
-            return loop.makeFailedFuture(RelayError.refused("the tunnel is offline"))
-        }
-        let promise = loop.makePromise(of: (any Channel).self)
-        sshHandler.createChannel(
-            promise,
-            channelType: .forwardedTCPIP(
-                .init(listeningHost: forward.bindHost, listeningPort: forward.channelPort, originatorAddress: visitor))
-        ) { channel, _ in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandlers([
-                    SSHChannelDataCodec(), ByteToMessageHandler(DatagramFrameDecoder()), flow,
-                ])
-            }
-        }
-        let metrics = context.metrics
-        promise.futureResult.assumeIsolated().whenSuccess { channel in
-            forward.totalVisitors += 1
-            metrics.visitorOpened(.udp)
-            channel.closeFuture.assumeIsolated().whenComplete { _ in
-                metrics.visitorClosed(bytesIn: flow.bytesIn, bytesOut: flow.bytesOut)
-            }
-        }
-        return promise.futureResult
+        openChannel(forwardID: forwardID, originator: visitor, handlers: [ByteToMessageHandler(DatagramFrameDecoder()), flow])
     }
 }

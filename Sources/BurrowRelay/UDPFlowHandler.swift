@@ -18,8 +18,6 @@ final class UDPFlowHandler: ChannelInboundHandler {
     /// Closed before its channel opened: the channel closes as soon as it does.
     private var closed = false
     var lastActivity = NIODeadline.now()
-    private(set) var bytesIn: UInt64 = 0
-    private(set) var bytesOut: UInt64 = 0
     static let maximumEarly = 256
     static let maximumEarlyBytes = 256 * 1024
 
@@ -58,7 +56,6 @@ final class UDPFlowHandler: ChannelInboundHandler {
         // UDP may drop: a flow whose agent cannot keep up loses datagrams
         // instead of filling the relay's memory.
         guard context.channel.isWritable else { return }
-        bytesIn += UInt64(datagram.readableBytes)
         var header = DatagramFrameDecoder.header(for: datagram, allocator: context.channel.allocator)
         if datagram.readableBytes * 4 < datagram.storageCapacity {
             // A small datagram travels in one buffer with its header, instead
@@ -75,7 +72,6 @@ final class UDPFlowHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let datagram = Self.unwrapInboundIn(data)
         lastActivity = .now()
-        bytesOut += UInt64(datagram.readableBytes)
         socket.write(AddressedEnvelope(remoteAddress: visitor, data: datagram), promise: nil)
     }
 
