@@ -126,19 +126,7 @@ struct JSONParser {
             skipWhitespace()
             let value = try parseValue()
             members.append(.init(key: key, keyLine: keyLine, keyColumn: keyColumn, value: value))
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of file; expected ',' or '}'") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { throw failure("trailing ',' before '}'") }
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            }
-            throw failure("unexpected \(describeCurrent()); expected ',' or '}' (is a comma missing?)")
+            if try endOfItem(closing: "}") { return .object(members) }
         }
     }
 
@@ -155,20 +143,28 @@ struct JSONParser {
         while true {
             skipWhitespace()
             elements.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of file; expected ',' or ']'") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { throw failure("trailing ',' before ']'") }
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return .array(elements)
-            }
-            throw failure("unexpected \(describeCurrent()); expected ',' or ']' (is a comma missing?)")
+            if try endOfItem(closing: "]") { return .array(elements) }
         }
+    }
+
+    /// After a member of an object or an element of an array: `,` (more
+    /// follows; a trailing comma is an error) or the closing bracket (true:
+    /// the container ended).
+    private mutating func endOfItem(closing: Unicode.Scalar) throws(Failure) -> Bool {
+        skipWhitespace()
+        let close = UInt8(ascii: closing)
+        guard index < bytes.count else { throw failure("unexpected end of file; expected ',' or '\(closing)'") }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == close { throw failure("trailing ',' before '\(closing)'") }
+            return false
+        }
+        if bytes[index] == close {
+            index += 1
+            return true
+        }
+        throw failure("unexpected \(describeCurrent()); expected ',' or '\(closing)' (is a comma missing?)")
     }
 
     private mutating func expectLiteral(_ word: String) throws(Failure) {

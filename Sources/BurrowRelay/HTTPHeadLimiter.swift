@@ -67,10 +67,7 @@ final class HTTPHeadLimiter: ChannelInboundHandler, RemovableChannelHandler {
 
     /// A whole request head came: its body (if any) is next.
     func headReceived() {
-        phase = .body
-        sinceProgress = 0
-        deadline?.cancel()
-        deadline = nil
+        enter(.body)
     }
 
     /// The decoder produced body bytes.
@@ -81,7 +78,12 @@ final class HTTPHeadLimiter: ChannelInboundHandler, RemovableChannelHandler {
     /// The request ended: the next bytes are a new head, under the same
     /// limits as the first (its deadline starts with its first byte).
     func expectHead() {
-        phase = .head
+        enter(.head)
+    }
+
+    /// A new phase starts with nothing counted and no deadline running.
+    private func enter(_ next: Phase) {
+        phase = next
         sinceProgress = 0
         deadline?.cancel()
         deadline = nil

@@ -32,13 +32,15 @@ class TolerantAESGCMProtection {
     static let channelRequestMessage: UInt8 = 98
 
     required init(initialKeys: NIOSSHSessionKeys) throws {
-        guard initialKeys.outboundEncryptionKey.bitCount == Self.keySizes.encryptionKeySize * 8,
-            initialKeys.inboundEncryptionKey.bitCount == Self.keySizes.encryptionKeySize * 8
+        (outboundKey, inboundKey, outboundNonce, inboundNonce) = try Self.state(initialKeys)
+    }
+
+    /// Keys and nonces from a key exchange's output, its key sizes checked.
+    private static func state(_ keys: NIOSSHSessionKeys) throws -> (SymmetricKey, SymmetricKey, Nonce, Nonce) {
+        guard keys.outboundEncryptionKey.bitCount == keySizes.encryptionKeySize * 8,
+            keys.inboundEncryptionKey.bitCount == keySizes.encryptionKeySize * 8
         else { throw RelayError.refused("unexpected AES-GCM key size") }
-        outboundKey = initialKeys.outboundEncryptionKey
-        inboundKey = initialKeys.inboundEncryptionKey
-        outboundNonce = try Nonce(initialKeys.initialOutboundIV)
-        inboundNonce = try Nonce(initialKeys.initialInboundIV)
+        return (keys.outboundEncryptionKey, keys.inboundEncryptionKey, try Nonce(keys.initialOutboundIV), try Nonce(keys.initialInboundIV))
     }
 
     /// RFC 5647 §7.1: a 4-byte fixed field and a 64-bit big-endian counter.
@@ -85,13 +87,7 @@ extension TolerantAESGCMProtection: NIOSSHTransportProtection {
     var lengthEncrypted: Bool { false }
 
     func updateKeys(_ newKeys: NIOSSHSessionKeys) throws {
-        guard newKeys.outboundEncryptionKey.bitCount == Self.keySizes.encryptionKeySize * 8,
-            newKeys.inboundEncryptionKey.bitCount == Self.keySizes.encryptionKeySize * 8
-        else { throw RelayError.refused("unexpected AES-GCM key size") }
-        outboundKey = newKeys.outboundEncryptionKey
-        inboundKey = newKeys.inboundEncryptionKey
-        outboundNonce = try Nonce(newKeys.initialOutboundIV)
-        inboundNonce = try Nonce(newKeys.initialInboundIV)
+        (outboundKey, inboundKey, outboundNonce, inboundNonce) = try Self.state(newKeys)
     }
 
     func decryptFirstBlock(_: inout ByteBuffer) throws {
