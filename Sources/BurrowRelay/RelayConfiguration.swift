@@ -30,6 +30,10 @@ public struct RelayConfiguration: Sendable {
     /// has a TLS port), a visitor whose SNI names an HTTP mapping is
     /// terminated here and routed like an HTTP visitor; nil = passthrough only.
     public var certificates: CertificateManager?
+    /// With `certificates`, an HTTP mapping's URL is the https one and the
+    /// plain one comes beside it (`alsoURL`); false swaps them (the embedded
+    /// relay, until its local CA is trusted on this machine).
+    public var httpsFirst = true
     /// ACME challenge answers the HTTP port serves (HTTP-01).
     public var challengeBoard: ACMEChallengeBoard?
     /// Per key, mapping, visitor and SSH connection. `Relay.start()` replaces

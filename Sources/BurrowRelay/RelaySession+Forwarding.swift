@@ -79,10 +79,11 @@ extension RelaySession {
         let plain = PublicURL.forMapping(
             .http, name: name, domain: context.configuration.domain, publicHost: context.configuration.domain,
             port: context.httpPort.load(ordering: .relaxed))
-        // With a certificate source, the https URL comes first and the plain one beside it.
+        // With a certificate source, both URLs: https first unless configured otherwise.
         let secure = httpsURL(name: name)
-        let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: secure ?? plain)
-        if secure != nil { forward.alsoURL = plain }
+        let (url, also) = secure.map { context.configuration.httpsFirst ? ($0, plain) : (plain, $0) } ?? (plain, nil)
+        let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url)
+        forward.alsoURL = also
         grantNamed(forward, key: key, promise)
     }
 

@@ -1,4 +1,5 @@
 import BurrowAgent
+import BurrowCertificates
 import BurrowConfig
 import BurrowCore
 import BurrowRelay
@@ -43,7 +44,8 @@ enum EngineLauncher {
         var relay: Relay?
         if options.embeddedRelay == nil,
            try alwaysEmbedded || needsEmbeddedRelay(store: store, profileFilter: options.profileFilter) {
-            let started = try await startEmbeddedRelay(stateDirectory: store.directory + "/embedded-relay", log: relayLog)
+            let started = try await startEmbeddedRelay(
+                stateDirectory: store.directory + "/embedded-relay", configDirectory: store.directory, log: relayLog)
             relay = started.relay
             options.embeddedRelay = started.target
         }
@@ -68,10 +70,17 @@ enum EngineLauncher {
 
     /// A relay on 127.0.0.1 (SSH on any free port, HTTP on 8080 or the next
     /// free one, TLS on 8443 or the one beside it), domain `localhost`,
-    /// letting any key in: it is only reachable from this machine.
+    /// letting any key in: it is only reachable from this machine. HTTP
+    /// mappings get https too, signed by the local CA in `configDirectory`
+    /// (made once, like mkcert; `burrow trust` shows it): the https URL comes
+    /// first once that CA is in the system's trust store, the plain one
+    /// before (a browser would warn about an untrusted CA; http on
+    /// `*.localhost` is a secure context anyway).
     static func startEmbeddedRelay(
-        stateDirectory: String, log: (@Sendable (String) -> Void)?
+        stateDirectory: String, configDirectory: String, log: (@Sendable (String) -> Void)?
     ) async throws -> (relay: Relay, target: EmbeddedRelayTarget) {
+        let authority = try? LocalCertificateAuthority.loadOrCreate(directory: configDirectory)
+        if authority == nil { log?("embedded relay: no local certificate authority in \(configDirectory); https is off") }
         var lastError: (any Error)?
         for httpPort in Array(embeddedHTTPPorts) + [0] {
             // TLS mappings work locally too: 8443 beside 8080 (8444 beside
@@ -92,6 +101,10 @@ enum EngineLauncher {
                 configuration.limits.maxMappingsPerKey = 10_000
                 configuration.limits.maxReservationsPerKey = 10_000
                 configuration.log = log
+                if let authority {
+                    configuration.certificates = CertificateManager(source: .localAuthority(authority), stateDirectory: stateDirectory)
+                    configuration.httpsFirst = Burrow.Trust.isInstalled(authority)
+                }
                 let relay = Relay(configuration: configuration)
                 do {
                     let endpoints = try await relay.start()

@@ -52,8 +52,18 @@ extension Burrow {
         }
 
         /// Debian's way: a .crt under /usr/local/share/ca-certificates, then update-ca-certificates.
+        /// Where `--install` puts the authority (Debian's system store).
+        static let systemStorePath = "/usr/local/share/ca-certificates/burrow-local-ca.crt"
+
+        /// Whether this very authority is in the system store (as `--install` leaves it).
+        static func isInstalled(_ authority: LocalCertificateAuthority) -> Bool {
+            guard let installed = try? String(contentsOfFile: systemStorePath, encoding: .utf8),
+                  let ours = try? String(contentsOfFile: authority.certificatePath, encoding: .utf8) else { return false }
+            return installed == ours
+        }
+
         static func installIntoSystemStore(_ path: String) throws {
-            let target = "/usr/local/share/ca-certificates/burrow-local-ca.crt"
+            let target = systemStorePath
             guard let updater = ["/usr/sbin/update-ca-certificates", "/usr/bin/update-ca-certificates"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
                 throw ValidationError("update-ca-certificates not found: install the ca-certificates package, or use the command for your system above")
             }

@@ -86,6 +86,11 @@ import Testing
         let url = String(line.split(separator: " ")[1])
         let page = try await Tools.curl([url + "/"])
         #expect(page.output == "hello from the local service\n")
+        // https beside it, signed by the local CA made in the config directory.
+        let https = try #require(line.firstRange(of: "(also ").map { String(line[$0.upperBound...].prefix { $0 != ")" }) }, "\(line)")
+        #expect(https.hasPrefix("https://solo.localhost:"))
+        let secure = try await Tools.curl(["--cacert", config.file("local-ca.pem"), https + "/"])
+        #expect(secure.output == "hello from the local service\n", "\(secure.output)")
         #expect(FileManager.default.fileExists(atPath: config.file("embedded-relay/host_key")))
         #expect(up.stop(signal: SIGINT) == 0)
     }

@@ -26,9 +26,9 @@ import Testing
         return try TmuxSession.execute(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", url + path]).output
     }
 
-    /// The first `http://…localhost:PORT` on the screen.
-    static func publicURL(in screen: String, name: String) -> String? {
-        guard let start = screen.range(of: "http://\(name).localhost") else { return nil }
+    /// The first `http://…localhost:PORT` (or https) on the screen.
+    static func publicURL(in screen: String, name: String, scheme: String = "http") -> String? {
+        guard let start = screen.range(of: "\(scheme)://\(name).localhost") else { return nil }
         var url = String(screen[start.lowerBound...].prefix { !$0.isWhitespace && $0 != "…" })
         while let last = url.last, !last.isNumber { url.removeLast() }
         return url.contains(".localhost:") ? url : nil
@@ -207,6 +207,15 @@ import Testing
         try tmux.type(burrow)
         try tmux.send("Enter")
         try await tmux.waitFor("the mapping online on the embedded relay") { $0.contains("http://web.localhost:") }
+        // The embedded relay serves https too, signed by the local CA in the
+        // config directory (http first: that CA is not in the system store here).
+        let screen = try await tmux.waitFor("the https URL beside it") { $0.contains("(also https://web.localhost:") }
+        let https = try #require(Self.publicURL(in: screen, name: "web", scheme: "https"), "\(screen)")
+        let curl = try #require(TmuxSession.which("curl"), "curl is not installed")
+        let page = try TmuxSession.execute(curl, [
+            "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "--cacert", config + "/local-ca.pem", https + "/",
+        ])
+        #expect(page.output == "200", "\(https): \(page.output)")
 
         // Another shell adds (and so selects) a profile whose relay is down:
         // the mapping follows it and the header counts down to the next try.
