@@ -239,8 +239,9 @@ actor TunnelSession {
             registerAnswered(name, requestID: requestID, failure: nil)
         case .requestRefused(let request):
             router.route(host: request.name, port: 0)?.stats.requestRefusedByRelay(request)
-        case .notice(let text):
-            hub.emit(.error(mapping: nil, message: "relay \(relayDescription) says: \(text)"))
+        case .notice(let text, let informational):
+            let line = "relay \(relayDescription) says: \(text)"
+            hub.emit(informational ? .notice(line) : .error(mapping: nil, message: line))
         case .pong(let id):
             if let sent = pings.removeValue(forKey: id) {
                 rttMs = Double(TimeAmount(ContinuousClock.now - sent).nanoseconds) / 1e6

@@ -41,7 +41,10 @@ public enum RelayMessage: Sendable, Equatable {
     /// has bindPort 0 and echoes the register's `requestID` (wire `"id"`).
     case refused(bindHost: String, bindPort: Int, reason: String, requestID: Int? = nil)
     /// Human text from the relay (limits, shutdown…).
-    case notice(String)
+    /// `informational`: news, not a problem ("https ready", a takeover, a
+    /// shutdown); wire `"level": "info"`. Without it (and from older relays)
+    /// a notice is a warning the agent shows as an error.
+    case notice(String, informational: Bool = false)
     case pong(id: Int)
     /// The `register` of `name` was accepted; its `tcpip-forward` may follow.
     /// `{"type":"registered","id":7,"name":"shop"}` (id echoed when the register had one).
@@ -84,7 +87,9 @@ public enum ControlCodec {
             wire.alsoURL = also?.description
         case .refused(let host, let port, let reason, let requestID):
             wire.type = "refused"; wire.bindHost = host; wire.bindPort = port; wire.reason = reason; wire.id = requestID
-        case .notice(let text): wire.type = "notice"; wire.message = text
+        case .notice(let text, let informational):
+            wire.type = "notice"; wire.message = text
+            if informational { wire.level = "info" }
         case .pong(let id): wire.type = "pong"; wire.id = id
         case .registered(let name, let requestID): wire.type = "registered"; wire.name = name; wire.id = requestID
         case .requestRefused(let request):
@@ -138,7 +143,7 @@ public enum ControlCodec {
                 bindPort: try wire.require(wire.bindPort, "bindPort"),
                 reason: try wire.require(wire.reason, "reason"),
                 requestID: wire.id)
-        case "notice": return .notice(try wire.require(wire.message, "message"))
+        case "notice": return .notice(try wire.require(wire.message, "message"), informational: wire.level == "info")
         case "pong": return .pong(id: try wire.require(wire.id, "id"))
         case "registered": return .registered(name: try wire.require(wire.name, "name"), requestID: wire.id)
         case "requestRefused":
@@ -160,6 +165,7 @@ public enum ControlCodec {
         var boundPort: Int?
         var url: String?
         var alsoURL: String?
+        var level: String?
         var reason: String?
         var message: String?
         var id: Int?

@@ -5,17 +5,20 @@ import NIOCore
 extension Relay {
     /// Certificate news reaches the log and the agent holding the name (a
     /// `notice`: "https ready", or the ACME error); renewals and retries are
-    /// checked every `tickInterval` (files: 5 s, ACME: a minute) until the relay's event loops stop.
-    static func watchCertificates(_ certificates: CertificateManager, context: RelayContext, loop: any EventLoop) async {
+    /// checked every `tickInterval` (files: 5 s, ACME: a minute) until `shutdown` cancels the returned task.
+    static func watchCertificates(_ certificates: CertificateManager, context: RelayContext, loop: any EventLoop) async -> RepeatedTask {
         let suffix = "." + context.configuration.domain.lowercased()
         await certificates.onStatus { host, status in
             context.log("certificate \(host): \(status)")
-            guard host.hasSuffix(suffix) else { return }
+            // Not to a session of a relay that is stopping (its loops may be gone).
+            guard host.hasSuffix(suffix), context.accepting.load(ordering: .relaxed) else { return }
             let name = String(host.dropLast(suffix.count))
-            context.registry.httpHolder(name)?.session.run { $0.tellAgent("\(host): \(status)") }
+            let problem: Bool
+            if case .failed = status { problem = true } else { problem = false }
+            context.registry.httpHolder(name)?.session.run { $0.tellAgent("\(host): \(status)", informational: !problem) }
         }
         let interval = TimeAmount(certificates.tickInterval)
-        loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+        return loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             Task { await certificates.tick() }
         }
     }

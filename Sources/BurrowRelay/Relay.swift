@@ -29,6 +29,8 @@ public final class Relay: Sendable {
         var listeners: [any Channel]
         /// Held while running, so `burrow serve reservations rm` waits for a stop.
         var stateLock: StateDirectoryLock
+        /// The certificates' renewal/reload tick, cancelled before the loops stop.
+        var certificateTicks: RepeatedTask?
     }
 
     private let running = Mutex<Running?>(nil)
@@ -94,9 +96,12 @@ public final class Relay: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
-        running.withLock { $0 = Running(group: group, context: context, listeners: listeners, stateLock: stateLock) }
+        var ticks: RepeatedTask?
         if let certificates = configuration.certificates {
-            await Self.watchCertificates(certificates, context: context, loop: group.next())
+            ticks = await Self.watchCertificates(certificates, context: context, loop: group.next())
+        }
+        running.withLock {
+            $0 = Running(group: group, context: context, listeners: listeners, stateLock: stateLock, certificateTicks: ticks)
         }
 
         let endpoints = RelayEndpoints(
@@ -122,6 +127,7 @@ public final class Relay: Sendable {
             return state
         }) else { return }
         let context = state.context
+        state.certificateTicks?.cancel()
         let drainTimeout = drainTimeout ?? .milliseconds(Int64(context.limits.drainTimeoutSeconds * 1000))
         context.accepting.store(false, ordering: .relaxed)
         for listener in state.listeners { try? await listener.close() }

@@ -124,15 +124,18 @@ final class RelaySession {
     }
 
     /// A line for the human or the agent on the other end (and the log).
+    /// News for the client (a takeover, a shutdown): logged, an
+    /// informational notice for a Burrow agent, a line for a banner.
     func tellClient(_ text: String) {
         context.log("\(who): \(text)")
-        controlChannel?.send(.notice(text))
+        controlChannel?.send(.notice(text, informational: true))
         for banner in bannerChannels.values { banner.writeBanner(text + "\n") }
     }
 
-    /// A limit notice for the agent (the log line was written by the reporter).
-    func tellAgent(_ text: String) {
-        controlChannel?.send(.notice(text))
+    /// A notice for the agent (the log line was written by the caller): a
+    /// warning (a limit bit, https failed) unless `informational`.
+    func tellAgent(_ text: String, informational: Bool = false) {
+        controlChannel?.send(.notice(text, informational: informational))
         for banner in bannerChannels.values { banner.writeBanner(text + "\n") }
     }
 

@@ -77,6 +77,7 @@ import Testing
                 alsoURL: try PublicURL(parsing: "http://web.localhost:8080")),
             .refused(bindHost: "web", bindPort: 80, reason: "name 'web' is held by another key"),
             .notice("relay shutting down"),
+            .notice("web.localhost: https ready", informational: true),
             .pong(id: 7),
         ]
         for message in messages {
