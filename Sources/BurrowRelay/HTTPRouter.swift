@@ -68,6 +68,11 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     private var heldRead = false
     /// The connection sits between requests.
     private var idle = false
+    /// The last request asked for the connection to end after its response
+    /// (`Connection: close`, or HTTP/1.0 without keep-alive): the relay, the
+    /// visitor's server, closes once that response is out (RFC 9112 §9.6),
+    /// whatever the service behind the tunnel does with its own connection.
+    private var closeAfterResponse = false
     private var keepAliveTimer: Scheduled<Void>?
     /// This visitor's id for the gate's idle table.
     private let visitorID: UInt64
@@ -154,6 +159,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             inRequest = true
+            closeAfterResponse = !head.isKeepAlive
             upgradeRequested = head.method == .CONNECT || Self.asksUpgrade(head)
             earlyVerdict = nil
             framer.requestSent(
@@ -355,6 +361,12 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func checkIdle(_ context: ChannelHandlerContext) {
         guard phase == .http, !idle, !inRequest, framer.isIdle, let holder else { return }
+        if closeAfterResponse {
+            phase = .done
+            context.flush()
+            context.close(promise: nil)
+            return
+        }
         idle = true
         let channel = context.channel
         relay.visitorGate.idle(visitor: visitorID, key: holder.key, forwardID: holder.forwardID) {
