@@ -35,7 +35,7 @@ enum FormView {
         for field in fields where y < footerY - 1 {
             let focused = field == form.focus
             canvas.text((focused ? "▸ " : "  ") + field.label, x: inner.x + 1, y: y, role: focused ? .focus : .muted, bold: focused)
-            let chooser = field == .protocol || field == .tunnel || field == .proxyProtocol
+            let chooser = field.isChooser
             var value = form.value(field)
             if chooser {
                 value = TextWidth.truncate("‹ \(value) ›", to: valueWidth)

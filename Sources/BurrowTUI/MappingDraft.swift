@@ -17,6 +17,7 @@ public struct MappingDraft: Sendable, Equatable {
     /// The stored rule an edit keeps when no new credentials were typed.
     public var keptBasicAuth: BasicAuthRule?
     public var proxyProtocol: ProxyProtocolVersion?
+    public var httpsRedirect = false
 
     public init(protocol: MappingProtocol, local: LocalAddress, name: String? = nil, remotePort: Int? = nil,
                 profile: String? = nil, enabled: Bool = true) {

@@ -6,7 +6,7 @@ import TerminalUI
 /// BurrowCore's own messages (the ones `burrow map add` prints).
 public struct MappingForm: Sendable, Equatable {
     public enum Field: Int, CaseIterable, Sendable {
-        case `protocol`, local, tunnel, name, remotePort, allow, deny, basicAuth, proxyProtocol
+        case `protocol`, local, tunnel, name, remotePort, allow, deny, basicAuth, proxyProtocol, httpsRedirect
 
         public var label: String {
             switch self {
@@ -19,8 +19,12 @@ public struct MappingForm: Sendable, Equatable {
             case .deny: return "Deny from (CIDRs)"
             case .basicAuth: return "Basic auth USER:PASSWORD"
             case .proxyProtocol: return "PROXY protocol"
+            case .httpsRedirect: return "Plain http → https (308)"
             }
         }
+
+        /// Chosen with ←/→/space rather than typed.
+        public var isChooser: Bool { self == .protocol || self == .tunnel || self == .proxyProtocol || self == .httpsRedirect }
     }
 
     /// The name of the mapping being edited; nil when adding.
@@ -41,6 +45,8 @@ public struct MappingForm: Sendable, Equatable {
     public var keptBasicAuth: BasicAuthRule?
     /// nil = off.
     public var proxyProtocol: ProxyProtocolVersion?
+    /// Plain-http visitors get 308 to the https URL (`--https-redirect`).
+    public var httpsRedirect = false
     public var focus: Field = .local
     /// Set after Enter: also shows "required" errors for empty fields.
     public var submitted = false
@@ -70,6 +76,7 @@ public struct MappingForm: Sendable, Equatable {
         deny = mapping.deny.map(\.description).joined(separator: ", ")
         keptBasicAuth = mapping.basicAuth
         proxyProtocol = mapping.proxyProtocol
+        httpsRedirect = mapping.httpsRedirect
     }
 
     public var profile: String? { tunnelChoices[tunnelIndex].isEmpty ? nil : tunnelChoices[tunnelIndex] }
@@ -115,6 +122,9 @@ public struct MappingForm: Sendable, Equatable {
         if let proxyProtocol, mappingProtocol != .tcp, mappingProtocol != .tls {
             errors[.proxyProtocol] = "PROXY protocol \(proxyProtocol) applies to tcp and tls mappings only"
         }
+        if httpsRedirect, mappingProtocol != .http {
+            errors[.httpsRedirect] = "the https redirect applies to http mappings only"
+        }
         return errors
     }
 
@@ -129,6 +139,7 @@ public struct MappingForm: Sendable, Equatable {
         draft.basicAuthCredentials = basicAuth.isEmpty || basicAuth == "-" ? nil : basicAuth
         draft.keptBasicAuth = basicAuth.isEmpty ? keptBasicAuth : nil
         draft.proxyProtocol = proxyProtocol
+        draft.httpsRedirect = httpsRedirect
         return draft
     }
 
@@ -148,6 +159,7 @@ public struct MappingForm: Sendable, Equatable {
             guard let colon = basicAuth.firstIndex(of: ":") else { return basicAuth }
             return String(basicAuth[...colon]) + String(repeating: "•", count: basicAuth.distance(from: colon, to: basicAuth.endIndex) - 1)
         case .proxyProtocol: return proxyProtocol?.rawValue ?? "off"
+        case .httpsRedirect: return httpsRedirect ? "on" : "off"
         }
     }
 
@@ -159,12 +171,14 @@ public struct MappingForm: Sendable, Equatable {
         case .backTab, .up:
             focus = Field(rawValue: (focus.rawValue + Field.allCases.count - 1) % Field.allCases.count)!
         case .left, .right, .char(" "):
-            guard focus == .protocol || focus == .tunnel || focus == .proxyProtocol else {
+            guard focus.isChooser else {
                 if case .char(let character) = key { editText { if $0.count < 64 { $0.append(character) } } }
                 break
             }
             let step = key == .left ? -1 : 1
-            if focus == .proxyProtocol {
+            if focus == .httpsRedirect {
+                httpsRedirect.toggle()
+            } else if focus == .proxyProtocol {
                 let all: [ProxyProtocolVersion?] = [nil, .v1, .v2]
                 let index = all.firstIndex(of: proxyProtocol) ?? 0
                 proxyProtocol = all[(index + step + all.count) % all.count]
@@ -184,7 +198,7 @@ public struct MappingForm: Sendable, Equatable {
                 // Typing the first letter picks a protocol: h, t(cp), u, l for tls.
                 let picks: [Character: MappingProtocol] = ["h": .http, "t": .tcp, "u": .udp, "l": .tls, "s": .tls]
                 if let pick = picks[Character(character.lowercased())] { mappingProtocol = pick }
-            } else if focus != .proxyProtocol {
+            } else if !focus.isChooser {
                 editText { if $0.count < 200 { $0.append(character) } }
             }
         default:
@@ -202,7 +216,7 @@ public struct MappingForm: Sendable, Equatable {
         case .allow: change(&allow)
         case .deny: change(&deny)
         case .basicAuth: change(&basicAuth)
-        case .protocol, .tunnel, .proxyProtocol: break
+        case .protocol, .tunnel, .proxyProtocol, .httpsRedirect: break
         }
     }
 }
