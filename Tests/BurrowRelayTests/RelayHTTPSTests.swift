@@ -9,8 +9,6 @@ import Testing
 /// https, and what is not an HTTP mapping's name is closed, never routed.
 @Suite("relay https termination", .spawnsProcesses, .serialized, .timeLimit(.minutes(10)))
 struct RelayHTTPSTests {
-    static let reflectScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Scripts/reflect_headers.py").path
 
     private func serve(_ kit: RelayTestKit, _ extra: [String]) async throws -> (process: TestProcess, ssh: Int, http: Int, tls: Int) {
         let serve = kit.track(
@@ -30,7 +28,8 @@ struct RelayHTTPSTests {
     }
 
     private func reflect(_ kit: RelayTestKit) async throws -> Int {
-        let server = kit.track(try TestProcess("python3", ["-u", Self.reflectScript]))
+        let script = try TestScripts.install("reflect_headers.py", in: kit.directory)
+        let server = kit.track(try TestProcess("python3", ["-u", script]))
         return Int(try await server.waitFor("PORT (\\d+)\\n"))!
     }
 

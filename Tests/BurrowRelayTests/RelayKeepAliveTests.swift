@@ -16,9 +16,7 @@ struct RelayKeepAliveTests {
 
     @Test("a kept-alive visitor is closed httpKeepAliveTimeoutSeconds after its last response, not during a slow one")
     func keepAliveTimeout() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await HTTPFramingTests.withService(kit, limits: { $0.httpKeepAliveTimeoutSeconds = 1 }) { port, _ in
+        try await HTTPFramingTests.withService(limits: { $0.httpKeepAliveTimeoutSeconds = 1 }) { kit, port, _ in
             let quick = try await VisitorPathScripts.send(kit, port: port, "GET /quick HTTP/1.1\r\nHost: web.localhost\r\n\r\n", wait: 8)
             #expect(quick.codes == ["200"] && quick.closed && quick.seconds < 5, "\(quick)")
             // /slow answers after 2 s: the 1 s keep-alive clock starts after the answer.
@@ -32,9 +30,7 @@ struct RelayKeepAliveTests {
 
     @Test("at maxVisitorsPerMapping, a new visitor takes the slot of a kept-alive one between requests")
     func newVisitorReapsAnIdleOne() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await HTTPFramingTests.withService(kit, limits: { $0.maxVisitorsPerMapping = 5 }) { port, _ in
+        try await HTTPFramingTests.withService(limits: { $0.maxVisitorsPerMapping = 5 }) { kit, port, _ in
             let script = kit.directory + "/holder.py"
             try Self.holder.write(toFile: script, atomically: true, encoding: .utf8)
             let held = kit.track(try TestProcess("python3", ["-u", script, String(port), "5", "4"]))

@@ -29,13 +29,8 @@ struct TinyChunkMemoryTests {
         defer { kit.cleanUp() }
         let key = try await kit.makeKey("agent", authorize: true)
         let (_, local) = try await VisitorPathScripts.startService(kit)
-        try #"{ "version": 1, "limits": { "newConnectionsPerSecondPerIP": 100000 } }"#
-            .write(toFile: kit.stateDirectory + "/relay.json", atomically: true, encoding: .utf8)
-        let serve = kit.track(try TestProcess(
-            RelayTestKit.burrowBinary,
-            ["serve", "--state-dir", kit.stateDirectory, "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0", "--ports", "20000-32000"]))
-        let sshPort = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
-        let httpPort = Int(try await serve.waitFor("http +127\\.0\\.0\\.1:(\\d+)"))!
+        try kit.writeState("relay.json", #"{ "version": 1, "limits": { "newConnectionsPerSecondPerIP": 100000 } }"#)
+        let (serve, sshPort, httpPort) = try await kit.serve()
         let ssh = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
         _ = try await kit.waitUntilServed("http://web.localhost:\(httpPort)/ready")
         let before = Self.kilobytes("VmHWM", of: serve.pid)
