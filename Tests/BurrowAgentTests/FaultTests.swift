@@ -69,16 +69,9 @@ import Testing
         let fast = try await LocalHTTPServer()
         defer { fast.stop() }
         // Accepts (the kernel's backlog) and never answers.
-        let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (silent, silentPort) = try FreePorts.bound()
         defer { close(silent) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(silent, $0, length) } }
         listen(silent, 128)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(silent, $0, &length) } }
-        let silentPort = Int(UInt16(bigEndian: address.sin_port))
         let closedPort = try Ports.free()
 
         let relay = try await RelayFixture.start()
