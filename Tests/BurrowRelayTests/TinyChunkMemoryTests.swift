@@ -13,9 +13,6 @@ import Glibc
 /// runs as `burrow serve` in its own process so its RSS can be read.
 @Suite("Tiny chunks on the HTTP port", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct TinyChunkMemoryTests {
-    /// Sends the head, then each chunk in its own send (small segments), then waits for the answer.
-    static let visitor = TestScripts.read("tiny_chunk_visitor.py")
-
     /// VmRSS (now) or VmHWM (the peak) of a process, in kB.
     static func kilobytes(_ field: String, of pid: pid_t) -> Int {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
@@ -36,8 +33,8 @@ struct TinyChunkMemoryTests {
         let before = Self.kilobytes("VmHWM", of: serve.pid)
 
         ssh.signal(SIGSTOP)
-        let script = kit.directory + "/tiny.py"
-        try Self.visitor.write(toFile: script, atomically: true, encoding: .utf8)
+        // Sends the head, then each chunk in its own send (small segments), then waits for the answer.
+        let script = try TestScripts.install("tiny_chunk_visitor.py", in: kit.directory, as: "tiny.py")
         let visitor = kit.track(try TestProcess("python3", ["-u", script, String(httpPort), "200000"]))
         _ = try await visitor.waitFor("SENT", timeout: .seconds(60))
         // The relay reads what the kernel holds for it at its own pace: give it time to take it all.
