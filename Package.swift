@@ -126,7 +126,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // Test helpers shared by the test targets (spawning real processes).
-        .target(name: "BurrowTestSupport", path: "Tests/BurrowTestSupport", swiftSettings: strict),
+        // BurrowRelay: the one test relay configuration (TestRelay) both relay fixtures build on.
+        .target(name: "BurrowTestSupport", dependencies: ["BurrowRelay"], path: "Tests/BurrowTestSupport", swiftSettings: strict),
         .testTarget(
             name: "BurrowNIOTests",
             dependencies: [

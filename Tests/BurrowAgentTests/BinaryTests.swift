@@ -12,30 +12,14 @@ import Testing
         let local = try await LocalHTTPServer()
         defer { local.stop() }
         let echo = try await EchoServer()
-        let config = try TestDirectory("burrow-up-config")
-        let state = try TestDirectory("burrow-serve-state")
-        defer { config.remove(); state.remove() }
-
-        let store = ConfigStore(directory: config.path)
-        let identity = try store.identity(for: nil)
-        try state.write("authorized_keys", identity.publicKeyLine + "\n", mode: 0o600)
-        let sshPort = try Ports.free()
-        let httpPort = try Ports.free()
-        let low = Int.random(in: 30000...59000)
-        _ = try store.addProfile(Profile(name: "home", host: "127.0.0.1", sshPort: sshPort))
-        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local.port), name: "site", remotePort: nil, profile: nil, enabled: true)
-        _ = try store.addMapping(protocol: .tcp, local: LocalAddress(port: echo.port), name: "echo", remotePort: nil, profile: nil, enabled: true)
-
-        let serveArguments = ["serve", "--state-dir", state.path, "--bind", "127.0.0.1", "--ssh-port", "\(sshPort)",
-                              "--http-port", "\(httpPort)", "--ports", "\(low)-\(low + 100)"]
-        var relay = try TestProcess(BurrowBinary.path, serveArguments)
-        defer { relay.stop() }
-        try await relay.waitForOutput("host key")
-
-        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path])
-        defer { up.stop() }
-        try await up.waitForOutput("\"name\":\"echo\"")
-        try await up.waitForOutput("\"name\":\"site\"")
+        let pair = try BinaryRelayAndAgent("burrow-up")
+        defer { pair.remove() }
+        try pair.add(.http, "site", port: local.port)
+        try pair.add(.tcp, "echo", port: echo.port)
+        let httpPort = pair.httpPort
+        let started = try await pair.start(reporting: ["echo", "site"])
+        var relay = started.relay
+        let up = started.up
         let first = Dictionary(BurrowBinary.onlineURLs(up.text).map { ($0.name, $0.url) }, uniquingKeysWith: { a, _ in a })
         #expect(first["site"] == "http://site.localhost:\(httpPort)")
         let page = try await Tools.curl([try #require(first["site"]) + "/"])
@@ -48,8 +32,7 @@ import Testing
         relay.stop(signal: SIGKILL)
         try await up.waitForOutput("\"event\":\"reconnecting\"")
         let restarted = ContinuousClock.now
-        relay = try TestProcess(BurrowBinary.path, serveArguments)
-        try await relay.waitForOutput("host key")
+        relay = try await pair.serve()
         let deadline = restarted + .seconds(10)
         while BurrowBinary.onlineURLs(up.text).count < 4 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
@@ -72,16 +55,13 @@ import Testing
     func upStartsTheEmbeddedRelayWhenNoProfileIsConfigured() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }
-        let config = try TestDirectory("burrow-up-embedded")
+        let config = try BurrowBinary.soloConfig("burrow-up-embedded", port: local.port)
         defer { config.remove() }
-        let store = ConfigStore(directory: config.path)
-        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local.port), name: "solo", remotePort: nil, profile: nil, enabled: true)
 
         let up = try TestProcess(BurrowBinary.path, ["up", "--config-dir", config.path])
         defer { up.stop() }
-        let output = try await up.waitForOutput("solo  http://solo.localhost:")
-        #expect(output.contains("started the embedded relay on 127.0.0.1"))
-        let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("solo  ") })
+        let line = try await BurrowBinary.soloLine(up)
+        #expect(up.text.contains("started the embedded relay on 127.0.0.1"))
         #expect(line.hasSuffix(" -> 127.0.0.1:\(local.port)"))
         let url = String(line.split(separator: " ")[1])
         let page = try await Tools.curl([url + "/"])
@@ -96,12 +76,7 @@ import Testing
     }
 
     static func expectEcho(port: Int, _ label: String) async throws {
-        let reply = try await Task.detached {
-            let visitor = try BlockingSocket(port: port)
-            try visitor.send("ping \(label)\n")
-            visitor.shutdownWrite()
-            return try visitor.readToEnd()
-        }.value
+        let reply = try await BlockingSocket.exchange(port: port, Array("ping \(label)\n".utf8))
         #expect(String(decoding: reply, as: UTF8.self) == "ping \(label)\n")
     }
 }

@@ -8,23 +8,16 @@ import Testing
 /// Faults with nothing lost: dead or frozen agents and relays, takeovers by
 /// the same key, slow local services, graceful stops that drain.
 @Suite(.spawnsProcesses) struct FaultTests {
-    static func limits(_ change: (inout RelayLimits) -> Void) -> RelayLimits {
-        var limits = RelayLimits()
-        limits.newConnectionsPerSecondPerIP = 100_000
-        change(&limits)
-        return limits
-    }
-
     @Test(.timeLimit(.minutes(10)))
     func aFrozenPathIsDetectedOnBothEndsAndTheAgentComesBack() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }
         let log = LogLines()
-        let relay = try await RelayFixture.start(limits: Self.limits { $0.sshKeepaliveTimeoutSeconds = 4 }, log: log.sink)
+        let relay = try await RelayFixture.start(limits: { $0.sshKeepaliveTimeoutSeconds = 4 }, log: log.sink)
         let path = try await FreezableProxy(to: relay.endpoints.sshPort)
         defer { path.stop() }
         let agent = try AgentFixture(relay: relay, via: .profile, mappings: [
-            Mapping(name: "web", protocol: .http, local: LocalAddress(port: local.port)),
+            .http("web", local.port),
         ], sshPort: path.port, keepalive: .milliseconds(500))
         try await withCleanup {
             await agent.start()
@@ -37,10 +30,7 @@ import Testing
             let frozenAt = ContinuousClock.now
 
             // The agent: three unanswered pings → reconnect (well within 30 s).
-            try await agent.watcher.waitFor(after: before, timeout: .seconds(30), "dead path noticed") {
-                if case .error(nil, let message) = $0 { return message.contains("stopped answering pings") }
-                return false
-            }
+            try await agent.watcher.error(.tunnel, containing: "stopped answering pings", after: before, timeout: .seconds(30))
             try await agent.watcher.waitFor(after: before, timeout: .seconds(60), "reconnecting") {
                 if case .reconnecting = $0 { return true }
                 return false
@@ -79,24 +69,17 @@ import Testing
         let fast = try await LocalHTTPServer()
         defer { fast.stop() }
         // Accepts (the kernel's backlog) and never answers.
-        let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (silent, silentPort) = try FreePorts.bound()
         defer { close(silent) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(silent, $0, length) } }
         listen(silent, 128)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(silent, $0, &length) } }
-        let silentPort = Int(UInt16(bigEndian: address.sin_port))
         let closedPort = try Ports.free()
 
         let relay = try await RelayFixture.start()
         let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "fast", protocol: .http, local: LocalAddress(port: fast.port)),
-            Mapping(name: "slow", protocol: .http, local: LocalAddress(port: silentPort)),
-            Mapping(name: "down", protocol: .http, local: LocalAddress(port: closedPort)),
-            Mapping(name: "downtcp", protocol: .tcp, local: LocalAddress(port: closedPort)),
+            .http("fast", fast.port),
+            .http("slow", silentPort),
+            .http("down", closedPort),
+            .tcp("downtcp", closedPort),
         ], drainTimeout: .zero)  // the stuck visitors need not be waited for at the end
         try await withCleanup {
             await agent.start()
@@ -143,11 +126,7 @@ import Testing
         let local = try await LocalHTTPServer(bigBytes: 100 << 20)
         defer { local.stop() }
         let relay = try await RelayFixture.start()
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "files", protocol: .http, local: LocalAddress(port: local.port)),
-        ], drainTimeout: .seconds(60))
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [.http("files", local.port)], drainTimeout: .seconds(60)) { agent in
             let url = try await agent.watcher.online("files")
             let file = agent.directory.file("down.bin")
             let download = Task {
@@ -162,9 +141,6 @@ import Testing
             #expect(try await Tools.sha256(file) == Tools.sha256(local.bigFile))
             // The stop waited for the download (≈2.5 s at 40 MB/s), not the other way round.
             #expect(ContinuousClock.now - stopped > .milliseconds(500))
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 
@@ -184,11 +160,7 @@ import Testing
         defer { local.stop() }
         let log = LogLines()
         let relay = try await RelayFixture.start(log: log.sink)
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "files", protocol: .http, local: LocalAddress(port: local.port)),
-        ], drainTimeout: .milliseconds(300))
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [.http("files", local.port)], drainTimeout: .milliseconds(300)) { agent in
             let url = try await agent.watcher.online("files")
             let download = Task { try await Tools.curl(["--limit-rate", "1M", "-o", "/dev/null", "\(url)/big"], timeout: .seconds(60)) }
             try await Task.sleep(for: .milliseconds(800))
@@ -198,17 +170,11 @@ import Testing
                 #expect(log.text.contains("drain timeout (0.3 seconds) reached: closing 1 visitor connection(s) still open"), "\(log.text)")
             } else {
                 await agent.engine.stop()
-                try await agent.watcher.waitFor(timeout: .seconds(60), "agent drain timeout") {
-                    if case .error(nil, let message) = $0 { return message.contains("drain timeout (0.3 seconds) reached") }
-                    return false
-                }
+                try await agent.watcher.error(.tunnel, containing: "drain timeout (0.3 seconds) reached")
             }
             // Sooner than the 20 s the download needs.
             #expect(ContinuousClock.now - stopped < .seconds(18))
             download.cancel()
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 

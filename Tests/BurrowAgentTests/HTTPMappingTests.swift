@@ -13,11 +13,7 @@ import Testing
         let local = try await LocalHTTPServer(bigBytes: size)
         defer { local.stop() }
         let relay = try await RelayFixture.start()
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "web", protocol: .http, local: LocalAddress(port: local.port)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [.http("web", local.port)]) { agent in
             let url = try await agent.watcher.online("web")
             #expect(url.description == "http://web.localhost:\(relay.endpoints.httpPort)")
 
@@ -78,9 +74,6 @@ import Testing
             #expect(tunnel.state == .online)
             #expect(tunnel.profile == EngineSnapshot.embeddedTunnel)
             #expect(tunnel.domain == "localhost")
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 
@@ -88,22 +81,12 @@ import Testing
     func localServiceDownGives502AndAnErrorEvent() async throws {
         let relay = try await RelayFixture.start()
         let deadPort = try Ports.free()
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "down", protocol: .http, local: LocalAddress(port: deadPort)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [.http("down", deadPort)]) { agent in
             let url = try await agent.watcher.online("down")
             let reply = try await Tools.curl(["-i", "\(url)/"])
             #expect(reply.output.hasPrefix("HTTP/1.1 502 Bad Gateway"), "\(reply.output)")
             #expect(reply.output.contains("local service on 127.0.0.1:\(deadPort) refused"))
-            try await agent.watcher.waitFor("error for down") { event in
-                if case .error("down", let message) = event { return message.contains("127.0.0.1:\(deadPort)") }
-                return false
-            }
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
+            try await agent.watcher.error(.mapping("down"), containing: "127.0.0.1:\(deadPort)")
         }
     }
 }

@@ -15,11 +15,7 @@ import Testing
         defer { local.stop() }
         let deadPort = try Ports.free()
         let relay = try await RelayFixture.start()
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "web", protocol: .http, local: LocalAddress(port: deadPort)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [.http("web", deadPort)]) { agent in
             let url = try await agent.watcher.online("web")
             let refused = try await Tools.curl(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "\(url)/missing"])
             #expect(refused.output == "502")
@@ -32,7 +28,7 @@ import Testing
 
             // Point the mapping at the running service: the next dial succeeds.
             _ = try agent.store.updateMappings { file in
-                file.mappings = [Mapping(name: "web", protocol: .http, local: LocalAddress(port: local.port))]
+                file.mappings = [.http("web", local.port)]
             }
             var page = (status: Int32(-1), output: "")
             for _ in 0..<50 {
@@ -44,16 +40,13 @@ import Testing
             let up = try #require(await agent.mapping("web"))
             #expect(!up.localServiceDown)
             #expect(up.recentRequests.first { $0.path == "/" }?.answeredBy == .localService)
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 
     @Test func aRequestTheRelayRefusedIsListedAnsweredByTheRelay() {
         let stats = MappingStats()
         stats.requestRefusedByRelay(RefusedRequest(name: "web", status: 401, method: "GET", target: "/", visitor: "1.2.3.4:5555"))
-        var snapshot = MappingSnapshot(mapping: Mapping(name: "web", protocol: .http, local: LocalAddress(port: 1)), tunnel: "local", state: .online)
+        var snapshot = MappingSnapshot(mapping: .http("web", 1), tunnel: "local", state: .online)
         stats.fill(&snapshot)
         let record = snapshot.recentRequests.first
         #expect(record?.status == 401)

@@ -13,14 +13,13 @@ import Testing
     func aThousandMappingsAllOnline() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }
-        var limits = RelayLimits()
-        limits.newConnectionsPerSecondPerIP = 100_000
-        limits.maxMappingsPerKey = 1000
-        limits.maxReservationsPerKey = 1000
-        let relay = try await RelayFixture.start(limits: limits)
+        let relay = try await RelayFixture.start(limits: {
+            $0.maxMappingsPerKey = 1000
+            $0.maxReservationsPerKey = 1000
+        })
         let names = (0..<1000).map { "m\($0)" }
         let agent = try AgentFixture(relay: relay, mappings: names.map {
-            Mapping(name: $0, protocol: .http, local: LocalAddress(port: local.port))
+            .http($0, local.port)
         })
         try await withCleanup {
             let clock = ContinuousClock()

@@ -12,32 +12,13 @@ import Testing
     func mapDisableThenEnableWhileUpRunsServesTheSameURL() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }
-        let config = try TestDirectory("burrow-toggle-config")
-        let state = try TestDirectory("burrow-toggle-state")
-        defer { config.remove(); state.remove() }
-
-        let store = ConfigStore(directory: config.path)
-        let identity = try store.identity(for: nil)
-        try state.write("authorized_keys", identity.publicKeyLine + "\n", mode: 0o600)
-        let sshPort = try Ports.free()
-        let httpPort = try Ports.free()
-        let low = Int.random(in: 30000...59000)
-        _ = try store.addProfile(Profile(name: "home", host: "127.0.0.1", sshPort: sshPort))
-        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local.port), name: "site", remotePort: nil, profile: nil, enabled: true)
-        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local.port), name: "shop", remotePort: nil, profile: nil, enabled: true)
-
-        let relay = try TestProcess(BurrowBinary.path, [
-            "serve", "--state-dir", state.path, "--bind", "127.0.0.1", "--ssh-port", "\(sshPort)",
-            "--http-port", "\(httpPort)", "--ports", "\(low)-\(low + 100)",
-        ])
-        defer { relay.stop() }
-        try await relay.waitForOutput("host key")
-
-        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path])
-        defer { up.stop() }
-        try await up.waitForOutput("\"name\":\"site\"")
-        try await up.waitForOutput("\"name\":\"shop\"")
-        let siteURL = "http://site.localhost:\(httpPort)"
+        let pair = try BinaryRelayAndAgent("burrow-toggle")
+        defer { pair.remove() }
+        try pair.add(.http, "site", port: local.port)
+        try pair.add(.http, "shop", port: local.port)
+        let config = pair.config
+        let (_, up) = try await pair.start(reporting: ["site", "shop"])
+        let siteURL = "http://site.localhost:\(pair.httpPort)"
 
         for round in 1...2 {
             let disable = try await TestProcess.run(BurrowBinary.path, ["map", "disable", "site", "--config-dir", config.path])

@@ -15,13 +15,11 @@ import Testing
         defer { local.stop() }
         let echo = try await EchoServer()
         let relay = try await RelayFixture.start()
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "web", protocol: .http, local: LocalAddress(port: local.port)),
-            Mapping(name: "site", protocol: .http, local: LocalAddress(port: local.port)),
-            Mapping(name: "echo", protocol: .tcp, local: LocalAddress(port: echo.port)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [
+            .http("web", local.port),
+            .http("site", local.port),
+            .tcp("echo", echo.port),
+        ], alsoStop: { await echo.stop() }) { agent in
             var urls: [String: PublicURL] = [:]
             for name in ["web", "site", "echo"] { urls[name] = try await agent.watcher.online(name) }
 
@@ -53,10 +51,6 @@ import Testing
             let visitor = try BlockingSocket(port: try #require(urls["echo"]?.port))
             try visitor.send("back\n")
             #expect(try visitor.read(count: 5) == Array("back\n".utf8))
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
-            await echo.stop()
         }
     }
 }

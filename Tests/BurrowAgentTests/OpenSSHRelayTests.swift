@@ -32,12 +32,7 @@ import Testing
             let url = try await watcher.online("localhost")
             #expect(url.description == "tcp://127.0.0.1:\(remotePort)")
 
-            let reply = try await Task.detached {
-                let visitor = try BlockingSocket(port: remotePort)
-                try visitor.send("hello through sshd\n")
-                visitor.shutdownWrite()
-                return try visitor.readToEnd()
-            }.value
+            let reply = try await BlockingSocket.exchange(port: remotePort, Array("hello through sshd\n".utf8))
             #expect(String(decoding: reply, as: UTF8.self) == "hello through sshd\n")
 
             let snapshot = await tunnel.snapshot(now: WallClock.now())

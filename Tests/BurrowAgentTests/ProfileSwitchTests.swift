@@ -14,11 +14,7 @@ import Testing
         defer { local.stop() }
         let embedded = try await RelayFixture.start()
         let remote = try await RelayFixture.start()
-        let agent = try AgentFixture(relay: embedded, mappings: [
-            Mapping(name: "mover", protocol: .http, local: LocalAddress(port: local.port)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await embedded.withAgent(mappings: [.http("mover", local.port)], alsoStop: { await remote.stop() }) { agent in
             let before = try await agent.watcher.online("mover")
             #expect(before.port == embedded.endpoints.httpPort)
 
@@ -36,10 +32,6 @@ import Testing
             #expect(snapshot.tunnels.map(\.profile) == ["far"])
             #expect(snapshot.mappings.first?.tunnel == "far")
             #expect(snapshot.tunnels.first?.rttMs != nil)
-        } cleanup: {
-            await agent.stop()
-            await embedded.stop()
-            await remote.stop()
         }
     }
 }

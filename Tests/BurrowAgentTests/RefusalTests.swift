@@ -10,17 +10,13 @@ import Testing
     @Test(.timeLimit(.minutes(10)))
     func nameHeldByAnotherKeyIsRefused() async throws {
         let relay = try await RelayFixture.start()
-        let owner = try AgentFixture(relay: relay, mappings: [Mapping(name: "shared", protocol: .http, local: LocalAddress(port: 9))])
-        let other = try AgentFixture(relay: relay, mappings: [Mapping(name: "shared", protocol: .http, local: LocalAddress(port: 9))])
+        let owner = try AgentFixture(relay: relay, mappings: [.http("shared", 9)])
+        let other = try AgentFixture(relay: relay, mappings: [.http("shared", 9)])
         try await withCleanup {
             await owner.start()
             _ = try await owner.watcher.online("shared")
             await other.start()
-            let event = try await other.watcher.waitFor("error for shared") {
-                if case .error("shared", _) = $0 { return true }
-                return false
-            }
-            guard case .error(_, let message) = event else { return }
+            let message = try await other.watcher.error(.mapping("shared")).message
             #expect(message.contains("shared"))
             #expect(message.contains("another key"), "\(message)")
             let snapshot = try #require(await other.mapping("shared"))
@@ -41,17 +37,11 @@ import Testing
     func portOutsideTheRangeIsRefused() async throws {
         let relay = try await RelayFixture.start()
         let outside = relay.portRange.upperBound + 1
-        let agent = try AgentFixture(relay: relay, mappings: [
+        try await relay.withAgent(mappings: [
             Mapping(name: "far", protocol: .tcp, local: LocalAddress(port: 9), remotePort: outside),
-            Mapping(name: "near", protocol: .tcp, local: LocalAddress(port: 9)),
-        ])
-        try await withCleanup {
-            await agent.start()
-            let event = try await agent.watcher.waitFor("error for far") {
-                if case .error("far", _) = $0 { return true }
-                return false
-            }
-            guard case .error(_, let message) = event else { return }
+            .tcp("near", 9),
+        ]) { agent in
+            let message = try await agent.watcher.error(.mapping("far")).message
             #expect(message.contains("\(outside)"), "\(message)")
             // The other mapping on the same tunnel is unaffected.
             _ = try await agent.watcher.online("near")
@@ -59,16 +49,13 @@ import Testing
                 Issue.record("far is not refused")
                 return
             }
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 
     @Test(.timeLimit(.minutes(10)))
     func firstContactPinsTheHostKeyAndAChangedKeyIsRefused() async throws {
         let relay = try await RelayFixture.start()
-        let agent = try AgentFixture(relay: relay, via: .profile, mappings: [Mapping(name: "pinned", protocol: .http, local: LocalAddress(port: 9))])
+        let agent = try AgentFixture(relay: relay, via: .profile, mappings: [.http("pinned", 9)])
         let knownRelays = agent.store.knownRelaysPath
         try await withCleanup {
             // Trust on first use: the relay's key lands in known_relays.
@@ -95,15 +82,11 @@ import Testing
                 return profile
             }
         }
-        let again = try AgentFixture(relay: impostor, via: .profile, mappings: [Mapping(name: "pinned", protocol: .http, local: LocalAddress(port: 9))],
+        let again = try AgentFixture(relay: impostor, via: .profile, mappings: [.http("pinned", 9)],
                                      directory: agent.directory)
         try await withCleanup {
             await again.start()
-            let warning = try await again.watcher.waitFor("host key warning") {
-                if case .error(nil, let message) = $0 { return message.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") }
-                return false
-            }
-            guard case .error(_, let message) = warning else { return }
+            let message = try await again.watcher.error(.tunnel, containing: "REMOTE HOST IDENTIFICATION HAS CHANGED").message
             #expect(message.contains(OpenSSHKey.fingerprint(try OpenSSHKey.parsePublicKeyLine(impostor.endpoints.hostKeyLine))))
             #expect(message.contains(knownRelays))
             try await again.watcher.waitFor("offline") {
@@ -129,9 +112,7 @@ import Testing
     @Test(.timeLimit(.minutes(10)))
     func unknownKeyIsRefusedWithAHint() async throws {
         let relay = try await RelayFixture.start(allowAnyKey: false)
-        let agent = try AgentFixture(relay: relay, via: .profile, mappings: [Mapping(name: "nokey", protocol: .http, local: LocalAddress(port: 9))])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(via: .profile, mappings: [.http("nokey", 9)]) { agent in
             let event = try await agent.watcher.waitFor("reconnecting after key refusal") {
                 if case .reconnecting("test", _, let reason) = $0 { return reason.contains("refused this agent's key") }
                 return false
@@ -139,9 +120,6 @@ import Testing
             guard case .reconnecting(_, _, let reason) = event else { return }
             #expect(reason.contains(try agent.identity.fingerprint))
             #expect(reason.contains("authorized_keys"))
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 }

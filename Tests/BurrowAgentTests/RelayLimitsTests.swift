@@ -10,40 +10,22 @@ import Testing
 /// real local services and raw visitors on loopback. Each test sets only the
 /// limit it checks, low enough to bite at once.
 @Suite(.spawnsProcesses) struct RelayLimitsTests {
-    /// Limits for tests: the per-IP rate out of the way unless a test wants it.
-    static func limits(_ change: (inout RelayLimits) -> Void) -> RelayLimits {
-        var limits = RelayLimits()
-        limits.newConnectionsPerSecondPerIP = 100_000
-        change(&limits)
-        return limits
-    }
-
     static func relayNotice(_ watcher: EventWatcher, _ needle: String) async throws -> String {
-        let event = try await watcher.waitFor("relay notice naming \(needle)") {
-            if case .error(_, let message) = $0 { return message.contains(needle) }
-            return false
-        }
-        guard case .error(_, let message) = event else { return "" }
-        return message
+        try await watcher.error(.anyone, containing: needle).message
     }
 
     @Test(.timeLimit(.minutes(10)))
     func maxMappingsPerKeyRefusesTheExtraMappingWithAReason() async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }
-        let relay = try await RelayFixture.start(limits: Self.limits { $0.maxMappingsPerKey = 2 })
-        let agent = try AgentFixture(relay: relay, mappings: ["one", "two", "three"].map {
-            Mapping(name: $0, protocol: .http, local: LocalAddress(port: local.port))
-        })
-        try await withCleanup {
-            await agent.start()
+        let relay = try await RelayFixture.start(limits: { $0.maxMappingsPerKey = 2 })
+        try await relay.withAgent(mappings: ["one", "two", "three"].map {
+            .http($0, local.port)
+        }) { agent in
             // Which one loses depends on the order the agent registers them.
-            let refused = try await agent.watcher.waitFor("refusal of the third mapping") {
-                if case .error(_?, let message) = $0 { return message.contains("maxMappingsPerKey") }
-                return false
-            }
-            #expect(refused.humanLine.contains("2 mappings"))
-            guard case .error(let loser?, _) = refused else { return }
+            let refused = try await agent.watcher.error(.anyMapping, containing: "maxMappingsPerKey")
+            #expect(refused.line.contains("2 mappings"))
+            guard let loser = refused.mapping else { return }
             for name in ["one", "two", "three"] where name != loser {
                 _ = try await agent.watcher.online(name)
             }
@@ -51,38 +33,24 @@ import Testing
                 Issue.record("mapping \(loser) is not refused")
                 return
             }
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 
     @Test(.timeLimit(.minutes(10)))
     func reservedNamesCannotBeTaken() async throws {
-        let relay = try await RelayFixture.start(limits: Self.limits { $0.reservedNames = ["www", "shop"] }, tlsPort: 0)
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "shop", protocol: .http, local: LocalAddress(port: 9)),
-            Mapping(name: "api", protocol: .http, local: LocalAddress(port: 9)),
+        let relay = try await RelayFixture.start(limits: { $0.reservedNames = ["www", "shop"] }, tlsPort: 0)
+        try await relay.withAgent(mappings: [
+            .http("shop", 9),
+            .http("api", 9),
             // Reserved for TLS passthrough too (the TLS path once skipped the list).
             Mapping(name: "www", protocol: .tls, local: LocalAddress(port: 9)),
-        ])
-        try await withCleanup {
-            await agent.start()
-            let refused = try await agent.watcher.waitFor("refusal of a reserved name") {
-                if case .error("shop", let message) = $0 { return message.contains("reserved") }
-                return false
-            }
-            #expect(refused.humanLine.contains("'shop' is reserved"))
-            let refusedTLS = try await agent.watcher.waitFor("refusal of a reserved TLS name") {
-                if case .error("www", let message) = $0 { return message.contains("reserved") }
-                return false
-            }
-            #expect(refusedTLS.humanLine.contains("'www' is reserved"))
+        ]) { agent in
+            let refused = try await agent.watcher.error(.mapping("shop"), containing: "reserved")
+            #expect(refused.line.contains("'shop' is reserved"))
+            let refusedTLS = try await agent.watcher.error(.mapping("www"), containing: "reserved")
+            #expect(refusedTLS.line.contains("'www' is reserved"))
             // The list in relay.json replaced the default: `api` is free here.
             _ = try await agent.watcher.online("api")
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
         // And the default list holds `www`, `admin`, `mail`….
         #expect(Set(RelayLimits.defaultReservedNames).isSuperset(of: ["www", "api", "admin", "relay", "mail"]))
@@ -94,16 +62,14 @@ import Testing
         let local = try await LocalHTTPServer()
         defer { local.stop() }
         let log = LogLines()
-        let relay = try await RelayFixture.start(limits: Self.limits {
+        let relay = try await RelayFixture.start(limits: {
             $0.maxVisitorsPerMapping = 2
             $0.limitReportIntervalSeconds = 600
         }, log: log.sink)
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "echo", protocol: .tcp, local: LocalAddress(port: echo.port)),
-            Mapping(name: "web", protocol: .http, local: LocalAddress(port: local.port)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [
+            .tcp("echo", echo.port),
+            .http("web", local.port),
+        ], alsoStop: { await echo.stop() }) { agent in
             let tcpPort = try #require(try await agent.watcher.online("echo").port)
             _ = try await agent.watcher.online("web")
             let httpPort = relay.endpoints.httpPort
@@ -155,23 +121,17 @@ import Testing
             withExtendedLifetime(httpHeld) {}
             // Reported once per interval and mapping (two mappings bit), not once per visitor.
             #expect(log.count(containing: "limit maxVisitorsPerMapping") == 2, "\(log.text)")
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
-            await echo.stop()
         }
     }
 
     @Test(.timeLimit(.minutes(10)))
     func maxVisitorsPerKeyCountsAcrossMappings() async throws {
         let echo = try await EchoServer()
-        let relay = try await RelayFixture.start(limits: Self.limits { $0.maxVisitorsPerKey = 3 })
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "a", protocol: .tcp, local: LocalAddress(port: echo.port)),
-            Mapping(name: "b", protocol: .tcp, local: LocalAddress(port: echo.port)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        let relay = try await RelayFixture.start(limits: { $0.maxVisitorsPerKey = 3 })
+        try await relay.withAgent(mappings: [
+            .tcp("a", echo.port),
+            .tcp("b", echo.port),
+        ], alsoStop: { await echo.stop() }) { agent in
             let portA = try #require(try await agent.watcher.online("a").port)
             let portB = try #require(try await agent.watcher.online("b").port)
             let (held, fourth) = try await Task.detached {
@@ -189,22 +149,14 @@ import Testing
             #expect(held.count == 3)
             #expect(fourth.isEmpty, "the fourth visitor of the key was served")
             _ = try await Self.relayNotice(agent.watcher, "maxVisitorsPerKey")
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
-            await echo.stop()
         }
     }
 
     @Test(.timeLimit(.minutes(10)))
     func anIdleVisitorIsClosedAfterTheIdleTimeout() async throws {
         let echo = try await EchoServer()
-        let relay = try await RelayFixture.start(limits: Self.limits { $0.visitorIdleTimeoutSeconds = 0.5 })
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "echo", protocol: .tcp, local: LocalAddress(port: echo.port)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        let relay = try await RelayFixture.start(limits: { $0.visitorIdleTimeoutSeconds = 0.5 })
+        try await relay.withAgent(mappings: [.tcp("echo", echo.port)], alsoStop: { await echo.stop() }) { agent in
             let port = try #require(try await agent.watcher.online("echo").port)
             let (first, rest, elapsed) = try await Task.detached {
                 let visitor = try BlockingSocket(port: port, timeoutSeconds: 10)
@@ -219,10 +171,6 @@ import Testing
             #expect(rest.isEmpty)
             #expect(elapsed < .seconds(5), "closed after \(elapsed)")
             #expect(elapsed >= .milliseconds(400))
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
-            await echo.stop()
         }
     }
 
@@ -230,12 +178,8 @@ import Testing
     func bandwidthCapSlowsAMappingButDeliversEveryByte() async throws {
         let local = try await LocalHTTPServer(bigBytes: 300_000)
         defer { local.stop() }
-        let relay = try await RelayFixture.start(limits: Self.limits { $0.bandwidthBytesPerSecond = 100_000 })
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "capped", protocol: .http, local: LocalAddress(port: local.port)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        let relay = try await RelayFixture.start(limits: { $0.bandwidthBytesPerSecond = 100_000 })
+        try await relay.withAgent(mappings: [.http("capped", local.port)]) { agent in
             let url = try await agent.watcher.online("capped")
             let file = agent.directory.file("down.bin")
             let started = ContinuousClock.now
@@ -246,9 +190,6 @@ import Testing
             // 300 kB at 100 kB/s, less a quarter-second burst: about 2.75 s (uncapped: milliseconds).
             #expect(elapsed > .seconds(2), "took \(elapsed)")
             #expect(elapsed < .seconds(15), "took \(elapsed)")
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 }

@@ -12,7 +12,7 @@ import Testing
         defer { http.stop() }
         let relay = try await RelayFixture.start(metricsPort: 0)
         let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "web", protocol: .http, local: LocalAddress(port: http.port)),
+            .http("web", http.port),
             Mapping(name: "locked", protocol: .http, local: LocalAddress(port: http.port), allow: [try CIDR(parsing: "10.0.0.0/8")]),
         ])
         try await withCleanup {

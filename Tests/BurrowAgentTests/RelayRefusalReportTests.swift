@@ -13,11 +13,7 @@ import Testing
         defer { local.stop() }
         let auth = try BasicAuthRule.hashing(user: "alice", password: "s3:cret")
         let relay = try await RelayFixture.start()
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "private", protocol: .http, local: LocalAddress(port: local.port), basicAuth: auth),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [Mapping(name: "private", protocol: .http, local: LocalAddress(port: local.port), basicAuth: auth)]) { agent in
             let url = try await agent.watcher.online("private")
             let refused = try await Tools.curl(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "\(url)/secret?x=1"])
             #expect(refused.output == "401")
@@ -32,9 +28,6 @@ import Testing
             #expect(listed.answeredBy == .relay)
             #expect(listed.method == "GET")
             #expect(listed.visitor?.hasPrefix("127.0.0.1:") == true)
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 }

@@ -19,12 +19,10 @@ import Testing
         let ws = try await PythonService("ws")
         defer { ws.stop() }
         let relay = try await RelayFixture.start(bindHost: "::")
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "web", protocol: .http, local: LocalAddress(port: http.port)),
-            Mapping(name: "sock", protocol: .http, local: LocalAddress(port: ws.port)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [
+            .http("web", http.port),
+            .http("sock", ws.port),
+        ]) { agent in
             let url = try await agent.watcher.online("web")
             _ = try await agent.watcher.online("sock")
             let port = relay.endpoints.httpPort
@@ -62,9 +60,6 @@ import Testing
             let socket = try await PythonService.client(["ws", "\(port)", "sock.localhost"])
             #expect(socket["greeting"] as? String == "hello 127.0.0.1")
             #expect(socket["echoes"] as? [String] == ["one", String(repeating: "two", count: 1000), "three", "0001" + "binary".utf8.map { String(format: "%02x", $0) }.joined()])
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 
@@ -75,16 +70,14 @@ import Testing
         defer { echo.stop() }
         let relay = try await RelayFixture.start(bindHost: "::")
         let auth = try BasicAuthRule.hashing(user: "alice", password: "s3:cret")
-        let agent = try AgentFixture(relay: relay, mappings: [
+        try await relay.withAgent(mappings: [
             Mapping(name: "v4only", protocol: .http, local: LocalAddress(port: http.port), allow: [try CIDR(parsing: "127.0.0.0/8")]),
             Mapping(name: "nov6", protocol: .http, local: LocalAddress(port: http.port), deny: [try CIDR(parsing: "::1")]),
             Mapping(name: "denywins", protocol: .http, local: LocalAddress(port: http.port),
                     allow: [try CIDR(parsing: "0.0.0.0/0"), try CIDR(parsing: "::/0")], deny: [try CIDR(parsing: "127.0.0.1/32")]),
             Mapping(name: "private", protocol: .http, local: LocalAddress(port: http.port), basicAuth: auth),
             Mapping(name: "tcpv6", protocol: .tcp, local: LocalAddress(port: echo.port), allow: [try CIDR(parsing: "::1/128")]),
-        ])
-        try await withCleanup {
-            await agent.start()
+        ]) { agent in
             for name in ["v4only", "nov6", "denywins", "private"] { _ = try await agent.watcher.online(name) }
             let tcpURL = try await agent.watcher.online("tcpv6")
             let port = relay.endpoints.httpPort
@@ -127,9 +120,6 @@ import Testing
             try await Task.sleep(for: .milliseconds(200))
             let snapshot = try #require(await agent.mapping("tcpv6"))
             #expect(snapshot.totalVisitors == 1)
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 
@@ -137,12 +127,10 @@ import Testing
         let proxy = try await PythonService("proxy")
         defer { proxy.stop() }
         let relay = try await RelayFixture.start(bindHost: "::")
-        let agent = try AgentFixture(relay: relay, mappings: [
+        try await relay.withAgent(mappings: [
             Mapping(name: "ppone", protocol: .tcp, local: LocalAddress(port: proxy.port), proxyProtocol: .v1),
             Mapping(name: "pptwo", protocol: .tcp, local: LocalAddress(port: proxy.port), proxyProtocol: .v2),
-        ])
-        try await withCleanup {
-            await agent.start()
+        ]) { agent in
             let one = try #require(try await agent.watcher.online("ppone").port)
             let two = try #require(try await agent.watcher.online("pptwo").port)
             for (version, port) in [("v1", one), ("v2", two)] {
@@ -153,9 +141,6 @@ import Testing
                 let v6Port = try #require((v6["local"] as? [Any])?[1] as? Int)
                 #expect(v6["lines"] as? [String] == ["SRC \(version) ::1 \(v6Port)", "ping"], "\(v6)")
             }
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 
@@ -163,11 +148,7 @@ import Testing
         let echo = try await PythonService("udpecho")
         defer { echo.stop() }
         let relay = try await RelayFixture.start(bindHost: "::")
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "game", protocol: .udp, local: LocalAddress(port: echo.port)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [Mapping(name: "game", protocol: .udp, local: LocalAddress(port: echo.port))]) { agent in
             let url = try await agent.watcher.online("game")
             #expect(url.scheme == "udp")
             let port = try #require(url.port)
@@ -182,9 +163,6 @@ import Testing
             try await Task.sleep(for: .milliseconds(200))
             let snapshot = try #require(await agent.mapping("game"))
             #expect(snapshot.totalVisitors == 6)  // 3 + 3 flows, one channel each
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 
@@ -192,11 +170,7 @@ import Testing
         let echo = try await PythonService("udpecho")
         defer { echo.stop() }
         let relay = try await RelayFixture.start(bindHost: "::", udpFlowIdleTimeout: .milliseconds(500))
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "game", protocol: .udp, local: LocalAddress(port: echo.port), deny: [try CIDR(parsing: "::1")]),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [Mapping(name: "game", protocol: .udp, local: LocalAddress(port: echo.port), deny: [try CIDR(parsing: "::1")])]) { agent in
             let port = try #require(try await agent.watcher.online("game").port)
             let v4 = try await PythonService.client(["udp", "\(port)", "30", "127.0.0.1"])
             #expect(v4["total"] as? Int == 30, "\(v4)")
@@ -210,9 +184,6 @@ import Testing
             let idle = try #require(await agent.mapping("game"))
             #expect(idle.totalVisitors == 3)
             #expect(idle.openVisitors == 0)
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 }

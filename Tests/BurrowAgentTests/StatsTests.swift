@@ -40,7 +40,7 @@ import Testing
         second.tally.read.add(500, ordering: .relaxed)
         stats.visitorClosed(id: first.id)
 
-        var snapshot = MappingSnapshot(mapping: Mapping(name: "m", protocol: .tcp, local: LocalAddress(port: 1)), tunnel: "t", state: .online)
+        var snapshot = MappingSnapshot(mapping: .tcp("m", 1), tunnel: "t", state: .online)
         stats.fill(&snapshot, now: start + 2)
         #expect(snapshot.totalVisitors == 2)
         #expect(snapshot.openVisitors == 1)
@@ -69,7 +69,7 @@ import Testing
             let visitor = stats.visitorOpened(address: "192.0.2.1:\(index)")
             stats.visitorClosed(id: visitor.id)
         }
-        var snapshot = MappingSnapshot(mapping: Mapping(name: "m", protocol: .tcp, local: LocalAddress(port: 1)), tunnel: "t", state: .online)
+        var snapshot = MappingSnapshot(mapping: .tcp("m", 1), tunnel: "t", state: .online)
         stats.fill(&snapshot)
         #expect(snapshot.totalVisitors == 80)
         #expect(snapshot.recentVisitors.count == 50)
@@ -91,7 +91,7 @@ import Testing
             try channel.writeOutbound(ByteBuffer(string: piece))
             #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: piece))
         }
-        var snapshot = MappingSnapshot(mapping: Mapping(name: "m", protocol: .http, local: LocalAddress(port: 1)), tunnel: "t", state: .online)
+        var snapshot = MappingSnapshot(mapping: .http("m", 1), tunnel: "t", state: .online)
         stats.fill(&snapshot)
         #expect(snapshot.recentRequests.count == 2)
         let head = snapshot.recentRequests[0]
@@ -120,7 +120,7 @@ import Testing
         #expect(try channel.readInbound(as: ByteBuffer.self) == frame)
         _ = try channel.readOutbound(as: ByteBuffer.self)
         #expect(try channel.readOutbound(as: ByteBuffer.self) == frame)
-        var snapshot = MappingSnapshot(mapping: Mapping(name: "m", protocol: .http, local: LocalAddress(port: 1)), tunnel: "t", state: .online)
+        var snapshot = MappingSnapshot(mapping: .http("m", 1), tunnel: "t", state: .online)
         stats.fill(&snapshot)
         #expect(snapshot.recentRequests.count == 1)
         #expect(snapshot.recentRequests.first?.status == 101)

@@ -11,22 +11,13 @@ import Testing
     func carriesAnEchoExchangeWithHalfClose() async throws {
         let echo = try await EchoServer()
         let relay = try await RelayFixture.start()
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "echo", protocol: .tcp, local: LocalAddress(port: echo.port)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [.tcp("echo", echo.port)], alsoStop: { await echo.stop() }) { agent in
             let url = try await agent.watcher.online("echo")
             #expect(url.scheme == "tcp")
             let port = try #require(url.port)
             #expect(relay.portRange.contains(port))
             let message = Array((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
-            let reply = try await Task.detached {
-                let visitor = try BlockingSocket(port: port)
-                try visitor.send(message)
-                visitor.shutdownWrite()  // half-close: the echo server answers, then closes
-                return try visitor.readToEnd()
-            }.value
+            let reply = try await BlockingSocket.exchange(port: port, message)  // with a half-close
             #expect(reply == message)
             try await Task.sleep(for: .milliseconds(200))
             let snapshot = try #require(await agent.mapping("echo"))
@@ -34,10 +25,6 @@ import Testing
             #expect(snapshot.bytesIn == UInt64(message.count))
             #expect(snapshot.bytesOut == UInt64(message.count))
             #expect(snapshot.recentRequests.isEmpty)
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
-            await echo.stop()
         }
     }
 
@@ -45,11 +32,7 @@ import Testing
     func addingAndRemovingMappingsKeepsOtherConnectionsOpen() async throws {
         let echo = try await EchoServer()
         let relay = try await RelayFixture.start()
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "first", protocol: .tcp, local: LocalAddress(port: echo.port)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [.tcp("first", echo.port)], alsoStop: { await echo.stop() }) { agent in
             let firstURL = try await agent.watcher.online("first")
             let firstPort = try #require(firstURL.port)
             let visitor = try BlockingSocket(port: firstPort)
@@ -78,10 +61,6 @@ import Testing
             #expect(first.state == .online)
             // The event stream never said `first` went anywhere.
             #expect(!agent.watcher.events.contains(.removed(mapping: "first")))
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
-            await echo.stop()
         }
     }
 }

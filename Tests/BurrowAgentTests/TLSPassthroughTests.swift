@@ -30,11 +30,7 @@ import Testing
         try await waitForTCP(port: localPort)
 
         let relay = try await RelayFixture.start(tlsPort: 0)
-        let agent = try AgentFixture(relay: relay, mappings: [
-            Mapping(name: "shop", protocol: .tls, local: LocalAddress(port: localPort)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        try await relay.withAgent(mappings: [Mapping(name: "shop", protocol: .tls, local: LocalAddress(port: localPort))]) { agent in
             let url = try await agent.watcher.online("shop")
             let tlsPort = try #require(relay.endpoints.tlsPort)
             #expect(url.description == "https://shop.localhost:\(tlsPort)")
@@ -63,9 +59,6 @@ import Testing
                 openssl s_client -connect 127.0.0.1:\(tlsPort) -noservername </dev/null 2>&1 | grep -c 'BEGIN CERTIFICATE' || true
                 """])
             #expect(noSNI.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 

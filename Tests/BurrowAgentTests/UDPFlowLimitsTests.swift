@@ -42,19 +42,16 @@ import Testing
     @Test func flowsAreBoundedPerAddressPerMappingAndPerKey() async throws {
         let echo = try await PythonService("udpecho")
         defer { echo.stop() }
-        var limits = RelayLimits()
-        limits.newConnectionsPerSecondPerIP = 100_000
-        limits.udpMaxFlowsPerAddress = 4
-        limits.udpMaxFlowsPerMapping = 6
-        limits.udpMaxFlowsPerKey = 8
         let log = LogLines()
-        let relay = try await RelayFixture.start(limits: limits, log: log.sink, bindHost: "::")
-        let agent = try AgentFixture(relay: relay, mappings: [
+        let relay = try await RelayFixture.start(limits: {
+            $0.udpMaxFlowsPerAddress = 4
+            $0.udpMaxFlowsPerMapping = 6
+            $0.udpMaxFlowsPerKey = 8
+        }, log: log.sink, bindHost: "::")
+        try await relay.withAgent(mappings: [
             Mapping(name: "game", protocol: .udp, local: LocalAddress(port: echo.port)),
             Mapping(name: "voice", protocol: .udp, local: LocalAddress(port: echo.port)),
-        ])
-        try await withCleanup {
-            await agent.start()
+        ]) { agent in
             let game = try #require(try await agent.watcher.online("game").port)
             let voice = try #require(try await agent.watcher.online("voice").port)
 
@@ -73,9 +70,6 @@ import Testing
             let gameOpen = try await Self.openFlows(agent, "game", atMost: 6)
             #expect(voiceOpen + gameOpen <= 8, "game \(gameOpen) + voice \(voiceOpen)")
             #expect(log.text.contains("udpMaxFlowsPerAddress"), "\(log.text)")
-        } cleanup: {
-            await agent.stop()
-            await relay.stop()
         }
     }
 }

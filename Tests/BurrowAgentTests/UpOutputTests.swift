@@ -11,15 +11,12 @@ import Testing
     func ctrlCIsQuietAndTheRelayLogIsOptIn(debug: Bool) async throws {
         let local = try await LocalHTTPServer()
         defer { local.stop() }
-        let config = try TestDirectory("burrow-up-quiet")
+        let config = try BurrowBinary.soloConfig("burrow-up-quiet", port: local.port)
         defer { config.remove() }
-        let store = ConfigStore(directory: config.path)
-        _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local.port), name: "solo", remotePort: nil, profile: nil, enabled: true)
 
         let up = try TestProcess(BurrowBinary.path, ["up", "--config-dir", config.path] + (debug ? ["--log-level", "debug"] : []))
         defer { up.stop() }
-        let output = try await up.waitForOutput("solo  http://solo.localhost:")
-        let url = String(try #require(output.split(separator: "\n").first { $0.hasPrefix("solo  ") }).split(separator: " ")[1])
+        let url = String(try await BurrowBinary.soloLine(up).split(separator: " ")[1])
         // A visitor still open when Ctrl-C comes: the stop lets it finish.
         let page = try await Tools.curl([url + "/"])
         #expect(page.output == "hello from the local service\n")

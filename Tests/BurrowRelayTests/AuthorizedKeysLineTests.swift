@@ -10,32 +10,25 @@ import Testing
 struct AuthorizedKeysLineTests {
     @Test("a key whose comment is Latin-1 (jos\\xe9@laptop) is skipped and logged once; the other keys still log in")
     func latin1CommentDoesNotLockOut() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let other = try await kit.makeKey("other", authorize: false)
-        let key = try await kit.makeKey("agent", authorize: false)
-        // Line 1: a comment, line 2: a key with a Latin-1 comment, line 3: the agent's key.
-        var bytes = Array("# keys\n".utf8)
-        let otherLine = try String(contentsOfFile: other + ".pub", encoding: .utf8)
-            .split(separator: " ").prefix(2).joined(separator: " ")
-        bytes += Array((otherLine + " jos").utf8) + [0xE9] + Array("@laptop\n".utf8)
-        bytes += Array(try String(contentsOfFile: key + ".pub", encoding: .utf8).utf8)
-        try FileManager.default.createDirectory(atPath: kit.stateDirectory, withIntermediateDirectories: true)
-        try Data(bytes).write(to: URL(fileURLWithPath: kit.stateDirectory + "/authorized_keys"))
-
-        let local = try await kit.startHTTPServer(root: kit.directory + "/www")
-        try "up\n".write(toFile: kit.directory + "/www/index.html", atomically: true, encoding: .utf8)
-        let log = LogCollector()
-        var configuration = kit.relayConfiguration()
-        configuration.log = log.sink
-        try await withRelay(configuration) { relay in
-            let first = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["one:80:127.0.0.1:\(local)"])
-            #expect(try await kit.waitUntilServed("http://one.localhost:\(relay.httpPort)/") == "up\n")
-            let second = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["two:80:127.0.0.1:\(local)"])
-            #expect(try await kit.waitUntilServed("http://two.localhost:\(relay.httpPort)/") == "up\n")
+        try await RelayTest.run(authorizeKey: false, prepare: { kit, key in
+            // Line 1: a comment, line 2: a key with a Latin-1 comment, line 3: the agent's key.
+            let other = try await kit.makeKey("other", authorize: false)
+            var bytes = Array("# keys\n".utf8)
+            let otherLine = try String(contentsOfFile: other + ".pub", encoding: .utf8)
+                .split(separator: " ").prefix(2).joined(separator: " ")
+            bytes += Array((otherLine + " jos").utf8) + [0xE9] + Array("@laptop\n".utf8)
+            bytes += Array(try String(contentsOfFile: key + ".pub", encoding: .utf8).utf8)
+            try kit.writeState("authorized_keys", "")
+            try Data(bytes).write(to: URL(fileURLWithPath: kit.stateDirectory + "/authorized_keys"))
+        }) { test in
+            let local = try await test.kit.site(index: "up\n")
+            let first = try test.ssh(["one:80:127.0.0.1:\(local)"])
+            #expect(try await test.kit.waitUntilServed(test.url("one")) == "up\n")
+            let second = try test.ssh(["two:80:127.0.0.1:\(local)"])
+            #expect(try await test.kit.waitUntilServed(test.url("two")) == "up\n")
             #expect(first.isRunning && second.isRunning)
-            let mentions = log.text.split(separator: "\n").filter { $0.contains("authorized_keys:2: not valid UTF-8") }
-            #expect(mentions.count == 1, "\(log.text)")
+            let mentions = test.log.text.split(separator: "\n").filter { $0.contains("authorized_keys:2: not valid UTF-8") }
+            #expect(mentions.count == 1, "\(test.log.text)")
         }
     }
 }

@@ -11,22 +11,20 @@ import Testing
 struct AuthorizedKeysOffLoopTests {
     @Test("a login waiting on a blocked authorized_keys read leaves the HTTP router answering on every loop")
     func blockedReadDoesNotStallLoops() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: false)
-        try FileManager.default.createDirectory(atPath: kit.stateDirectory, withIntermediateDirectories: true)
-        let fifo = kit.stateDirectory + "/authorized_keys"
-        #expect(mkfifo(fifo, 0o600) == 0)
-        let line = try String(contentsOfFile: key + ".pub", encoding: .utf8)
-        var configuration = kit.relayConfiguration()
-        // The login waits as long as the test needs on a busy machine.
-        configuration.limits.sshAuthTimeoutSeconds = 3600
-        try await withRelay(configuration) { relay in
-            let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: [], command: "burrow-control")
+        try await RelayTest.run(authorizeKey: false, prepare: { kit, _ in
+            try FileManager.default.createDirectory(atPath: kit.stateDirectory, withIntermediateDirectories: true)
+            #expect(mkfifo(kit.stateDirectory + "/authorized_keys", 0o600) == 0)
+        }, configure: {
+            // The login waits as long as the test needs on a busy machine.
+            $0.limits.sshAuthTimeoutSeconds = 3600
+        }) { test in
+            let fifo = test.kit.stateDirectory + "/authorized_keys"
+            let line = try String(contentsOfFile: test.key + ".pub", encoding: .utf8)
+            let ssh = try test.ssh([], command: "burrow-control")
             try await Task.sleep(for: .seconds(1))  // the relay is now reading the FIFO for this login
             // New visitor connections go round-robin over the loops: each must be answered.
             for _ in 0..<(2 * ProcessInfo.processInfo.activeProcessorCount + 2) {
-                let answer = try await kit.curl("http://nobody.localhost:\(relay.httpPort)/", timeout: 30)
+                let answer = try await test.kit.curl(test.url("nobody"), timeout: 30)
                 #expect(answer.status == 404)
             }
             // The key arrives: the waiting login goes through.

@@ -11,15 +11,10 @@ import Testing
 struct GlobalReplyOrderTests {
     @Test("ssh -R 0 (bound later) then -R outside the range (refused at once): each reply goes to its own forward")
     func repliesFollowRequestOrder() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let echo = try await kit.startEchoServer()
-        try await withRelay(kit.relayConfiguration()) { relay in
+        try await RelayTest.run { test in
+            let echo = try await test.kit.startEchoServer()
             for round in 0..<5 {
-                let ssh = try kit.ssh(
-                    key: key, sshPort: relay.sshPort,
-                    forwards: ["0:127.0.0.1:\(echo)", "65000:127.0.0.1:\(echo)"], exitOnForwardFailure: false)
+                let ssh = try test.ssh(["0:127.0.0.1:\(echo)", "65000:127.0.0.1:\(echo)"], exitOnForwardFailure: false)
                 // Out of order, ssh blames port 0 and takes the bound port for 65000.
                 let failed = try await ssh.waitFor("remote port forwarding failed for listen port (\\d+)", inStderr: true)
                 #expect(failed == "65000", "round \(round): \(ssh.stderr)")

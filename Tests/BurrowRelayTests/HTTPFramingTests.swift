@@ -9,19 +9,16 @@ import Testing
 /// every request it receives, raw visitors sending the hostile bytes.
 @Suite("HTTP framing on the visitor path", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct HTTPFramingTests {
-    /// A relay with one HTTP forward `web`; `body` gets (HTTP port, the service).
+    /// A relay with one HTTP forward `web`; `body` gets (the kit, HTTP port, the service).
     static func withService(
-        _ kit: RelayTestKit, limits: (inout RelayLimits) -> Void = { _ in },
-        _ body: (Int, TestProcess) async throws -> Void
+        limits: (inout RelayLimits) -> Void = { _ in },
+        _ body: (RelayTestKit, Int, TestProcess) async throws -> Void
     ) async throws {
-        let key = try await kit.makeKey("agent", authorize: true)
-        let (service, local) = try await VisitorPathScripts.startService(kit)
-        var configuration = kit.relayConfiguration()
-        limits(&configuration.limits)
-        try await withRelay(configuration) { relay in
-            _ = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
-            _ = try await kit.waitUntilServed("http://web.localhost:\(relay.httpPort)/ready")
-            try await body(relay.httpPort, service)
+        try await RelayTest.run(configure: { limits(&$0.limits) }) { test in
+            let (service, local) = try await VisitorPathScripts.startService(test.kit)
+            _ = try test.ssh(["web:80:127.0.0.1:\(local)"])
+            _ = try await test.kit.waitUntilServed(test.url("web", "/ready"))
+            try await body(test.kit, test.relay.httpPort, service)
         }
     }
 
@@ -31,9 +28,7 @@ struct HTTPFramingTests {
 
     @Test("an ambiguous body length is refused with 400 before a byte reaches the service")
     func ambiguousBodyLength() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await Self.withService(kit) { port, service in
+        try await Self.withService { kit, port, service in
             let body = "5\r\nhello\r\n0\r\n\r\n"
             let cases = [
                 Self.post("/xchunked", ["Transfer-Encoding: xchunked"]) + body,
@@ -58,9 +53,7 @@ struct HTTPFramingTests {
 
     @Test("bad chunk sizes after a forwarded head get 400 and a close, not a hang")
     func badChunkSizes() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await Self.withService(kit) { port, _ in
+        try await Self.withService { kit, port, _ in
             let head = Self.post("/chunks", ["Transfer-Encoding: chunked"])
             for chunks in ["5\nhello\r\n0\r\n\r\n", "0x5\r\nhello\r\n0\r\n\r\n", "FFFFFFFFFFFFFFFFFFFF5\r\nhello\r\n0\r\n\r\n"] {
                 let reply = try await VisitorPathScripts.send(kit, port: port, head + "<PAUSE>" + chunks)
@@ -75,9 +68,7 @@ struct HTTPFramingTests {
 
     @Test("duplicate Host and Host with user info get 400")
     func hostHeaders() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await Self.withService(kit) { port, service in
+        try await Self.withService { kit, port, service in
             for request in [
                 "GET /dup HTTP/1.1\r\nHost: web.localhost\r\nHost: other.localhost\r\n\r\n",
                 "GET /userinfo HTTP/1.1\r\nHost: web.localhost:80@evil.localhost\r\n\r\n",
@@ -92,9 +83,7 @@ struct HTTPFramingTests {
 
     @Test("later requests on a kept-alive connection: unreadable → 400, another host → 421, slow or large heads bounded")
     func laterRequests() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await Self.withService(kit, limits: { $0.httpHeadTimeoutSeconds = 1 }) { port, service in
+        try await Self.withService(limits: { $0.httpHeadTimeoutSeconds = 1 }) { kit, port, service in
             let first = "GET /first HTTP/1.1\r\nHost: web.localhost\r\n\r\n<PAUSE>"
             let garbage = try await VisitorPathScripts.send(kit, port: port, first + "\u{1}\u{2} BAD\r\n\r\n")
             #expect(garbage.codes == ["200", "400"] && garbage.closed, "unreadable second request: \(garbage)")
@@ -120,9 +109,7 @@ struct HTTPFramingTests {
 
     @Test("after an Upgrade or CONNECT the service declined, the next request is still parsed and rewritten")
     func declinedUpgrade() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await Self.withService(kit) { port, service in
+        try await Self.withService { kit, port, service in
             let forged = "GET /after-%@ HTTP/1.1\r\nHost: web.localhost\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n"
             for (name, upgrade) in [
                 ("websocket", "GET /ws HTTP/1.1\r\nHost: web.localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"),
@@ -145,9 +132,7 @@ struct HTTPFramingTests {
 
     @Test("an accepted upgrade still passes raw bytes sent with its head")
     func acceptedUpgrade() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await Self.withService(kit) { port, _ in
+        try await Self.withService { kit, port, _ in
             // After the 101 the service echoes: the second "request" comes back as raw bytes, not parsed.
             let raw = "GET /accept HTTP/1.1\r\nHost: web.localhost\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\nGET /echoed HTTP/1.1\r\nHost: other.localhost\r\n\r\n"
             let reply = try await VisitorPathScripts.send(kit, port: port, raw, wait: 2)

@@ -4,12 +4,8 @@ import Foundation
 /// A python3 client that misbehaves on purpose: raw bytes, a dribbled head,
 /// thousands of silent connections. Each mode prints one result line.
 enum HostileClient {
-    static let script = TestScripts.read("hostile_client.py")
-
     static func install(in kit: RelayTestKit) throws -> String {
-        let path = kit.directory + "/hostile.py"
-        try script.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try TestScripts.install("hostile_client.py", in: kit.directory, as: "hostile.py")
     }
 
     /// Sends `bytes` to `port`; returns (first response line, response length, seconds until the relay closed).

@@ -9,25 +9,15 @@ import Testing
 /// forward to a python3 HTTP server, hostile python3 clients.
 @Suite("Hostile input", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct HostileInputTests {
-    /// A relay with one HTTP forward `web` that works; `body` gets (relay, url).
+    /// A relay with one HTTP forward `web` that works; `body` gets (the test, url).
     static func withServedRelay(
-        _ kit: RelayTestKit, limits: (inout RelayLimits) -> Void = { _ in }, log: LogCollector? = nil,
-        _ body: (RelayEndpoints, String) async throws -> Void
+        limits: (inout RelayLimits) -> Void = { _ in }, _ body: (RelayTest, String) async throws -> Void
     ) async throws {
-        let key = try await kit.makeKey("agent", authorize: true)
-        let www = kit.directory + "/www"
-        let local = try await kit.startHTTPServer(root: www)
-        try "fine\n".write(toFile: www + "/index.html", atomically: true, encoding: .utf8)
-        var configuration = kit.relayConfiguration()
-        limits(&configuration.limits)
-        configuration.log = log?.sink
-        try await withRelay(configuration) { relay in
-            _ = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
-            let url = "http://web.localhost:\(relay.httpPort)/index.html"
-            _ = try await kit.waitUntilServed(url)
-            try await body(relay, url)
+        try await RelayTest.run(configure: { limits(&$0.limits) }) { test in
+            let url = try await test.served("web", by: try await test.kit.site(index: "fine\n")) + "/index.html"
+            try await body(test, url)
             // Whatever came before, the relay still serves a well-behaved visitor.
-            #expect(try await kit.curl(url).body == "fine\n")
+            #expect(try await test.kit.curl(url).body == "fine\n")
         }
     }
 
@@ -37,9 +27,8 @@ struct HostileInputTests {
 
     @Test("slowloris: a head that never ends gets 408 after httpHeadTimeoutSeconds")
     func slowloris() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await Self.withServedRelay(kit, limits: { $0.httpHeadTimeoutSeconds = 1 }) { relay, _ in
+        try await Self.withServedRelay(limits: { $0.httpHeadTimeoutSeconds = 1 }) { test, _ in
+            let (kit, relay) = (test.kit, test.relay)
             let reply = try await HostileClient.slowloris(kit, port: relay.httpPort)
             #expect(reply.first == "HTTP/1.1 408 Request Timeout")
             #expect(reply.seconds >= 0.9, "answered after \(reply.seconds) s")
@@ -48,9 +37,8 @@ struct HostileInputTests {
 
     @Test("a 1 MB header and a 20 KB header get 431; the decoder never sees the rest")
     func oversizedHeads() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await Self.withServedRelay(kit) { relay, _ in
+        try await Self.withServedRelay { test, _ in
+            let (kit, relay) = (test.kit, test.relay)
             for size in [1 << 20, 20_000] {
                 let bytes = Self.head(["GET / HTTP/1.1", "Host: web.localhost", "X-Big: " + String(repeating: "a", count: size)])
                 let reply = try await HostileClient.raw(kit, port: relay.httpPort, bytes)
@@ -67,9 +55,8 @@ struct HostileInputTests {
 
     @Test("a TLS ClientHello, binary garbage, a Host with a path or a NUL: 400/404, never a crash")
     func garbageOnTheHTTPPort() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await Self.withServedRelay(kit) { relay, _ in
+        try await Self.withServedRelay { test, _ in
+            let (kit, relay) = (test.kit, test.relay)
             // The start of a real TLS 1.2 ClientHello for web.localhost.
             var hello: [UInt8] = [0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03]
             hello += (0..<32).map { UInt8($0) } + [0x00, 0x00, 0x02, 0x13, 0x01, 0x01, 0x00]
@@ -96,10 +83,9 @@ struct HostileInputTests {
 
     @Test("garbage on the SSH port is closed; the SSH server keeps answering")
     func garbageOnTheSSHPort() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let log = LogCollector()
-        try await Self.withServedRelay(kit, limits: { $0.sshAuthTimeoutSeconds = 2 }, log: log) { relay, _ in
+        try await Self.withServedRelay(limits: { $0.sshAuthTimeoutSeconds = 2 }) { test, _ in
+            let (kit, relay) = (test.kit, test.relay)
+            let log = test.log
             let garbage = (0..<65536).map { _ in UInt8.random(in: 0...255) }
             let reply = try await HostileClient.raw(kit, port: relay.sshPort, garbage)
             #expect(reply.seconds < 10)
@@ -118,10 +104,9 @@ struct HostileInputTests {
 
     @Test("an SSH client that does not log in is closed after sshAuthTimeoutSeconds")
     func sshAuthTimeout() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let log = LogCollector()
-        try await Self.withServedRelay(kit, limits: { $0.sshAuthTimeoutSeconds = 1 }, log: log) { relay, _ in
+        try await Self.withServedRelay(limits: { $0.sshAuthTimeoutSeconds = 1 }) { test, _ in
+            let (kit, relay) = (test.kit, test.relay)
+            let log = test.log
             let reply = try await HostileClient.raw(kit, port: relay.sshPort, Array("SSH-2.0-silent\r\n".utf8))
             #expect(reply.first.hasPrefix("SSH-2.0-"))
             // Closed by the configured deadline (the log names it), not the default 10 s one.
@@ -132,11 +117,10 @@ struct HostileInputTests {
 
     @Test("sshMaxAuthAttempts: a client offering too many wrong keys is cut off before its right one")
     func sshAuthAttempts() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let wrong = try await [kit.makeKey("w1", authorize: false), kit.makeKey("w2", authorize: false), kit.makeKey("w3", authorize: false)]
-        let right = try await kit.makeKey("right", authorize: true)
-        try await Self.withServedRelay(kit, limits: { $0.sshMaxAuthAttempts = 2 }) { relay, _ in
+        try await Self.withServedRelay(limits: { $0.sshMaxAuthAttempts = 2 }) { test, _ in
+            let (kit, relay) = (test.kit, test.relay)
+            let wrong = try await [kit.makeKey("w1", authorize: false), kit.makeKey("w2", authorize: false), kit.makeKey("w3", authorize: false)]
+            let right = try await kit.makeKey("right", authorize: true)
             func ssh(_ keys: [String]) throws -> TestProcess {
                 var arguments = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
                                  "-o", "IdentitiesOnly=yes", "-p", String(relay.sshPort)]
@@ -153,13 +137,12 @@ struct HostileInputTests {
 
     @Test("newConnectionsPerSecondPerIP: the excess gets 429, and the log says so once")
     func connectionRate() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let log = LogCollector()
-        try await Self.withServedRelay(kit, limits: {
+        try await Self.withServedRelay(limits: {
             $0.newConnectionsPerSecondPerIP = 5
             $0.limitReportIntervalSeconds = 60
-        }, log: log) { relay, _ in
+        }) { test, _ in
+            let (kit, relay) = (test.kit, test.relay)
+            let log = test.log
             try await Task.sleep(for: .seconds(1))  // a full bucket
             let codes = try await HostileClient.burst(kit, port: relay.httpPort, count: 40, host: "web.localhost")
             #expect(codes["200", default: 0] >= 5, "\(codes)")
@@ -179,16 +162,9 @@ struct HostileInputTests {
         getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
         let count = min(10_000, Int(limit.rlim_max) - 1000)
         let key = try await kit.makeKey("agent", authorize: true)
-        let www = kit.directory + "/www"
-        let local = try await kit.startHTTPServer(root: www)
-        try "fine\n".write(toFile: www + "/index.html", atomically: true, encoding: .utf8)
-        try #"{ "version": 1, "limits": { "httpHeadTimeoutSeconds": 3, "newConnectionsPerSecondPerIP": 1000000 } }"#
-            .write(toFile: kit.stateDirectory + "/relay.json", atomically: true, encoding: .utf8)
-        let serve = kit.track(try TestProcess(
-            RelayTestKit.burrowBinary,
-            ["serve", "--state-dir", kit.stateDirectory, "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0", "--ports", "20000-32000"]))
-        let sshPort = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
-        let httpPort = Int(try await serve.waitFor("http +127\\.0\\.0\\.1:(\\d+)"))!
+        let local = try await kit.site(index: "fine\n")
+        try kit.writeState("relay.json", #"{ "version": 1, "limits": { "httpHeadTimeoutSeconds": 3, "newConnectionsPerSecondPerIP": 1000000 } }"#)
+        let (serve, sshPort, httpPort) = try await kit.serve()
         _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
         let url = "http://web.localhost:\(httpPort)/index.html"
         _ = try await kit.waitUntilServed(url)
@@ -212,16 +188,10 @@ struct HostileInputTests {
 struct SSHChannelLimitTests {
     @Test("a connection gets at most sshMaxChannelsPerSession session channels")
     func channelLimit() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let log = LogCollector()
-        var configuration = kit.relayConfiguration()
-        configuration.limits.sshMaxChannelsPerSession = 2
-        configuration.log = log.sink
-        try await withRelay(configuration) { relay in
+        try await RelayTest.run(configure: { $0.limits.sshMaxChannelsPerSession = 2 }) { test in
+            let (kit, relay, log) = (test.kit, test.relay, test.log)
             let socket = kit.directory + "/mux"
-            let master = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: [], extra: ["-M", "-S", socket])
+            let master = try test.ssh([], extra: ["-M", "-S", socket])
             let deadline = ContinuousClock.now + .seconds(15)
             while !FileManager.default.fileExists(atPath: socket), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))

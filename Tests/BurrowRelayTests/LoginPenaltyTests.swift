@@ -11,18 +11,13 @@ import Testing
 struct LoginPenaltyTests {
     @Test("after 3 failed connections an address is shut out, for longer each time; another address still logs in")
     func penaltyGrowsAndIsPerAddress() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let stranger = try await kit.makeKey("stranger", authorize: false)
-        try #"{"version": 1, "limits": {"sshLoginPenaltySeconds": 2, "limitReportIntervalSeconds": 0.1}}"#
-            .write(toFile: kit.stateDirectory + "/relay.json", atomically: true, encoding: .utf8)
-        let log = LogCollector()
-        var configuration = kit.relayConfiguration()
-        configuration.log = log.sink
-        try await withRelay(configuration) { relay in
+        try await RelayTest.run(prepare: { kit, _ in
+            try kit.writeState("relay.json", #"{"version": 1, "limits": {"sshLoginPenaltySeconds": 2, "limitReportIntervalSeconds": 0.1}}"#)
+        }) { test in
+            let log = test.log
+            let stranger = try await test.kit.makeKey("stranger", authorize: false)
             func attempt() async throws -> String {
-                let ssh = try kit.ssh(key: stranger, sshPort: relay.sshPort, forwards: [])
+                let ssh = try test.ssh(key: stranger, [])
                 #expect(try await ssh.wait(timeout: .seconds(20)) == 255)
                 return ssh.stderr
             }
@@ -32,7 +27,7 @@ struct LoginPenaltyTests {
             #expect(!shut.contains("Permission denied"), "\(shut)")
             #expect(log.text.contains("closed for 2 s (sshLoginPenaltySeconds"), "\(log.text)")
             // Another address is not affected.
-            let other = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: [], extra: ["-b", "127.0.0.2"], command: "burrow-control")
+            let other = try test.ssh([], extra: ["-b", "127.0.0.2"], command: "burrow-control")
             _ = try await other.waitFor("\"welcome\"")
             other.kill()
             // Once the penalty is over the address may try again; its next failure costs twice as much.

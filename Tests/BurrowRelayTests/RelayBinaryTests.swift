@@ -5,25 +5,13 @@ import Testing
 /// The built `burrow serve` binary as a user runs it.
 @Suite("burrow serve binary", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct RelayBinaryTests {
-    /// Starts `burrow serve` on OS-chosen ports; returns it with its SSH and HTTP ports.
-    private func serve(_ kit: RelayTestKit, _ extra: [String] = []) async throws -> (process: TestProcess, ssh: Int, http: Int) {
-        let serve = kit.track(
-            try TestProcess(
-                RelayTestKit.burrowBinary,
-                ["serve", "--state-dir", kit.stateDirectory, "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0", "--ports", "20000-32000"] + extra))
-        let ssh = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
-        let http = Int(try await serve.waitFor("http +127\\.0\\.0\\.1:(\\d+)"))!
-        return (serve, ssh, http)
-    }
-
     @Test("burrow serve: ssh -R works, the fingerprint matches ssh-keygen, SIGTERM exits 0")
     func serveAndStop() async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
         let key = try await kit.makeKey("agent", authorize: true)
-        try "served by the binary".write(toFile: kit.directory + "/index.html", atomically: true, encoding: .utf8)
-        let local = try await kit.startHTTPServer(root: kit.directory)
-        let (serve, sshPort, httpPort) = try await serve(kit)
+        let local = try await kit.site(index: "served by the binary")
+        let (serve, sshPort, httpPort) = try await kit.serve()
         let fingerprint = try await serve.waitFor("host key +(SHA256:\\S+)")
         let keygen = try await TestProcess.run("ssh-keygen", ["-l", "-f", kit.stateDirectory + "/host_key"])
         #expect(keygen.stdout.contains(fingerprint))
@@ -44,9 +32,8 @@ struct RelayBinaryTests {
         defer { kit.cleanUp() }
         let key = try await kit.makeKey("agent", authorize: true)
         let echo = try await kit.startEchoServer()
-        let (serve, sshPort, httpPort) = try await serve(kit)
-        let ssh = try kit.ssh(key: key, sshPort: sshPort, forwards: ["0:127.0.0.1:\(echo)"])
-        let port = Int(try await ssh.waitFor("Allocated port (\\d+)", inStderr: true))!
+        let (serve, sshPort, httpPort) = try await kit.serve()
+        let port = try await RelayTestKit.allocatedPort(kit.ssh(key: key, sshPort: sshPort, forwards: ["0:127.0.0.1:\(echo)"]))
 
         // A visitor that keeps talking until 1 s after the signal.
         let marker = kit.directory + "/signalled"
@@ -78,7 +65,7 @@ struct RelayBinaryTests {
     func stopOnSIGINT() async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
-        let (serve, _, _) = try await serve(kit)
+        let (serve, _, _) = try await kit.serve()
         serve.signal(SIGINT)
         #expect(try await serve.wait(timeout: .seconds(60)) == 0)
         #expect(serve.stderr.contains("SIGINT: stopping"))
@@ -100,7 +87,7 @@ struct RelayBinaryTests {
     func portInUse() async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
-        let (_, sshPort, _) = try await serve(kit)
+        let (_, sshPort, _) = try await kit.serve()
         let second = try await TestProcess.run(
             RelayTestKit.burrowBinary,
             ["serve", "--state-dir", kit.directory + "/state2", "--bind", "127.0.0.1", "--ssh-port", String(sshPort), "--http-port", "0"])

@@ -9,15 +9,13 @@ import Testing
 /// https, and what is not an HTTP mapping's name is closed, never routed.
 @Suite("relay https termination", .spawnsProcesses, .serialized, .timeLimit(.minutes(10)))
 struct RelayHTTPSTests {
-    static let reflectScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Scripts/reflect_headers.py").path
 
     private func serve(_ kit: RelayTestKit, _ extra: [String]) async throws -> (process: TestProcess, ssh: Int, http: Int, tls: Int) {
         let serve = kit.track(
             try TestProcess(
                 RelayTestKit.burrowBinary,
                 ["serve", "--state-dir", kit.stateDirectory, "--config-dir", kit.directory + "/config", "--bind", "127.0.0.1",
-                 "--ssh-port", "0", "--tls-port", "0", "--ports", "20000-32000"] + extra))
+                 "--ssh-port", "0", "--tls-port", "0", "--ports", TestRelay.portsFlag] + extra))
         let ssh: Int
         do {
             ssh = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
@@ -29,20 +27,35 @@ struct RelayHTTPSTests {
         return (serve, ssh, http, tls)
     }
 
-    private func reflect(_ kit: RelayTestKit) async throws -> Int {
-        let server = kit.track(try TestProcess("python3", ["-u", Self.reflectScript]))
-        return Int(try await server.waitFor("PORT (\\d+)\\n"))!
+    /// The agent side of every test here: an authorized key and a local
+    /// service that reflects the forwarding headers it saw.
+    private func agent(_ kit: RelayTestKit) async throws -> (key: String, local: Int) {
+        let key = try await kit.makeKey("agent", authorize: true)
+        let script = try TestScripts.install("reflect_headers.py", in: kit.directory)
+        let server = kit.track(try TestProcess("python3", ["-u", script]))
+        return (key, Int(try await server.waitFor("PORT (\\d+)\\n"))!)
+    }
+
+    /// `burrow serve` with `extra`, and a stock `ssh -R web:80:…` of `agent` to it.
+    private func serveWeb(_ kit: RelayTestKit, _ extra: [String], _ agent: (key: String, local: Int))
+        async throws -> (process: TestProcess, ssh: Int, http: Int, tls: Int) {
+        let started = try await serve(kit, extra)
+        _ = try kit.ssh(key: agent.key, sshPort: started.ssh, forwards: ["web:80:127.0.0.1:\(agent.local)"])
+        return started
+    }
+
+    /// Pebble on two free ports (HTTP-01, TLS-ALPN-01 validation).
+    private func pebble() async throws -> (pebble: Pebble, http: Int, tls: Int) {
+        let ports = try FreePorts.take(2)
+        return (try await Pebble(httpPort: ports[0], tlsPort: ports[1]), ports[0], ports[1])
     }
 
     @Test("--local-ca: https://web.localhost is served, the service sees proto=https, plain http still works")
     func localCertificateAuthority() async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let local = try await reflect(kit)
-        let (serve, sshPort, httpPort, tlsPort) = try await serve(kit, ["--http-port", "0", "--local-ca"])
+        let (serve, _, httpPort, tlsPort) = try await serveWeb(kit, ["--http-port", "0", "--local-ca"], agent(kit))
         #expect(serve.stdout.contains("http mappings terminated, local CA"))
-        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
         _ = try await kit.waitUntilServed("http://web.localhost:\(httpPort)/")
         let ca = kit.directory + "/config/local-ca.pem"
         let resolve = ["--cacert", ca, "--resolve", "web.localhost:\(tlsPort):127.0.0.1"]
@@ -68,14 +81,9 @@ struct RelayHTTPSTests {
     func hostileVisitors() async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let local = try await reflect(kit)
         // The per-address connection rate is tested on its own (RelayLimitsTests); here 200 handshakes come from one address.
-        try FileManager.default.createDirectory(atPath: kit.stateDirectory, withIntermediateDirectories: true)
-        try #"{"version": 1, "limits": {"newConnectionsPerSecondPerIP": 100000}}"#
-            .write(toFile: kit.stateDirectory + "/relay.json", atomically: true, encoding: .utf8)
-        let (serve, sshPort, httpPort, tlsPort) = try await serve(kit, ["--http-port", "0", "--local-ca"])
-        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
+        try kit.writeState("relay.json", #"{"version": 1, "limits": {"newConnectionsPerSecondPerIP": 100000}}"#)
+        let (serve, _, httpPort, tlsPort) = try await serveWeb(kit, ["--http-port", "0", "--local-ca"], agent(kit))
         _ = try await kit.waitUntilServed("http://web.localhost:\(httpPort)/")
         let ca = kit.directory + "/config/local-ca.pem"
         // Unknown name: closed at the SNI, no certificate shown.
@@ -115,19 +123,15 @@ struct RelayHTTPSTests {
     func acmeWithPebble() async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let local = try await reflect(kit)
-        let ports = try FreePorts.take(2)
-        let (httpPort, pebbleTLS) = (ports[0], ports[1])
-        let pebble = try await Pebble(httpPort: httpPort, tlsPort: pebbleTLS)
+        let agent = try await self.agent(kit)
+        let (pebble, httpPort, _) = try await self.pebble()
         // Kept past pebble's stop: the restarted relay is given the same flags.
         let wfeCopy = kit.directory + "/pebble-wfe.pem"
         try FileManager.default.copyItem(atPath: pebble.wfeCAFile, toPath: wfeCopy)
         let acme = ["--domain", "burrow.test", "--http-port", String(httpPort), "--acme-email", "ops@burrow.test",
                     "--acme-directory", pebble.directoryURL, "--acme-ca-file", wfeCopy]
-        var (serve, sshPort, _, tlsPort) = try await serve(kit, acme)
+        var (serve, _, _, tlsPort) = try await serveWeb(kit, acme, agent)
         #expect(serve.stdout.contains("http mappings terminated, ACME \(pebble.directoryURL)"))
-        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
         _ = try await serve.waitFor("certificate web\\.burrow\\.test: (https ready)", inStderr: true, timeout: .seconds(60))
         let root = kit.directory + "/pebble-root.pem"
         try FileManager.default.copyItem(atPath: try await pebble.issuingRootFile(), toPath: root)
@@ -140,8 +144,7 @@ struct RelayHTTPSTests {
         // Restarted without the ACME server: the stored certificate serves at once.
         serve.signal(SIGTERM)
         _ = try await serve.wait(timeout: .seconds(20))
-        (serve, sshPort, _, tlsPort) = try await self.serve(kit, acme)
-        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
+        (serve, _, _, tlsPort) = try await serveWeb(kit, acme, agent)
         let again = ["--cacert", root, "--resolve", "web.burrow.test:\(tlsPort):127.0.0.1"]
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))
         var status = 0
@@ -157,11 +160,8 @@ struct RelayHTTPSTests {
     func certificateFilesReloadUnderLoad() async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
-        try FileManager.default.createDirectory(atPath: kit.stateDirectory, withIntermediateDirectories: true)
-        try #"{"version": 1, "limits": {"newConnectionsPerSecondPerIP": 100000}}"#
-            .write(toFile: kit.stateDirectory + "/relay.json", atomically: true, encoding: .utf8)
-        let key = try await kit.makeKey("agent", authorize: true)
-        let local = try await reflect(kit)
+        try kit.writeState("relay.json", #"{"version": 1, "limits": {"newConnectionsPerSecondPerIP": 100000}}"#)
+        let agent = try await self.agent(kit)
         let dir = kit.directory
         // A test CA, and a wildcard leaf it signs (certbot's fullchain.pem / privkey.pem).
         func issue(serial: String) async throws {
@@ -179,9 +179,9 @@ struct RelayHTTPSTests {
             #expect(made.exitStatus == 0, "\(made.stderr)")
         }
         try await issue(serial: "1001")
-        let (serve, sshPort, _, tlsPort) = try await serve(kit, ["--domain", "burrow.test", "--http-port", "0", "--tls-cert", dir + "/tls.pem", "--tls-key", dir + "/tls.key"])
+        let (serve, _, _, tlsPort) = try await serveWeb(
+            kit, ["--domain", "burrow.test", "--http-port", "0", "--tls-cert", dir + "/tls.pem", "--tls-key", dir + "/tls.key"], agent)
         #expect(serve.stdout.contains("http mappings terminated, certificate \(dir)/tls.pem"))
-        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
         let url = "https://web.burrow.test:\(tlsPort)/"
         let resolve = ["--cacert", dir + "/ca.pem", "--resolve", "web.burrow.test:\(tlsPort):127.0.0.1"]
         let deadline = ContinuousClock.now.advanced(by: .seconds(60))
@@ -216,15 +216,11 @@ struct RelayHTTPSTests {
     func acmeTLSALPN01WithPebble() async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let local = try await reflect(kit)
-        let ports = try FreePorts.take(2)
-        let (tlsPort, unusedHTTP) = (ports[0], ports[1])
-        let pebble = try await Pebble(httpPort: unusedHTTP, tlsPort: tlsPort)
-        let (serve, sshPort, _, _) = try await serve(kit, [
+        let agent = try await self.agent(kit)
+        let (pebble, _, tlsPort) = try await self.pebble()
+        let (serve, _, _, _) = try await serveWeb(kit, [
             "--domain", "burrow.test", "--http-port", "0", "--acme-email", "ops@burrow.test", "--acme-challenge", "tls-alpn-01",
-            "--acme-directory", pebble.directoryURL, "--acme-ca-file", pebble.wfeCAFile, "--tls-port", String(tlsPort)])
-        _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
+            "--acme-directory", pebble.directoryURL, "--acme-ca-file", pebble.wfeCAFile, "--tls-port", String(tlsPort)], agent)
         _ = try await serve.waitFor("certificate web\\.burrow\\.test: (https ready)", inStderr: true, timeout: .seconds(60))
         let root = try await pebble.issuingRootFile()
         let https = try await kit.curl("https://web.burrow.test:\(tlsPort)/", ["--cacert", root, "--resolve", "web.burrow.test:\(tlsPort):127.0.0.1"])

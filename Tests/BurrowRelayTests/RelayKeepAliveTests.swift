@@ -10,15 +10,9 @@ import Testing
 /// waiting for a slow response is not idle.
 @Suite("HTTP keep-alive on the relay", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct RelayKeepAliveTests {
-    /// Opens N connections, one GET each, reads each response, prints READY,
-    /// then after WAIT seconds prints how many the relay closed meanwhile.
-    static let holder = TestScripts.read("keepalive_holder.py")
-
     @Test("a kept-alive visitor is closed httpKeepAliveTimeoutSeconds after its last response, not during a slow one")
     func keepAliveTimeout() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await HTTPFramingTests.withService(kit, limits: { $0.httpKeepAliveTimeoutSeconds = 1 }) { port, _ in
+        try await HTTPFramingTests.withService(limits: { $0.httpKeepAliveTimeoutSeconds = 1 }) { kit, port, _ in
             let quick = try await VisitorPathScripts.send(kit, port: port, "GET /quick HTTP/1.1\r\nHost: web.localhost\r\n\r\n", wait: 8)
             #expect(quick.codes == ["200"] && quick.closed && quick.seconds < 5, "\(quick)")
             // /slow answers after 2 s: the 1 s keep-alive clock starts after the answer.
@@ -32,11 +26,11 @@ struct RelayKeepAliveTests {
 
     @Test("at maxVisitorsPerMapping, a new visitor takes the slot of a kept-alive one between requests")
     func newVisitorReapsAnIdleOne() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await HTTPFramingTests.withService(kit, limits: { $0.maxVisitorsPerMapping = 5 }) { port, _ in
-            let script = kit.directory + "/holder.py"
-            try Self.holder.write(toFile: script, atomically: true, encoding: .utf8)
+        try await HTTPFramingTests.withService(limits: { $0.maxVisitorsPerMapping = 5 }) { kit, port, _ in
+            // keepalive_holder.py: opens N connections, one GET each, reads each
+            // response, prints READY, then after WAIT seconds prints how many the
+            // relay closed meanwhile.
+            let script = try TestScripts.install("keepalive_holder.py", in: kit.directory, as: "holder.py")
             let held = kit.track(try TestProcess("python3", ["-u", script, String(port), "5", "4"]))
             _ = try await held.waitFor("READY", timeout: .seconds(20))
             // Without the reaping, these are 503s (maxVisitorsPerMapping) until one of the five leaves.

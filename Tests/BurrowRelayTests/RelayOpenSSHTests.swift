@@ -9,16 +9,12 @@ import Testing
 struct RelayOpenSSHTests {
     @Test("ssh -R demo:80 serves http://demo.localhost through the HTTP router")
     func httpForward() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        try FileManager.default.createDirectory(atPath: kit.directory + "/www", withIntermediateDirectories: true)
-        try "hello from the PC\n".write(toFile: kit.directory + "/www/index.html", atomically: true, encoding: .utf8)
-        let local = try await kit.startHTTPServer(root: kit.directory + "/www")
-        try await withRelay(kit.relayConfiguration()) { relay in
+        try await RelayTest.run { test in
+            let (kit, relay) = (test.kit, test.relay)
+            let local = try await kit.site(index: "hello from the PC\n")
             // -v: OpenSSH logs each forwarded-tcpip channel's originator.
-            let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["demo:80:127.0.0.1:\(local)"], extra: ["-v"])
-            let body = try await kit.waitUntilServed("http://demo.localhost:\(relay.httpPort)/")
+            let ssh = try test.ssh(["demo:80:127.0.0.1:\(local)"], extra: ["-v"])
+            let body = try await kit.waitUntilServed(test.url("demo"))
             #expect(body == "hello from the PC\n")
             // The agent learns the visitor's real address (here 127.0.0.2).
             let visitor = try await kit.curl(
@@ -39,16 +35,11 @@ struct RelayOpenSSHTests {
 
     @Test("an Upgrade (WebSocket-style) connection passes through byte for byte, including bytes sent with the head")
     func upgradePassThrough() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let server = kit.track(try TestProcess("python3", ["-u", kit.directory + "/helper.py", "upgrade"]))
-        let local = Int(try await server.waitFor("PORT (\\d+)\\n"))!
-        let log = LogCollector()
-        var configuration = kit.relayConfiguration()
-        configuration.log = log.sink
-        try await withRelay(configuration) { relay in
-            let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["ws:80:127.0.0.1:\(local)"], command: "burrow-control")
+        try await RelayTest.run { test in
+            let (kit, relay) = (test.kit, test.relay)
+            let server = kit.track(try TestProcess("python3", ["-u", kit.directory + "/helper.py", "upgrade"]))
+            let local = Int(try await server.waitFor("PORT (\\d+)\\n"))!
+            let ssh = try test.ssh(["ws:80:127.0.0.1:\(local)"], command: "burrow-control")
             _ = try await ssh.waitFor("\"url\":\"http://ws\\.localhost")
             let client = try await TestProcess.run(
                 "python3", [kit.directory + "/helper.py", "upgrade-client", String(relay.httpPort), "ws.localhost:\(relay.httpPort)"])
@@ -60,22 +51,17 @@ struct RelayOpenSSHTests {
 extension RelayOpenSSHTests {
     @Test("ssh -R 0:… gets a TCP port from the range that carries an echo exchange with half-close")
     func tcpForward() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let echo = try await kit.startEchoServer()
-        let configuration = kit.relayConfiguration()
-        try await withRunningRelay(configuration) { running, relay in
-            let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["0:127.0.0.1:\(echo)"])
-            let port = Int(try await ssh.waitFor("Allocated port (\\d+)", inStderr: true))!
-            #expect(configuration.portRange.contains(port))
+        try await RelayTest.run { test in
+            let kit = test.kit
+            let (_, port) = try await test.tcpForward(to: try await kit.startEchoServer())
+            #expect(test.configuration.portRange.contains(port))
             #expect(try await kit.echoExchange(port: port, count: 300_000))
             #expect(try await kit.echoExchange(port: port, count: 10))
 
             // The relay counted both visitors and every byte, each way.
             var forward: RelayForwardSnapshot?
             for _ in 0..<50 {
-                forward = await running.snapshot().sessions.flatMap(\.forwards).first
+                forward = await test.running.snapshot().sessions.flatMap(\.forwards).first
                 if forward?.openVisitors == 0 { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -88,19 +74,13 @@ extension RelayOpenSSHTests {
 
     @Test("20 MB down and 20 MB up through an HTTP forward arrive with the same SHA-256")
     func largeTransfers() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let www = kit.directory + "/www"
-        try FileManager.default.createDirectory(atPath: www, withIntermediateDirectories: true)
-        try await kit.writeRandomFile(www + "/big.bin", bytes: 20_000_000)
-        try "ok".write(toFile: www + "/index.html", atomically: true, encoding: .utf8)
-        let expected = try await kit.sha256(ofFile: www + "/big.bin")
-        let local = try await kit.startHTTPServer(root: www)
-        try await withRelay(kit.relayConfiguration()) { relay in
-            _ = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["big:80:127.0.0.1:\(local)"])
-            let base = "http://big.localhost:\(relay.httpPort)"
-            _ = try await kit.waitUntilServed(base + "/")
+        try await RelayTest.run { test in
+            let kit = test.kit
+            let www = kit.directory + "/www"
+            let local = try await kit.site(index: "ok")
+            try await kit.writeRandomFile(www + "/big.bin", bytes: 20_000_000)
+            let expected = try await kit.sha256(ofFile: www + "/big.bin")
+            let base = try await test.served("big", by: local)
 
             let download = kit.directory + "/download.bin"
             let clock = ContinuousClock()
@@ -122,20 +102,14 @@ extension RelayOpenSSHTests {
 
     @Test("50 concurrent visitors all get their own correct bodies")
     func concurrentVisitors() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let www = kit.directory + "/www"
-        try FileManager.default.createDirectory(atPath: www, withIntermediateDirectories: true)
-        for index in 0..<50 {
-            try String(repeating: "visitor \(index);", count: 500).write(toFile: www + "/\(index).txt", atomically: true, encoding: .utf8)
-        }
-        try "ok".write(toFile: www + "/index.html", atomically: true, encoding: .utf8)
-        let local = try await kit.startHTTPServer(root: www)
-        try await withRelay(kit.relayConfiguration()) { relay in
-            _ = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["many:80:127.0.0.1:\(local)"])
-            let base = "http://many.localhost:\(relay.httpPort)"
-            _ = try await kit.waitUntilServed(base + "/")
+        try await RelayTest.run { test in
+            let kit = test.kit
+            let local = try await kit.site(index: "ok")
+            for index in 0..<50 {
+                try String(repeating: "visitor \(index);", count: 500)
+                    .write(toFile: kit.directory + "/www/\(index).txt", atomically: true, encoding: .utf8)
+            }
+            let base = try await test.served("many", by: local)
             // One curl, 50 parallel transfers (each its own connection).
             var arguments = ["-s", "-f", "-m", "60", "--parallel", "--parallel-max", "50", "-H", "Connection: close"]
             for index in 0..<50 { arguments += ["-o", kit.directory + "/got-\(index).txt", base + "/\(index).txt"] }
@@ -150,19 +124,15 @@ extension RelayOpenSSHTests {
 
     @Test("a plain ssh -R session gets a banner listing its URLs; exec burrow-control speaks JSON lines")
     func bannerAndControl() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let local = try await kit.startHTTPServer(root: kit.directory)
-        try await withRelay(kit.relayConfiguration()) { relay in
+        try await RelayTest.run { test in
+            let (kit, key, relay) = (test.kit, test.key, test.relay)
+            let local = try await kit.startHTTPServer(root: kit.directory)
             // `-T` + no command: a shell request without a pty.
-            let shell = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["banner:80:127.0.0.1:\(local)"], extra: ["-T"], command: "")
+            let shell = try test.ssh(["banner:80:127.0.0.1:\(local)"], extra: ["-T"], command: "")
             let url = try await shell.waitFor("(http://banner\\.localhost:\\d+)")
             #expect(url == "http://banner.localhost:\(relay.httpPort)")
 
-            let control = try kit.ssh(
-                key: key, sshPort: relay.sshPort, forwards: ["ctl:80:127.0.0.1:\(local)", "0:127.0.0.1:\(local)"],
-                command: "burrow-control")
+            let control = try test.ssh(["ctl:80:127.0.0.1:\(local)", "0:127.0.0.1:\(local)"], command: "burrow-control")
             _ = try await control.waitFor("\"type\":\"welcome\"")
             let httpLine = try await control.waitFor("(\\{[^\\n]*\"url\":\"http://ctl\\.localhost[^\\n]*\\})")
             #expect(httpLine.contains("\"bindHost\":\"ctl\"") && httpLine.contains("\"bindPort\":80"))
@@ -170,7 +140,7 @@ extension RelayOpenSSHTests {
             #expect(tcpLine.contains("\"bindPort\":0"))
 
             // Any other command: refused with the reason on stderr, exit 1.
-            let command = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: [], command: "ls /")
+            let command = try test.ssh([], command: "ls /")
             #expect(try await command.wait(timeout: .seconds(20)) == 1)
             #expect(command.stderr.contains("commands are not run here (got 'ls /')"))
             // sftp (a subsystem) is refused too.

@@ -8,8 +8,8 @@ struct RelayReservationTests {
     /// Starts `ssh … burrow-control` with an unnamed HTTP forward and a port-0
     /// TCP forward; returns the two URLs the relay granted.
     private func grantedURLs(_ kit: RelayTestKit, key: String, sshPort: Int, local: Int) async throws -> (http: String, tcp: String) {
-        let control = try kit.ssh(
-            key: key, sshPort: sshPort, forwards: ["80:127.0.0.1:\(local)", "db:0:127.0.0.1:\(local)"], command: "burrow-control")
+        let forwards = ["80:127.0.0.1:\(local)", "db:0:127.0.0.1:\(local)"]
+        let control = try kit.ssh(key: key, sshPort: sshPort, forwards: forwards, command: "burrow-control")
         defer { control.kill() }
         let http = try await control.waitFor("\"url\":\"(http://[a-z0-9-]+\\.localhost:\\d+)\"")
         let tcp = try await control.waitFor("\"url\":\"(tcp://localhost:\\d+)\"")
@@ -71,11 +71,8 @@ struct RelayReservationTests {
     func corruptReservations() async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
-        try FileManager.default.createDirectory(atPath: kit.stateDirectory, withIntermediateDirectories: true)
-        let path = kit.stateDirectory + "/reservations.json"
-        try "{ not json".write(toFile: path, atomically: true, encoding: .utf8)
-        let relay = Relay(configuration: kit.relayConfiguration())
-        await #expect(throws: RelayError.self) { _ = try await relay.start() }
+        let path = try kit.writeState("reservations.json", "{ not json")
+        #expect(await kit.startFailure() is RelayError)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "{ not json")
     }
 }

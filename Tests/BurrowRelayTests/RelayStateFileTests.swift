@@ -92,17 +92,12 @@ struct RelayStateFileTests {
     func badRelayJSONStopsTheRelay() async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
-        try FileManager.default.createDirectory(atPath: kit.stateDirectory, withIntermediateDirectories: true)
-        let path = kit.stateDirectory + "/relay.json"
         let text = "{\n  \"version\": 1,\n  \"limits\": { \"maxVisitorsPerMaping\": 10 }\n}\n"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let relay = Relay(configuration: kit.relayConfiguration())
-        await #expect(throws: RelayError.self) { try await relay.start() }
-        do {
-            _ = try await relay.start()
-        } catch {
-            #expect("\(error)".contains("\(path):3:15: unknown field 'limits.maxVisitorsPerMaping'"), "\(error)")
-        }
+        let path = try kit.writeState("relay.json", text)
+        let error = await kit.startFailure()
+        #expect(error is RelayError)
+        let message = error.map { "\($0)" } ?? "started"
+        #expect(message.contains("\(path):3:15: unknown field 'limits.maxVisitorsPerMaping'"), "\(message)")
         let serve = try await TestProcess.run(
             RelayTestKit.burrowBinary,
             ["serve", "--state-dir", kit.stateDirectory, "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0"])
@@ -118,13 +113,9 @@ struct RelayStateFileTests {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
         let key = try await kit.makeKey("agent", authorize: true)
-        let path = kit.stateDirectory + "/relay.json"
         let text = #"{ "version": 1, "limits": { "reservedNames": ["blocked"] } }"# + "\n"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let serve = kit.track(try TestProcess(
-            RelayTestKit.burrowBinary,
-            ["serve", "--state-dir", kit.stateDirectory, "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0", "--ports", "20000-32000"]))
-        let sshPort = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
+        let path = try kit.writeState("relay.json", text)
+        let (_, sshPort, _) = try await kit.serve()
         let ssh = try kit.ssh(key: key, sshPort: sshPort, forwards: ["blocked:80:127.0.0.1:9"], exitOnForwardFailure: false, command: "burrow-control")
         _ = try await ssh.waitFor("name 'blocked' is reserved on this relay")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
@@ -139,41 +130,30 @@ struct RelayStateFileTests {
     func corruptReservations(text: String) async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
-        try FileManager.default.createDirectory(atPath: kit.stateDirectory, withIntermediateDirectories: true)
-        let path = kit.stateDirectory + "/reservations.json"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let relay = Relay(configuration: kit.relayConfiguration())
-        do {
-            _ = try await relay.start()
-            await relay.shutdown(drainTimeout: .zero)
-            Issue.record("the relay started with a corrupt reservations.json")
-        } catch {
+        let path = try kit.writeState("reservations.json", text)
+        if let error = await kit.startFailure() {
             #expect("\(error)".contains(path), "\(error)")
             #expect("\(error)".contains("never overwritten"))
+        } else {
+            Issue.record("the relay started with a corrupt reservations.json")
         }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
     }
 
     @Test("hostile authorized_keys (binary, huge lines, bad keys) skips what is not a key and admits what is")
     func hostileAuthorizedKeys() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: false)
-        try FileManager.default.createDirectory(atPath: kit.stateDirectory, withIntermediateDirectories: true)
-        let path = kit.stateDirectory + "/authorized_keys"
-        let good = try String(contentsOfFile: key + ".pub", encoding: .utf8)
-        var junk = "\u{0}\u{1}binary\u{7f}\n" + String(repeating: "A", count: 2_000_000) + "\n"
-        junk += "ssh-ed25519 not-base64!!\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA==\nssh-rsa AAAA\n"
-        let text = junk + good
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let log = LogCollector()
-        var configuration = kit.relayConfiguration()
-        configuration.log = log.sink
-        try await withRelay(configuration) { relay in
-            let ssh = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["fine:80:127.0.0.1:9"], command: "burrow-control")
+        var text = ""
+        try await RelayTest.run(authorizeKey: false, prepare: { kit, key in
+            let good = try String(contentsOfFile: key + ".pub", encoding: .utf8)
+            var junk = "\u{0}\u{1}binary\u{7f}\n" + String(repeating: "A", count: 2_000_000) + "\n"
+            junk += "ssh-ed25519 not-base64!!\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA==\nssh-rsa AAAA\n"
+            text = junk + good
+            try kit.writeState("authorized_keys", text)
+        }) { test in
+            let ssh = try test.ssh(["fine:80:127.0.0.1:9"], command: "burrow-control")
             _ = try await ssh.waitFor("\"type\":\"forwarded\"")
+            #expect(test.log.text.contains("not an OpenSSH public key line, skipped"))
+            #expect(try String(contentsOfFile: test.kit.stateDirectory + "/authorized_keys", encoding: .utf8) == text)
         }
-        #expect(log.text.contains("not an OpenSSH public key line, skipped"))
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
     }
 }

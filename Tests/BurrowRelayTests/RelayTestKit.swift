@@ -14,7 +14,7 @@ final class RelayTestKit {
         let base = FileManager.default.temporaryDirectory.path
         directory = base + "/burrow-relay-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Self.helperScript.write(toFile: directory + "/helper.py", atomically: true, encoding: .utf8)
+        try TestScripts.install("relay_helper.py", in: directory, as: "helper.py")
     }
 
     /// Kills every process this kit started and removes the directory.
@@ -48,20 +48,51 @@ final class RelayTestKit {
         try (existing + line).write(toFile: file, atomically: true, encoding: .utf8)
     }
 
+    /// The shared test relay configuration (`TestRelay`) on this kit's state directory.
     func relayConfiguration() -> RelayConfiguration {
-        var configuration = RelayConfiguration(stateDirectory: stateDirectory)
-        configuration.bindHost = "127.0.0.1"
-        configuration.sshPort = 0
-        configuration.httpPort = 0
-        // A window of its own per test, below the kernel's ephemeral range
-        // (32768+), so neither parallel tests nor outgoing connections take
-        // a port a test expects back.
-        let low = Int.random(in: 20000...32000)
-        configuration.portRange = low...(low + 500)
-        // Every test visitor comes from 127.0.0.1: the per-IP rate limit is
-        // tested on its own (RelayLimitsTests), not by every busy test.
-        configuration.limits.newConnectionsPerSecondPerIP = 100_000
-        return configuration
+        TestRelay.configuration(stateDirectory: stateDirectory)
+    }
+
+    /// Writes `text` to the state file `name` (creating the state directory); returns its path.
+    @discardableResult
+    func writeState(_ name: String, _ text: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        let path = stateDirectory + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The error `Relay.start()` stops with on this kit's state, or nil (and
+    /// a recorded issue) when it started.
+    func startFailure() async -> (any Error)? {
+        let relay = Relay(configuration: relayConfiguration())
+        do {
+            _ = try await relay.start()
+            await relay.shutdown(drainTimeout: .zero)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// A python3 HTTP server over `directory/folder` whose index.html says `index`. Returns its port.
+    func site(_ folder: String = "www", index: String) async throws -> Int {
+        let root = directory + "/" + folder
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try index.write(toFile: root + "/index.html", atomically: true, encoding: .utf8)
+        return try await startHTTPServer(root: root)
+    }
+
+    /// `burrow serve` (the built binary) on this kit's state, OS-chosen ports;
+    /// returns it with its SSH and HTTP ports once it prints them.
+    func serve(_ extra: [String] = []) async throws -> (process: TestProcess, ssh: Int, http: Int) {
+        let serve = track(try TestProcess(
+            Self.burrowBinary,
+            ["serve", "--state-dir", stateDirectory, "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0",
+             "--ports", TestRelay.portsFlag] + extra))
+        let ssh = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
+        let http = Int(try await serve.waitFor("http +127\\.0\\.0\\.1:(\\d+)"))!
+        return (serve, ssh, http)
     }
 
     /// A python3 HTTP server over `root`: GET serves files, POST answers
@@ -138,30 +169,80 @@ final class RelayTestKit {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("burrow").path
     }
-
-    static let helperScript = TestScripts.read("relay_helper.py")
 }
 
 /// Runs `body` with a started in-process relay, always shutting it down.
 func withRelay<T>(
     _ configuration: RelayConfiguration, _ body: (RelayEndpoints) async throws -> T
 ) async throws -> T {
-    try await withRunningRelay(configuration) { _, endpoints in try await body(endpoints) }
+    try await TestRelay.with(configuration) { _, endpoints in try await body(endpoints) }
 }
 
-/// The same, handing over the relay itself too (for snapshots).
-func withRunningRelay<T>(
-    _ configuration: RelayConfiguration, _ body: (Relay, RelayEndpoints) async throws -> T
-) async throws -> T {
-    let relay = Relay(configuration: configuration)
-    let endpoints = try await relay.start()
-    do {
-        let result = try await body(relay, endpoints)
-        await relay.shutdown(drainTimeout: .seconds(1))
-        return result
-    } catch {
-        await relay.shutdown(drainTimeout: .seconds(1))
-        throw error
+/// One end-to-end relay test, the set-up most of them share: a fresh kit, a
+/// key named "agent" (authorized unless `authorizeKey` is false), an
+/// in-process relay on the kit's configuration with its log collected.
+/// `prepare` runs before the relay starts (state files), `configure` changes
+/// its configuration. The relay is shut down and the kit cleaned up however
+/// `body` ends.
+struct RelayTest {
+    let kit: RelayTestKit
+    /// The "agent" key's private key path.
+    let key: String
+    let running: Relay
+    let relay: RelayEndpoints
+    let configuration: RelayConfiguration
+    let log: LogCollector
+
+    static func run<T>(
+        authorizeKey: Bool = true,
+        prepare: (RelayTestKit, _ key: String) async throws -> Void = { _, _ in },
+        configure: (inout RelayConfiguration) -> Void = { _ in },
+        _ body: (RelayTest) async throws -> T
+    ) async throws -> T {
+        let kit = try RelayTestKit()
+        defer { kit.cleanUp() }
+        let key = try await kit.makeKey("agent", authorize: authorizeKey)
+        try await prepare(kit, key)
+        let log = LogCollector()
+        var configuration = kit.relayConfiguration()
+        configuration.log = log.sink
+        configure(&configuration)
+        return try await TestRelay.with(configuration) { running, relay in
+            try await body(RelayTest(kit: kit, key: key, running: running, relay: relay, configuration: configuration, log: log))
+        }
+    }
+
+    /// `ssh` to this relay with the "agent" key (or `key`); see `RelayTestKit.ssh`.
+    func ssh(key: String? = nil, _ forwards: [String], extra: [String] = [], exitOnForwardFailure: Bool = true, command: String? = nil) throws -> TestProcess {
+        try kit.ssh(key: key ?? self.key, sshPort: relay.sshPort, forwards: forwards, extra: extra,
+                    exitOnForwardFailure: exitOnForwardFailure, command: command)
+    }
+
+    /// `ssh -R 0:127.0.0.1:LOCAL`: the process and the TCP port the relay allocated.
+    func tcpForward(to local: Int) async throws -> (ssh: TestProcess, port: Int) {
+        let ssh = try ssh(["0:127.0.0.1:\(local)"])
+        return (ssh, try await RelayTestKit.allocatedPort(ssh))
+    }
+
+    /// `ssh -R NAME:80:127.0.0.1:LOCAL`, waited for until the name serves its
+    /// index (200); returns http://NAME.localhost:HTTP-PORT.
+    func served(_ name: String, by local: Int) async throws -> String {
+        _ = try ssh(["\(name):80:127.0.0.1:\(local)"])
+        let base = "http://\(name).localhost:\(relay.httpPort)"
+        _ = try await kit.waitUntilServed(base + "/")
+        return base
+    }
+
+    /// http://NAME.localhost:HTTP-PORT + path.
+    func url(_ name: String, _ path: String = "/") -> String {
+        "http://\(name).localhost:\(relay.httpPort)\(path)"
+    }
+}
+
+extension RelayTestKit {
+    /// The port OpenSSH reports for a `-R 0:…` forward ("Allocated port N").
+    static func allocatedPort(_ ssh: TestProcess) async throws -> Int {
+        Int(try await ssh.waitFor("Allocated port (\\d+)", inStderr: true))!
     }
 }
 

@@ -24,20 +24,15 @@ struct ReservationsFileTests {
     func wrongFileStopsTheRelay(text: String, expected: String) async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
-        try FileManager.default.createDirectory(atPath: kit.stateDirectory, withIntermediateDirectories: true)
-        let path = kit.stateDirectory + "/reservations.json"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let relay = Relay(configuration: kit.relayConfiguration())
-        do {
-            _ = try await relay.start()
-            await relay.shutdown(drainTimeout: .zero)
-            Issue.record("the relay started with \(text)")
-        } catch {
+        let path = try kit.writeState("reservations.json", text)
+        if let error = await kit.startFailure() {
             let message = "\(error)"
             #expect(message.hasPrefix(path + ":"), "\(message)")
             #expect(message.contains(expected), "\(message)")
             #expect(!message.contains("\n"))
             #expect(message.contains("never overwritten"))
+        } else {
+            Issue.record("the relay started with \(text)")
         }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
     }

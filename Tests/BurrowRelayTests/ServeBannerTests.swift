@@ -15,7 +15,7 @@ struct ServeBannerTests {
         let serve = kit.track(
             try TestProcess(
                 RelayTestKit.burrowBinary,
-                ["serve", "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0", "--tls-port", "0", "--ports", "20000-32000"],
+                ["serve", "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0", "--tls-port", "0", "--ports", TestRelay.portsFlag],
                 environment: environment))
         _ = try await serve.waitFor("keys +\(NSRegularExpression.escapedPattern(for: kit.directory))/xdg/burrow-relay/authorized_keys \\(re-read")
         _ = try await serve.waitFor("note: .*/xdg/burrow-relay/authorized_keys does not exist yet")

@@ -13,7 +13,7 @@ struct ServeServicesFlagsTests {
             try TestProcess(
                 RelayTestKit.burrowBinary,
                 ["serve", "--state-dir", kit.stateDirectory, "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0",
-                 "--tls-port", "0", "--metrics-port", "0", "--ports", "20000-32000"]))
+                 "--tls-port", "0", "--metrics-port", "0", "--ports", TestRelay.portsFlag]))
         let ssh = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
         let tls = Int(try await serve.waitFor("tls +127\\.0\\.0\\.1:(\\d+)"))!
         let metrics = Int(try await serve.waitFor("metrics +http://127\\.0\\.0\\.1:(\\d+)/metrics"))!

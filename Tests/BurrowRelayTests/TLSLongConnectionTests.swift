@@ -9,32 +9,25 @@ import Testing
 /// `ssh -R shop:443:…`, real TLS clients on the relay's TLS port.
 @Suite("TLS passthrough: long connections", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct TLSLongConnectionTests {
-    static let script = TestScripts.read("tls_long_connection.py")
-
     @Test("a 13 s response and a keep-alive of 8 requests 2 s apart both live past the 10 s ClientHello deadline")
     func connectionsOutliveTheClientHelloDeadline() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let script = kit.directory + "/tls.py"
-        try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
-        let (cert, key) = (kit.directory + "/cert.pem", kit.directory + "/key.pem")
-        let made = try await TestProcess.run("openssl", [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-            "-subj", "/CN=shop.localhost", "-keyout", key, "-out", cert,
-        ])
-        #expect(made.exitStatus == 0, "\(made.stderr)")
-        let server = kit.track(try TestProcess("python3", ["-u", script, "server", cert, key]))
-        let local = try await server.waitFor("PORT (\\d+)\\n")
+        try await RelayTest.run(configure: { $0.tlsPort = 0 }) { test in
+            let kit = test.kit
+            let script = try TestScripts.install("tls_long_connection.py", in: kit.directory, as: "tls.py")
+            let (cert, key) = (kit.directory + "/cert.pem", kit.directory + "/key.pem")
+            let made = try await TestProcess.run("openssl", [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                "-subj", "/CN=shop.localhost", "-keyout", key, "-out", cert,
+            ])
+            #expect(made.exitStatus == 0, "\(made.stderr)")
+            let server = kit.track(try TestProcess("python3", ["-u", script, "server", cert, key]))
+            let local = try await server.waitFor("PORT (\\d+)\\n")
 
-        let agentKey = try await kit.makeKey("agent", authorize: true)
-        var configuration = kit.relayConfiguration()
-        configuration.tlsPort = 0
-        #expect(configuration.limits.httpHeadTimeoutSeconds == 10)
-        try await withRunningRelay(configuration) { running, relay in
-            let tlsPort = try #require(relay.tlsPort)
-            _ = try kit.ssh(key: agentKey, sshPort: relay.sshPort, forwards: ["shop:443:127.0.0.1:\(local)"])
+            #expect(test.configuration.limits.httpHeadTimeoutSeconds == 10)
+            let tlsPort = try #require(test.relay.tlsPort)
+            _ = try test.ssh(["shop:443:127.0.0.1:\(local)"])
             let deadline = ContinuousClock.now + .seconds(15)
-            while await running.snapshot().sessions.flatMap(\.forwards).isEmpty, ContinuousClock.now < deadline {
+            while await test.running.snapshot().sessions.flatMap(\.forwards).isEmpty, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
             }
 

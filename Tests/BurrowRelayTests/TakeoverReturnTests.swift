@@ -10,21 +10,14 @@ import Testing
 struct TakeoverReturnTests {
     @Test("when the newer connection leaves, the name is served by the older one at once (no 502)")
     func nameReturnsToTheRemainingHolder() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let oldSite = try await kit.startHTTPServer(root: kit.directory + "/old")
-        let newSite = try await kit.startHTTPServer(root: kit.directory + "/new")
-        try "old\n".write(toFile: kit.directory + "/old/index.html", atomically: true, encoding: .utf8)
-        try "new\n".write(toFile: kit.directory + "/new/index.html", atomically: true, encoding: .utf8)
-        let log = LogCollector()
-        var configuration = kit.relayConfiguration()
-        configuration.log = log.sink
-        try await withRelay(configuration) { relay in
-            let url = "http://site.localhost:\(relay.httpPort)/index.html"
-            let old = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["site:80:127.0.0.1:\(oldSite)"])
+        try await RelayTest.run { test in
+            let (kit, log) = (test.kit, test.log)
+            let oldSite = try await kit.site("old", index: "old\n")
+            let newSite = try await kit.site("new", index: "new\n")
+            let url = test.url("site", "/index.html")
+            let old = try test.ssh(["site:80:127.0.0.1:\(oldSite)"])
             #expect(try await kit.waitUntilServed(url) == "old\n")
-            let new = try kit.ssh(key: key, sshPort: relay.sshPort, forwards: ["site:80:127.0.0.1:\(newSite)"])
+            let new = try test.ssh(["site:80:127.0.0.1:\(newSite)"])
             var body = ""
             for _ in 0..<100 where body != "new\n" {
                 body = try await kit.curl(url, timeout: 5).body

@@ -12,29 +12,19 @@ import Testing
 struct TakeoverTests {
     @Test("a frozen connection's HTTP name and TCP port go to the same key's new connection at once")
     func takeoverWhileTheOldConnectionIsFrozen() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let oldRoot = kit.directory + "/old"
-        let newRoot = kit.directory + "/new"
-        let oldSite = try await kit.startHTTPServer(root: oldRoot)
-        let newSite = try await kit.startHTTPServer(root: newRoot)
-        try "old\n".write(toFile: oldRoot + "/index.html", atomically: true, encoding: .utf8)
-        try "new\n".write(toFile: newRoot + "/index.html", atomically: true, encoding: .utf8)
-        let echo = try await kit.startEchoServer()
-        var configuration = kit.relayConfiguration()
-        let log = LogCollector()
-        configuration.log = log.sink
         // Its own dead-connection detector would take 5 minutes: not what frees the names here.
-        configuration.limits.sshKeepaliveTimeoutSeconds = 300
-        let tcpPort = configuration.portRange.lowerBound + 3
-        try await withRelay(configuration) { relay in
+        try await RelayTest.run(configure: { $0.limits.sshKeepaliveTimeoutSeconds = 300 }) { test in
+            let (kit, key, relay, log) = (test.kit, test.key, test.relay, test.log)
+            let tcpPort = test.configuration.portRange.lowerBound + 3
+            let oldSite = try await kit.site("old", index: "old\n")
+            let newSite = try await kit.site("new", index: "new\n")
+            let echo = try await kit.startEchoServer()
             let script = try HostileClient.install(in: kit)
             let proxy = kit.track(try TestProcess("python3", ["-u", script, "proxy", "0", String(relay.sshPort)]))
             let proxyPort = Int(try await proxy.waitFor("PORT (\\d+)\\n"))!
             let forwards = ["site:80:127.0.0.1:\(oldSite)", "shell:\(tcpPort):127.0.0.1:\(echo)"]
             let old = try kit.ssh(key: key, sshPort: proxyPort, forwards: forwards)
-            let url = "http://site.localhost:\(relay.httpPort)/index.html"
+            let url = test.url("site", "/index.html")
             #expect(try await kit.waitUntilServed(url) == "old\n")
 
             kill(proxy.pid, SIGSTOP)

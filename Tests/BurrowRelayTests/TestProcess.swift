@@ -27,24 +27,13 @@ final class TestProcess {
         stdoutPath = base + ".out"
         stderrPath = base + ".err"
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        InheritedDescriptors.closeAbove2(&actions)
-
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        let environmentLines = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        let envp = environmentLines.map { strdup($0) } + [nil]
-        defer { for pointer in envp { free(pointer) } }
-
-        var child: pid_t = 0
-        let result = ChildSignals.withCleanAttributes { posix_spawn(&child, path, &actions, &$0, argv, envp) }
-        guard result == 0 else { throw TestFailure("cannot start \(path): \(String(cString: strerror(result)))") }
-        pid = child
+        do {
+            pid = try SpawnedProcess.spawn(
+                path, arguments, environment: environment ?? ProcessInfo.processInfo.environment,
+                stdout: stdoutPath, stderr: stderrPath)
+        } catch {
+            throw TestFailure("\(error)")
+        }
     }
 
     deinit {
@@ -54,12 +43,7 @@ final class TestProcess {
     }
 
     static func which(_ name: String) throws -> String {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        for directory in path + ["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin"] {
-            let candidate = directory + "/" + name
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        throw TestFailure("\(name) not found on PATH")
+        do { return try SpawnedProcess.which(name) } catch { throw TestFailure("\(error)") }
     }
 
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
@@ -81,8 +65,7 @@ final class TestProcess {
         var raw: Int32 = 0
         let result = waitpid(pid, &raw, blocking ? 0 : WNOHANG)
         guard result == pid else { return }
-        let signal = raw & 0x7f
-        status = signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+        status = SpawnedProcess.exitStatus(raw)
     }
 
     /// Waits (bounded) for the process to end; returns its exit status.

@@ -13,9 +13,6 @@ import Glibc
 /// runs as `burrow serve` in its own process so its RSS can be read.
 @Suite("Tiny chunks on the HTTP port", .spawnsProcesses, .timeLimit(.minutes(10)))
 struct TinyChunkMemoryTests {
-    /// Sends the head, then each chunk in its own send (small segments), then waits for the answer.
-    static let visitor = TestScripts.read("tiny_chunk_visitor.py")
-
     /// VmRSS (now) or VmHWM (the peak) of a process, in kB.
     static func kilobytes(_ field: String, of pid: pid_t) -> Int {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
@@ -29,20 +26,15 @@ struct TinyChunkMemoryTests {
         defer { kit.cleanUp() }
         let key = try await kit.makeKey("agent", authorize: true)
         let (_, local) = try await VisitorPathScripts.startService(kit)
-        try #"{ "version": 1, "limits": { "newConnectionsPerSecondPerIP": 100000 } }"#
-            .write(toFile: kit.stateDirectory + "/relay.json", atomically: true, encoding: .utf8)
-        let serve = kit.track(try TestProcess(
-            RelayTestKit.burrowBinary,
-            ["serve", "--state-dir", kit.stateDirectory, "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0", "--ports", "20000-32000"]))
-        let sshPort = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
-        let httpPort = Int(try await serve.waitFor("http +127\\.0\\.0\\.1:(\\d+)"))!
+        try kit.writeState("relay.json", #"{ "version": 1, "limits": { "newConnectionsPerSecondPerIP": 100000 } }"#)
+        let (serve, sshPort, httpPort) = try await kit.serve()
         let ssh = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
         _ = try await kit.waitUntilServed("http://web.localhost:\(httpPort)/ready")
         let before = Self.kilobytes("VmHWM", of: serve.pid)
 
         ssh.signal(SIGSTOP)
-        let script = kit.directory + "/tiny.py"
-        try Self.visitor.write(toFile: script, atomically: true, encoding: .utf8)
+        // Sends the head, then each chunk in its own send (small segments), then waits for the answer.
+        let script = try TestScripts.install("tiny_chunk_visitor.py", in: kit.directory, as: "tiny.py")
         let visitor = kit.track(try TestProcess("python3", ["-u", script, String(httpPort), "200000"]))
         _ = try await visitor.waitFor("SENT", timeout: .seconds(60))
         // The relay reads what the kernel holds for it at its own pace: give it time to take it all.

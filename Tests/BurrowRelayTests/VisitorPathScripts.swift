@@ -5,18 +5,13 @@ import Foundation
 /// reports what reached it, and a raw visitor that sends hostile bytes and
 /// reports every status it got back and whether the relay closed.
 enum VisitorPathScripts {
-    /// The service. Each request becomes a `SEEN METHOD PATH xff=… host=… body=N`
-    /// line on stdout and a 200 whose body says the same; `CONNECT` gets 405,
-    /// `/accept` 101 then an echo of raw bytes, `/slow` waits 2 s, `/big` is
-    /// 64 KB chunked.
-    static let service = TestScripts.read("visitor_path_service.py")
-
-    static let rawVisitor = TestScripts.read("raw_visitor.py")
-
-    /// Starts the service; returns it (for its SEEN lines) and its port.
+    /// Starts the service (visitor_path_service.py); returns it (for its SEEN
+    /// lines) and its port. Each request becomes a `SEEN METHOD PATH xff=…
+    /// host=… body=N` line on stdout and a 200 whose body says the same;
+    /// `CONNECT` gets 405, `/accept` 101 then an echo of raw bytes, `/slow`
+    /// waits 2 s, `/big` is 64 KB chunked.
     static func startService(_ kit: RelayTestKit) async throws -> (TestProcess, Int) {
-        let path = kit.directory + "/service.py"
-        try service.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try TestScripts.install("visitor_path_service.py", in: kit.directory, as: "service.py")
         let process = kit.track(try TestProcess("python3", ["-u", path]))
         return (process, Int(try await process.waitFor("PORT (\\d+)\\n"))!)
     }
@@ -35,8 +30,7 @@ enum VisitorPathScripts {
     }
 
     static func send(_ kit: RelayTestKit, port: Int, _ bytes: [UInt8], wait: Double = 5) async throws -> Reply {
-        let script = kit.directory + "/raw-visitor.py"
-        try rawVisitor.write(toFile: script, atomically: true, encoding: .utf8)
+        let script = try TestScripts.install("raw_visitor.py", in: kit.directory, as: "raw-visitor.py")
         let payload = kit.directory + "/payload-\(UUID().uuidString.prefix(8)).bin"
         try Data(bytes).write(to: URL(fileURLWithPath: payload))
         let run = try await TestProcess.run("python3", [script, String(port), String(wait), payload], timeout: .seconds(Int(wait) + 30))

@@ -10,15 +10,9 @@ import Testing
 struct X11RequestTests {
     @Test("ssh -X -R gets 'X11 forwarding request failed', its banner, and its forward keeps serving")
     func x11RequestIsRefusedNotDisconnected() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        let key = try await kit.makeKey("agent", authorize: true)
-        let local = try await kit.startHTTPServer(root: kit.directory + "/www")
-        try "x\n".write(toFile: kit.directory + "/www/index.html", atomically: true, encoding: .utf8)
-        let log = LogCollector()
-        var configuration = kit.relayConfiguration()
-        configuration.log = log.sink
-        try await withRelay(configuration) { relay in
+        try await RelayTest.run { test in
+            let (kit, key, relay, log) = (test.kit, test.key, test.relay, test.log)
+            let local = try await kit.site(index: "x\n")
             // A fake display is enough: ssh sends x11-req without connecting to it.
             var environment = ProcessInfo.processInfo.environment
             environment["DISPLAY"] = "127.0.0.1:97"

@@ -17,13 +17,9 @@ import TerminalUI
     @Test func theRealBinaryDrawsASCIIUnderLangC() async throws {
         let root = try TUIEndToEndTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
-            "LANG": "C", "LC_ALL": "C", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config",
-        ])
+        let tmux = try await TmuxSession.atPrompt(config: root + "/config", columns: 100, rows: 30, colour: true, environment: ["LANG": "C", "LC_ALL": "C"])
         defer { tmux.kill() }
-        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
-        try tmux.type(TUIEndToEndTests.burrowPath)
-        try tmux.send("Enter")
+        try tmux.enter(TUIEndToEndTests.burrowPath)
         let screen = try await tmux.waitFor("the TUI to open") { $0.contains("Mappings (0)") }
         let lines = screen.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("+- Tunnels") }, "\(screen)")

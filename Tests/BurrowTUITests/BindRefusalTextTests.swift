@@ -30,13 +30,9 @@ import Testing
         defer { close(held.fd) }
         let config = root + "/config"
         #expect(try Spawn.run(burrow, ["map", "add", "tcp", "5432", "--name", "pg", "--remote-port", String(held.port), "--config-dir", config]).status == 0)
-        let tmux = try TmuxSession(columns: 160, rows: 40, environment: [
-            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": config, "NO_COLOR": "",
-        ])
+        let tmux = try await TmuxSession.atPrompt(config: config, columns: 160, rows: 40)
         defer { tmux.kill() }
-        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
-        try tmux.type(burrow)
-        try tmux.send("Enter")
+        try tmux.enter(burrow)
         let screen = try await tmux.waitFor("the refusal in the log", seconds: 60) { $0.contains("cannot be bound on the relay") }
         #expect(screen.contains("port \(held.port) cannot be bound on the relay: address already in use"), "\(screen)")
         #expect(!screen.contains("))"))

@@ -17,13 +17,9 @@ import Testing
         #expect(try Spawn.run(burrow, ["profile", "add", "far", "127.0.0.1:\(port)", "--config-dir", config]).status == 0)
         #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
         #expect(try ConfigStore(directory: config).loadConfig().selectedProfile == "far")
-        let tmux = try TmuxSession(columns: 120, rows: 40, environment: [
-            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": config, "NO_COLOR": "",
-        ])
+        let tmux = try await TmuxSession.atPrompt(config: config, columns: 120, rows: 40)
         defer { tmux.kill() }
-        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
-        try tmux.type(burrow)
-        try tmux.send("Enter")
+        try tmux.enter(burrow)
         try await tmux.waitFor("the profile's relay being retried", seconds: 60) { $0.contains("far → 127.0.0.1:\(port)") }
 
         try tmux.send("p")

@@ -64,11 +64,9 @@ import TerminalUI
     }
 
     @Test func aFailedSaveSaysWhyInTheFormAndKeepsWhatWasTyped() throws {
-        let directory = try TUIAppTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let screen = FakeScreen(columns: 80, rows: 24)
-        let clock = TUIAppTests.Clock()
-        let app = TUIAppTests.makeApp(screen: screen, directory: directory, clock: clock)
+        let harness = try TUIAppTests.Harness(columns: 80, rows: 24)
+        defer { harness.remove() }
+        let (directory, screen, clock, app) = (harness.directory, harness.screen, harness.clock, harness.app)
         try Data("{ \"version\": 1, \"mappings\": [ }\n".utf8).write(to: URL(fileURLWithPath: directory + "/mappings.json"))
         screen.pendingEvents = [.key(.char("a"))] + "3001".map { .key(.char($0)) } + [.key(.tab), .key(.tab)]
             + "site".map { .key(.char($0)) } + [.key(.enter)]

@@ -15,11 +15,8 @@ import Testing
         if link(TUIEndToEndTests.burrowPath, installed) != 0 {
             try FileManager.default.copyItem(atPath: TUIEndToEndTests.burrowPath, toPath: installed)
         }
-        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
-            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config", "NO_COLOR": "",
-        ])
+        let tmux = try await TmuxSession.atPrompt(config: root + "/config", columns: 100, rows: 30)
         defer { tmux.kill() }
-        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
         for theme in ["light", "high-contrast"] {
             try tmux.type("cd / && \(installed) --theme \(theme)")
             try tmux.send("Enter")

@@ -12,13 +12,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         try ConfigStore(directory: root + "/config").addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web",
                                                                 remotePort: nil, profile: nil, enabled: false)
-        let tmux = try TmuxSession(columns: 120, rows: 40, environment: [
-            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config",
-        ])
+        let tmux = try await TmuxSession.atPrompt(config: root + "/config", columns: 120, rows: 40, colour: true)
         defer { tmux.kill() }
-        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
-        try tmux.type(TUIEndToEndTests.burrowPath)
-        try tmux.send("Enter")
+        try tmux.enter(TUIEndToEndTests.burrowPath)
         try await tmux.waitFor("the TUI") { $0.contains("Mappings (1)") }
 
         try Data("{ \"version\": 1, \"mappings\": [ oops ] }".utf8).write(to: URL(fileURLWithPath: root + "/config/mappings.json"))

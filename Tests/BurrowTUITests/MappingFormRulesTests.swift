@@ -11,11 +11,9 @@ import TerminalUI
     static func type(_ text: String) -> [InputEvent] { text.map { .key(.char($0)) } }
 
     @Test func addFormStoresRulesHashedAndTheDetailPaneShowsThem() throws {
-        let directory = try TUIAppTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let screen = FakeScreen(columns: 120, rows: 40)
-        let clock = TUIAppTests.Clock()
-        let app = TUIAppTests.makeApp(screen: screen, directory: directory, clock: clock)
+        let harness = try TUIAppTests.Harness(columns: 120, rows: 40)
+        defer { harness.remove() }
+        let (directory, screen, clock, app) = (harness.directory, harness.screen, harness.clock, harness.app)
         // a, local 3000, Tab×2, name, Tab×2 → allow, Tab → deny, Tab → basic auth.
         var keys: [InputEvent] = [.key(.char("a"))] + Self.type("3000") + [.key(.tab), .key(.tab)] + Self.type("admin")
         keys += [.key(.tab), .key(.tab)] + Self.type("10.0.0.0/8, ::1")

@@ -17,11 +17,9 @@ import TerminalUI
     }
 
     @Test func theAppRepaintsAfterASuspension() throws {
-        let directory = try TUIAppTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let screen = FakeScreen(columns: 100, rows: 30)
-        let clock = TUIAppTests.Clock()
-        let app = TUIAppTests.makeApp(screen: screen, directory: directory, clock: clock)
+        let harness = try TUIAppTests.Harness()
+        defer { harness.remove() }
+        let (screen, app) = (harness.screen, harness.app)
         app.step(timeoutMilliseconds: 0)
         #expect(screen.text.contains("Mappings (0)"))
         screen.pendingEvents = [.key(.ctrl("z"))]
@@ -33,13 +31,9 @@ import TerminalUI
     @Test func theRealBinaryStopsAndComesBackWithFg() async throws {
         let root = try TUIEndToEndTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
-            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config",
-        ])
+        let tmux = try await TmuxSession.atPrompt(config: root + "/config", columns: 100, rows: 30, colour: true)
         defer { tmux.kill() }
-        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
-        try tmux.type("set -m; " + TUIEndToEndTests.burrowPath)
-        try tmux.send("Enter")
+        try tmux.enter("set -m; " + TUIEndToEndTests.burrowPath)
         try await tmux.waitFor("the TUI to open") { $0.contains("Mappings (0)") }
         try tmux.send("C-z")
         let stopped = try await tmux.waitFor("the shell after Ctrl-Z") { $0.contains("Stopped") && !$0.contains("Mappings (") }

@@ -23,6 +23,31 @@ import TerminalUI
                       mailbox: Mailbox(), clock: { clock.now })
     }
 
+    /// A TUIApp on a FakeScreen over a fresh config directory (`prepare`
+    /// fills it first), with a clock the test moves; `remove()` in `defer`.
+    final class Harness {
+        let directory: String
+        let screen: FakeScreen
+        let clock = Clock()
+        let app: TUIApp
+
+        init(columns: Int = 100, rows: Int = 30, prepare: (ConfigStore) throws -> Void = { _ in }) throws {
+            directory = try TUIAppTests.temporaryDirectory()
+            do {
+                try prepare(ConfigStore(directory: directory))
+            } catch {
+                try? FileManager.default.removeItem(atPath: directory)
+                throw error
+            }
+            screen = FakeScreen(columns: columns, rows: rows)
+            app = TUIAppTests.makeApp(screen: screen, directory: directory, clock: clock)
+        }
+
+        func remove() {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
     static func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("burrow-tuiapp-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -30,11 +55,9 @@ import TerminalUI
     }
 
     @Test func addFormSavesToMappingsJSONAndTheTableShowsIt() throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let screen = FakeScreen(columns: 100, rows: 30)
-        let clock = Clock()
-        let app = Self.makeApp(screen: screen, directory: directory, clock: clock)
+        let harness = try TUIAppTests.Harness()
+        defer { harness.remove() }
+        let (directory, screen, clock, app) = (harness.directory, harness.screen, harness.clock, harness.app)
         screen.pendingEvents = [.key(.char("a"))] + "3000".map { .key(.char($0)) } + [.key(.tab), .key(.tab)]
             + "web".map { .key(.char($0)) } + [.key(.enter)]
         app.step(timeoutMilliseconds: 0)
@@ -72,13 +95,11 @@ import TerminalUI
     }
 
     @Test func copyWritesOSC52AndToasts() throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try ConfigStore(directory: directory).addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web",
-                                                         remotePort: nil, profile: nil, enabled: true)
-        let screen = FakeScreen(columns: 100, rows: 30)
-        let clock = Clock()
-        let app = Self.makeApp(screen: screen, directory: directory, clock: clock)
+        let harness = try TUIAppTests.Harness { store in
+            try store.addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web", remotePort: nil, profile: nil, enabled: true)
+        }
+        defer { harness.remove() }
+        let (screen, clock, app) = (harness.screen, harness.clock, harness.app)
         app.mailbox.post(.snapshot(Fixtures.snapshot))
         screen.pendingEvents = [.key(.char("c"))]
         app.step(timeoutMilliseconds: 0)
@@ -94,11 +115,9 @@ import TerminalUI
     }
 
     @Test func drawsOnlyWhenSomethingChanged() throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let screen = FakeScreen(columns: 100, rows: 30)
-        let clock = Clock()
-        let app = Self.makeApp(screen: screen, directory: directory, clock: clock)
+        let harness = try TUIAppTests.Harness()
+        defer { harness.remove() }
+        let (screen, clock, app) = (harness.screen, harness.clock, harness.app)
         app.step(timeoutMilliseconds: 0)
         let first = app.frames
         #expect(first == 1)

@@ -42,14 +42,9 @@ import Testing
         try Data("hello from the PC\n".utf8).write(to: URL(fileURLWithPath: root + "/site/index.html"))
         let server = try await LocalHTTPServer(directory: root + "/site")
         defer { server.stop() }
-        let tmux = try TmuxSession(columns: 120, rows: 40, environment: [
-            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config"
-        ])
+        let tmux = try await TmuxSession.atPrompt(config: root + "/config", columns: 120, rows: 40, colour: true)
         defer { tmux.kill() }
-
-        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
-        try tmux.type(burrow)
-        try tmux.send("Enter")
+        try tmux.enter(burrow)
         try await tmux.waitFor("the TUI to open") { $0.contains("Mappings (0)") && $0.contains("a add") }
 
         // a → the form; type the port; Enter saves through ConfigStore.
@@ -113,13 +108,9 @@ import Testing
         let burrow = Self.burrowPath
         let root = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
-            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config"
-        ])
+        let tmux = try await TmuxSession.atPrompt(config: root + "/config", columns: 100, rows: 30, colour: true)
         defer { tmux.kill() }
-        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
-        try tmux.type(burrow + "; echo exit=$?")
-        try tmux.send("Enter")
+        try tmux.enter(burrow + "; echo exit=$?")
         try await tmux.waitFor("the TUI to open") { $0.contains("Mappings (0)") }
         let pid = try tmux.run(["display-message", "-p", "-t", "0", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         // The shell's child is burrow.
@@ -143,11 +134,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root + "/config/themes", withIntermediateDirectories: true)
         try Data(##"{"version":1,"name":"broken","colors":{"text":"#12345"}}"##.utf8).write(to: URL(fileURLWithPath: root + "/config/themes/broken.json"))
-        let tmux = try TmuxSession(columns: 100, rows: 30, environment: [
-            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": root + "/config", "NO_COLOR": "",
-        ])
+        let tmux = try await TmuxSession.atPrompt(config: root + "/config", columns: 100, rows: 30)
         defer { tmux.kill() }
-        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
 
         // --theme light: used and saved; the broken file is named in the log pane.
         try tmux.type(burrow + " --theme light")
@@ -178,17 +166,7 @@ import Testing
 
     /// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
     static func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        try #require(bound)
-        return Int(UInt16(bigEndian: address.sin_port))
+        try FreePorts.take(1)[0]
     }
 
     @Test func profileSwitcherMovesMappingsAndShowsTheReconnectCountdown() async throws {
@@ -199,13 +177,9 @@ import Testing
         defer { server.stop() }
         let config = root + "/config"
         #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
-        let tmux = try TmuxSession(columns: 120, rows: 50, environment: [
-            "LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": config, "NO_COLOR": "",
-        ])
+        let tmux = try await TmuxSession.atPrompt(config: config, columns: 120, rows: 50)
         defer { tmux.kill() }
-        try await tmux.waitFor("the shell") { $0.hasPrefix("e2e$") }
-        try tmux.type(burrow)
-        try tmux.send("Enter")
+        try tmux.enter(burrow)
         try await tmux.waitFor("the mapping online on the embedded relay") { $0.contains("http://web.localhost:") }
         // The embedded relay serves https too, signed by the local CA in the
         // config directory (http first: that CA is not in the system store here).

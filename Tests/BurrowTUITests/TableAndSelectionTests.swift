@@ -9,15 +9,13 @@ import TerminalUI
 /// and says what the detail pane says.
 @Suite struct TableAndSelectionTests {
     @Test func aMappingAddedInTheFormIsSelected() throws {
-        let directory = try TUIAppTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = ConfigStore(directory: directory)
-        for (name, port) in [("alpha", 3001), ("beta", 3002)] {
-            _ = try store.addMapping(protocol: .http, local: LocalAddress(port: port), name: name, remotePort: nil, profile: nil, enabled: false)
+        let harness = try TUIAppTests.Harness { store in
+            for (name, port) in [("alpha", 3001), ("beta", 3002)] {
+                _ = try store.addMapping(protocol: .http, local: LocalAddress(port: port), name: name, remotePort: nil, profile: nil, enabled: false)
+            }
         }
-        let screen = FakeScreen(columns: 100, rows: 30)
-        let clock = TUIAppTests.Clock()
-        let app = TUIAppTests.makeApp(screen: screen, directory: directory, clock: clock)
+        defer { harness.remove() }
+        let (screen, app) = (harness.screen, harness.app)
         #expect(app.state.selectedMapping?.mapping.name == "alpha")
         screen.pendingEvents = [.key(.char("a"))] + "3003".map { .key(.char($0)) } + [.key(.tab), .key(.tab)]
             + "gamma".map { .key(.char($0)) } + [.key(.enter)]
@@ -25,7 +23,7 @@ import TerminalUI
         #expect(app.state.modal == nil)
         #expect(app.state.selectedMapping?.mapping.name == "gamma")
         // One added from another shell does not take the selection.
-        app.dispatch(.mappingsChanged(try store.loadMappings().mappings + [Mapping(name: "delta", protocol: .http, local: LocalAddress(port: 3004))]))
+        app.dispatch(.mappingsChanged(try ConfigStore(directory: harness.directory).loadMappings().mappings + [Mapping(name: "delta", protocol: .http, local: LocalAddress(port: 3004))]))
         #expect(app.state.selectedMapping?.mapping.name == "gamma")
     }
 

@@ -20,6 +20,29 @@ final class TmuxSession {
         try run(["send-keys", "-t", "0", "Enter"])
     }
 
+    /// A session for the TUI with `config` as BURROW_CONFIG_DIR, in UTF-8 and
+    /// 256 colours (NO_COLOR set unless `colour`; `environment` overrides),
+    /// once its shell prompt is shown.
+    static func atPrompt(config: String, columns: Int, rows: Int, colour: Bool = false,
+                         environment: [String: String] = [:]) async throws -> TmuxSession {
+        var base = ["LANG": "C.UTF-8", "TERM": "xterm-256color", "BURROW_CONFIG_DIR": config]
+        if !colour { base["NO_COLOR"] = "" }
+        let session = try TmuxSession(columns: columns, rows: rows, environment: base.merging(environment) { _, new in new })
+        do {
+            try await session.waitFor("the shell") { $0.hasPrefix("e2e$") }
+        } catch {
+            session.kill()
+            throw error
+        }
+        return session
+    }
+
+    /// Types `command` at the prompt and presses Enter.
+    func enter(_ command: String) throws {
+        try type(command)
+        try send("Enter")
+    }
+
     func kill() {
         _ = try? run(["kill-server"])
     }

@@ -54,6 +54,43 @@ public enum SpawnedProcess {
         throw Failure(description: "\(name) not found on PATH")
     }
 
+    /// Starts `path` (a full path) with stdin from /dev/null, stdout to the
+    /// file `stdout` and stderr to the file `stderr` (or to stdout when nil),
+    /// no other descriptor inherited and clean signal dispositions; returns
+    /// the pid, for the caller to reap with `waitpid`.
+    public static func spawn(
+        _ path: String, _ arguments: [String], environment: [String: String], stdout: String, stderr: String?
+    ) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let stderr {
+            posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+        InheritedDescriptors.closeAbove2(&actions)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
+        var child: pid_t = 0
+        let result = ChildSignals.withCleanAttributes { posix_spawn(&child, path, &actions, &$0, argv, envp) }
+        guard result == 0 else {
+            throw Failure(description: "cannot start \(path): \(String(cString: strerror(result)))")
+        }
+        return child
+    }
+
+    /// A `waitpid` status as an exit code, or 128 + signal number.
+    public static func exitStatus(_ raw: Int32) -> Int32 {
+        let signal = raw & 0x7f
+        return signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+    }
+
     private final class Child {
         let pid: pid_t
         let stdoutPath: String
@@ -64,34 +101,20 @@ public enum SpawnedProcess {
             let base = NSTemporaryDirectory() + "burrow-spawn-\(UUID().uuidString.prefix(12))"
             stdoutPath = base + ".out"
             stderrPath = base + ".err"
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            InheritedDescriptors.closeAbove2(&actions)
-            let argv = ([path] + arguments).map { strdup($0) } + [nil]
-            defer { for pointer in argv { free(pointer) } }
-            let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer { for pointer in envp { free(pointer) } }
-            var child: pid_t = 0
-            let result = ChildSignals.withCleanAttributes { posix_spawn(&child, path, &actions, &$0, argv, envp) }
-            guard result == 0 else {
-                throw Failure(description: "cannot start \(path): \(String(cString: strerror(result)))")
-            }
-            pid = child
+            pid = try SpawnedProcess.spawn(
+                path, arguments, environment: environment ?? ProcessInfo.processInfo.environment,
+                stdout: stdoutPath, stderr: stderrPath)
         }
 
         func poll() -> Int32? {
             var raw: Int32 = 0
-            return waitpid(pid, &raw, WNOHANG) == pid ? Self.decode(raw) : nil
+            return waitpid(pid, &raw, WNOHANG) == pid ? SpawnedProcess.exitStatus(raw) : nil
         }
 
         func waitBlocking() -> Int32 {
             var raw: Int32 = 0
             while waitpid(pid, &raw, 0) == -1 && errno == EINTR {}
-            return Self.decode(raw)
+            return SpawnedProcess.exitStatus(raw)
         }
 
         func finish(status: Int32) -> Result {
@@ -100,12 +123,6 @@ public enum SpawnedProcess {
                 status: status,
                 stdout: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
                 stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
-        }
-
-        /// Exit code, or 128 + signal number.
-        static func decode(_ raw: Int32) -> Int32 {
-            let signal = raw & 0x7f
-            return signal == 0 ? (raw >> 8) & 0xff : 128 + signal
         }
     }
 }

@@ -68,20 +68,9 @@ elif mode == "proxy":
     # A TCP proxy to the port given; a test freezes it (SIGSTOP) to make a
     # path that stops answering without closing.
     import threading
+    from burrow_test_net import listen, pipe
     target = int(sys.argv[3])
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", port))
-    listener.listen(64)
-    print("PORT", listener.getsockname()[1], flush=True)
-    def pipe(a, b):
-        try:
-            while True:
-                data = a.recv(65536)
-                if not data:
-                    break
-                b.sendall(data)
-        except OSError:
-            pass
+    listener = listen(port)
     while True:
         client, _ = listener.accept()
         upstream = socket.create_connection(("127.0.0.1", target))

@@ -1,9 +1,9 @@
 """An HTTP/1.1 server on 127.0.0.1 that answers every GET with the
 forwarding headers it saw, as JSON. Prints "PORT n" once listening."""
 import http.server
-import json
 import socketserver
-import sys
+
+from burrow_test_net import send_json
 
 
 class Reflect(http.server.BaseHTTPRequestHandler):
@@ -13,17 +13,12 @@ class Reflect(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        out = json.dumps({
+        send_json(self, {
             "path": self.path,
             "host": self.headers.get("Host"),
             "proto": self.headers.get_all("X-Forwarded-Proto"),
             "forwarded": self.headers.get_all("Forwarded"),
-        }).encode() + b"\n"
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
+        })
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):

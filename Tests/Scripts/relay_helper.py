@@ -1,4 +1,5 @@
 import hashlib, http.server, os, socket, socketserver, sys, time
+from burrow_test_net import echo, serve_tcp
 
 mode = sys.argv[1]
 if mode == "http":
@@ -36,18 +37,9 @@ if mode == "http":
 elif mode == "echo":
     class Echo(socketserver.BaseRequestHandler):
         def handle(self):
-            while True:
-                data = self.request.recv(65536)
-                if not data:
-                    break
-                self.request.sendall(data)
+            echo(self.request)
 
-    socketserver.ThreadingTCPServer.allow_reuse_address = True
-    socketserver.ThreadingTCPServer.daemon_threads = True
-    socketserver.ThreadingTCPServer.request_queue_size = 1024  # bursts of visitors
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Echo)
-    print("PORT", server.server_address[1], flush=True)
-    server.serve_forever()
+    serve_tcp(Echo)
 elif mode == "echo-client":
     port, count = int(sys.argv[2]), int(sys.argv[3])
     payload = os.urandom(count)
@@ -76,17 +68,9 @@ elif mode == "upgrade":
             self.request.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")
             if rest:
                 self.request.sendall(rest)
-            while True:
-                data = self.request.recv(65536)
-                if not data:
-                    break
-                self.request.sendall(data)
+            echo(self.request)
 
-    socketserver.ThreadingTCPServer.allow_reuse_address = True
-    socketserver.ThreadingTCPServer.daemon_threads = True
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Upgrade)
-    print("PORT", server.server_address[1], flush=True)
-    server.serve_forever()
+    serve_tcp(Upgrade)
 elif mode == "upgrade-client":
     # Sends the upgrade request with raw bytes in the same packet, then
     # more raw bytes after the 101; all must come back unchanged.

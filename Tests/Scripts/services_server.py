@@ -1,4 +1,5 @@
 import hashlib, http.server, ipaddress, json, socket, socketserver, struct, sys, threading
+from burrow_test_net import echo, send_json
 
 MODE = sys.argv[1]
 
@@ -22,7 +23,7 @@ class Reflect(http.server.BaseHTTPRequestHandler):
         return self.rfile.read(int(self.headers.get("Content-Length", "0")))
     def answer(self):
         body = self.body()
-        out = json.dumps({
+        send_json(self, {
             "xff": self.headers.get_all("X-Forwarded-For"),
             "proto": self.headers.get_all("X-Forwarded-Proto"),
             "xfh": self.headers.get_all("X-Forwarded-Host"),
@@ -30,12 +31,7 @@ class Reflect(http.server.BaseHTTPRequestHandler):
             "authorization": self.headers.get("Authorization"),
             "sha": hashlib.sha256(body).hexdigest(),
             "length": len(body),
-        }).encode() + b"\n"
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
+        })
     do_GET = answer
     do_POST = answer
 
@@ -104,10 +100,7 @@ class ProxyHandler(socketserver.BaseRequestHandler):
 
 class PlainEcho(socketserver.BaseRequestHandler):
     def handle(self):
-        while True:
-            data = self.request.recv(65536)
-            if not data: return
-            self.request.sendall(data)
+        echo(self.request)
 
 class Threading(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True

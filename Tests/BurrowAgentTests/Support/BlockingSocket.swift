@@ -55,4 +55,15 @@ final class BlockingSocket: Sendable {
     func readToEnd(limit: Int = 64 << 20) throws -> [UInt8] {
         try read(count: limit)
     }
+
+    /// Off the cooperative pool: connects to `port`, sends `bytes`, half-closes
+    /// (the echo server answers, then closes) and reads until EOF.
+    static func exchange(host: String = "127.0.0.1", port: Int, _ bytes: [UInt8]) async throws -> [UInt8] {
+        try await Task.detached {
+            let visitor = try BlockingSocket(host: host, port: port)
+            try visitor.send(bytes)
+            visitor.shutdownWrite()
+            return try visitor.readToEnd()
+        }.value
+    }
 }

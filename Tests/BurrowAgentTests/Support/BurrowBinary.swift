@@ -1,4 +1,8 @@
+import BurrowConfig
+import BurrowCore
+import BurrowTestSupport
 import Foundation
+import Testing
 
 /// The built `burrow` executable: it sits next to the test bundle.
 enum BurrowBinary {
@@ -27,5 +31,78 @@ enum BurrowBinary {
                   let url = event["url"] as? String else { return nil }
             return (name, url)
         }
+    }
+}
+
+extension BurrowBinary {
+    /// A config directory whose only mapping is the HTTP mapping "solo" to
+    /// 127.0.0.1:`port` (no profile: `burrow up` starts the embedded relay).
+    static func soloConfig(_ label: String, port: Int) throws -> TestDirectory {
+        let config = try TestDirectory(label)
+        _ = try ConfigStore(directory: config.path)
+            .addMapping(protocol: .http, local: LocalAddress(port: port), name: "solo", remotePort: nil, profile: nil, enabled: true)
+        return config
+    }
+
+    /// The line `burrow up` prints for "solo" once it is online.
+    static func soloLine(_ up: TestProcess) async throws -> Substring {
+        let output = try await up.waitForOutput("solo  http://solo.localhost:")
+        return try #require(output.split(separator: "\n").first { $0.hasPrefix("solo  ") })
+    }
+}
+
+/// `burrow serve` and `burrow up` as separate processes, as people run them:
+/// a config directory with a profile "home" aimed at fixed free ports (a
+/// restarted relay comes back at the same address) and a relay state whose
+/// authorized_keys holds the config's identity. `remove()` stops every
+/// process it started (the newest first) and removes both directories.
+final class BinaryRelayAndAgent {
+    let config: TestDirectory
+    let state: TestDirectory
+    let store: ConfigStore
+    let httpPort: Int
+    let serveArguments: [String]
+    private var processes: [TestProcess] = []
+
+    init(_ label: String) throws {
+        config = try TestDirectory("\(label)-config")
+        state = try TestDirectory("\(label)-state")
+        store = ConfigStore(directory: config.path)
+        try state.write("authorized_keys", try store.identity(for: nil).publicKeyLine + "\n", mode: 0o600)
+        let sshPort = try Ports.free()
+        httpPort = try Ports.free()
+        let window = TestRelay.portWindow()
+        _ = try store.addProfile(Profile(name: "home", host: "127.0.0.1", sshPort: sshPort))
+        serveArguments = ["serve", "--state-dir", state.path, "--bind", "127.0.0.1", "--ssh-port", "\(sshPort)",
+                          "--http-port", "\(httpPort)", "--ports", "\(window.lowerBound)-\(window.upperBound)"]
+    }
+
+    /// An HTTP or TCP mapping to 127.0.0.1:`port`, added to mappings.json.
+    func add(_ protocol: MappingProtocol, _ name: String, port: Int) throws {
+        _ = try store.addMapping(protocol: `protocol`, local: LocalAddress(port: port), name: name, remotePort: nil, profile: nil, enabled: true)
+    }
+
+    /// `burrow serve`, once it printed its host key.
+    func serve() async throws -> TestProcess {
+        let relay = try TestProcess(BurrowBinary.path, serveArguments)
+        processes.append(relay)
+        try await relay.waitForOutput("host key")
+        return relay
+    }
+
+    /// `burrow serve`, then `burrow up --json` on the config directory once
+    /// it has reported each of `mappings`.
+    func start(reporting mappings: [String]) async throws -> (relay: TestProcess, up: TestProcess) {
+        let relay = try await serve()
+        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path])
+        processes.append(up)
+        for name in mappings { try await up.waitForOutput("\"name\":\"\(name)\"") }
+        return (relay, up)
+    }
+
+    func remove() {
+        for process in processes.reversed() { process.stop() }
+        config.remove()
+        state.remove()
     }
 }

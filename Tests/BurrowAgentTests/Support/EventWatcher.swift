@@ -36,6 +36,34 @@ final class EventWatcher: Sendable {
         return url
     }
 
+    /// Who an `.error` event is about.
+    enum Source {
+        case anyone, anyMapping, tunnel
+        case mapping(String)
+
+        func matches(_ mapping: String?) -> Bool {
+            switch self {
+            case .anyone: true
+            case .anyMapping: mapping != nil
+            case .tunnel: mapping == nil
+            case .mapping(let name): mapping == name
+            }
+        }
+    }
+
+    /// Waits for an `.error` event about `source` whose message contains
+    /// `needle`; returns its mapping, message and human line.
+    @discardableResult
+    func error(_ source: Source, containing needle: String = "", after: Int = 0,
+               timeout: Duration = .seconds(60)) async throws -> (mapping: String?, message: String, line: String) {
+        let event = try await waitFor(after: after, timeout: timeout, "error (\(source)) containing '\(needle)'") {
+            if case .error(let mapping, let message) = $0 { return source.matches(mapping) && (needle.isEmpty || message.contains(needle)) }
+            return false
+        }
+        guard case .error(let mapping, let message) = event else { throw TestFailure("unreachable") }
+        return (mapping, message, event.humanLine)
+    }
+
     func cancel() {
         task.cancel()
     }

@@ -7,18 +7,15 @@ import Foundation
 /// with SIGCONT. It also holds one address steady while what is behind it
 /// changes (`retarget`): a test that restarts a relay keeps its port.
 final class FreezableProxy {
-    static let script = TestScripts.read("freezable_proxy.py")
-
     let port: Int
-    private let directory: TestDirectory
-    private let process: TestProcess
+    private let script: PythonScript
 
     init(to target: Int) async throws {
-        directory = try TestDirectory("burrow-proxy")
-        try directory.write("proxy.py", Self.script)
-        try directory.write("target", String(target))
-        process = try TestProcess("/usr/bin/env", ["python3", "-u", directory.file("proxy.py"), directory.file("target")])
-        let line = try await process.waitForLine(startingWith: "PORT ")
+        script = try PythonScript("freezable_proxy.py", label: "burrow-proxy") { directory in
+            try directory.write("target", String(target))
+            return [directory.file("target")]
+        }
+        let line = try await script.process.waitForLine(startingWith: "PORT ")
         guard let port = Int(line.trimmingCharacters(in: .whitespaces))
         else { throw TestFailure("proxy printed no port: PORT \(line)") }
         self.port = port
@@ -26,15 +23,14 @@ final class FreezableProxy {
 
     /// New connections go to `port` from now on.
     func retarget(_ port: Int) throws {
-        try directory.write("target", String(port))
+        try script.directory.write("target", String(port))
     }
 
-    func freeze() { kill(process.pid, SIGSTOP) }
-    func thaw() { kill(process.pid, SIGCONT) }
+    func freeze() { kill(script.process.pid, SIGSTOP) }
+    func thaw() { kill(script.process.pid, SIGCONT) }
 
     func stop() {
         thaw()
-        process.stop(signal: SIGKILL)
-        directory.remove()
+        script.stop(signal: SIGKILL)
     }
 }

@@ -19,27 +19,15 @@ final class TestProcess: Sendable {
 
     init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil) throws {
         outputPath = NSTemporaryDirectory() + "burrow-agent-test-\(UUID().uuidString.prefix(12)).log"
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        InheritedDescriptors.closeAbove2(&actions)
         // posix_spawn has no portable chdir action here: go through the shell.
         let (program, args) = directory.map { ("/bin/sh", ["-c", "cd \"$0\" && exec \"$@\"", $0, executable] + arguments) }
             ?? (executable, arguments)
-        let argv = ([program] + args).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
         let merged = ProcessInfo.processInfo.environment.merging(environment ?? [:]) { _, new in new }
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in envp { free(pointer) } }
-        var child: pid_t = 0
-        let result = ChildSignals.withCleanAttributes { posix_spawn(&child, program, &actions, &$0, argv, envp) }
-        guard result == 0 else {
-            throw TestFailure("cannot start \(executable): \(String(cString: strerror(result)))")
+        do {
+            pid = try SpawnedProcess.spawn(program, args, environment: merged, stdout: outputPath, stderr: nil)
+        } catch {
+            throw TestFailure("cannot start \(executable): \(error)")
         }
-        pid = child
     }
 
     deinit {
@@ -67,8 +55,7 @@ final class TestProcess: Sendable {
             var result: pid_t
             repeat { result = waitpid(pid, &raw, blocking ? 0 : WNOHANG) } while result == -1 && errno == EINTR
             guard result == pid else { return }
-            let signal = raw & 0x7f
-            status = signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+            status = SpawnedProcess.exitStatus(raw)
         }
     }
 
@@ -140,11 +127,6 @@ final class TestProcess: Sendable {
 /// posix_spawn needs a path; tests name programs by name.
 enum SpawnPath {
     static func which(_ name: String) throws -> String {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        for directory in path + ["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin"] {
-            let candidate = directory + "/" + name
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        throw TestFailure("\(name) not found on PATH")
+        do { return try SpawnedProcess.which(name) } catch { throw TestFailure("\(error)") }
     }
 }
