@@ -12,9 +12,7 @@ import Testing
 struct ConnectionCloseTests {
     @Test("Connection: close and HTTP/1.0 get their response, then the relay closes at once")
     func closeAfterTheResponse() async throws {
-        let kit = try RelayTestKit()
-        defer { kit.cleanUp() }
-        try await HTTPFramingTests.withService(kit) { port, _ in
+        try await HTTPFramingTests.withService { kit, port, _ in
             for request in [
                 "GET /closing HTTP/1.1\r\nHost: web.localhost\r\nConnection: close\r\n\r\n",
                 "GET /old HTTP/1.0\r\nHost: web.localhost\r\n\r\n",
