@@ -6,7 +6,9 @@ import Testing
 @testable import BurrowAgent
 
 /// The visitor's record keeper on an EmbeddedChannel, against a real
-/// `MappingStats`: its record closes when the channel goes, once.
+/// `MappingStats`: its record closes when the channel goes. (A second close
+/// of one id would not show: `MappingStats.visitorClosed` ignores an id it
+/// no longer holds, so "once" rests on that as much as on the handler.)
 @Suite("VisitorHandler (EmbeddedChannel)")
 struct VisitorHandlerTests {
     private func snapshot(_ stats: MappingStats) -> MappingSnapshot {
@@ -20,7 +22,7 @@ struct VisitorHandlerTests {
         snapshot(stats).recentVisitors.filter { $0.durationMs != nil }.map(\.address)
     }
 
-    @Test("inactive closes this visitor's record and no other; the removal after it does not close it again")
+    @Test("inactive closes this visitor's record and no other; the teardown after it leaves the stats as they were")
     func inactiveThenRemoved() throws {
         let stats = MappingStats()
         let mine = stats.visitorOpened(address: "203.0.113.7:5000")

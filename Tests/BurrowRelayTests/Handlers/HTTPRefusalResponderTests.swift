@@ -36,14 +36,31 @@ struct HTTPRefusalResponderTests {
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 
-    @Test("what the visitor sends is not parsed nor handed on, and does not send the page again")
-    func ignoresVisitorBytes() throws {
-        let channel = EmbeddedChannel(handler: HTTPRefusalResponder(response: page))
-        channel.pipeline.fireChannelRead(ByteBuffer(string: "GET / HTTP/1.1\r\n\r\n"))
-        #expect(try channel.readInbound(as: ByteBuffer.self) == nil)
+    /// Holds the page's write unfinished, so the close that follows it waits.
+    final class HeldWrites: ChannelOutboundHandler {
+        typealias OutboundIn = ByteBuffer
+        var writes: [String] = []
+        var promises: [EventLoopPromise<Void>] = []
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            writes.append(String(buffer: Self.unwrapOutboundIn(data)))
+            if let promise { promises.append(promise) }
+        }
+        func flush(context: ChannelHandlerContext) {}
+    }
+
+    @Test("until the page is out: the visitor's bytes are neither parsed nor handed on, and another activation sends nothing")
+    func whileThePageGoesOut() throws {
+        let held = HeldWrites()
+        let channel = EmbeddedChannel(handler: held)
         try channel.connect(to: visitor).wait()
+        try channel.pipeline.syncOperations.addHandler(HTTPRefusalResponder(response: page))
+        channel.pipeline.fireChannelRead(ByteBuffer(string: "GET / HTTP/1.1\r\n\r\n"))
         channel.pipeline.fireChannelActive()
-        #expect(try sent(channel) == [page])
+        #expect(try channel.readInbound(as: ByteBuffer.self) == nil)
+        #expect(held.writes == [page])
+        #expect(channel.isActive, "closed before the page was written")
+        for promise in held.promises { promise.succeed() }
+        #expect(!channel.isActive)
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 }
