@@ -137,7 +137,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "BurrowCoreTests", dependencies: ["BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(name: "BurrowConfigTests", dependencies: ["BurrowConfig", "BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
-        .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowRelayFuzzing", "BurrowAgent", "BurrowConfig", "BurrowCore", "BurrowTestSupport"] + nio, swiftSettings: strict),
+        .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowRelayFuzzing", "BurrowAgent", "BurrowConfig", "BurrowCore", "BurrowTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore", "BurrowNIO", "BurrowTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowTUITests", dependencies: ["BurrowTUI", "TerminalUI", "BurrowConfig", "BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(
