@@ -21,10 +21,14 @@ final class ConnectionStateHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        timeout = context.eventLoop.scheduleTask(in: handshakeTimeout) { [authenticated] in
-            authenticated.fail(TunnelError.timedOut("waiting for the SSH handshake"))
-            loopBound.value.close(promise: nil)
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timeout = context.eventLoop.scheduleTask(in: handshakeTimeout) {
+            let (handler, context) = loopBound.value
+            let error = TunnelError.timedOut("waiting for the SSH handshake")
+            // Noted first, so `closed` says why, not "the relay closed the connection".
+            if handler.firstError == nil { handler.firstError = error }
+            handler.authenticated.fail(error)
+            context.close(promise: nil)
         }
     }
 

@@ -106,10 +106,20 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
         buffer.writeStaticString("\r\n")
     }
 
+    static let setHeaders: Set<String> = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded"]
+
     func rewrite(_ head: HTTPRequestHead) -> HTTPRequestHead {
         var head = head
-        for name in ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded"] {
+        for name in Self.setHeaders {
             head.headers.remove(name: name)
+        }
+        // A proxy behind the agent drops the headers `Connection` names (RFC
+        // 9110 §7.6.1): the visitor must not name the relay's own away.
+        let options = head.headers[canonicalForm: "connection"]
+        if options.contains(where: { Self.setHeaders.contains($0.lowercased()) }) {
+            head.headers.remove(name: "connection")
+            let kept = options.filter { !Self.setHeaders.contains($0.lowercased()) }
+            if !kept.isEmpty { head.headers.add(name: "Connection", value: kept.joined(separator: ", ")) }
         }
         // The credentials were for the relay; the local service never sees them.
         if policy.basicAuth != nil { head.headers.remove(name: "authorization") }

@@ -6,7 +6,11 @@ import NIOCore
 ///
 /// - Waiting for a request head: at most `maximum` bytes (→ 431) and
 ///   `timeout` from the head's first byte (→ 408; for the first head of a
-///   connection, from the accept, so a silent visitor goes too).
+///   connection, from the accept, so a silent visitor goes too). A later
+///   head whose first bytes came in the same read as the end of the request
+///   before it starts no deadline of its own (the limiter cannot see bytes
+///   the decoder kept): it is bounded by the router's keep-alive timeout
+///   (`httpKeepAliveTimeoutSeconds`) once the response is out.
 /// - In a body: at most `maximum` bytes of framing in a row that yield no
 ///   byte of body (a 1 MB chunk extension, an endless trailer; → 400).
 ///

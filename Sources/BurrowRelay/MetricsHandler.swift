@@ -50,7 +50,12 @@ final class MetricsHandler: ChannelInboundHandler {
         headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: String(body.readableBytes))
         let keepAlive = head.isKeepAlive
-        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        if !keepAlive {
+            headers.add(name: "Connection", value: "close")
+        } else if head.version.major == 1, head.version.minor == 0 {
+            // HTTP/1.0 closes by default: say that this one stays open (RFC 9112 §9.3).
+            headers.add(name: "Connection", value: "keep-alive")
+        }
         context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
         if head.method != .HEAD { context.write(Self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         let channel = context.channel

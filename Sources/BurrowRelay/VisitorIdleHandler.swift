@@ -7,7 +7,8 @@ import NIOCore
 ///
 /// Not NIO's `IdleStateHandler`: that one makes a promise and a callback for
 /// every write to see it complete, on the data path; this one stamps a
-/// time and keeps one timer per visitor.
+/// time and keeps one timer per visitor. Times are the loop's (`now`), so
+/// an EmbeddedEventLoop's `advanceTime` drives it in tests.
 final class VisitorIdleHandler: ChannelDuplexHandler {
     typealias InboundIn = NIOAny
     typealias OutboundIn = NIOAny
@@ -23,7 +24,7 @@ final class VisitorIdleHandler: ChannelDuplexHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        lastActivity = .now()
+        lastActivity = context.eventLoop.now
         schedule(context, in: timeout)
     }
 
@@ -33,12 +34,12 @@ final class VisitorIdleHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastActivity = .now()
+        lastActivity = context.eventLoop.now
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        lastActivity = .now()
+        lastActivity = context.eventLoop.now
         context.write(data, promise: promise)
     }
 
@@ -54,7 +55,7 @@ final class VisitorIdleHandler: ChannelDuplexHandler {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         check = context.eventLoop.scheduleTask(in: delay) {
             let (handler, context) = bound.value
-            let idle = NIODeadline.now() - handler.lastActivity
+            let idle = context.eventLoop.now - handler.lastActivity
             if idle >= handler.timeout {
                 handler.check = nil
                 handler.onIdle()

@@ -40,7 +40,6 @@ struct UDPFlowHandlerTests {
         handler.send(ByteBuffer())
         handler.send(ByteBuffer(string: "again"))
         #expect(try frames(flow) == ["query", "", "again"])
-        #expect(handler.bytesIn == 10)
         _ = try flow.finish()
         _ = try socket.finish()
     }
@@ -67,7 +66,6 @@ struct UDPFlowHandlerTests {
         flow.isWritable = true
         handler.send(ByteBuffer(string: "kept"))
         #expect(try frames(flow) == ["kept"])
-        #expect(handler.bytesIn == 4)
         _ = try flow.finish()
         _ = try socket.finish()
     }
@@ -84,7 +82,6 @@ struct UDPFlowHandlerTests {
         let second = try #require(try socket.readOutbound(as: AddressedEnvelope<ByteBuffer>.self))
         #expect(first.remoteAddress == visitor && second.remoteAddress == visitor)
         #expect(String(buffer: first.data) == "answer" && String(buffer: second.data) == "more")
-        #expect(handler.bytesOut == 10)
         _ = try flow.finish()
         _ = try socket.finish()
     }
