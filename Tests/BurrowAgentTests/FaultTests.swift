@@ -7,7 +7,7 @@ import Testing
 
 /// Faults with nothing lost: dead or frozen agents and relays, takeovers by
 /// the same key, slow local services, graceful stops that drain.
-@Suite(.spawnsProcesses) struct FaultTests {
+@Suite(.spawnsProcesses, .tags(.slow)) struct FaultTests {
     @Test(.timeLimit(.minutes(10)))
     func aFrozenPathIsDetectedOnBothEndsAndTheAgentComesBack() async throws {
         let local = try await LocalHTTPServer()

@@ -8,7 +8,7 @@ import Testing
 /// Issue 15: an agent with a thousand mappings gets them all online on one
 /// SSH connection when relay.json allows that many; no ceiling is hard-coded
 /// (it was 64 forwards per connection). Visitors reach the first and the last.
-@Suite(.spawnsProcesses) struct ManyMappingsTests {
+@Suite(.spawnsProcesses, .tags(.slow)) struct ManyMappingsTests {
     @Test(.timeLimit(.minutes(10)))
     func aThousandMappingsAllOnline() async throws {
         let local = try await LocalHTTPServer()

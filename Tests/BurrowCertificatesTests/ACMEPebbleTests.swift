@@ -9,7 +9,7 @@ import Testing
 /// The ACME client against Let's Encrypt's real test server: pebble validates
 /// an HTTP-01 answer over loopback and issues a certificate that OpenSSL
 /// verifies against pebble's root for exactly the name asked.
-@Suite(.spawnsProcesses, .serialized) struct ACMEPebbleTests {
+@Suite(.spawnsProcesses, .tags(.slow), .serialized) struct ACMEPebbleTests {
     /// `rejectNoncePercent`: pebble refuses that share of good nonces with
     /// badNonce, which RFC 8555 §6.5 says a client retries.
     @Test(arguments: [0, 30]) func obtainsACertificateWithHTTP01(rejectNoncePercent: Int) async throws {

@@ -12,7 +12,7 @@ import Testing
 /// gets a certificate (local CA at once, ACME in the background and kept in
 /// the state directory), file pairs reload on change and a bad file keeps the
 /// old pair; each served certificate is checked by curl over a real handshake.
-@Suite(.spawnsProcesses, .serialized) struct CertificateManagerTests {
+@Suite(.spawnsProcesses, .tags(.slow), .serialized) struct CertificateManagerTests {
     @Test func localAuthorityServesAtOnceAndCurlTrustsIt() async throws {
         let dir = try LocalCertificateAuthorityTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

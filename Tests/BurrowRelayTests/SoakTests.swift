@@ -6,7 +6,7 @@ import Testing
 /// visitors over an HTTP and a TCP mapping with checksummed payloads, a kill
 /// and restart of each, slowloris and garbage beside them; zero corrupted
 /// visitors, RSS within 10 % and descriptors back to their baseline.
-@Suite("Soak (small)", .spawnsProcesses, .timeLimit(.minutes(10)))
+@Suite("Soak (small)", .spawnsProcesses, .tags(.slow), .timeLimit(.minutes(10)))
 struct SoakTests {
     @Test("scripts/soak --visitors 40 --duration 8 (with silent kept-alive and tiny-chunk visitors) passes")
     func smallSoak() async throws {

@@ -11,7 +11,7 @@ import Glibc
 /// of pieces (issue 12 item 2). The agent (stock `ssh -R`) is stopped while
 /// the body arrives, so everything the relay forwards waits in it; the relay
 /// runs as `burrow serve` in its own process so its RSS can be read.
-@Suite("Tiny chunks on the HTTP port", .spawnsProcesses, .timeLimit(.minutes(10)))
+@Suite("Tiny chunks on the HTTP port", .spawnsProcesses, .tags(.slow), .timeLimit(.minutes(10)))
 struct TinyChunkMemoryTests {
     /// VmRSS (now) or VmHWM (the peak) of a process, in kB.
     static func kilobytes(_ field: String, of pid: pid_t) -> Int {

@@ -5,7 +5,7 @@ import Testing
 /// Hundreds of visitors arriving at the same moment on a TCP forward are all
 /// accepted (the listener's backlog is sized for it: with NIO's default of
 /// 128, the excess saw a reset after their handshake — found by scripts/soak).
-@Suite("Visitor bursts", .spawnsProcesses, .timeLimit(.minutes(10)))
+@Suite("Visitor bursts", .spawnsProcesses, .tags(.slow), .timeLimit(.minutes(10)))
 struct VisitorBurstTests {
     @Test("600 simultaneous TCP visitors all get their bytes echoed")
     func burstOnATCPForward() async throws {
