@@ -152,8 +152,11 @@ struct HostileInputTests {
         }
     }
 
-    @Test("10 000 connections that never send: others are still served, all are closed at the head timeout")
-    func tenThousandSilentConnections() async throws {
+    /// On the HTTP port, and on the TLS port with https termination on
+    /// (half-open handshakes: no ClientHello ever comes).
+    @Test("10 000 connections that never send: others are still served, all are closed at the head timeout",
+          .tags(.slow), arguments: [false, true])
+    func tenThousandSilentConnections(tls: Bool) async throws {
         let kit = try RelayTestKit()
         defer { kit.cleanUp() }
         // The relay runs as `burrow serve` in its own process: 10 000
@@ -164,21 +167,27 @@ struct HostileInputTests {
         let key = try await kit.makeKey("agent", authorize: true)
         let local = try await kit.site(index: "fine\n")
         try kit.writeState("relay.json", #"{ "version": 1, "limits": { "httpHeadTimeoutSeconds": 3, "newConnectionsPerSecondPerIP": 1000000 } }"#)
-        let (serve, sshPort, httpPort) = try await kit.serve()
+        let (serve, sshPort, httpPort) = try await kit.serve(
+            tls ? ["--tls-port", "0", "--local-ca", "--config-dir", kit.directory + "/config"] : [])
+        let port = tls ? Int(try await serve.waitFor("tls +127\\.0\\.0\\.1:(\\d+)"))! : httpPort
         _ = try kit.ssh(key: key, sshPort: sshPort, forwards: ["web:80:127.0.0.1:\(local)"])
-        let url = "http://web.localhost:\(httpPort)/index.html"
-        _ = try await kit.waitUntilServed(url)
+        let url = "\(tls ? "https" : "http")://web.localhost:\(port)/index.html"
+        let trust = tls ? ["--cacert", kit.directory + "/config/local-ca.pem", "--resolve", "web.localhost:\(port):127.0.0.1"] : []
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await kit.curl(url, trust, timeout: 5).body != "fine\n", ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
 
         let script = try HostileClient.install(in: kit)
-        let idle = kit.track(try TestProcess("python3", ["-u", script, "idle", String(httpPort), String(count), "40"]))
+        let idle = kit.track(try TestProcess("python3", ["-u", script, "idle", String(port), String(count), "40"]))
         _ = try await idle.waitFor("OPEN (\\d+)", timeout: .seconds(60))
-        // While they hang on, a real visitor is served.
-        #expect(try await kit.curl(url, timeout: 10).body == "fine\n")
+        // While they hang on, a real visitor is served (over TLS: handshake, decrypt, route).
+        #expect(try await kit.curl(url, trust, timeout: 10).body == "fine\n")
         // And the head timeout lets every one of them go.
         let closed = try await idle.waitFor("CLOSED (\\d+)", timeout: .seconds(60))
         #expect(Int(closed) == count, "\(idle.stdout)")
         #expect(serve.isRunning)
-        #expect(try await kit.curl(url, timeout: 10).body == "fine\n")
+        #expect(try await kit.curl(url, trust, timeout: 10).body == "fine\n")
     }
 }
 
