@@ -11,12 +11,15 @@ import Testing
 /// own tunnel channel, through the same routing and checks as HTTP/1.1.
 @Suite("relay HTTP/2 to visitors", .spawnsProcesses, .serialized, .timeLimit(.minutes(10)))
 struct RelayHTTP2Tests {
-    static let backendScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Scripts/h2_backend.py").path
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Scripts")
+    static let backendScript = scripts.appendingPathComponent("h2_backend.py").path
 
     /// A relay terminating https for `web.localhost`, its agent, and the service behind.
     final class Running {
         let kit: RelayTestKit
+        /// The local service: prints "DONE <path>" when a tunnel connection to it ends.
+        let backend: TestProcess
         let serve: TestProcess
         let up: TestProcess
         let tlsPort: Int
@@ -25,8 +28,22 @@ struct RelayHTTP2Tests {
         var trust: [String] { ["--cacert", ca, "--resolve", "web.localhost:\(tlsPort):127.0.0.1"] }
         func url(_ path: String) -> String { "https://web.localhost:\(tlsPort)\(path)" }
 
-        init() async throws {
-            kit = try RelayTestKit()
+        private init(kit: RelayTestKit, backend: TestProcess, serve: TestProcess, up: TestProcess, tlsPort: Int) {
+            (self.kit, self.backend, self.serve, self.up, self.tlsPort) = (kit, backend, serve, up, tlsPort)
+        }
+
+        /// Everything started and web.localhost served over https; on a failure nothing is left running.
+        static func start() async throws -> Running {
+            let kit = try RelayTestKit()
+            do {
+                return try await start(kit)
+            } catch {
+                kit.cleanUp()
+                throw error
+            }
+        }
+
+        private static func start(_ kit: RelayTestKit) async throws -> Running {
             let backend = kit.track(try TestProcess("python3", ["-u", RelayHTTP2Tests.backendScript]))
             let local = Int(try await backend.waitFor("PORT (\\d+)\\n"))!
             // Many connections from one address in a few seconds (h2load, curl loops).
@@ -37,7 +54,7 @@ struct RelayHTTP2Tests {
             let store = ConfigStore(directory: agentDirectory)
             let authorized = try store.identity(for: nil).publicKeyLine + "\n"
             try authorized.write(toFile: kit.stateDirectory + "/authorized_keys", atomically: true, encoding: .utf8)
-            serve = kit.track(try TestProcess(RelayTestKit.burrowBinary, [
+            let serve = kit.track(try TestProcess(RelayTestKit.burrowBinary, [
                 "serve", "--state-dir", kit.stateDirectory, "--config-dir", kit.directory + "/relay-config", "--bind", "127.0.0.1",
                 "--ssh-port", "0", "--http-port", "0", "--tls-port", "0", "--local-ca"]))
             let sshPort: Int
@@ -46,16 +63,18 @@ struct RelayHTTP2Tests {
             } catch {
                 throw TestFailure("\(error)\nstderr: \(serve.stderr)")
             }
-            tlsPort = Int(try await serve.waitFor("tls +127\\.0\\.0\\.1:(\\d+)"))!
+            let tlsPort = Int(try await serve.waitFor("tls +127\\.0\\.0\\.1:(\\d+)"))!
             _ = try store.addProfile(Profile(name: "home", host: "127.0.0.1", sshPort: sshPort))
             _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local), name: "web", remotePort: nil, profile: nil, enabled: true)
-            up = kit.track(try TestProcess(RelayTestKit.burrowBinary, ["up", "--config-dir", agentDirectory]))
+            let up = kit.track(try TestProcess(RelayTestKit.burrowBinary, ["up", "--config-dir", agentDirectory]))
             _ = try await up.waitFor("web  (https://web\\.localhost:\\d+)")
+            let running = Running(kit: kit, backend: backend, serve: serve, up: up, tlsPort: tlsPort)
             let deadline = ContinuousClock.now.advanced(by: .seconds(60))
-            while try await kit.curl(url("/headers"), trust, timeout: 5).status != 200 {
+            while try await kit.curl(running.url("/headers"), running.trust, timeout: 5).status != 200 {
                 guard ContinuousClock.now < deadline else { throw TestFailure("not served: \(serve.stderr)\n\(up.stderr)") }
                 try await Task.sleep(for: .milliseconds(100))
             }
+            return running
         }
 
         /// curl with `arguments`, its `-w` output on stdout.
@@ -66,7 +85,7 @@ struct RelayHTTP2Tests {
 
     @Test("curl --http2 gets the page over HTTP/2, the service sees https, hop-by-hop fields stay behind, a wrong :authority gets 421")
     func pageOverHTTP2() async throws {
-        let running = try await Running()
+        let running = try await Running.start()
         defer { running.kit.cleanUp() }
         let headersFile = running.kit.directory + "/headers.txt"
         let page = try await running.curl(["--http2", "-D", headersFile, "-w", "\\n%{http_version} %{http_code}", running.url("/headers")])
@@ -99,7 +118,7 @@ struct RelayHTTP2Tests {
 
     @Test("many concurrent streams on one connection all succeed (curl --parallel, h2load -m 10)")
     func concurrentStreams() async throws {
-        let running = try await Running()
+        let running = try await Running.start()
         defer { running.kit.cleanUp() }
         // 40 transfers multiplexed by curl over one connection.
         var arguments = ["--http2", "--parallel", "--parallel-max", "20", "-w", "%{http_version} %{http_code} %{num_connects}\\n"]
@@ -124,9 +143,24 @@ struct RelayHTTP2Tests {
         #expect(load.stdout.contains("Application protocol: h2"), "\(load.stdout)")
     }
 
+    @Test("a stream the visitor resets closes its tunnel channel; the connection's other streams go on")
+    func resetStreamClosesItsChannel() async throws {
+        let running = try await Running.start()
+        defer { running.kit.cleanUp() }
+        let client = running.kit.track(try TestProcess("python3", [
+            "-u", Self.scripts.appendingPathComponent("h2_reset_client.py").path, String(running.tlsPort), "web.localhost", running.ca]))
+        // The echo answered its head (the tunnel is up), the stream was reset with 90 bytes of its body still owed.
+        _ = try await client.waitFor("(RESET 1)")
+        _ = try await client.waitFor("(RESPONSE 3 0x88)")
+        _ = try await client.waitFor("(OPEN)")
+        // The service's connection for /echo ends while the visitor's connection stays open.
+        _ = try await running.backend.waitFor("(DONE /echo)")
+        #expect(client.isRunning && !client.stdout.contains("CLOSED"), "\(client.stdout)\n\(client.stderr)")
+    }
+
     @Test("20 MB up and 20 MB down on one HTTP/2 stream arrive intact, with and without Content-Length")
     func largeBodiesBothWays() async throws {
-        let running = try await Running()
+        let running = try await Running.start()
         defer { running.kit.cleanUp() }
         let input = running.kit.directory + "/upload.bin", output = running.kit.directory + "/download.bin"
         try await running.kit.writeRandomFile(input, bytes: 20 * 1024 * 1024)
@@ -146,7 +180,7 @@ struct RelayHTTP2Tests {
 
     @Test("a visitor offering only http/1.1 (or no ALPN) gets HTTP/1.1 as before, WebSocket-style upgrades included")
     func http11Unchanged() async throws {
-        let running = try await Running()
+        let running = try await Running.start()
         defer { running.kit.cleanUp() }
         let headersFile = running.kit.directory + "/headers.txt"
         let page = try await running.curl(["--http1.1", "-D", headersFile, "-o", "/dev/null", "-w", "%{http_version} %{http_code}", running.url("/headers")])

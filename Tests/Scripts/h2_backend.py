@@ -10,6 +10,8 @@ side of the tunnel) and uses the framings an HTTP/2 visitor must not see:
   POST /echo     the request body streamed back as it arrives (same
                  Content-Length, or chunked when the request was chunked)
   GET /upgrade   101, then every byte echoed (WebSocket-style)
+
+Prints "DONE <last path>" when a connection from the agent ends.
 """
 import json
 import socket
@@ -62,6 +64,7 @@ def body_pieces(reader, headers):
 
 def handle(conn):
     reader = conn.makefile("rb")
+    path = "-"
     try:
         while True:
             head = read_head(reader)
@@ -110,6 +113,7 @@ def handle(conn):
         pass
     finally:
         conn.close()
+        print("DONE %s" % path, flush=True)
 
 
 listener = socket.socket()
