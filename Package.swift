@@ -41,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         // TLS for the ACME client (and, next, the relay's terminated https visitors).
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // HTTP/2 to the relay's terminated https visitors (each stream becomes an HTTP/1.1 request to the agent).
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
     ],
     targets: [
         // ncursesw from Debian's libncurses-dev. No `pkgConfig:` here: its cflags
@@ -71,6 +73,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Crypto", package: "swift-crypto"),
                 // SNIHandler: reads only the ClientHello's server name for TLS passthrough.
                 .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ] + nio,
             swiftSettings: strict
@@ -137,7 +140,15 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "BurrowCoreTests", dependencies: ["BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(name: "BurrowConfigTests", dependencies: ["BurrowConfig", "BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
-        .testTarget(name: "BurrowRelayTests", dependencies: ["BurrowRelay", "BurrowRelayFuzzing", "BurrowAgent", "BurrowConfig", "BurrowCore", "BurrowTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
+        .testTarget(
+            name: "BurrowRelayTests",
+            dependencies: [
+                "BurrowRelay", "BurrowRelayFuzzing", "BurrowAgent", "BurrowConfig", "BurrowCore", "BurrowTestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            ] + nio,
+            swiftSettings: strict
+        ),
         .testTarget(name: "BurrowAgentTests", dependencies: ["BurrowAgent", "BurrowRelay", "BurrowConfig", "BurrowCore", "BurrowNIO", "BurrowTestSupport", .product(name: "NIOEmbedded", package: "swift-nio")] + nio, swiftSettings: strict),
         .testTarget(name: "BurrowTUITests", dependencies: ["BurrowTUI", "TerminalUI", "BurrowConfig", "BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
         .testTarget(

@@ -84,24 +84,35 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     /// request for another host on that connection gets 421 (RFC 9110
     /// §15.5.20): one name's certificate never fronts another name.
     private let serverName: String?
+    /// Where the handlers that must see every visitor byte go (idle timer,
+    /// bandwidth): nearest the socket, or on an HTTP/2 stream right behind
+    /// the `HTTP2StreamBridge` (in front of it are frames, not bytes).
+    private let socketSide: ChannelPipeline.SynchronousOperations.Position
 
-    init(relay: RelayContext, headLimiter: HTTPHeadLimiter, scheme: String = "http", serverName: String? = nil) {
+    init(
+        relay: RelayContext, headLimiter: HTTPHeadLimiter, scheme: String = "http", serverName: String? = nil,
+        socketSide: ChannelPipeline.SynchronousOperations.Position = .first
+    ) {
         self.relay = relay
         self.headLimiter = headLimiter
         self.visitorID = relay.makeID()
         self.scheme = scheme
         self.serverName = serverName
+        self.socketSide = socketSide
     }
 
     /// The pipeline an accepted HTTP visitor starts with (`scheme` "https"
     /// when it comes decrypted from the TLS port).
-    static func install(on channel: any Channel, relay: RelayContext, scheme: String = "http", serverName: String? = nil) throws {
+    static func install(
+        on channel: any Channel, relay: RelayContext, scheme: String = "http", serverName: String? = nil,
+        socketSide: ChannelPipeline.SynchronousOperations.Position = .first
+    ) throws {
         let headLimiter = HTTPHeadLimiter(
             maximum: relay.limits.httpHeadMaxBytes, timeoutSeconds: relay.limits.httpHeadTimeoutSeconds)
         try channel.pipeline.syncOperations.addHandlers([
             headLimiter,
             makeDecoder(relay),
-            HTTPRouter(relay: relay, headLimiter: headLimiter, scheme: scheme, serverName: serverName),
+            HTTPRouter(relay: relay, headLimiter: headLimiter, scheme: scheme, serverName: serverName, socketSide: socketSide),
         ])
     }
 
@@ -522,7 +533,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             try pipeline.addHandler(rewriter, position: .after(self))
             try pipeline.addHandler(glue, position: .after(rewriter))
             // Nearest the socket: they must see every byte both ways.
-            try pipeline.addHandlers(VisitorSplice.edgeHandlers(holder, relay: relay), position: .first)
+            try pipeline.addHandlers(VisitorSplice.edgeHandlers(holder, relay: relay), position: socketSide)
         } catch {
             glue.abandon()
             context.close(promise: nil)
@@ -537,7 +548,11 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             handle(context, part)
         }
         if phase == .http || phase == .awaitingVerdict { context.fireChannelReadComplete() }
-        context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        // A socket reads again when autoRead comes back on; an HTTP/2 stream
+        // channel does not, so ask (through the glue, which asks only while
+        // the tunnel can take more).
+        let channel = context.channel
+        channel.setOption(ChannelOptions.autoRead, value: true).whenSuccess { channel.read() }
     }
 
     /// Every refusal of a visitor whose mapping is known (401, 403, 503) passes

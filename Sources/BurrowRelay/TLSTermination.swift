@@ -37,7 +37,8 @@ enum TLSTermination {
                 NIOSSLServerHandler(context: serving.context),
                 TLSHandshakeFailureHandler(relay: relay),
             ])
-            try HTTPRouter.install(on: channel, relay: relay, scheme: "https", serverName: host)
+            // HTTP/1.1 or HTTP/2, as ALPN decides once the handshake is done.
+            try HTTP2Termination.install(on: channel, relay: relay, serverName: host)
             return channel.eventLoop.makeSucceededVoidFuture()
         } catch {
             channel.close(promise: nil)

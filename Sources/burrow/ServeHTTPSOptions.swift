@@ -71,11 +71,11 @@ struct ServeHTTPSOptions: ParsableArguments {
     /// The manager and challenge board for the relay, or nil for passthrough only.
     func makeManager(stateDirectory: String, configDirectory: String) throws -> (CertificateManager, ACMEChallengeBoard?, String)? {
         if let tlsCert, let tlsKey {
-            return (CertificateManager(source: .files(chainPath: tlsCert, keyPath: tlsKey), stateDirectory: stateDirectory), nil, "certificate \(tlsCert)")
+            return (CertificateManager(source: .files(chainPath: tlsCert, keyPath: tlsKey), stateDirectory: stateDirectory, alpn: HTTP2Termination.alpnProtocols), nil, "certificate \(tlsCert)")
         }
         if localCA {
             let authority = try LocalCertificateAuthority.loadOrCreate(directory: configDirectory)
-            return (CertificateManager(source: .localAuthority(authority), stateDirectory: stateDirectory), nil, "local CA \(authority.certificatePath)")
+            return (CertificateManager(source: .localAuthority(authority), stateDirectory: stateDirectory, alpn: HTTP2Termination.alpnProtocols), nil, "local CA \(authority.certificatePath)")
         }
         if let acmeEmail {
             let directory = acmeDirectory ?? (acmeStaging ? Self.letsEncryptStaging : Self.letsEncrypt)
@@ -84,7 +84,7 @@ struct ServeHTTPSOptions: ParsableArguments {
             let issuer = ACMEIssuer(
                 directoryURL: directory, contactEmail: acmeEmail, accountKey: try store.accountKey(directoryURL: directory),
                 challengeType: ACMEOrderMachine.ChallengeType(rawValue: acmeChallenge) ?? .http01, client: ACMEHTTPClient(group: MultiThreadedEventLoopGroup.singleton, trustedCAFile: acmeCAFile), board: board)
-            return (CertificateManager(source: .acme(issuer), stateDirectory: stateDirectory), board, "ACME \(directory)")
+            return (CertificateManager(source: .acme(issuer), stateDirectory: stateDirectory, alpn: HTTP2Termination.alpnProtocols), board, "ACME \(directory)")
         }
         return nil
     }
