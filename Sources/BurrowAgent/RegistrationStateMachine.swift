@@ -33,6 +33,8 @@ struct RegistrationStateMachine: Sendable, Equatable {
         case sendCancel(port: Int)
         /// `also`: the mapping's other URL (plain http beside https).
         case announceOnline(PublicURL, local: LocalAddress, also: PublicURL? = nil)
+        /// The https certificate's new state (an event: a notice, or an error when it failed).
+        case announceHTTPS(HTTPSStatus)
         case announceRefused(String)
         /// The mapping was removed and the relay holds nothing for it: drop this machine.
         case forget
@@ -63,6 +65,8 @@ struct RegistrationStateMachine: Sendable, Equatable {
     private(set) var mapping: Mapping?
     /// `forwarded`'s `alsoURL`, read through `alsoURL` (only while online).
     private var also: PublicURL?
+    /// The relay's last `https` word on this grant, read through `https`.
+    private var certificate: HTTPSStatus?
 
     /// `refused`: a refusal carried over from the previous connection, shown
     /// until this connection registers the mapping again.
@@ -91,6 +95,19 @@ struct RegistrationStateMachine: Sendable, Equatable {
     var alsoURL: PublicURL? {
         if case .online = state { return also }
         return nil
+    }
+
+    /// Where the https certificate stands while online (the relay's `https`).
+    var https: HTTPSStatus? {
+        if case .online = state { return certificate }
+        return nil
+    }
+
+    /// The relay's `https` message: kept while online; a change is announced.
+    mutating func httpsChanged(_ status: HTTPSStatus) -> [Action] {
+        guard case .online = state, certificate != status else { return [] }
+        certificate = status
+        return [.announceHTTPS(status)]
     }
 
     var refusal: String? {
@@ -181,10 +198,12 @@ struct RegistrationStateMachine: Sendable, Equatable {
         switch state {
         case .forwarding:
             also = alsoURL
+            certificate = nil
             state = .online(url: url, boundPort: bound)
             return [.announceOnline(url, local: mapping.local, also: alsoURL)]
         case .granted(let granted):
             also = alsoURL
+            certificate = nil
             state = .online(url: url, boundPort: bound ?? granted)
             return [.announceOnline(url, local: mapping.local, also: alsoURL)]
         case .online(_, let previous):

@@ -246,6 +246,7 @@ actor Tunnel {
             var snapshot = MappingSnapshot(mapping: entry.mapping, tunnel: self.name, state: registration?.state ?? between,
                                            publicURL: registration?.url)
             snapshot.alsoURL = registration?.also
+            snapshot.https = registration?.https
             entry.stats.fill(&snapshot, now: now)
             return snapshot
         }

@@ -129,7 +129,7 @@ actor TunnelSession {
     }
 
     struct Status: Sendable {
-        var registrations: [String: (state: MappingState, url: PublicURL?, also: PublicURL?)]
+        var registrations: [String: (state: MappingState, url: PublicURL?, also: PublicURL?, https: HTTPSStatus?)]
         var rttMs: Double?
         var domain: String?
     }
@@ -137,7 +137,7 @@ actor TunnelSession {
     /// What each mapping looks like on this connection, and the connection's round trip.
     func status() -> Status {
         Status(registrations: machines.compactMapValues { machine in
-            machine.mapping == nil ? nil : (machine.mappingState, machine.publicURL, machine.alsoURL)
+            machine.mapping == nil ? nil : (machine.mappingState, machine.publicURL, machine.alsoURL, machine.https)
         }, rttMs: rttMs, domain: domain)
     }
 
@@ -182,6 +182,12 @@ actor TunnelSession {
                 }
             case .announceOnline(let url, let local, let also):
                 hub.emit(.online(mapping: name, url: url, local: local, also: also))
+            case .announceHTTPS(let status):
+                if case .failed = status {
+                    hub.emit(.error(mapping: name, message: status.description))
+                } else {
+                    hub.emit(.notice("\(name)  \(status)"))
+                }
             case .announceRefused(let reason):
                 hub.emit(.error(mapping: name, message: reason))
             case .forget:
@@ -237,6 +243,8 @@ actor TunnelSession {
             if bindPort == 0 { registerAnswered(bindHost, requestID: requestID, failure: reason) }
         case .registered(let name, let requestID):
             registerAnswered(name, requestID: requestID, failure: nil)
+        case .https(let name, let status):
+            perform(machines[name]?.httpsChanged(status) ?? [], for: name)
         case .requestRefused(let request):
             router.route(host: request.name, port: 0)?.stats.requestRefusedByRelay(request)
         case .notice(let text, let informational):

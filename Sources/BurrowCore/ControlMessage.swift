@@ -54,6 +54,9 @@ public enum RelayMessage: Sendable, Equatable {
     /// as answered by the relay.
     /// `{"type":"requestRefused","name":"web","status":401,"method":"GET","target":"/","visitor":"1.2.3.4:5555"}`
     case requestRefused(RefusedRequest)
+    /// The https certificate of the mapping `name` (an http mapping the relay
+    /// terminates): pending, ready, or failed with the reason.
+    case https(name: String, status: HTTPSStatus)
 }
 
 /// Encodes and decodes control lines. A line longer than `maximumLineLength`
@@ -95,6 +98,9 @@ public enum ControlCodec {
         case .requestRefused(let request):
             wire.type = "requestRefused"; wire.name = request.name; wire.status = request.status
             wire.method = request.method; wire.target = request.target; wire.visitor = request.visitor
+        case .https(let name, let status):
+            wire.type = "https"; wire.name = name; wire.state = status.wireState
+            if case .failed(let reason) = status { wire.reason = reason }
         }
         return wire.line()
     }
@@ -151,6 +157,14 @@ public enum ControlCodec {
                 name: try wire.require(wire.name, "name"), status: try wire.require(wire.status, "status"),
                 method: try wire.require(wire.method, "method"), target: try wire.require(wire.target, "target"),
                 visitor: wire.visitor ?? ""))
+        case "https":
+            let name = try wire.require(wire.name, "name")
+            switch try wire.require(wire.state, "state") {
+            case "pending": return .https(name: name, status: .pending)
+            case "ready": return .https(name: name, status: .ready)
+            case "failed": return .https(name: name, status: .failed(reason: wire.reason ?? "unknown"))
+            case let other: throw .invalidMessage("unknown https state '\(other)'")
+            }
         default: throw .invalidMessage("unknown type '\(wire.type)'")
         }
     }
@@ -166,6 +180,7 @@ public enum ControlCodec {
         var url: String?
         var alsoURL: String?
         var level: String?
+        var state: String?
         var reason: String?
         var message: String?
         var id: Int?

@@ -69,6 +69,8 @@ public struct MappingSnapshot: Sendable, Equatable {
     public var publicURL: PublicURL?
     /// The mapping's other URL: plain `http://` beside an `https://` `publicURL`.
     public var alsoURL: PublicURL?
+    /// The https certificate's state when the relay terminates https for it.
+    public var https: HTTPSStatus?
     public var openVisitors: Int
     public var totalVisitors: Int
     /// Bytes from visitors to the local service.

@@ -85,6 +85,7 @@ extension RelaySession {
         let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url)
         forward.alsoURL = also
         grantNamed(forward, key: key, promise)
+        if secure != nil { certificateWanted(name: name) }
     }
 
     /// The name an HTTP or TLS forward asked for by its bind host (`NAME`, or

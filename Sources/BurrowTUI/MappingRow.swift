@@ -14,7 +14,7 @@ public struct MappingRow: Sendable, Equatable {
 
     public static func make(_ source: MappingRowSource) -> MappingRow {
         let live = source.live
-        let status: StatusText = source.mapping.enabled ? StatusText.of(live?.state, serviceDown: live?.localServiceDown ?? false) : StatusText("disabled", .muted)
+        let status: StatusText = source.mapping.enabled ? StatusText.of(live?.state, serviceDown: live?.localServiceDown ?? false, https: live?.https) : StatusText("disabled", .muted)
         let url: String
         if let publicURL = live?.publicURL {
             url = publicURL.description

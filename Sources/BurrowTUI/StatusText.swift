@@ -25,8 +25,15 @@ public struct StatusText: Sendable, Equatable {
 
     /// A mapping's state; an online mapping whose local service refuses the
     /// agent's dials says so (it clears when a dial succeeds).
-    public static func of(_ state: MappingState?, serviceDown: Bool) -> StatusText {
+    public static func of(_ state: MappingState?, serviceDown: Bool, https: HTTPSStatus? = nil) -> StatusText {
         if case .online = state, serviceDown { return StatusText("online · service down", .warning) }
+        if case .online = state {
+            switch https {
+            case .pending: return StatusText("https pending", .warning)
+            case .failed: return StatusText("https failed", .error)
+            case .ready, .none: break
+            }
+        }
         return of(state)
     }
 

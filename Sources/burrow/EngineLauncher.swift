@@ -102,7 +102,8 @@ enum EngineLauncher {
                 configuration.limits.maxReservationsPerKey = 10_000
                 configuration.log = log
                 if let authority {
-                    configuration.certificates = CertificateManager(source: .localAuthority(authority), stateDirectory: stateDirectory)
+                    configuration.certificates = CertificateManager(
+                        source: .localAuthority(authority), stateDirectory: stateDirectory, alpn: HTTP2Termination.alpnProtocols)
                     configuration.httpsFirst = Burrow.Trust.isInstalled(authority)
                 }
                 let relay = Relay(configuration: configuration)

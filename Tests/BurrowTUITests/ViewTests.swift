@@ -153,3 +153,18 @@ import TerminalUI
         #expect(effects.contains { "\($0)".contains("https://web.localhost:8443") }, "\(effects)")
     }
 }
+
+@Suite struct HTTPSStatusViewTests {
+    /// Until its certificate exists an https mapping says so in the table;
+    /// a failure is shown as an error; ready is plain online.
+    @Test(arguments: [(HTTPSStatus.pending, "https pending"), (.failed(reason: "x"), "https failed"), (.ready, "online")])
+    func theRowShowsWhereTheCertificateStands(status: HTTPSStatus, text: String) {
+        var state = Fixtures.state()
+        var snapshot = Fixtures.snapshot
+        snapshot.mappings[0].https = status
+        _ = Reducer.reduce(&state, .snapshot(snapshot))
+        let screen = Fixtures.draw(state).text
+        #expect(screen.contains(text), "\(screen)")
+        if case .ready = status { #expect(!screen.contains("https pending") && !screen.contains("https failed")) }
+    }
+}
