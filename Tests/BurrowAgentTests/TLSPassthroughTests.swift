@@ -1,3 +1,4 @@
+import BurrowCertificates
 import BurrowTestSupport
 import BurrowAgent
 import BurrowCore
@@ -59,6 +60,55 @@ import Testing
                 openssl s_client -connect 127.0.0.1:\(tlsPort) -noservername </dev/null 2>&1 | grep -c 'BEGIN CERTIFICATE' || true
                 """])
             #expect(noSNI.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        }
+    }
+
+    /// A relay that both terminates (an http mapping, local CA) and passes
+    /// through (a tls mapping) on one TLS port: the SNI decides, never the
+    /// Host inside. SNI of the passthrough name with the http mapping's Host
+    /// reaches the PC's own TLS server; SNI of the terminated name with the
+    /// passthrough name's Host gets 421.
+    @Test func theSNIDecidesNotTheHostInside() async throws {
+        let directory = try TestDirectory("burrow-tls-both")
+        defer { directory.remove() }
+        _ = try await TestProcess.run("/usr/bin/env", [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+            "-subj", "/O=Burrow PC/CN=shop.localhost", "-keyout", directory.file("key.pem"), "-out", directory.file("cert.pem"),
+        ])
+        let localPort = try Ports.free()
+        let server = try TestProcess("/usr/bin/env", [
+            "openssl", "s_server", "-accept", "127.0.0.1:\(localPort)", "-cert", directory.file("cert.pem"),
+            "-key", directory.file("key.pem"), "-www", "-quiet",
+        ])
+        defer { server.stop() }
+        try await waitForTCP(port: localPort)
+        let web = try await LocalHTTPServer()
+        defer { web.stop() }
+        let authority = try LocalCertificateAuthority.loadOrCreate(directory: directory.path)
+        let relay = try await RelayFixture.start(
+            tlsPort: 0,
+            certificates: CertificateManager(source: .localAuthority(authority), stateDirectory: directory.path + "/state"))
+        try await relay.withAgent(mappings: [
+            Mapping(name: "shop", protocol: .tls, local: LocalAddress(port: localPort)),
+            Mapping(name: "web", protocol: .http, local: LocalAddress(port: web.port)),
+        ]) { agent in
+            _ = try await agent.watcher.online("shop")
+            _ = try await agent.watcher.online("web")
+            let tlsPort = try #require(relay.endpoints.tlsPort)
+            // Passthrough SNI, terminated name in Host: the PC's TLS server answers, unopened by the relay.
+            let passed = try await Tools.curl([
+                "-k", "--resolve", "shop.localhost:\(tlsPort):127.0.0.1", "-H", "Host: web.localhost:\(tlsPort)",
+                "https://shop.localhost:\(tlsPort)/",
+            ])
+            #expect(passed.output.contains("s_server"), "\(passed.output)")
+            #expect(!passed.output.contains("hello from the local service"))
+            // Terminated SNI, passthrough name in Host: 421, the http mapping's service never asked.
+            let misdirected = try await Tools.curl([
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", authority.certificatePath,
+                "--resolve", "web.localhost:\(tlsPort):127.0.0.1", "-H", "Host: shop.localhost:\(tlsPort)",
+                "https://web.localhost:\(tlsPort)/",
+            ])
+            #expect(misdirected.output == "421", "\(misdirected.output)")
         }
     }
 

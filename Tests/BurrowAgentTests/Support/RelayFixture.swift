@@ -1,3 +1,4 @@
+import BurrowCertificates
 import BurrowConfig
 import BurrowCore
 import BurrowRelay
@@ -19,7 +20,8 @@ struct RelayFixture {
                       sshPort: Int = 0, httpPort: Int = 0, limits: (inout RelayLimits) -> Void = { _ in },
                       log: (@Sendable (String) -> Void)? = nil, bindHost: String = "127.0.0.1",
                       tlsPort: Int? = nil, metricsPort: Int? = nil,
-                      udpFlowIdleTimeout: Duration = .seconds(60)) async throws -> RelayFixture {
+                      udpFlowIdleTimeout: Duration = .seconds(60),
+                      certificates: CertificateManager? = nil) async throws -> RelayFixture {
         let state = try state ?? TestDirectory("burrow-relay")
         if !authorizedKeys.isEmpty {
             try state.write("authorized_keys", authorizedKeys.joined(separator: "\n") + "\n", mode: 0o600)
@@ -33,6 +35,7 @@ struct RelayFixture {
         configuration.httpPort = httpPort
         configuration.allowAnyKey = allowAnyKey
         configuration.log = log
+        configuration.certificates = certificates
         limits(&configuration.limits)
         let relay = Relay(configuration: configuration)
         let endpoints = try await relay.start()
