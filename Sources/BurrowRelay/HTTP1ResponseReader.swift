@@ -253,7 +253,7 @@ struct HTTP1ResponseReader {
         var size = 0
         var digits = 0
         for byte in line {
-            guard let value = hexValue(byte) else {
+            guard let value = HTTPResponseFramer.hexValue(byte) else {
                 guard digits > 0, byte == UInt8(ascii: ";") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") else {
                     throw Malformed(reason: "a bad chunk size")
                 }
@@ -265,15 +265,6 @@ struct HTTP1ResponseReader {
         }
         guard digits > 0 else { throw Malformed(reason: "a chunk without a size") }
         return size
-    }
-
-    private static func hexValue(_ byte: UInt8) -> Int? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return Int(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return Int(byte - UInt8(ascii: "A") + 10)
-        default: return nil
-        }
     }
 }
 

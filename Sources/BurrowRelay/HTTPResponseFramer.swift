@@ -274,7 +274,8 @@ struct HTTPResponseFramer {
             }
     }
 
-    private static func hexValue(_ byte: UInt8) -> Int? {
+    /// A hex digit's value (chunk sizes), shared with `HTTP1ResponseReader`.
+    static func hexValue(_ byte: UInt8) -> Int? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(byte - UInt8(ascii: "0"))
         case UInt8(ascii: "a")...UInt8(ascii: "f"): return Int(byte - UInt8(ascii: "a") + 10)

@@ -12,23 +12,12 @@ import Testing
     @Test func curlReachesTheLocalTLSServerAndSeesItsCertificate() async throws {
         let directory = try TestDirectory("burrow-tls")
         defer { directory.remove() }
-        let made = try await TestProcess.run("/usr/bin/env", [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-            "-subj", "/CN=shop.localhost/O=Burrow PC", "-keyout", directory.file("key.pem"), "-out", directory.file("cert.pem"),
-        ])
-        #expect(made.status == 0, "\(made.output)")
+        let (server, localPort) = try await startPCServer(in: directory)
+        defer { server.stop() }
         let fingerprint = try await TestProcess.run("/usr/bin/env", [
             "openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", directory.file("cert.pem"),
         ]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(fingerprint.hasPrefix("sha256 Fingerprint=") || fingerprint.hasPrefix("SHA256 Fingerprint="))
-
-        let localPort = try Ports.free()
-        let server = try TestProcess("/usr/bin/env", [
-            "openssl", "s_server", "-accept", "127.0.0.1:\(localPort)", "-cert", directory.file("cert.pem"),
-            "-key", directory.file("key.pem"), "-www", "-quiet",
-        ])
-        defer { server.stop() }
-        try await waitForTCP(port: localPort)
 
         let relay = try await RelayFixture.start(tlsPort: 0)
         try await relay.withAgent(mappings: [Mapping(name: "shop", protocol: .tls, local: LocalAddress(port: localPort))]) { agent in
@@ -71,17 +60,8 @@ import Testing
     @Test func theSNIDecidesNotTheHostInside() async throws {
         let directory = try TestDirectory("burrow-tls-both")
         defer { directory.remove() }
-        _ = try await TestProcess.run("/usr/bin/env", [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-            "-subj", "/O=Burrow PC/CN=shop.localhost", "-keyout", directory.file("key.pem"), "-out", directory.file("cert.pem"),
-        ])
-        let localPort = try Ports.free()
-        let server = try TestProcess("/usr/bin/env", [
-            "openssl", "s_server", "-accept", "127.0.0.1:\(localPort)", "-cert", directory.file("cert.pem"),
-            "-key", directory.file("key.pem"), "-www", "-quiet",
-        ])
+        let (server, localPort) = try await startPCServer(in: directory)
         defer { server.stop() }
-        try await waitForTCP(port: localPort)
         let web = try await LocalHTTPServer()
         defer { web.stop() }
         let authority = try LocalCertificateAuthority.loadOrCreate(directory: directory.path)
@@ -110,6 +90,28 @@ import Testing
             ])
             #expect(misdirected.output == "421", "\(misdirected.output)")
         }
+    }
+
+    /// The PC's own TLS service: `openssl s_server -www` with a self-signed
+    /// `shop.localhost` certificate (`cert.pem`, `key.pem` in `directory`).
+    private func startPCServer(in directory: TestDirectory) async throws -> (TestProcess, Int) {
+        let made = try await TestProcess.run("/usr/bin/env", [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+            "-subj", "/CN=shop.localhost/O=Burrow PC", "-keyout", directory.file("key.pem"), "-out", directory.file("cert.pem"),
+        ])
+        #expect(made.status == 0, "\(made.output)")
+        let port = try Ports.free()
+        let server = try TestProcess("/usr/bin/env", [
+            "openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert", directory.file("cert.pem"),
+            "-key", directory.file("key.pem"), "-www", "-quiet",
+        ])
+        do {
+            try await waitForTCP(port: port)
+        } catch {
+            server.stop()
+            throw error
+        }
+        return (server, port)
     }
 
     /// Waits (bounded) until something accepts on 127.0.0.1:`port`.
