@@ -99,14 +99,9 @@ struct JSONParser {
     private mutating func parseObject() throws(Failure) -> JSONNode.Value {
         try enter()
         defer { depth -= 1 }
-        index += 1
+        if openContainer(closing: "}") { return .object([]) }
         var members: [JSONNode.Member] = []
         var seen: Set<String> = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object([])
-        }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -133,18 +128,23 @@ struct JSONParser {
     private mutating func parseArray() throws(Failure) -> JSONNode.Value {
         try enter()
         defer { depth -= 1 }
-        index += 1
+        if openContainer(closing: "]") { return .array([]) }
         var elements: [JSONNode] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array([])
-        }
         while true {
             skipWhitespace()
             elements.append(try parseValue())
             if try endOfItem(closing: "]") { return .array(elements) }
         }
+    }
+
+    /// Steps over the opening bracket; true (and over the closing one too)
+    /// when the container is empty.
+    private mutating func openContainer(closing: Unicode.Scalar) -> Bool {
+        index += 1
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: closing) else { return false }
+        index += 1
+        return true
     }
 
     /// After a member of an object or an element of an array: `,` (more

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 extension Burrow {
-    struct MapDisable: AsyncParsableCommand {
+    struct MapDisable: MappingSwitch {
         static let configuration = CommandConfiguration(
             commandName: "disable",
             abstract: "Switch a mapping off, keeping it for later.",
@@ -14,11 +14,8 @@ extension Burrow {
                 """
         )
 
-        @OptionGroup var target: MappingTarget
+        static let switchesOn = false
 
-        func run() async throws {
-            let result = try target.global.store().setMapping(named: target.name, enabled: false)
-            CLIOutput.line(result.changed ? "disabled mapping '\(target.name)'" : "mapping '\(target.name)' is already disabled")
-        }
+        @OptionGroup var target: MappingTarget
     }
 }

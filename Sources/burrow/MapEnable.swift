@@ -1,7 +1,7 @@
 import ArgumentParser
 
 extension Burrow {
-    struct MapEnable: AsyncParsableCommand {
+    struct MapEnable: MappingSwitch {
         static let configuration = CommandConfiguration(
             commandName: "enable",
             abstract: "Switch a mapping on.",
@@ -11,11 +11,8 @@ extension Burrow {
                 """
         )
 
-        @OptionGroup var target: MappingTarget
+        static let switchesOn = true
 
-        func run() async throws {
-            let result = try target.global.store().setMapping(named: target.name, enabled: true)
-            CLIOutput.line(result.changed ? "enabled mapping '\(target.name)'" : "mapping '\(target.name)' is already enabled")
-        }
+        @OptionGroup var target: MappingTarget
     }
 }
