@@ -36,8 +36,12 @@ import TerminalUI
         try tmux.enter("set -m; " + TUIEndToEndTests.burrowPath)
         try await tmux.waitFor("the TUI to open") { $0.contains("Mappings (0)") }
         try tmux.send("C-z")
-        let stopped = try await tmux.waitFor("the shell after Ctrl-Z") { $0.contains("Stopped") && !$0.contains("Mappings (") }
-        #expect(stopped.split(separator: "\n").last?.hasPrefix("e2e$") == true)
+        // The job is reported stopped and the shell's prompt is back (the
+        // prompt follows the "Stopped" line: waiting for both, not racing it).
+        _ = try await tmux.waitFor("the shell prompt after Ctrl-Z") { screen in
+            screen.contains("Stopped") && !screen.contains("Mappings (")
+                && (screen.split(separator: "\n").last?.hasPrefix("e2e$") ?? false)
+        }
         try tmux.type("fg")
         try tmux.send("Enter")
         try await tmux.waitFor("the TUI back after fg") { $0.contains("Mappings (0)") && $0.contains("a add") }
