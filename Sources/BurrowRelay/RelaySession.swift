@@ -132,10 +132,10 @@ final class RelaySession {
         for banner in bannerChannels.values { banner.writeBanner(text + "\n") }
     }
 
-    /// A notice for the agent (the log line was written by the caller): a
-    /// warning (a limit bit, https failed) unless `informational`.
-    func tellAgent(_ text: String, informational: Bool = false) {
-        controlChannel?.send(.notice(text, informational: informational))
+    /// A warning for the agent (a limit bit; the log line was written by the
+    /// limit reporter). News goes through `tellClient`, certificates through `tellHTTPS`.
+    func tellAgent(_ text: String) {
+        controlChannel?.send(.notice(text))
         for banner in bannerChannels.values { banner.writeBanner(text + "\n") }
     }
 
