@@ -4,7 +4,8 @@ import PackageDescription
 /// Module layout (docs/ARCHITECTURE.md): arrows point down only.
 ///
 ///   burrow ── BurrowTUI ── TerminalUI ── CNcurses
-///          ── BurrowRelay ─┐
+///          ── BurrowAPI ───┐   (the engine's local API: server and client)
+///          ── BurrowRelay ─┤
 ///          ── BurrowAgent ─┼── BurrowConfig ── BurrowCore
 ///                          └── BurrowCore
 let strict: [SwiftSetting] = [
@@ -116,12 +117,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The engine's local API on CONFIG_DIR/engine.sock: the server in the
+        // engine's process and the client (a `TunnelEngine`) the TUI and CLI use.
+        .target(
+            name: "BurrowAPI",
+            dependencies: [
+                "BurrowCore", "BurrowConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "TerminalUI", dependencies: ["CNcurses"], swiftSettings: strict),
         .target(name: "BurrowTUI", dependencies: ["BurrowCore", "BurrowConfig", "TerminalUI"], swiftSettings: strict),
         .executableTarget(
             name: "burrow",
             dependencies: [
-                "BurrowCore", "BurrowConfig", "BurrowRelay", "BurrowAgent", "BurrowTUI", "TerminalUI", "BurrowCertificates",
+                "BurrowCore", "BurrowConfig", "BurrowRelay", "BurrowAgent", "BurrowAPI", "BurrowTUI", "TerminalUI", "BurrowCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -164,6 +177,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "BurrowAPITests",
+            dependencies: ["BurrowAPI", "BurrowAgent", "BurrowConfig", "BurrowCore", "BurrowTestSupport"] + nio,
+            swiftSettings: strict),
         .testTarget(name: "BurrowCLITests", dependencies: ["BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
     ]
 )

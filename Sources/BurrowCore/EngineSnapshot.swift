@@ -149,6 +149,8 @@ public struct VisitorRecord: Sendable, Equatable {
 
 /// One HTTP request seen by tapping a copy of the stream's heads.
 public struct HTTPRequestRecord: Sendable, Equatable {
+    /// The inspector's exchange id (`TunnelEngine.exchange(id:)`); 0 when not kept.
+    public var id: UInt64
     public var time: Double
     public var method: String
     public var path: String
@@ -160,8 +162,9 @@ public struct HTTPRequestRecord: Sendable, Equatable {
     /// The visitor's address when known (`ip:port`).
     public var visitor: String?
 
-    public init(time: Double, method: String, path: String, status: Int? = nil, durationMs: Double? = nil, responseBytes: UInt64? = nil,
-                answeredBy: RequestAnswerer = .localService, visitor: String? = nil) {
+    public init(id: UInt64 = 0, time: Double, method: String, path: String, status: Int? = nil, durationMs: Double? = nil,
+                responseBytes: UInt64? = nil, answeredBy: RequestAnswerer = .localService, visitor: String? = nil) {
+        self.id = id
         self.answeredBy = answeredBy
         self.visitor = visitor
         self.time = time
