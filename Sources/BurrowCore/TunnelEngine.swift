@@ -4,8 +4,9 @@
 /// Unix socket, so an attached TUI and one that started the engine see the
 /// same thing. The TUI never imports NIO.
 public protocol TunnelEngine: AnyObject, Sendable {
-    /// A picture of every tunnel and mapping, built now.
-    func snapshot() async -> EngineSnapshot
+    /// A picture of every tunnel and mapping, built now. Throws only when
+    /// the engine is out of reach (an API client whose engine stopped).
+    func snapshot() async throws -> EngineSnapshot
     /// A new subscription to engine events, from now on.
     func events() -> AsyncStream<EngineEvent>
     /// The inspector's exchanges, newest first: one mapping's (nil: all),

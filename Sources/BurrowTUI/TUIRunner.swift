@@ -31,7 +31,10 @@ public enum TUIRunner {
             Task {
                 var last: EngineSnapshot?
                 while !Task.isCancelled {
-                    var snapshot = await engine.snapshot()
+                    guard var snapshot = try? await engine.snapshot() else {
+                        try? await Task.sleep(for: .seconds(1))
+                        continue
+                    }
                     let taken = snapshot.takenAt
                     snapshot.takenAt = 0
                     if snapshot != last {
