@@ -34,16 +34,8 @@ public enum TextWidth {
     /// `text` cut to at most `width` cells; a cut ends in "…".
     public static func truncate(_ text: String, to width: Int) -> String {
         if width <= 0 { return "" }
-        if of(text) <= width { return text }
-        var result = ""
-        var used = 0
-        for character in text {
-            let w = of(character)
-            if used + w > width - 1 { break }
-            result.append(character)
-            used += w
-        }
-        return result + "…"
+        guard let kept = keep(text, width: width, from: text) else { return text }
+        return String(kept) + "…"
     }
 
     /// `text` truncated or padded with spaces to exactly `width` cells.
@@ -97,15 +89,22 @@ public enum TextWidth {
     /// an input field shows while the end is being typed.
     public static func tail(_ text: String, to width: Int) -> String {
         if width <= 0 { return "" }
-        if of(text) <= width { return text }
-        var result = ""
+        guard let kept = keep(text, width: width, from: text.reversed()) else { return text }
+        return "…" + String(kept.reversed())
+    }
+
+    /// The characters of `ordered` (`text` forwards or backwards) that fit in
+    /// `width - 1` cells, leaving one for "…"; nil when `text` fits whole.
+    private static func keep(_ text: String, width: Int, from ordered: some Sequence<Character>) -> [Character]? {
+        if of(text) <= width { return nil }
+        var kept: [Character] = []
         var used = 0
-        for character in text.reversed() {
+        for character in ordered {
             let w = of(character)
             if used + w > width - 1 { break }
-            result.insert(character, at: result.startIndex)
+            kept.append(character)
             used += w
         }
-        return "…" + result
+        return kept
     }
 }

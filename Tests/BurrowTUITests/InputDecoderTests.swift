@@ -28,6 +28,12 @@ import TerminalUI
         #expect(TextWidth.of("e\u{301}") == 1)
         #expect(TextWidth.truncate("http://very-long-name.localhost:8080", to: 12) == "http://very…")
         #expect(TextWidth.truncate("日本語", to: 4) == "日…")
+        #expect(TextWidth.truncate("abc", to: 0) == "")
+        #expect(TextWidth.truncate("abc", to: 3) == "abc")
+        #expect(TextWidth.tail("http://very-long-name.localhost:8080", to: 12) == "…alhost:8080")
+        #expect(TextWidth.tail("日本語", to: 4) == "…語")
+        #expect(TextWidth.tail("abc", to: 0) == "")
+        #expect(TextWidth.tail("abc", to: 3) == "abc")
         #expect(TextWidth.fit("ab", to: 4) == "ab  ")
     }
 
