@@ -1,0 +1,146 @@
+import BurrowTestSupport
+import BurrowConfig
+import Foundation
+import Testing
+
+/// Issue 14: tunnels that outlive the TUI. The real `burrow` binary in tmux,
+/// a background engine (`burrow up --detach`), TUIs attaching to it, and a
+/// TUI's own engine kept running (or stopped) when it quits.
+@Suite(.spawnsProcesses, .tags(.slow), .timeLimit(.minutes(10))) struct EngineAttachTests {
+    static let prompt: (String) -> Bool = { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+
+    /// `burrow up --detach`: returns once the mapping is online, printing `NAME  URL -> LOCAL`.
+    static func detach(_ burrow: String, config: String) throws -> String {
+        let up = try Spawn.run(burrow, ["up", "--detach", "--config-dir", config])
+        #expect(up.status == 0, "\(up.output)")
+        return up.output
+    }
+
+    /// `curl -s -o /dev/null -w %{http_code}` (000 when nothing answers).
+    static func status(_ url: String) throws -> String {
+        try TUIEndToEndTests.curl(url, path: "/")
+    }
+
+    @Test func attachedTUIsShareTheEngineAndLeaveItRunning() async throws {
+        let burrow = TUIEndToEndTests.burrowPath
+        let root = try TUIEndToEndTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Data("hello\n".utf8).write(to: URL(fileURLWithPath: root + "/site/index.html"))
+        let server = try await LocalHTTPServer(directory: root + "/site")
+        defer { server.stop() }
+        let config = root + "/config"
+        #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
+        let printed = try Self.detach(burrow, config: config)
+        defer { _ = try? Spawn.run(burrow, ["down", "--config-dir", config]) }
+        let web = try #require(TUIEndToEndTests.publicURL(in: printed, name: "web"), "\(printed)")
+        #expect(try Self.status(web) == "200")
+
+        // Two TUIs attach at once; both say so in the header and show the mapping online.
+        let first = try await TmuxSession.atPrompt(config: config, columns: 120, rows: 40)
+        defer { first.kill() }
+        let second = try await TmuxSession.atPrompt(config: config, columns: 120, rows: 40)
+        defer { second.kill() }
+        try first.enter(burrow)
+        try second.enter(burrow)
+        for tmux in [first, second] {
+            try await tmux.waitFor("the attached header and the mapping") {
+                $0.contains("attached to burrow up (pid") && $0.contains("http://web.localhost:") && $0.contains("online")
+            }
+        }
+
+        // A mapping added in the first TUI is served, and the second sees it.
+        try first.send("a")
+        try await first.waitFor("the add form") { $0.contains("Add mapping") }
+        try first.type(String(server.port))
+        try first.send("Enter")
+        let name = "http-\(server.port)"
+        let screen = try await first.waitFor("the new URL") { TUIEndToEndTests.publicURL(in: $0, name: name) != nil }
+        let added = try #require(TUIEndToEndTests.publicURL(in: screen, name: name))
+        #expect(try Self.status(added) == "200")
+        try await second.waitFor("the new mapping in the second TUI") { TUIEndToEndTests.publicURL(in: $0, name: name) != nil }
+
+        // Quitting an attached TUI asks nothing and leaves every URL up.
+        try first.send("q")
+        try await first.waitFor("the shell prompt", Self.prompt)
+        #expect(try Self.status(web) == "200")
+        #expect(try Self.status(added) == "200")
+        try second.send("q")
+        try await second.waitFor("the shell prompt", Self.prompt)
+        #expect(try Self.status(added) == "200")
+
+        let down = try Spawn.run(burrow, ["down", "--config-dir", config])
+        #expect(down.status == 0 && down.output.contains("stopped burrow up (pid"), "\(down.output)")
+        #expect(try Self.status(web) == "000")
+    }
+
+    @Test func keepingTheTUIsOwnEngineLetsADownloadFinish() async throws {
+        let burrow = TUIEndToEndTests.burrowPath
+        let root = try TUIEndToEndTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // 8 MiB at 1 MiB/s: the download is in flight when the TUI quits.
+        let size = 8 << 20
+        try Data(repeating: 0x61, count: size).write(to: URL(fileURLWithPath: root + "/site/big.bin"))
+        let server = try await LocalHTTPServer(directory: root + "/site")
+        defer { server.stop() }
+        let config = root + "/config"
+        #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
+        let tmux = try await TmuxSession.atPrompt(config: config, columns: 120, rows: 40)
+        defer { tmux.kill() }
+        defer { _ = try? Spawn.run(burrow, ["down", "--config-dir", config]) }
+        try tmux.enter(burrow)
+        let screen = try await tmux.waitFor("the mapping online") { TUIEndToEndTests.publicURL(in: $0, name: "web") != nil && $0.contains("online") }
+        #expect(!screen.contains("attached to"))
+        let url = try #require(TUIEndToEndTests.publicURL(in: screen, name: "web"))
+
+        let curl = try #require(TmuxSession.which("curl"), "curl is not installed")
+        let downloadPath = root + "/download.bin"
+        let download = try Spawn.start(curl, ["-s", "--max-time", "60", "--limit-rate", "1M", "-o", downloadPath, url + "/big.bin"])
+        try await Task.sleep(for: .seconds(2))
+
+        try tmux.send("q")
+        try await tmux.waitFor("the keep question") { $0.contains("Keep the tunnels running in the background?") }
+        try tmux.send("y")
+        try await tmux.waitFor("the shell prompt", Self.prompt)
+
+        #expect(Spawn.wait(download) == 0)
+        let got = (try? FileManager.default.attributesOfItem(atPath: downloadPath)[.size] as? Int) ?? nil
+        #expect(got == size)
+        // The URL did not change: the same address still serves.
+        #expect(try Self.status(url) == "200")
+        let status = try Spawn.run(burrow, ["status", "--config-dir", config])
+        #expect(status.status == 0 && status.output.contains(url), "\(status.output)")
+
+        // A new TUI attaches to that engine.
+        try tmux.enter(burrow)
+        try await tmux.waitFor("the attached header") { $0.contains("attached to") && $0.contains("http://web.localhost:") }
+        try tmux.send("q")
+        try await tmux.waitFor("the shell prompt", Self.prompt)
+        #expect(try Self.status(url) == "200")
+    }
+
+    @Test func answeringNoStopsTheTUIsOwnEngine() async throws {
+        let burrow = TUIEndToEndTests.burrowPath
+        let root = try TUIEndToEndTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Data("hello\n".utf8).write(to: URL(fileURLWithPath: root + "/site/index.html"))
+        let server = try await LocalHTTPServer(directory: root + "/site")
+        defer { server.stop() }
+        let config = root + "/config"
+        #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
+        let tmux = try await TmuxSession.atPrompt(config: config, columns: 120, rows: 40)
+        defer { tmux.kill() }
+        defer { _ = try? Spawn.run(burrow, ["down", "--config-dir", config]) }
+        try tmux.enter(burrow)
+        let screen = try await tmux.waitFor("the mapping online") { TUIEndToEndTests.publicURL(in: $0, name: "web") != nil && $0.contains("online") }
+        let url = try #require(TUIEndToEndTests.publicURL(in: screen, name: "web"))
+        #expect(try Self.status(url) == "200")
+
+        try tmux.send("q")
+        try await tmux.waitFor("the keep question") { $0.contains("Keep the tunnels running in the background?") }
+        try tmux.send("n")
+        try await tmux.waitFor("the shell prompt", Self.prompt)
+        #expect(try Self.status(url) == "000")
+        let status = try Spawn.run(burrow, ["status", "--config-dir", config])
+        #expect(status.status != 0 && status.output.contains("no engine"), "\(status.output)")
+    }
+}
