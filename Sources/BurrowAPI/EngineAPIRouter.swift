@@ -119,6 +119,8 @@ struct EngineAPIRouter: Sendable {
             limit = value
         }
         let mapping = request.query["mapping"].flatMap { $0.isEmpty ? nil : $0 }
+        // A typo gets its 404 here, whatever the inspector keeps.
+        if let mapping, try store.loadMappings().mapping(named: mapping) == nil { throw InspectorError.noSuchMapping(mapping) }
         let list = try await engine.exchanges(mapping: mapping, limit: limit)
         return .ok(list.map { WireExchange($0, bodies: false) })
     }

@@ -22,14 +22,15 @@ final class EngineFixture: Sendable {
         return directory.appendingPathComponent("burrow").path
     }()
 
-    init(mapping: Bool = true) async throws {
+    /// - Parameter bigBytes: the size of what the service answers at `/big`.
+    init(mapping: Bool = true, bigBytes: Int = 0) async throws {
         // Short: a Unix socket path must fit in 108 bytes.
         var template = Array("/tmp/burrow-api-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw APITestFailure("mkdtemp failed") }
         root = String(cString: made)
         configDir = root + "/c"
         let script = try TestScripts.install("local_http_server.py", in: root)
-        _ = FileManager.default.createFile(atPath: root + "/big", contents: Data())
+        _ = FileManager.default.createFile(atPath: root + "/big", contents: Data(repeating: 7, count: bigBytes))
         service = try ChildProcess("python3", [script, root + "/big"])
         guard let port = Int(try await service.line(startingWith: "PORT ").trimmingCharacters(in: .whitespaces)) else {
             throw APITestFailure("the local service printed no port:\n\(service.text)")
