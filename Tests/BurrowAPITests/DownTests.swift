@@ -1,4 +1,6 @@
 import BurrowAPI
+import BurrowConfig
+import BurrowCore
 import BurrowTestSupport
 import Foundation
 import Testing
@@ -8,16 +10,21 @@ import Testing
 struct DownTests {
     @Test(.tags(.slow))
     func downLetsAnOpenVisitorFinishThenTheEngineExits() async throws {
-        let size = 2_000_000
-        let fixture = try await EngineFixture(bigBytes: size)
+        let fixture = try await EngineFixture(mapping: false)
         defer { fixture.remove() }
+        let script = try TestScripts.install("slow_http_server.py", in: fixture.root)
+        let slow = try ChildProcess("python3", [script])
+        defer { slow.stop() }
+        let port = try #require(Int(try await slow.line(startingWith: "PORT ").trimmingCharacters(in: .whitespaces)))
+        try ConfigStore(directory: fixture.configDir).addMapping(
+            protocol: .http, local: LocalAddress(port: port), name: "slow", remotePort: nil, profile: nil, enabled: true)
         let (_, pid) = try await fixture.detach()
         let httpPort = try #require((try await fixture.api("GET", "/engine").object["embeddedRelay"] as? [String: Any])?["httpPort"] as? Int)
         let output = fixture.root + "/download"
-        // About 4 s at 500 KB/s (the drain waits up to 10 s): still running when `down` comes.
+        // About 3 s: still running when `down` comes (the drain waits up to 10 s).
         let visitor = try ChildProcess("curl", [
-            "-sS", "--max-time", "50", "--limit-rate", "500k", "-o", output,
-            "--resolve", "web.localhost:\(httpPort):127.0.0.1", "http://web.localhost:\(httpPort)/big",
+            "-sS", "--max-time", "50", "-o", output,
+            "--resolve", "slow.localhost:\(httpPort):127.0.0.1", "http://slow.localhost:\(httpPort)/",
         ])
         defer { visitor.stop() }
         let deadline = ContinuousClock.now + .seconds(30)
@@ -29,7 +36,7 @@ struct DownTests {
         let down = try await fixture.burrow("down")
         #expect(down.status == 0 && down.stdout == "stopped burrow up (pid \(pid))\n", "\(down.stdout)\(down.stderr)")
         #expect(try await visitor.waitForExit() == 0, "\(visitor.text)")
-        #expect((try FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) == size, "the download finished")
+        #expect((try FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) == 10_000, "the download finished")
         #expect(EngineLock.holder(configDirectory: fixture.configDir) == nil)
         #expect(kill(pid, 0) != 0 || Self.isZombie(pid), "the engine's process is gone")
     }
