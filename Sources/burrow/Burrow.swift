@@ -16,7 +16,7 @@ struct Burrow: AsyncParsableCommand {
               burrow serve --domain example.com   # run a relay on a server
             """,
         version: BurrowVersion.current,
-        subcommands: [TUI.self, Map.self, Profile.self, Key.self, Up.self, Serve.self, Trust.self],
+        subcommands: [TUI.self, Map.self, Profile.self, Key.self, Up.self, Down.self, Status.self, Requests.self, Replay.self, Service.self, Serve.self, Trust.self],
         defaultSubcommand: TUI.self
     )
 

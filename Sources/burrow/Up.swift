@@ -1,4 +1,5 @@
 import ArgumentParser
+import BurrowAPI
 import BurrowAgent
 import BurrowConfig
 import BurrowCore
@@ -16,11 +17,18 @@ extension Burrow {
                 go to stderr. With no profile configured, it starts an embedded relay on \
                 127.0.0.1 (HTTP port 8080 or the next free one), so http://NAME.localhost:8080 \
                 works on this machine. Changes to mappings.json (burrow map add/rm, the TUI) \
-                are applied while it runs. Ctrl-C or SIGTERM stops it.
+                are applied while it runs. Ctrl-C, SIGTERM or `burrow down` stops it \
+                (visitors already connected may finish first).
+
+                One engine runs per config directory (CONFIG_DIR/engine.lock names its pid); \
+                it answers `burrow status`, `burrow down` and the local API on \
+                CONFIG_DIR/engine.sock. --detach starts it in the background (output to \
+                CONFIG_DIR/engine.log), prints the URLs once the mappings are online, and returns.
 
                 Examples:
                   burrow map add http 3000 --name web && burrow up
                   burrow up --profile home --json
+                  burrow up --detach && burrow status && burrow down
                 """
         )
 
@@ -34,6 +42,17 @@ extension Burrow {
 
         @Option(help: ArgumentHelp("info: tunnel and mapping events; debug: also the embedded relay's own log.", valueName: "LEVEL"))
         var logLevel: UpLogLevel = .info
+
+        @Flag(help: "Run in the background: print the URLs once every enabled mapping is online or refused, then return (stop it with `burrow down`).")
+        var detach = false
+
+        /// The TUI's own engine: stop when this process exits, unless `POST /api/v1/engine/keep`.
+        @Option(help: .hidden)
+        var ownerPid: Int32?
+
+        /// Start the embedded relay even while a profile is selected (the TUI's profile switcher offers it).
+        @Flag(help: .hidden)
+        var alwaysEmbedded = false
 
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
@@ -53,22 +72,32 @@ extension Burrow {
                     : " (known: \(known.joined(separator: ", ")))"))
             }
 
+            if detach {
+                try await runDetached(store: store)
+                return
+            }
+
             // Installed first, so an early Ctrl-C is not lost.
             let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
-            let launched: EngineLauncher.Launched
             // The embedded relay's own log (each login, forward…) only when asked for.
             var relayLog: (@Sendable (String) -> Void)?
             if logLevel == .debug {
                 relayLog = { line in StandardError.write("embedded relay: \(line)\n") }
             }
+            let host = EngineHost(
+                store: store, options: EngineOptions(profileFilter: profile), relayLog: relayLog,
+                alwaysEmbedded: alwaysEmbedded, ownerPID: ownerPid)
+            let running: EngineHost.Running
             do {
-                launched = try await EngineLauncher.launch(
-                    store: store, options: EngineOptions(profileFilter: profile),
-                    relayLog: relayLog)
+                running = try await host.start(signals: signals)
+            } catch let error as EngineAPIError {
+                StandardError.write("burrow up: \(error)\n")
+                throw ExitCode.failure
             } catch {
                 StandardError.write("burrow up: cannot start: \(error)\n")
                 throw ExitCode.failure
             }
+            let launched = running.launched
             if let embedded = launched.embeddedRelay {
                 let suffix = embedded.httpPort == 80 ? "" : ":\(embedded.httpPort)"
                 if json {
@@ -93,10 +122,62 @@ extension Burrow {
                     }
                 }
             }
-            let signal = await signals.next()
-            if !json { StandardError.write("\(signal == SIGINT ? "interrupted" : "terminated"): stopping\n") }
-            await launched.stop()
+            var reasons = running.reasons.makeAsyncIterator()
+            let reason = await reasons.next() ?? .requested
+            if !json { StandardError.write(reason.line + "\n") }
+            await running.stop()
             await printer.value
+        }
+
+        /// `--detach`: the same command in the background, then its URLs.
+        private func runDetached(store: ConfigStore) async throws {
+            let directory = store.directory
+            if let pid = EngineLock.holder(configDirectory: directory) {
+                StandardError.write("burrow up: \(EngineAPIError.alreadyRunning(pid: pid, configDirectory: directory))\n")
+                throw ExitCode.failure
+            }
+            var arguments = ["--log-level", logLevel.rawValue]
+            if let profile { arguments += ["--profile", profile] }
+            if let ownerPid { arguments += ["--owner-pid", String(ownerPid)] }
+            if alwaysEmbedded { arguments.append("--always-embedded") }
+            let snapshot: EngineSnapshot
+            let client: EngineAPIClient
+            do {
+                let pid = try EngineProcess.spawn(configDirectory: directory, extraArguments: arguments)
+                client = try await EngineProcess.waitForEngine(configDirectory: directory, pid: pid)
+                snapshot = try await EngineProcess.waitForMappings(client)
+            } catch {
+                StandardError.write("burrow up --detach: \(error)\n")
+                throw ExitCode.failure
+            }
+            if let embedded = client.engine.embeddedRelay, json {
+                Self.emit("{\"event\":\"embedded-relay\",\"host\":\"\(embedded.host)\",\"httpPort\":\(embedded.httpPort),\"sshPort\":\(embedded.sshPort)}")
+            }
+            for item in snapshot.mappings {
+                let event: EngineEvent?
+                switch item.state {
+                case .online:
+                    event = item.publicURL.map { .online(mapping: item.mapping.name, url: $0, local: item.mapping.local, also: item.alsoURL) }
+                case .refused(let reason):
+                    event = .error(mapping: item.mapping.name, message: reason)
+                case .pending:
+                    event = .error(mapping: item.mapping.name, message: "not online yet (see `burrow status`)")
+                case .disabled:
+                    event = nil
+                }
+                guard let event else { continue }
+                if json {
+                    Self.emit(event.jsonLine)
+                } else if case .online = event {
+                    Self.emit(event.humanLine)
+                } else {
+                    StandardError.write(event.humanLine + "\n")
+                }
+            }
+            if !json {
+                let log = EngineAPI.logPath(configDirectory: directory)
+                StandardError.write("burrow up is running in the background (pid \(client.engine.pid), log \(log)); stop it with `burrow down`\n")
+            }
         }
 
         /// One line on stdout, flushed at once (stdout is often a pipe).

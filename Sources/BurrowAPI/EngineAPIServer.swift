@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import BurrowConfig
+import BurrowCore
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The engine's local API: HTTP/1.1 on the Unix socket `CONFIG_DIR/engine.sock`,
+/// mode 0600 (only the owner connects). Start it only while holding the
+/// `EngineLock`: it replaces whatever socket file is there (a crashed engine's).
+public final class EngineAPIServer: Sendable {
+    public let socketPath: String
+    private let group: MultiThreadedEventLoopGroup
+    private let channel: any Channel
+
+    private init(socketPath: String, group: MultiThreadedEventLoopGroup, channel: any Channel) {
+        self.socketPath = socketPath
+        self.group = group
+        self.channel = channel
+    }
+
+    /// Binds the socket and serves `engine` until `stop()`.
+    /// - Parameter idleTimeout: a connection that completes no request for this long is closed.
+    public static func start(
+        configDirectory: String, engine: any TunnelEngine, hooks: EngineAPIHooks, idleTimeout: TimeAmount = .seconds(5)
+    ) async throws -> EngineAPIServer {
+        let path = EngineAPI.socketPath(configDirectory: configDirectory)
+        let router = EngineAPIRouter(engine: engine, store: ConfigStore(directory: configDirectory), hooks: hooks)
+        // One thread: answers come from snapshots; the data path runs on the engine's own loops.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            let channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 64)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try channel.pipeline.syncOperations.addHandler(EngineAPIHandler(router: router, idleTimeout: idleTimeout))
+                    }
+                }
+                .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true)
+                .get()
+            guard chmod(path, 0o600) == 0 else {
+                let code = errno
+                try? await channel.close()
+                throw EngineAPIError.system("\(path): cannot make the socket private: \(String(cString: strerror(code)))")
+            }
+            return EngineAPIServer(socketPath: path, group: group, channel: channel)
+        } catch {
+            try? await group.shutdownGracefully()
+            if let known = error as? EngineAPIError { throw known }
+            throw EngineAPIError.system("\(path): cannot listen: \(error)")
+        }
+    }
+
+    /// Stops listening, closes every connection and removes the socket file.
+    public func stop() async {
+        try? await channel.close()
+        unlink(socketPath)
+        try? await group.shutdownGracefully()
+    }
+}

@@ -1,0 +1,214 @@
+import BurrowCore
+
+/// `EngineSnapshot` on the wire (`GET /api/v1/tunnels`): camelCase, states
+/// as strings with their details beside them (`"state":"reconnecting",
+/// "retryAt":…, "reason":…`). Decoded back into the same value by the client.
+struct WireSnapshot: Codable, Sendable {
+    var takenAt: Double
+    var tunnels: [WireTunnel]
+    var mappings: [WireMappingSnapshot]
+
+    init(_ snapshot: EngineSnapshot) {
+        takenAt = snapshot.takenAt
+        tunnels = snapshot.tunnels.map(WireTunnel.init)
+        mappings = snapshot.mappings.map(WireMappingSnapshot.init)
+    }
+
+    func value() throws -> EngineSnapshot {
+        EngineSnapshot(takenAt: takenAt, tunnels: try tunnels.map { try $0.value() }, mappings: try mappings.map { try $0.value() })
+    }
+}
+
+struct WireTunnel: Codable, Sendable {
+    var profile: String
+    var relay: String
+    /// connecting, online, reconnecting, offline.
+    var state: String
+    var retryAt: Double?
+    var reason: String?
+    var rttMs: Double?
+    var connectedSince: Double?
+    var reconnects: Int
+    var domain: String?
+
+    init(_ tunnel: TunnelSnapshot) {
+        profile = tunnel.profile
+        relay = tunnel.relay
+        switch tunnel.state {
+        case .connecting: state = "connecting"
+        case .online: state = "online"
+        case .reconnecting(let at, let why): state = "reconnecting"; retryAt = at; reason = why
+        case .offline(let why): state = "offline"; reason = why
+        }
+        rttMs = tunnel.rttMs
+        connectedSince = tunnel.connectedSince
+        reconnects = tunnel.reconnects
+        domain = tunnel.domain
+    }
+
+    func value() throws -> TunnelSnapshot {
+        let parsed: TunnelState
+        switch state {
+        case "connecting": parsed = .connecting
+        case "online": parsed = .online
+        case "reconnecting": parsed = .reconnecting(retryAt: retryAt ?? 0, reason: reason ?? "")
+        case "offline": parsed = .offline(reason: reason ?? "")
+        default: throw EngineAPIError.badResponse("unknown tunnel state '\(state)'")
+        }
+        return TunnelSnapshot(profile: profile, relay: relay, state: parsed, rttMs: rttMs, connectedSince: connectedSince,
+                              reconnects: reconnects, domain: domain)
+    }
+}
+
+struct WireMappingSnapshot: Codable, Sendable {
+    var name: String
+    var mapping: Mapping
+    var tunnel: String
+    /// disabled, pending, online, refused.
+    var state: String
+    var reason: String?
+    var url: String?
+    var alsoURL: String?
+    /// pending, ready, failed (with `httpsReason`).
+    var https: String?
+    var httpsReason: String?
+    var openVisitors: Int
+    var totalVisitors: Int
+    var bytesIn: UInt64
+    var bytesOut: UInt64
+    var rateIn1s: Double
+    var rateOut1s: Double
+    var rateIn10s: Double
+    var rateOut10s: Double
+    var visitorsPerSecond1m: Double
+    var visitorsPerSecond5m: Double
+    var durationP50Ms: Double?
+    var durationP90Ms: Double?
+    var durationP99Ms: Double?
+    var history: [Double]
+    var recentVisitors: [WireVisitor]
+    var recentRequests: [WireRequestRecord]
+    var localServiceDown: Bool
+
+    init(_ item: MappingSnapshot) {
+        name = item.mapping.name
+        mapping = item.mapping
+        tunnel = item.tunnel
+        (state, reason) = WireMappingSnapshot.state(item.state)
+        url = item.publicURL?.description
+        alsoURL = item.alsoURL?.description
+        switch item.https {
+        case nil: break
+        case .pending: https = "pending"
+        case .ready: https = "ready"
+        case .failed(let why): https = "failed"; httpsReason = why
+        }
+        openVisitors = item.openVisitors
+        totalVisitors = item.totalVisitors
+        bytesIn = item.bytesIn
+        bytesOut = item.bytesOut
+        rateIn1s = item.rateIn1s
+        rateOut1s = item.rateOut1s
+        rateIn10s = item.rateIn10s
+        rateOut10s = item.rateOut10s
+        visitorsPerSecond1m = item.visitorsPerSecond1m
+        visitorsPerSecond5m = item.visitorsPerSecond5m
+        durationP50Ms = item.durationP50Ms
+        durationP90Ms = item.durationP90Ms
+        durationP99Ms = item.durationP99Ms
+        history = item.history
+        recentVisitors = item.recentVisitors.map(WireVisitor.init)
+        recentRequests = item.recentRequests.map(WireRequestRecord.init)
+        localServiceDown = item.localServiceDown
+    }
+
+    static func state(_ state: MappingState) -> (String, String?) {
+        switch state {
+        case .disabled: return ("disabled", nil)
+        case .pending: return ("pending", nil)
+        case .online: return ("online", nil)
+        case .refused(let why): return ("refused", why)
+        }
+    }
+
+    func value() throws -> MappingSnapshot {
+        let parsed: MappingState
+        switch state {
+        case "disabled": parsed = .disabled
+        case "pending": parsed = .pending
+        case "online": parsed = .online
+        case "refused": parsed = .refused(reason: reason ?? "")
+        default: throw EngineAPIError.badResponse("unknown mapping state '\(state)'")
+        }
+        var item = MappingSnapshot(
+            mapping: mapping, tunnel: tunnel, state: parsed, publicURL: try url.map { try PublicURL(parsing: $0) },
+            openVisitors: openVisitors, totalVisitors: totalVisitors, bytesIn: bytesIn, bytesOut: bytesOut,
+            rateIn1s: rateIn1s, rateOut1s: rateOut1s, rateIn10s: rateIn10s, rateOut10s: rateOut10s,
+            visitorsPerSecond1m: visitorsPerSecond1m, visitorsPerSecond5m: visitorsPerSecond5m,
+            durationP50Ms: durationP50Ms, durationP90Ms: durationP90Ms, durationP99Ms: durationP99Ms,
+            history: history, recentVisitors: recentVisitors.map(\.value), recentRequests: try recentRequests.map { try $0.value() })
+        item.alsoURL = try alsoURL.map { try PublicURL(parsing: $0) }
+        switch https {
+        case nil: item.https = nil
+        case "pending": item.https = .pending
+        case "ready": item.https = .ready
+        case "failed": item.https = .failed(reason: httpsReason ?? "")
+        case let other?: throw EngineAPIError.badResponse("unknown https state '\(other)'")
+        }
+        item.localServiceDown = localServiceDown
+        return item
+    }
+}
+
+struct WireVisitor: Codable, Sendable {
+    var address: String
+    var startedAt: Double
+    var durationMs: Double?
+    var bytesIn: UInt64
+    var bytesOut: UInt64
+
+    init(_ visitor: VisitorRecord) {
+        address = visitor.address
+        startedAt = visitor.startedAt
+        durationMs = visitor.durationMs
+        bytesIn = visitor.bytesIn
+        bytesOut = visitor.bytesOut
+    }
+
+    var value: VisitorRecord {
+        VisitorRecord(address: address, startedAt: startedAt, durationMs: durationMs, bytesIn: bytesIn, bytesOut: bytesOut)
+    }
+}
+
+struct WireRequestRecord: Codable, Sendable {
+    var id: UInt64
+    var time: Double
+    var method: String
+    var path: String
+    var status: Int?
+    var durationMs: Double?
+    var responseBytes: UInt64?
+    /// "local service", "agent" or "relay".
+    var answeredBy: String
+    var visitor: String?
+
+    init(_ record: HTTPRequestRecord) {
+        id = record.id
+        time = record.time
+        method = record.method
+        path = record.path
+        status = record.status
+        durationMs = record.durationMs
+        responseBytes = record.responseBytes
+        answeredBy = record.answeredBy.rawValue
+        visitor = record.visitor
+    }
+
+    func value() throws -> HTTPRequestRecord {
+        guard let answerer = RequestAnswerer(rawValue: answeredBy) else {
+            throw EngineAPIError.badResponse("unknown answeredBy '\(answeredBy)'")
+        }
+        return HTTPRequestRecord(id: id, time: time, method: method, path: path, status: status, durationMs: durationMs,
+                                 responseBytes: responseBytes, answeredBy: answerer, visitor: visitor)
+    }
+}
