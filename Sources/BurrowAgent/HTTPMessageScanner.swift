@@ -216,7 +216,8 @@ struct HTTPMessageScanner {
             state = .lost  // from here on the bytes are another protocol's
             return
         }
-        if !hasBody {
+        if !hasBody || (!chunked && length == 0) {
+            // `Content-Length: 0` ends here, not when the next message's first byte arrives.
             finish(report)
         } else if chunked {
             state = .chunkSize

@@ -34,6 +34,7 @@ final class ReplayResponseHandler: ChannelInboundHandler {
     private var body = BodyCapture()
     private var received: UInt64 = 0
     private var done = false
+    private var connected = false
     private var timer: Scheduled<Void>?
 
     init(method: String, started: NIODeadline = .now(), timeout: TimeAmount = .seconds(30), maxBytes: UInt64 = 1 << 30,
@@ -45,23 +46,30 @@ final class ReplayResponseHandler: ChannelInboundHandler {
         scanner.expectResponse(toMethod: method)
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    /// The clock starts once connected (the dial has its own timeout); a
+    /// failed dial is reported by the dialer, with its reason.
+    func channelActive(context: ChannelHandlerContext) {
+        connected = true
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         timer = context.eventLoop.scheduleTask(in: timeout) { [timeout] in
             let (handler, context) = loopBound.value
             handler.fail(context: context, "no complete answer within \(timeout.nanoseconds / 1_000_000_000) s")
         }
+        context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        fail(context: context, "the connection was closed before the answer ended")
+        if connected { fail(context: context, "the connection was closed before the answer ended") }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !done else { return }
         let buffer = unwrapInboundIn(data)
         received += UInt64(buffer.readableBytes)
+        // Finished after the scan: closing inside it would re-enter the scanner (channelInactive).
+        var ended: UInt64?
         scanner.scan(buffer) { event in
+            guard ended == nil else { return }  // anything after the answer is not ours to read
             switch event {
             case .head(let head):
                 self.head = head
@@ -69,11 +77,12 @@ final class ReplayResponseHandler: ChannelInboundHandler {
             case .body(let at, let length):
                 body.add(buffer, at: at, length: length)
             case .end(let bodyBytes):
-                finish(context: context, bodyBytes: bodyBytes, complete: true)
+                if head != nil { ended = bodyBytes }
             }
         }
-        guard !done else { return }
-        if scanner.state == .lost {
+        if let ended {
+            finish(context: context, bodyBytes: ended, complete: true)
+        } else if scanner.state == .lost {
             fail(context: context, "the answer is not readable HTTP/1.1")
         } else if received > maxBytes, head != nil {
             finish(context: context, bodyBytes: received, complete: false)
@@ -83,10 +92,12 @@ final class ReplayResponseHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        var ended: UInt64?
         scanner.connectionClosed { event in
-            if case .end(let bodyBytes) = event { finish(context: context, bodyBytes: bodyBytes, complete: true) }
+            if case .end(let bodyBytes) = event { ended = bodyBytes }
         }
-        fail(context: context, head == nil ? "the connection was closed without an answer" : "the connection was closed before the answer ended")
+        if let ended { finish(context: context, bodyBytes: ended, complete: true) }
+        if connected { fail(context: context, head == nil ? "the connection was closed without an answer" : "the connection was closed before the answer ended") }
         context.fireChannelInactive()
     }
 
