@@ -13,9 +13,9 @@ public final class Engine: TunnelEngine {
     private let watcher: ConfigWatcher
     /// The engine made its watcher (none was given) and stops it.
     private let ownsWatcher: Bool
-    private let group: MultiThreadedEventLoopGroup
+    let group: MultiThreadedEventLoopGroup
     private let hub = EventHub()
-    private let core: EngineCore
+    let core: EngineCore
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let lifecycle = Mutex<Lifecycle>(.idle)
 

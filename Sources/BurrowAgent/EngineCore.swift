@@ -11,6 +11,8 @@ actor EngineCore {
     private let options: EngineOptions
     private let group: any EventLoopGroup
     private let hub: EventHub
+    /// The request inspector's id counter and switch, shared by every tunnel.
+    let inspector: Inspector
 
     private var config = ConfigFile()
     private var mappings: [Mapping] = []
@@ -24,6 +26,7 @@ actor EngineCore {
         self.options = options
         self.group = group
         self.hub = hub
+        inspector = Inspector(isOn: options.inspect)
     }
 
     /// Opens the tunnels for the configuration the watcher started from.
@@ -130,10 +133,12 @@ actor EngineCore {
                     name: name, host: profile.host, port: profile.sshPort, user: profile.user, identity: identity,
                     hostKeyPolicy: .knownRelays(path: store.knownRelaysPath, host: profile.host, port: profile.sshPort),
                     relayDescription: profile.endpoint)
-                return Tunnel(target: target, group: group, hub: hub, pingInterval: options.keepaliveInterval)
+                return Tunnel(target: target, group: group, hub: hub, pingInterval: options.keepaliveInterval,
+                              inspector: inspector)
             } catch {
                 hub.emit(.error(mapping: nil, message: "profile '\(name)': \(error.description)"))
-                return Tunnel(unavailable: name, relay: profile.endpoint, reason: error.description, group: group, hub: hub)
+                return Tunnel(unavailable: name, relay: profile.endpoint, reason: error.description, group: group, hub: hub,
+                              inspector: inspector)
             }
         }
         if name == EngineSnapshot.embeddedTunnel, let embedded = options.embeddedRelay {
@@ -143,22 +148,40 @@ actor EngineCore {
                 let target = TunnelTarget(
                     name: name, host: embedded.host, port: embedded.sshPort, user: Profile.defaultUser,
                     identity: identity, hostKeyPolicy: .exact(keyLine: embedded.hostKeyLine), relayDescription: relay)
-                return Tunnel(target: target, group: group, hub: hub, pingInterval: options.keepaliveInterval)
+                return Tunnel(target: target, group: group, hub: hub, pingInterval: options.keepaliveInterval,
+                              inspector: inspector)
             } catch {
                 hub.emit(.error(mapping: nil, message: error.description))
-                return Tunnel(unavailable: name, relay: relay, reason: error.description, group: group, hub: hub)
+                return Tunnel(unavailable: name, relay: relay, reason: error.description, group: group, hub: hub,
+                              inspector: inspector)
             }
         }
         let reason = name == EngineSnapshot.embeddedTunnel
             ? "no relay configured: add one with `burrow profile add`, or run `burrow up` to start the embedded relay"
             : "no profile named '\(name)': add it with `burrow profile add \(name) HOST`"
         hub.emit(.error(mapping: nil, message: reason))
-        return Tunnel(unavailable: name, relay: name, reason: reason, group: group, hub: hub)
+        return Tunnel(unavailable: name, relay: name, reason: reason, group: group, hub: hub, inspector: inspector)
     }
 
     func sample() async {
         let now = WallClock.now()
         for tunnel in tunnels.values { await tunnel.sample(now: now) }
+    }
+
+    // MARK: Inspector
+
+    /// The statistics of the HTTP mappings running in this engine, by mapping name.
+    func httpMappingStats() async -> [(mapping: Mapping, stats: MappingStats)] {
+        var found: [(mapping: Mapping, stats: MappingStats)] = []
+        for tunnel in tunnels.values {
+            found += await tunnel.mappingStats.filter { $0.mapping.protocol == .http }
+        }
+        return found
+    }
+
+    /// Whether `name` is an HTTP mapping of `mappings.json` (running or not).
+    func isHTTPMapping(_ name: String) -> Bool {
+        mappings.contains { $0.name == name && $0.protocol == .http }
     }
 
     func snapshot() async -> EngineSnapshot {

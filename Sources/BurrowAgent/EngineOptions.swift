@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// How `Engine` is run: which tunnels, and the embedded relay if one was started.
 public struct EngineOptions: Sendable {
     /// Only mappings of this profile (`burrow up --profile NAME`); nil = all.
@@ -12,9 +18,17 @@ public struct EngineOptions: Sendable {
     /// `stop()` first withdraws every forward (no new visitors), then lets
     /// open visitors finish for up to this long before closing the tunnels.
     public var drainTimeout: Duration = .seconds(10)
+    /// The request inspector (issue 14): keep the last 500 exchanges of each
+    /// HTTP mapping (heads, the first 64 KiB of bodies) for `exchanges`,
+    /// `exchange(id:)` and `replay`. Off (`burrow up --no-inspect`): nothing
+    /// is kept, the snapshot's request list still works (ids 0), and replay
+    /// finds nothing.
+    public var inspect = true
 
     public init(profileFilter: String? = nil, embeddedRelay: EmbeddedRelayTarget? = nil) {
         self.profileFilter = profileFilter
         self.embeddedRelay = embeddedRelay
+        // Until `burrow up --no-inspect` exists: scripts/bench measures inspection off with BURROW_INSPECT=off.
+        if let value = getenv("BURROW_INSPECT"), String(cString: value) == "off" { inspect = false }
     }
 }

@@ -1,3 +1,4 @@
+import BurrowCore
 import NIOCore
 
 /// Follows one direction of an HTTP/1.1 stream by its framing alone, as a
@@ -5,7 +6,10 @@ import NIOCore
 /// `Content-Length` or chunk sizes without looking at, copying or parsing
 /// their bytes. It reports each head and each message's end (with its body
 /// size). Anything it cannot read makes it give up (`.lost`); the tap then
-/// stops looking and the bytes flow on untouched.
+/// stops looking and the bytes flow on untouched. With `captures` on (the
+/// inspector), heads also yield their version, reason and every field, and
+/// each piece of body data (de-chunked) is reported by its place in the
+/// buffer being scanned, so the tap copies only what it keeps.
 struct HTTPMessageScanner {
     enum Direction { case request, response }
 
@@ -16,12 +20,18 @@ struct HTTPMessageScanner {
         var status = 0
         var burrowError = false
         var upgrade = false
+        /// Only with `captures`: e.g. "HTTP/1.1", the response's reason, every field in order.
+        var version = ""
+        var reason = ""
+        var fields: [HTTPHeaderField] = []
     }
 
     enum Event: Equatable {
         case head(Head)
         /// The message (its body included) ended; body bytes as framed.
         case end(bodyBytes: UInt64)
+        /// Only with `captures`: body data at `at..<at+length` of the scanned buffer's readable bytes.
+        case body(at: Int, length: Int)
     }
 
     enum State: Equatable {
@@ -40,6 +50,8 @@ struct HTTPMessageScanner {
     static let maxLineBytes = 4 * 1024
 
     let direction: Direction
+    /// Report versions, reasons, fields and body pieces (the inspector is on).
+    let captures: Bool
     private(set) var state: State = .head
     private var line: [UInt8] = []
     private var headBytes: [UInt8] = []
@@ -47,8 +59,9 @@ struct HTTPMessageScanner {
     /// Response side: the methods of requests not yet answered (HEAD has no body).
     private var methods: [String] = []
 
-    init(direction: Direction) {
+    init(direction: Direction, captures: Bool = false) {
         self.direction = direction
+        self.captures = captures
     }
 
     /// Response side: a request with this method was sent.
@@ -63,10 +76,14 @@ struct HTTPMessageScanner {
             while index < bytes.count {
                 switch state {
                 case .lost, .untilClose:
-                    if state == .untilClose { bodyBytes += UInt64(bytes.count - index) }
+                    if state == .untilClose {
+                        if captures { report(.body(at: index, length: bytes.count - index)) }
+                        bodyBytes += UInt64(bytes.count - index)
+                    }
                     return
                 case .fixed(let remaining):
                     let take = min(UInt64(bytes.count - index), remaining)
+                    if captures, take > 0 { report(.body(at: index, length: Int(take))) }
                     index += Int(take)
                     bodyBytes += take
                     if take == remaining {
@@ -76,6 +93,7 @@ struct HTTPMessageScanner {
                     }
                 case .chunkData(let remaining):
                     let take = min(UInt64(bytes.count - index), remaining)
+                    if captures, take > 0 { report(.body(at: index, length: Int(take))) }
                     index += Int(take)
                     bodyBytes += take
                     state = take == remaining ? .chunkDataEnd(remaining: 2) : .chunkData(remaining: remaining - take)
@@ -164,6 +182,9 @@ struct HTTPMessageScanner {
             default:
                 break
             }
+            if captures {
+                head.fields.append(HTTPHeaderField(name: String(decoding: field[field.startIndex..<colon], as: UTF8.self), value: value))
+            }
         }
         var hasBody: Bool
         switch direction {
@@ -172,10 +193,15 @@ struct HTTPMessageScanner {
             head.method = String(decoding: parts[0], as: UTF8.self)
             head.target = String(decoding: parts[1], as: UTF8.self)
             head.upgrade = connectionUpgrade || head.method == "CONNECT"
+            if captures { head.version = String(decoding: parts[2], as: UTF8.self) }
             hasBody = chunked || (length ?? 0) > 0
         case .response:
             guard parts.count >= 2, let status = Int(String(decoding: parts[1], as: UTF8.self)) else { state = .lost; return }
             head.status = status
+            if captures {
+                head.version = String(decoding: parts[0], as: UTF8.self)
+                head.reason = parts.count > 2 ? String(decoding: parts[2], as: UTF8.self) : ""
+            }
             if (100..<200).contains(status), status != 101 {
                 return  // an interim answer: the real one follows; no event
             }
@@ -190,7 +216,8 @@ struct HTTPMessageScanner {
             state = .lost  // from here on the bytes are another protocol's
             return
         }
-        if !hasBody {
+        if !hasBody || (!chunked && length == 0) {
+            // `Content-Length: 0` ends here, not when the next message's first byte arrives.
             finish(report)
         } else if chunked {
             state = .chunkSize

@@ -5,7 +5,9 @@ import NIOCore
 /// reference, not a byte copy) is scanned by its framing (`HTTPMessageScanner`:
 /// heads read, bodies skipped by length or chunk sizes, never parsed), and
 /// each request/response pair becomes an `HTTPRequestRecord` in the mapping's
-/// statistics. The forwarded bytes pass on unchanged. After an upgrade
+/// statistics. With the inspector on, it also becomes an `HTTPExchange`: the
+/// heads in full and the first 64 KiB of each body (de-chunked) are copied,
+/// nothing else. The forwarded bytes pass on unchanged. After an upgrade
 /// (WebSocket, CONNECT) or anything the scanner cannot read, the tap stops looking.
 final class HTTPTap: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
@@ -13,16 +15,35 @@ final class HTTPTap: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// A request seen whose response has not ended yet.
+    private struct InFlight {
+        var id: UInt64
+        /// `NIODeadline.now()` when its head arrived.
+        var started: NIODeadline
+    }
+
     private let stats: MappingStats
-    private var requests = HTTPMessageScanner(direction: .request)
-    private var responses = HTTPMessageScanner(direction: .response)
-    /// Requests seen whose response has not ended yet, oldest first.
-    private var pending: [UInt64] = []
+    private let mapping: String
+    private let visitor: String?
+    private let inspects: Bool
+    private var requests: HTTPMessageScanner
+    private var responses: HTTPMessageScanner
+    /// Oldest first: responses answer them in order.
+    private var pending = CircularBuffer<InFlight>(initialCapacity: 2)
+    /// The request whose body is being read (inspector on).
+    private var requestInBody: UInt64?
+    private var requestBody = BodyCapture()
+    private var responseBody = BodyCapture()
     private var responseOpen = false
     private var stopped = false
 
-    init(stats: MappingStats) {
+    init(stats: MappingStats, mapping: String = "", visitor: String? = nil) {
         self.stats = stats
+        self.mapping = mapping
+        self.visitor = visitor
+        inspects = stats.inspector.isOn
+        requests = HTTPMessageScanner(direction: .request, captures: inspects)
+        responses = HTTPMessageScanner(direction: .response, captures: inspects)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -36,35 +57,68 @@ final class HTTPTap: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if !stopped { responses.connectionClosed { handleResponse($0) } }
+        if !stopped { responses.connectionClosed { handleResponse($0, in: nil) } }
         context.fireChannelInactive()
     }
 
     private func observeRequest(_ buffer: ByteBuffer) {
         requests.scan(buffer) { event in
-            guard case .head(let head) = event else { return }
-            pending.append(stats.requestStarted(method: head.method, path: head.target))
-            responses.expectResponse(toMethod: head.method)
+            switch event {
+            case .head(let head):
+                let exchange = inspects ? HTTPExchange(
+                    id: 0, mapping: mapping, time: 0, visitor: visitor, method: head.method, target: head.target,
+                    version: head.version, requestHeaders: head.fields) : nil
+                let id = stats.requestStarted(method: head.method, path: head.target, exchange: exchange)
+                pending.append(InFlight(id: id, started: .now()))
+                requestInBody = inspects ? id : nil
+                responses.expectResponse(toMethod: head.method)
+            case .body(let at, let length):
+                requestBody.add(buffer, at: at, length: length)
+            case .end(let bodyBytes):
+                if let id = requestInBody {
+                    requestInBody = nil
+                    if bodyBytes > 0 { stats.requestEnded(request: id, body: requestBody.take(), bodyBytes: bodyBytes) }
+                }
+            }
         }
         if requests.state == .lost { stop() }
     }
 
     private func observeResponse(_ buffer: ByteBuffer) {
-        responses.scan(buffer) { handleResponse($0) }
+        responses.scan(buffer) { handleResponse($0, in: buffer) }
         if responses.state == .lost { stop() }
     }
 
-    private func handleResponse(_ event: HTTPMessageScanner.Event) {
+    private func handleResponse(_ event: HTTPMessageScanner.Event, in buffer: ByteBuffer?) {
         switch event {
         case .head(let head):
             responseOpen = true
+            guard let request = pending.first else { return }
             // The agent's own pages (LocalDialer's 502) carry X-Burrow-Error.
-            if let id = pending.first { stats.responseHead(request: id, status: head.status, answeredBy: head.burrowError ? .agent : .localService) }
+            let answeredBy: RequestAnswerer = head.burrowError ? .agent : .localService
+            if inspects {
+                stats.responseHead(request: request.id, status: head.status, answeredBy: answeredBy, head: head,
+                                   firstByteMs: Self.milliseconds(since: request.started))
+            } else {
+                stats.responseHead(request: request.id, status: head.status, answeredBy: answeredBy)
+            }
+        case .body(let at, let length):
+            if let buffer { responseBody.add(buffer, at: at, length: length) }
         case .end(let bodyBytes):
             guard responseOpen else { return }
             responseOpen = false
-            if !pending.isEmpty { stats.responseEnded(request: pending.removeFirst(), bodyBytes: bodyBytes) }
+            guard let request = pending.popFirst() else { return }
+            if inspects {
+                stats.responseEnded(request: request.id, bodyBytes: bodyBytes, body: responseBody.take(),
+                                    totalMs: Self.milliseconds(since: request.started))
+            } else {
+                stats.responseEnded(request: request.id, bodyBytes: bodyBytes)
+            }
         }
+    }
+
+    private static func milliseconds(since start: NIODeadline) -> Double {
+        Double((NIODeadline.now() - start).nanoseconds) / 1_000_000
     }
 
     /// Stops observing; the handler stays as a pass-through (removing it in
@@ -72,5 +126,8 @@ final class HTTPTap: ChannelDuplexHandler {
     private func stop() {
         stopped = true
         pending.removeAll()
+        requestInBody = nil
+        _ = requestBody.take()
+        _ = responseBody.take()
     }
 }

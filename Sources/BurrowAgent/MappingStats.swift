@@ -8,12 +8,15 @@ import Synchronization
 /// `ByteTally` (relaxed atomics, added by `ByteCountingHandler`); the mutex here is taken once per
 /// visitor, once per HTTP message and once per second by the sampler — never
 /// per packet. `fill(_:now:)` builds the numbers of a `MappingSnapshot`.
+/// With the inspector on, the same lock keeps the mapping's `ExchangeLog`.
 final class MappingStats: Sendable {
     static let recentLimit = 50
     /// One sample a second, kept for 5 minutes (visitors/s over 5 min).
     static let sampleLimit = 301
 
-    private let state = Mutex(State())
+    /// Ids and whether exchanges are kept (one per engine).
+    let inspector: Inspector
+    private let state: Mutex<State>
 
     private struct OpenVisitor {
         var address: String
@@ -38,7 +41,7 @@ final class MappingStats: Sendable {
         /// Visitor durations in microseconds.
         var durations = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
         var recentVisitors = CircularBuffer<VisitorRecord>(initialCapacity: MappingStats.recentLimit)
-        var nextRequestID: UInt64 = 0
+        var exchanges: ExchangeLog
         var recentRequests = CircularBuffer<(id: UInt64, record: HTTPRequestRecord)>(initialCapacity: MappingStats.recentLimit)
         var samples = CircularBuffer<Sample>(initialCapacity: MappingStats.sampleLimit)
         var localServiceDown = false
@@ -57,7 +60,10 @@ final class MappingStats: Sendable {
         }
     }
 
-    init() {}
+    init(inspector: Inspector = Inspector(), exchangeLog: ExchangeLog = ExchangeLog()) {
+        self.inspector = inspector
+        state = Mutex(State(exchanges: exchangeLog))
+    }
 
     // MARK: Visitors (once per connection)
 
@@ -119,20 +125,48 @@ final class MappingStats: Sendable {
 
     // MARK: HTTP requests (once per message head)
 
-    func requestStarted(method: String, path: String) -> UInt64 {
+    /// A request head arrived; `exchange` (inspector on) is kept with the
+    /// returned id. Ids come from the engine's `Inspector` either way.
+    func requestStarted(method: String, path: String, exchange: HTTPExchange? = nil) -> UInt64 {
         let now = WallClock.now()
         return state.withLock { state in
-            state.nextRequestID += 1
-            state.recentRequests.append(keepingAtMost: MappingStats.recentLimit, (state.nextRequestID, HTTPRequestRecord(time: now, method: method, path: path)))
-            return state.nextRequestID
+            let id = inspector.nextID()
+            if var exchange {
+                exchange.id = id
+                exchange.time = now
+                state.exchanges.append(exchange)
+            }
+            state.recentRequests.append(keepingAtMost: MappingStats.recentLimit, (id, HTTPRequestRecord(
+                id: exchange == nil ? 0 : id, time: now, method: method, path: path, visitor: exchange?.visitor)))
+            return id
         }
     }
 
-    func responseHead(request id: UInt64, status: Int, answeredBy: RequestAnswerer = .localService) {
+    /// The request's body ended (inspector on): its first bytes and full size.
+    func requestEnded(request id: UInt64, body: [UInt8], bodyBytes: UInt64) {
+        state.withLock { state in
+            state.exchanges.update(id: id) {
+                $0.requestBody = body
+                $0.requestBodyBytes = bodyBytes
+            }
+        }
+    }
+
+    /// `head` (inspector on) adds the reason, fields and time to first byte to the kept exchange.
+    func responseHead(request id: UInt64, status: Int, answeredBy: RequestAnswerer = .localService,
+                      head: HTTPMessageScanner.Head? = nil, firstByteMs: Double? = nil) {
         state.withLock { state in
             state.recentRequests.updateNewest(where: { $0.id == id }) {
                 $0.record.status = status
                 $0.record.answeredBy = answeredBy
+            }
+            guard let head else { return }
+            state.exchanges.update(id: id) {
+                $0.status = status
+                $0.reason = head.reason
+                $0.responseHeaders = head.fields
+                $0.answeredBy = answeredBy
+                $0.firstByteMs = firstByteMs
             }
         }
     }
@@ -140,11 +174,18 @@ final class MappingStats: Sendable {
     /// A request the relay refused itself (it never reached the tunnel).
     func requestRefusedByRelay(_ request: RefusedRequest) {
         let now = WallClock.now()
+        let visitor = request.visitor.isEmpty ? nil : request.visitor
         state.withLock { state in
-            state.nextRequestID += 1
-            state.recentRequests.append(keepingAtMost: MappingStats.recentLimit, (state.nextRequestID, HTTPRequestRecord(
-                time: now, method: request.method, path: request.target, status: request.status, durationMs: 0,
-                responseBytes: nil, answeredBy: .relay, visitor: request.visitor.isEmpty ? nil : request.visitor)))
+            let id = inspector.nextID()
+            if inspector.isOn {
+                state.exchanges.append(HTTPExchange(
+                    id: id, mapping: request.name, time: now, visitor: visitor, method: request.method, target: request.target,
+                    status: request.status, reason: HTTPExchange.reason(forRefusal: request.status), firstByteMs: 0, totalMs: 0,
+                    answeredBy: .relay))
+            }
+            state.recentRequests.append(keepingAtMost: MappingStats.recentLimit, (id, HTTPRequestRecord(
+                id: inspector.isOn ? id : 0, time: now, method: request.method, path: request.target, status: request.status,
+                durationMs: 0, responseBytes: nil, answeredBy: .relay, visitor: visitor)))
         }
     }
 
@@ -154,14 +195,45 @@ final class MappingStats: Sendable {
         state.withLock { $0.localServiceDown = !succeeded }
     }
 
-    func responseEnded(request id: UInt64, bodyBytes: UInt64) {
+    /// The response ended; `body` and `totalMs` (inspector on) complete the kept exchange.
+    func responseEnded(request id: UInt64, bodyBytes: UInt64, body: [UInt8]? = nil, totalMs: Double? = nil) {
         let now = WallClock.now()
         state.withLock { state in
             state.recentRequests.updateNewest(where: { $0.id == id }) { entry in
                 entry.record.responseBytes = bodyBytes
-                entry.record.durationMs = max(0, (now - entry.record.time) * 1000)
+                entry.record.durationMs = totalMs ?? max(0, (now - entry.record.time) * 1000)
+            }
+            guard let body else { return }
+            state.exchanges.update(id: id) {
+                $0.responseBody = body
+                $0.responseBodyBytes = bodyBytes
+                $0.totalMs = totalMs
             }
         }
+    }
+
+    /// A finished exchange made by the agent itself (a replay): kept with a fresh id and listed.
+    func record(_ exchange: HTTPExchange) -> HTTPExchange {
+        state.withLock { state in
+            var exchange = exchange
+            exchange.id = inspector.nextID()
+            state.exchanges.append(exchange)
+            state.recentRequests.append(keepingAtMost: MappingStats.recentLimit, (exchange.id, HTTPRequestRecord(
+                id: exchange.id, time: exchange.time, method: exchange.method, path: exchange.target, status: exchange.status,
+                durationMs: exchange.totalMs, responseBytes: exchange.responseBodyBytes, answeredBy: exchange.answeredBy)))
+            return exchange
+        }
+    }
+
+    // MARK: Inspector queries
+
+    /// The kept exchanges, newest first.
+    func exchanges(limit: Int) -> [HTTPExchange] {
+        state.withLock { $0.exchanges.newest(limit) }
+    }
+
+    func exchange(id: UInt64) -> HTTPExchange? {
+        state.withLock { $0.exchanges.exchange(id: id) }
     }
 
     // MARK: Sampling and snapshots
@@ -238,6 +310,24 @@ final class MappingStats: Sendable {
             visitors += state.recentVisitors.reversed()
             snapshot.recentVisitors = Array(visitors.sorted { $0.startedAt > $1.startedAt }.prefix(MappingStats.recentLimit))
             snapshot.recentRequests = state.recentRequests.reversed().map(\.record)
+        }
+    }
+}
+
+extension HTTPExchange {
+    /// The reason phrase of a status the relay refuses with.
+    fileprivate static func reason(forRefusal status: Int) -> String? {
+        switch status {
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 408: "Request Timeout"
+        case 421: "Misdirected Request"
+        case 429: "Too Many Requests"
+        case 431: "Request Header Fields Too Large"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        default: nil
         }
     }
 }

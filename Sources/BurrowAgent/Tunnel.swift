@@ -21,10 +21,11 @@ actor Tunnel {
     private let router = Router()
     private let backoff = Backoff()
     private let pingInterval: Duration
+    private let inspector: Inspector
 
     private struct Entry {
         var mapping: Mapping
-        var stats = MappingStats()
+        var stats: MappingStats
 
         var route: Route {
             Route(mapping: mapping.name, protocol: mapping.protocol, local: mapping.local, stats: stats,
@@ -45,8 +46,10 @@ actor Tunnel {
     private var runTask: Task<Void, Never>?
     private var lastLocalRefusal: [String: ContinuousClock.Instant] = [:]
 
-    init(target: TunnelTarget, group: any EventLoopGroup, hub: EventHub, pingInterval: Duration = .seconds(5)) {
+    init(target: TunnelTarget, group: any EventLoopGroup, hub: EventHub, pingInterval: Duration = .seconds(5),
+         inspector: Inspector = Inspector()) {
         self.name = target.name
+        self.inspector = inspector
         self.relayDescription = target.relayDescription
         self.target = target
         self.unavailableReason = nil
@@ -57,8 +60,10 @@ actor Tunnel {
     }
 
     /// A tunnel that cannot run (unknown profile, unreadable key…): it only lists its mappings.
-    init(unavailable name: String, relay: String, reason: String, group: any EventLoopGroup, hub: EventHub) {
+    init(unavailable name: String, relay: String, reason: String, group: any EventLoopGroup, hub: EventHub,
+         inspector: Inspector = Inspector()) {
         self.name = name
+        self.inspector = inspector
         self.relayDescription = relay
         self.target = nil
         self.unavailableReason = reason
@@ -76,7 +81,7 @@ actor Tunnel {
     func apply(_ mapping: Mapping) async {
         let old = entries[mapping.name]?.mapping
         guard old != mapping else { return }
-        var entry = entries[mapping.name] ?? Entry(mapping: mapping)
+        var entry = entries[mapping.name] ?? Entry(mapping: mapping, stats: MappingStats(inspector: inspector))
         entry.mapping = mapping
         entries[mapping.name] = entry
         if mapping.enabled {
@@ -227,6 +232,11 @@ actor Tunnel {
     }
 
     // MARK: Statistics
+
+    /// The statistics of the mappings of this tunnel, with the mapping each belongs to (the inspector reads them).
+    var mappingStats: [(mapping: Mapping, stats: MappingStats)] {
+        entries.values.map { ($0.mapping, $0.stats) }
+    }
 
     func sample(now: Double) {
         for entry in entries.values { entry.stats.sample(now: now) }

@@ -18,7 +18,8 @@ enum VisitorBridge {
         do {
             let sync = child.pipeline.syncOperations
             try sync.addHandler(SSHChannelDataCodec())
-            let visitor = route.stats.visitorOpened(address: describe(originator))
+            let address = describe(originator)
+            let visitor = route.stats.visitorOpened(address: address)
             // Added at once, so whatever happens next, the record is closed.
             try sync.addHandler(VisitorHandler(stats: route.stats, id: visitor.id))
             try sync.addHandler(ByteCountingHandler(visitor.tally))
@@ -29,7 +30,7 @@ enum VisitorBridge {
                 return child.eventLoop.makeSucceededVoidFuture()
             }
             if route.protocol == .http {
-                try sync.addHandler(HTTPTap(stats: route.stats))
+                try sync.addHandler(HTTPTap(stats: route.stats, mapping: route.mapping, visitor: address))
             }
             try sync.addHandler(LocalDialer(route: route, localSide: localSide, onRefused: onLocalRefused, originator: originator))
             try sync.addHandler(visitorSide)

@@ -1,0 +1,62 @@
+"""A local HTTP/1.1 service for the inspector tests: every request except
+`GET /count` is counted; its answer echoes the request body (de-chunked when
+it came chunked) with `X-Request-Number`. `GET /count` answers the count so
+far. `GET /bytes/N` answers N bytes of 'b'. Prints "PORT n" once listening."""
+import http.server
+import socketserver
+import threading
+
+lock = threading.Lock()
+count = 0
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def body(self):
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            data = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return data
+                data += self.rfile.read(size)
+                self.rfile.readline()
+        return self.rfile.read(int(self.headers.get("Content-Length", "0")))
+
+    def answer(self):
+        global count
+        data = self.body()
+        if self.command == "GET" and self.path == "/count":
+            with lock:
+                reply = str(count).encode()
+        else:
+            with lock:
+                count += 1
+                number = count
+            reply = b"b" * int(self.path[7:]) if self.path.startswith("/bytes/") else data
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(reply)))
+        if self.path != "/count":
+            self.send_header("X-Request-Number", str(number))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = answer
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+
+server = Server(("127.0.0.1", 0), Handler)
+print("PORT", server.server_address[1], flush=True)
+server.serve_forever()
