@@ -26,6 +26,8 @@ public enum AppView {
         case .confirmDelete(let name): confirm(&canvas, name)
         case .profiles(let index): profiles(&canvas, index, state)
         case .fullView(let view): fullView(&canvas, view, state)
+        case .inspector(let inspector): self.inspector(&canvas, inspector, state)
+        case .quitQuestion: quitQuestion(&canvas)
         }
         return canvas
     }
@@ -196,7 +198,10 @@ public enum AppView {
         y += 1
         let space = inner.maxY - y
         guard space > 0 else { return }
-        let skip = min(state.detailScroll, max(0, max(model.visitors.count, model.requests?.count ?? 0) - 1))
+        // With the pane focused, a selection moves over the requests (Enter inspects one).
+        let selecting = state.focus == .detail && model.requests?.isEmpty == false
+        let skip = selecting ? max(0, state.requestIndex - space + 1)
+            : min(state.detailScroll, max(0, max(model.visitors.count, model.requests?.count ?? 0) - 1))
         if model.visitors.isEmpty {
             canvas.text("no visitors yet", x: left, y: y, maxWidth: visitorsWidth, role: .muted)
         }
@@ -226,6 +231,10 @@ public enum AppView {
                 let pathWidth = max(4, end - rx - tailWidth - 1)
                 rx = canvas.text(TextWidth.fit(request.path, to: pathWidth), x: rx, y: y + offset, maxWidth: end - rx, role: .text) + 1
                 canvas.text(tail, x: rx, y: y + offset, maxWidth: end - rx, role: .muted)
+                if selecting, skip + offset == state.requestIndex {
+                    canvas.highlight(Rect(x: requestsX - 1, y: y + offset, width: end - requestsX + 2, height: 1),
+                                     background: .selection, role: .selectionText)
+                }
             }
         }
     }
@@ -249,9 +258,17 @@ public enum AppView {
         case .help: bindings = [("Esc", "close")]
         case .confirmDelete: bindings = [("y", "delete"), ("n/Esc", "keep")]
         case .profiles: bindings = [("↑↓", "choose"), ("Enter", "select"), ("Esc", "cancel")]
+        case .inspector(let inspector):
+            if case .confirming = inspector.replay {
+                bindings = [("y", "replay"), ("n/Esc", "do not replay")]
+            } else {
+                bindings = [("↑↓ PgUp PgDn", "scroll"), ("r", "replay"), ("R", "edit & replay"),
+                            ("v", inspector.revealed ? "mask" : "reveal"), ("Esc", "close")]
+            }
+        case .quitQuestion: bindings = [("y", "keep running"), ("n", "stop them"), ("Y/N", "always"), ("Esc", "stay")]
         case .none:
             bindings = state.editingFilter ? [("Enter", "keep filter"), ("Esc", "clear"), ("↑↓", "move")]
-                : KeyBindings.bar(for: state.focus).map { ($0.key, $0.label) }
+                : KeyBindings.bar(for: state.focus, requests: state.selectedRequests?.isEmpty == false).map { ($0.key, $0.label) }
         }
         // When the bar is too narrow, drop from the middle: the first
         // bindings and the last two (help, quit) always show.
