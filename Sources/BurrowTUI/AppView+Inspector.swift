@@ -4,9 +4,9 @@ import TerminalUI
 /// beside it (side by side when the window is wide, above it otherwise).
 extension AppView {
     /// One screen row of the inspector: the record, and the replay beside it.
-    struct InspectorRow: Equatable {
-        var left: InspectorLine
-        var right: InspectorLine?
+    public struct InspectorRow: Sendable, Equatable {
+        public var left: InspectorLine
+        public var right: InspectorLine?
     }
 
     /// Text columns needed for two columns side by side.
@@ -15,7 +15,7 @@ extension AppView {
     static func inspectorRect(_ size: TerminalSize) -> Rect { fullViewRect(size) }
 
     /// Rows of content shown at once (the last two lines are the prompt and the hints).
-    static func inspectorCapacity(_ size: TerminalSize) -> Int { max(1, inspectorRect(size).height - 4) }
+    public static func inspectorCapacity(_ size: TerminalSize) -> Int { max(1, inspectorRect(size).height - 4) }
 
     static func inspectorTextWidth(_ size: TerminalSize) -> Int { max(10, inspectorRect(size).inner.width - 2) }
 
@@ -23,7 +23,7 @@ extension AppView {
         inspector.replay != nil && inspector.exchange != nil && inspectorTextWidth(size) >= sideBySideWidth
     }
 
-    static func inspectorLines(_ inspector: Inspector, size: TerminalSize) -> [InspectorRow] {
+    public static func inspectorLines(_ inspector: Inspector, size: TerminalSize) -> [InspectorRow] {
         let width = inspectorTextWidth(size)
         let record: (Int) -> [InspectorLine]
         switch inspector.load {
@@ -89,7 +89,8 @@ extension AppView {
         }
         let shown = rows.isEmpty ? "0" : "\(scroll + 1)–\(min(rows.count, scroll + capacity)) of \(rows.count)"
         let reveal = inspector.revealed ? "v mask secrets" : "v reveal secrets"
-        canvas.text("↑↓ PgUp PgDn Home End scroll · r replay · R edit & replay · \(reveal) · Esc close · lines \(shown)",
+        // The position first: the keys are in the key bar too.
+        canvas.text("lines \(shown) · ↑↓ PgUp PgDn Home End scroll · r replay · R edit & replay · \(reveal) · Esc close",
                     x: inner.x + 1, y: inner.maxY - 1, maxWidth: width, role: .muted)
     }
 }

@@ -70,7 +70,8 @@ public enum BodyText {
 
     /// Text as display lines: CR dropped, tabs as four spaces, other control characters as "·".
     static func textLines(_ text: String) -> [String] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        // "\r\n" is one Character to Swift.
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { line in
             var shown = ""
             for scalar in line.unicodeScalars {
                 switch scalar {

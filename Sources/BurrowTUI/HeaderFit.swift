@@ -31,7 +31,7 @@ struct HeaderFit: Equatable {
         if needed(relay: relayWanted) > width { right = nil }
         while needed(relay: relayWanted) > width, !extras.isEmpty { extras.removeLast() }
         let smallestRelay = min(relayWanted, Self.minimumRelay)
-        if needed(relay: smallestRelay) > width { engine = model.engineShort }
+        if needed(relay: relayWanted) > width { engine = model.engineShort }
         if needed(relay: smallestRelay) > width { engine = nil }
         let relayRoom = width - (needed(relay: 0))
         let relay = max(smallestRelay, min(relayWanted, relayRoom))

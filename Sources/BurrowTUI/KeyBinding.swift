@@ -41,7 +41,7 @@ public enum KeyBindings {
                    description: "read cut text in full (log, or the mapping)", bar: false),
         KeyBinding([.char("?")], .help, label: "help", description: "show all keys"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, label: "quit",
-                   description: "quit (asks whether to keep the tunnels running, when this window started them)"),
+                   description: "quit (may ask: keep the tunnels running?)"),
         KeyBinding([.ctrl("z")], .suspend, label: "suspend", description: "suspend: tunnels pause; fg resumes", bar: false),
         KeyBinding([.up, .char("k")], .moveUp, label: "up", description: "select the previous row", bar: false),
         KeyBinding([.down, .char("j")], .moveDown, label: "down", description: "select the next row", bar: false),
@@ -52,7 +52,7 @@ public enum KeyBindings {
         KeyBinding([.tab], .nextPane, label: "pane", description: "next pane (tunnels, mappings, detail, log)", bar: false),
         KeyBinding([.backTab], .previousPane, label: "pane", description: "previous pane", bar: false),
         KeyBinding([.enter], .focusDetail, label: "detail",
-                   description: "focus detail; there, inspect the selected request; in the log, full view", bar: false),
+                   description: "detail; inspect a request; log: full view", bar: false),
         KeyBinding([.escape], .back, label: "back", description: "back to the mappings table; clear the filter", bar: false),
     ]
 
@@ -60,9 +60,9 @@ public enum KeyBindings {
     /// table's keys); listed in the help after the main ones.
     public static let inspector: [KeyBinding] = [
         KeyBinding([.char("r")], .replay, label: "replay",
-                   description: "in a request: replay it to the local service (asks first unless idempotent)"),
-        KeyBinding([.char("R")], .editReplay, label: "edit & replay", description: "in a request: edit it in $EDITOR, then replay it"),
-        KeyBinding([.char("v")], .reveal, label: "reveal", description: "in a request: show or mask Authorization and Cookie values"),
+                   description: "request: replay it (asks first for POST…)"),
+        KeyBinding([.char("R")], .editReplay, label: "edit & replay", description: "request: edit in $EDITOR, then replay"),
+        KeyBinding([.char("v")], .reveal, label: "reveal", description: "request: show/mask Authorization, Cookie"),
     ]
 
     /// The key bar for the focused pane: what the keys do there, drawn from
