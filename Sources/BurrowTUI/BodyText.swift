@@ -87,24 +87,35 @@ public enum BodyText {
 
     /// `00000000  48 65 6c 6c 6f 0a …  |Hello.|`
     public static func hexDump(_ bytes: [UInt8], bytesPerLine: Int = 16) -> [String] {
-        let digits = Array("0123456789abcdef")
-        func hex(_ value: Int, width: Int) -> String {
-            var text = ""
-            for shift in stride(from: (width - 1) * 4, through: 0, by: -4) { text.append(digits[(value >> shift) & 0xF]) }
-            return text
-        }
+        // Built as ASCII bytes: a 64 KiB body is 4096 lines, drawn on every frame.
+        let digits = Array("0123456789abcdef".utf8)
+        let space = UInt8(ascii: " ")
         var lines: [String] = []
+        lines.reserveCapacity(bytes.count / bytesPerLine + 1)
+        var line: [UInt8] = []
         var offset = 0
         while offset < bytes.count {
-            let chunk = bytes[offset..<min(bytes.count, offset + bytesPerLine)]
-            var line = hex(offset, width: 8) + " "
+            let end = min(bytes.count, offset + bytesPerLine)
+            line.removeAll(keepingCapacity: true)
+            for shift in stride(from: 28, through: 0, by: -4) { line.append(digits[(offset >> shift) & 0xF]) }
+            line.append(space)
             for index in 0..<bytesPerLine {
-                if index % 8 == 0 { line += " " }
-                line += index < chunk.count ? hex(Int(chunk[chunk.startIndex + index]), width: 2) + " " : "   "
+                if index % 8 == 0 { line.append(space) }
+                if offset + index < end {
+                    let byte = bytes[offset + index]
+                    line.append(digits[Int(byte >> 4)])
+                    line.append(digits[Int(byte & 0xF)])
+                    line.append(space)
+                } else {
+                    line.append(contentsOf: [space, space, space])
+                }
             }
-            line += " |" + String(chunk.map { $0 >= 0x20 && $0 < 0x7F ? Character(UnicodeScalar($0)) : "." }) + "|"
-            lines.append(line)
-            offset += bytesPerLine
+            line.append(space)
+            line.append(UInt8(ascii: "|"))
+            for byte in bytes[offset..<end] { line.append(byte >= 0x20 && byte < 0x7F ? byte : UInt8(ascii: ".")) }
+            line.append(UInt8(ascii: "|"))
+            lines.append(String(decoding: line, as: UTF8.self))
+            offset = end
         }
         return lines
     }

@@ -113,7 +113,8 @@ public enum InspectorModel {
         var out: [InspectorLine] = []
         out.reserveCapacity(lines.count)
         for line in lines {
-            if TextWidth.of(line.text) <= width {
+            // A character takes at least as many UTF-8 bytes as cells: short lines skip the measuring.
+            if line.text.utf8.count <= width || TextWidth.of(line.text) <= width {
                 out.append(line)
                 continue
             }

@@ -39,6 +39,7 @@ extension Reducer {
 
     static func handleInspector(_ inspector: Inspector, _ key: Key, _ state: inout AppState) -> [Effect] {
         var inspector = inspector
+        let previousScroll = inspector.scroll
         if case .confirming(let method, let edited) = inspector.replay {
             switch key {
             case .char("y"), .char("Y"):
@@ -55,7 +56,8 @@ extension Reducer {
             return []
         }
         let capacity = AppView.inspectorCapacity(state.size)
-        let last = max(0, AppView.inspectorLines(inspector, size: state.size).count - capacity)
+        // Counting the lines lays out the bodies: only moves down need it.
+        var last: Int { max(0, AppView.inspectorLines(inspector, size: state.size).count - capacity) }
         // The inspector's own keys first (its `v` is not the main full view).
         switch KeyBindings.command(for: key, in: KeyBindings.inspector + KeyBindings.main) {
         case .back, .quit:
@@ -94,7 +96,8 @@ extension Reducer {
         default:
             return []
         }
-        inspector.scroll = min(max(0, inspector.scroll), last)
+        inspector.scroll = max(0, inspector.scroll)
+        if inspector.scroll > previousScroll { inspector.scroll = min(inspector.scroll, last) }
         state.modal = .inspector(inspector)
         return []
     }
