@@ -52,10 +52,9 @@ public enum BodyText {
         var lines: [String] = []
         if totalBytes == 0 && body.isEmpty { return ["(no body)"] }
         let kind = kind(mediaType: mediaType, encoding: encoding, body: body)
-        var note = "\(totalBytes) bytes"
+        var note = totalBytes > UInt64(body.count) ? "first \(Format.bytes(UInt64(body.count)).replacingKB) of \(totalBytes) bytes" : "\(totalBytes) bytes"
         if let mediaType { note = mediaType + " · " + note }
         if let encoding, kind == .binary, !encoding.isEmpty { note += " · \(encoding)-encoded: shown as bytes" }
-        if totalBytes > UInt64(body.count) { note += " (first \(Format.bytes(UInt64(body.count)).replacingKB) of \(totalBytes) bytes)" }
         lines.append("(" + note + ")")
         switch kind {
         case .json:

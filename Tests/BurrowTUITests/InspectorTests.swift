@@ -63,7 +63,7 @@ import TerminalUI
                          "REQUEST HEADERS", "Host: web.localhost:8080", "REQUEST BODY",
                          "(application/json · 57 bytes)", "{", "  \"user\": \"ann\",", "  \"roles\": [", "    \"admin\",",
                          "  \"prefs\": {},", "  \"n\": 1.5", "HTTP/1.1 200 OK", "RESPONSE HEADERS", "RESPONSE BODY",
-                         "(application/octet-stream · 100000 bytes (first 64 KiB of 100000 bytes))",
+                         "(application/octet-stream · first 64 KiB of 100000 bytes)",
                          "00000000  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f  |................|",
                          "00000040  40 41 42 43 44 45 46 47  48 49 4a 4b 4c 4d 4e 4f  |@ABCDEFGHIJKLMNO|"] {
             #expect(text.contains(expected), "lacks \(expected)\n\(text)")
