@@ -119,15 +119,3 @@ public enum BodyText {
         return lines
     }
 }
-
-extension String {
-    var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.first == " " || text.first == "\t" { text = text.dropFirst() }
-        while text.last == " " || text.last == "\t" { text = text.dropLast() }
-        return String(text)
-    }
-
-    /// "64 KB" as the brief's people say it: "64 KiB".
-    var replacingKB: String { hasSuffix(" KB") ? String(dropLast(3)) + " KiB" : self }
-}

@@ -120,4 +120,16 @@ import TerminalUI
         _ = Fixtures.press(&state, .escape)
         #expect(state.modal == nil && state.focus == .detail)
     }
+
+    @Test func theHelpListsTheInspectorKeys() {
+        for (columns, rows) in [(120, 40), (80, 24)] {
+            var state = Fixtures.state(columns: columns, rows: rows)
+            _ = Fixtures.press(&state, .char("?"))
+            let help = Fixtures.draw(state).text
+            for binding in KeyBindings.inspector {
+                #expect(help.contains(binding.keyText), "help at \(columns)×\(rows) lacks \(binding.keyText)")
+                if columns == 120 { #expect(help.contains(binding.description), "help lacks \(binding.description)") }
+            }
+        }
+    }
 }
