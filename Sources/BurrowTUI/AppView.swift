@@ -183,16 +183,15 @@ public enum AppView {
         if end - x > 12 {
             canvas.text(Sparkline.render(model.history, width: min(60, end - x)), x: x, y: y, role: .sparkline)
         }
-        // A blank line before the lists when 3 rows still fit below it.
-        y += inner.maxY - y >= 6 ? 2 : 1
+        let geometry = DetailGeometry(rect: rect, model: model)
+        y = geometry.titleY
         guard y < inner.maxY else { return }
         let hasRequests = model.requests != nil
-        // Visitors take what their columns need; requests the rest (their
-        // path stretches; the time of day goes first when it is narrow).
-        let addressWidth = min(21, max(7, model.visitors.map { TextWidth.of($0.address) }.max() ?? 7))
-        let whenWidth = 8, durationWidth = 6, bytesWidth = 7
-        let visitorsWidth = hasRequests ? min(addressWidth + whenWidth + durationWidth + bytesWidth + 3, width / 2 + 2) : width
-        let requestsX = left + visitorsWidth + 2
+        // Requests: the path stretches; the time of day goes first when it is narrow.
+        let addressWidth = geometry.addressWidth
+        let whenWidth = DetailGeometry.whenWidth, durationWidth = DetailGeometry.durationWidth, bytesWidth = DetailGeometry.bytesWidth
+        let visitorsWidth = geometry.visitorsWidth
+        let requestsX = geometry.requestsX
         canvas.text("LATEST VISITORS", x: left, y: y, maxWidth: visitorsWidth, role: .muted, bold: true)
         if hasRequests { canvas.text("LATEST HTTP REQUESTS", x: requestsX, y: y, maxWidth: end - requestsX, role: .muted, bold: true) }
         y += 1
@@ -200,8 +199,7 @@ public enum AppView {
         guard space > 0 else { return }
         // With the pane focused, a selection moves over the requests (Enter inspects one).
         let selecting = state.focus == .detail && model.requests?.isEmpty == false
-        let skip = selecting ? max(0, state.requestIndex - space + 1)
-            : min(state.detailScroll, max(0, max(model.visitors.count, model.requests?.count ?? 0) - 1))
+        let skip = DetailGeometry.skip(state, model: model, rows: space)
         if model.visitors.isEmpty {
             canvas.text("no visitors yet", x: left, y: y, maxWidth: visitorsWidth, role: .muted)
         }

@@ -26,6 +26,24 @@ extension Reducer {
         }
     }
 
+    /// A click in the detail pane focuses it; on a request it selects it,
+    /// and on the selected one it opens it.
+    static func clickDetail(x: Int, y: Int, _ rect: Rect, _ state: inout AppState) -> [Effect] {
+        defer { state.focus = .detail }
+        guard let source = state.selectedMapping, let requests = state.selectedRequests, !requests.isEmpty else { return [] }
+        let model = DetailModel.make(source, now: state.now)
+        let geometry = DetailGeometry(rect: rect, model: model)
+        guard x >= geometry.requestsX, y >= geometry.firstRowY, y < geometry.firstRowY + geometry.rows else { return [] }
+        let index = DetailGeometry.skip(state, model: model, rows: geometry.rows) + y - geometry.firstRowY
+        guard index < requests.count else { return [] }
+        if state.focus == .detail, index == state.requestIndex {
+            return inspectSelectedRequest(&state)
+        }
+        state.requestIndex = index
+        state.requestID = requests[index].id == 0 ? nil : requests[index].id
+        return []
+    }
+
     static func inspectSelectedRequest(_ state: inout AppState) -> [Effect] {
         guard let source = state.selectedMapping, let requests = state.selectedRequests, !requests.isEmpty else { return [] }
         let request = requests[min(max(0, state.requestIndex), requests.count - 1)]

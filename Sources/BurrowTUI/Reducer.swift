@@ -163,7 +163,7 @@ public enum Reducer {
                 clampSelection(&state)
             }
         } else if layout.detail.contains(x: x, y: y) {
-            state.focus = .detail
+            return clickDetail(x: x, y: y, layout.detail, &state)
         } else if layout.log.contains(x: x, y: y) {
             state.focus = .log
         }

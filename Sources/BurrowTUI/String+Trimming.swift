@@ -8,6 +8,6 @@ extension String {
         return String(text)
     }
 
-    /// "64 KB" as the brief's people say it: "64 KiB".
+    /// "64 KB" → "64 KiB": the note names the capture limit exactly.
     var replacingKB: String { hasSuffix(" KB") ? String(dropLast(3)) + " KiB" : self }
 }

@@ -132,4 +132,16 @@ import TerminalUI
             }
         }
     }
+
+    @Test func aClickSelectsARequestAndASecondOneOpensIt() {
+        var state = Fixtures.state()
+        _ = Reducer.reduce(&state, .snapshot(InspectorFixtures.snapshot(requests: InspectorFixtures.records)))
+        let row = Fixtures.draw(state).find("/api/login")!
+        #expect(Reducer.reduce(&state, .input(.click(x: row.x, y: row.y))) == [])
+        #expect(state.focus == .detail && state.requestIndex == 1 && state.requestID == 42)
+        let again = Fixtures.draw(state).find("/api/login")!
+        #expect(again.y == row.y)
+        #expect(Reducer.reduce(&state, .input(.click(x: again.x, y: again.y))) == [.fetchExchange(42)])
+        #expect(InspectorFixtures.inspector(state)?.id == 42)
+    }
 }
