@@ -83,7 +83,7 @@ extension AppView {
         case .editing:
             canvas.text("editing in $EDITOR…", x: inner.x + 1, y: promptY, maxWidth: width, role: .muted)
         case .failed(let message):
-            canvas.text("replay: " + message, x: inner.x + 1, y: promptY, maxWidth: width, role: .error, bold: true)
+            canvas.text(message, x: inner.x + 1, y: promptY, maxWidth: width, role: .error, bold: true)
         case .done, .none:
             break
         }
