@@ -21,6 +21,10 @@ public struct AppState: Sendable, Equatable {
     /// The selected row of the (filtered) mappings table.
     public var mappingIndex = 0
     public var detailScroll = 0
+    /// The selected row of the detail pane's request list (HTTP mappings),
+    /// and its exchange id, so the selection follows it as newer requests arrive.
+    public var requestIndex = 0
+    public var requestID: UInt64?
     public var logScroll = 0
     public var filter = ""
     public var editingFilter = false
@@ -29,6 +33,14 @@ public struct AppState: Sendable, Equatable {
     public var themeName: String
     public var toast: Toast?
     public var quitting = false
+    /// What the person chose on the way out (set when `quitting`).
+    public var exit: TUIExit?
+    /// Whose engine this is and whether quitting asks about it.
+    public var quitPolicy = QuitPolicy()
+    /// "attached to burrow up (pid N)"; nil when this process started the engine.
+    public var engineLabel: String?
+    /// Why the engine went away (attached, and it stopped); nil while it answers.
+    public var engineStopped: String?
 
     public static let logLimit = 200
     public static let minimumSize = TerminalSize(columns: 80, rows: 24)
@@ -75,6 +87,12 @@ public struct AppState: Sendable, Equatable {
             return MappingRowSource(mapping: mapping, live: live,
                                     tunnel: live?.tunnel ?? mapping.profile ?? selectedProfile ?? EngineSnapshot.embeddedTunnel)
         }
+    }
+
+    /// The selected mapping's recent requests, when it is an HTTP mapping.
+    public var selectedRequests: [HTTPRequestRecord]? {
+        guard let source = selectedMapping, source.mapping.protocol == .http else { return nil }
+        return source.live?.recentRequests ?? []
     }
 
     public var selectedMapping: MappingRowSource? {

@@ -9,7 +9,7 @@ extension AppView {
     }
 
     static func help(_ canvas: inout Canvas) {
-        let bindings = KeyBindings.main.filter(\.shownInHelp)
+        let bindings = (KeyBindings.main + KeyBindings.inspector).filter(\.shownInHelp)
         // Two columns when one does not fit (80×24 and other short terminals).
         let columns = bindings.count + 4 <= canvas.height - 2 ? 1 : 2
         let perColumn = (bindings.count + columns - 1) / columns
@@ -37,6 +37,25 @@ extension AppView {
         let x2 = canvas.text(" delete   ", x: x, y: rect.inner.y + 2, role: .muted)
         let x3 = canvas.text("n/Esc", x: x2, y: rect.inner.y + 2, role: .key, bold: true)
         canvas.text(" keep", x: x3, y: rect.inner.y + 2, role: .muted)
+    }
+
+    static func quitQuestion(_ canvas: inout Canvas) {
+        let rect = centered(canvas, width: 66, height: 7)
+        canvas.fill(rect, background: .background)
+        canvas.box(rect, title: "Quit", focused: true)
+        let x = rect.inner.x + 1
+        let width = rect.inner.width - 2
+        canvas.text("Keep the tunnels running in the background?", x: x, y: rect.inner.y, maxWidth: width, role: .text, bold: true)
+        var next = x
+        for (key, label) in [("y", " yes · "), ("n", " no, stop them · "), ("Esc", " stay")] {
+            next = canvas.text(key, x: next, y: rect.inner.y + 2, role: .key, bold: true)
+            next = canvas.text(label, x: next, y: rect.inner.y + 2, role: .muted)
+        }
+        next = x
+        for (key, label) in [("Y", " always keep · "), ("N", " never keep (remembered in config.json)")] {
+            next = canvas.text(key, x: next, y: rect.inner.y + 3, role: .key, bold: true)
+            next = canvas.text(label, x: next, y: rect.inner.y + 3, maxWidth: rect.inner.maxX - next - 1, role: .muted)
+        }
     }
 
     static func profiles(_ canvas: inout Canvas, _ index: Int, _ state: AppState) {

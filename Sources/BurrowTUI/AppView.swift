@@ -26,6 +26,8 @@ public enum AppView {
         case .confirmDelete(let name): confirm(&canvas, name)
         case .profiles(let index): profiles(&canvas, index, state)
         case .fullView(let view): fullView(&canvas, view, state)
+        case .inspector(let inspector): self.inspector(&canvas, inspector, state)
+        case .quitQuestion: quitQuestion(&canvas)
         }
         return canvas
     }
@@ -181,22 +183,23 @@ public enum AppView {
         if end - x > 12 {
             canvas.text(Sparkline.render(model.history, width: min(60, end - x)), x: x, y: y, role: .sparkline)
         }
-        // A blank line before the lists when 3 rows still fit below it.
-        y += inner.maxY - y >= 6 ? 2 : 1
+        let geometry = DetailGeometry(rect: rect, model: model)
+        y = geometry.titleY
         guard y < inner.maxY else { return }
         let hasRequests = model.requests != nil
-        // Visitors take what their columns need; requests the rest (their
-        // path stretches; the time of day goes first when it is narrow).
-        let addressWidth = min(21, max(7, model.visitors.map { TextWidth.of($0.address) }.max() ?? 7))
-        let whenWidth = 8, durationWidth = 6, bytesWidth = 7
-        let visitorsWidth = hasRequests ? min(addressWidth + whenWidth + durationWidth + bytesWidth + 3, width / 2 + 2) : width
-        let requestsX = left + visitorsWidth + 2
+        // Requests: the path stretches; the time of day goes first when it is narrow.
+        let addressWidth = geometry.addressWidth
+        let whenWidth = DetailGeometry.whenWidth, durationWidth = DetailGeometry.durationWidth, bytesWidth = DetailGeometry.bytesWidth
+        let visitorsWidth = geometry.visitorsWidth
+        let requestsX = geometry.requestsX
         canvas.text("LATEST VISITORS", x: left, y: y, maxWidth: visitorsWidth, role: .muted, bold: true)
         if hasRequests { canvas.text("LATEST HTTP REQUESTS", x: requestsX, y: y, maxWidth: end - requestsX, role: .muted, bold: true) }
         y += 1
         let space = inner.maxY - y
         guard space > 0 else { return }
-        let skip = min(state.detailScroll, max(0, max(model.visitors.count, model.requests?.count ?? 0) - 1))
+        // With the pane focused, a selection moves over the requests (Enter inspects one).
+        let selecting = state.focus == .detail && model.requests?.isEmpty == false
+        let skip = DetailGeometry.skip(state, model: model, rows: space)
         if model.visitors.isEmpty {
             canvas.text("no visitors yet", x: left, y: y, maxWidth: visitorsWidth, role: .muted)
         }
@@ -226,6 +229,10 @@ public enum AppView {
                 let pathWidth = max(4, end - rx - tailWidth - 1)
                 rx = canvas.text(TextWidth.fit(request.path, to: pathWidth), x: rx, y: y + offset, maxWidth: end - rx, role: .text) + 1
                 canvas.text(tail, x: rx, y: y + offset, maxWidth: end - rx, role: .muted)
+                if selecting, skip + offset == state.requestIndex {
+                    canvas.highlight(Rect(x: requestsX - 1, y: y + offset, width: end - requestsX + 2, height: 1),
+                                     background: .selection, role: .selectionText)
+                }
             }
         }
     }
@@ -249,9 +256,17 @@ public enum AppView {
         case .help: bindings = [("Esc", "close")]
         case .confirmDelete: bindings = [("y", "delete"), ("n/Esc", "keep")]
         case .profiles: bindings = [("↑↓", "choose"), ("Enter", "select"), ("Esc", "cancel")]
+        case .inspector(let inspector):
+            if case .confirming = inspector.replay {
+                bindings = [("y", "replay"), ("n/Esc", "do not replay")]
+            } else {
+                bindings = [("↑↓ PgUp PgDn", "scroll"), ("r", "replay"), ("R", "edit & replay"),
+                            ("v", inspector.revealed ? "mask" : "reveal"), ("Esc", "close")]
+            }
+        case .quitQuestion: bindings = [("y", "keep running"), ("n", "stop them"), ("Y/N", "always"), ("Esc", "stay")]
         case .none:
             bindings = state.editingFilter ? [("Enter", "keep filter"), ("Esc", "clear"), ("↑↓", "move")]
-                : KeyBindings.bar(for: state.focus).map { ($0.key, $0.label) }
+                : KeyBindings.bar(for: state.focus, requests: state.selectedRequests?.isEmpty == false).map { ($0.key, $0.label) }
         }
         // When the bar is too narrow, drop from the middle: the first
         // bindings and the last two (help, quit) always show.

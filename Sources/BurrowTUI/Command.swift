@@ -4,4 +4,6 @@ public enum Command: String, CaseIterable, Sendable, Equatable {
     case nextPane, previousPane, focusDetail, back
     case add, edit, delete, toggle, copy, open
     case nextTheme, filter, help, profiles, quit, fullView, suspend
+    /// In the request inspector.
+    case replay, editReplay, reveal
 }

@@ -1,3 +1,5 @@
+import BurrowCore
+
 /// Work the reducer asks for and does not do itself (files, clipboard,
 /// processes). The app runs each and feeds the result back as an `Action`.
 public enum Effect: Sendable, Equatable {
@@ -13,4 +15,12 @@ public enum Effect: Sendable, Equatable {
     /// Ctrl-Z: stop like other terminal programs until `fg`.
     case suspend
     case quit
+    /// Ask the engine for one recorded exchange (→ `exchangeLoaded`/`exchangeFailed`).
+    case fetchExchange(UInt64)
+    /// Send exchange `id` (or `edited`) to the local service again (→ `replayed`/`replayFailed`).
+    case replay(UInt64, edited: HTTPReplayRequest?, confirmed: Bool)
+    /// Open the request in `$EDITOR` (→ `requestEdited`/`replayFailed`).
+    case editRequest(HTTPExchange)
+    /// Remember the answer to the quit question in config.json.
+    case saveQuitAnswer(Bool)
 }

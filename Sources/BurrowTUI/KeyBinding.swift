@@ -40,7 +40,8 @@ public enum KeyBindings {
         KeyBinding([.char("v")], .fullView, label: "full view",
                    description: "read cut text in full (log, or the mapping)", bar: false),
         KeyBinding([.char("?")], .help, label: "help", description: "show all keys"),
-        KeyBinding([.char("q"), .ctrl("c")], .quit, label: "quit", description: "quit (the tunnels stop)"),
+        KeyBinding([.char("q"), .ctrl("c")], .quit, label: "quit",
+                   description: "quit (may ask: keep the tunnels running?)"),
         KeyBinding([.ctrl("z")], .suspend, label: "suspend", description: "suspend: tunnels pause; fg resumes", bar: false),
         KeyBinding([.up, .char("k")], .moveUp, label: "up", description: "select the previous row", bar: false),
         KeyBinding([.down, .char("j")], .moveDown, label: "down", description: "select the next row", bar: false),
@@ -51,13 +52,23 @@ public enum KeyBindings {
         KeyBinding([.tab], .nextPane, label: "pane", description: "next pane (tunnels, mappings, detail, log)", bar: false),
         KeyBinding([.backTab], .previousPane, label: "pane", description: "previous pane", bar: false),
         KeyBinding([.enter], .focusDetail, label: "detail",
-                   description: "focus detail; in detail or log, full view", bar: false),
+                   description: "detail; inspect a request; log: full view", bar: false),
         KeyBinding([.escape], .back, label: "back", description: "back to the mappings table; clear the filter", bar: false),
+    ]
+
+    /// The request inspector's own keys (it scrolls and closes with the main
+    /// table's keys); listed in the help after the main ones.
+    public static let inspector: [KeyBinding] = [
+        KeyBinding([.char("r")], .replay, label: "replay",
+                   description: "request: replay it (asks first for POST…)"),
+        KeyBinding([.char("R")], .editReplay, label: "edit & replay", description: "request: edit in $EDITOR, then replay"),
+        KeyBinding([.char("v")], .reveal, label: "reveal", description: "request: show/mask Authorization, Cookie"),
     ]
 
     /// The key bar for the focused pane: what the keys do there, drawn from
     /// the table (the mappings pane shows every binding marked for the bar).
-    public static func bar(for pane: Pane) -> [(key: String, label: String)] {
+    /// `requests`: the detail pane lists HTTP requests to select and inspect.
+    public static func bar(for pane: Pane, requests: Bool = false) -> [(key: String, label: String)] {
         func hint(_ command: Command, _ label: String? = nil) -> (key: String, label: String) {
             let binding = main.first { $0.command == command }
             return (binding?.keys[0].description ?? "?", label ?? binding?.label ?? "")
@@ -68,6 +79,8 @@ public enum KeyBindings {
             return [("↑↓", "tunnel"), hint(.focusDetail, "its mappings"), hint(.nextPane), hint(.profiles)] + last
         case .mappings:
             return main.filter(\.shownInBar).map { ($0.keys[0].description, $0.label) }
+        case .detail where requests:
+            return [("↑↓", "request"), ("Enter", "inspect"), hint(.fullView), hint(.copy), hint(.back), hint(.nextPane)] + last
         case .detail:
             return [("↑↓", "scroll"), hint(.fullView), hint(.copy), hint(.open), hint(.back), hint(.nextPane)] + last
         case .log:

@@ -7,4 +7,8 @@ public enum Modal: Sendable, Equatable {
     case profiles(index: Int)
     /// The whole text of the log or of a mapping.
     case fullView(FullView)
+    /// One recorded HTTP request and its response (and a replay of it).
+    case inspector(Inspector)
+    /// "Keep the tunnels running in the background?" on the way out.
+    case quitQuestion
 }

@@ -14,6 +14,11 @@ public enum Reducer {
             state.snapshot = snapshot
             if state.tunnelIndex > snapshot.tunnels.count { state.tunnelIndex = 0 }
             clampSelection(&state)
+            followSelectedRequest(&state)
+            if state.engineStopped != nil {
+                state.engineStopped = nil
+                appendLog(&state, LogEntry(time: state.now, text: "the engine answers again", level: .good))
+            }
         case .engineEvent(let event, let time):
             appendLog(&state, LogEntry(time: time, text: event.humanLine, level: level(of: event)))
         case .mappingsChanged(let mappings):
@@ -53,6 +58,14 @@ public enum Reducer {
             appendLog(&state, LogEntry(time: state.now, text: message, level: .error))
         case .log(let text, let level):
             appendLog(&state, LogEntry(time: state.now, text: text, level: level))
+        case .exchangeLoaded, .exchangeFailed, .requestEdited, .replayed, .replayFailed:
+            return inspectorResult(action, &state)
+        case .engineStopped(let reason):
+            guard state.engineStopped == nil else { return [] }
+            state.engineStopped = reason
+            appendLog(&state, LogEntry(time: state.now, text: "the engine stopped: \(reason); q to quit", level: .error))
+        case .quitAnswerChanged(let answer):
+            state.quitPolicy.remembered = answer
         }
         return []
     }
@@ -87,13 +100,19 @@ public enum Reducer {
         case .click(let x, let y):
             return click(x: x, y: y, &state)
         case .terminate:
-            return quit(&state)
+            // A signal does not wait for an answer: the remembered one, else stop.
+            return quit(&state, state.quitPolicy.attached || state.quitPolicy.remembered == true ? .keepEngine : .stopEngine)
         case .wheel(let up):
             if case .fullView(let view) = state.modal { return handleModal(.fullView(view), up ? .up : .down, &state) }
+            if case .inspector(let inspector) = state.modal { return handleModal(.inspector(inspector), up ? .up : .down, &state) }
             guard state.modal == nil else { return [] }
             return run(up ? .moveUp : .moveDown, &state)
         case .key(let key):
-            if key == .ctrl("c") { return quit(&state) }
+            if key == .ctrl("c") {
+                // A second Ctrl-C at the question quits as quitting always did.
+                if state.modal == .quitQuestion { return quit(&state, .stopEngine) }
+                return requestQuit(&state)
+            }
             // Ctrl-Z works from anywhere, a form or popup included (it stays open).
             if key == .ctrl("z") { return [.suspend] }
             if let modal = state.modal { return handleModal(modal, key, &state) }
@@ -103,8 +122,9 @@ public enum Reducer {
         }
     }
 
-    static func quit(_ state: inout AppState) -> [Effect] {
+    static func quit(_ state: inout AppState, _ exit: TUIExit) -> [Effect] {
         state.quitting = true
+        state.exit = exit
         return [.quit]
     }
 
@@ -130,6 +150,8 @@ public enum Reducer {
             if let index = layout.mappingIndex(atY: y, selected: state.mappingIndex, count: state.visibleMappings.count) {
                 state.mappingIndex = index
                 state.detailScroll = 0
+                state.requestIndex = 0
+                state.requestID = nil
             }
         } else if layout.tunnels.contains(x: x, y: y) {
             state.focus = .tunnels
@@ -141,7 +163,7 @@ public enum Reducer {
                 clampSelection(&state)
             }
         } else if layout.detail.contains(x: x, y: y) {
-            state.focus = .detail
+            return clickDetail(x: x, y: y, layout.detail, &state)
         } else if layout.log.contains(x: x, y: y) {
             state.focus = .log
         }
@@ -154,7 +176,7 @@ public enum Reducer {
         let selected = state.selectedMapping
         switch command {
         case .quit:
-            return quit(&state)
+            return requestQuit(&state)
         case .suspend:
             return [.suspend]
         case .moveUp, .moveDown, .pageUp, .pageDown, .top, .bottom:
@@ -167,7 +189,10 @@ public enum Reducer {
             switch state.focus {
             case .tunnels: state.focus = .mappings
             case .mappings: state.focus = .detail
-            case .detail, .log: return run(.fullView, &state)
+            case .detail:
+                if let requests = state.selectedRequests, !requests.isEmpty { return inspectSelectedRequest(&state) }
+                return run(.fullView, &state)
+            case .log: return run(.fullView, &state)
             }
         case .fullView:
             if state.focus == .log {
@@ -211,6 +236,9 @@ public enum Reducer {
             state.focus = .mappings
         case .profiles:
             state.modal = .profiles(index: currentProfileIndex(state))
+        case .replay, .editReplay, .reveal:
+            // Keys of the inspector window only.
+            break
         }
         return []
     }
@@ -244,9 +272,15 @@ public enum Reducer {
         case .mappings:
             state.mappingIndex += delta
             state.detailScroll = 0
+            state.requestIndex = 0
+            state.requestID = nil
             clampSelection(&state)
         case .detail:
-            state.detailScroll = min(max(0, state.detailScroll + delta), 50)
+            if let requests = state.selectedRequests, !requests.isEmpty {
+                moveRequestSelection(by: command == .pageUp || command == .pageDown ? delta.signum() * 5 : delta, requests, &state)
+            } else {
+                state.detailScroll = min(max(0, state.detailScroll + delta), 50)
+            }
         case .log:
             state.logScroll = min(max(0, state.logScroll + delta), max(0, state.log.count - 1))
         }
@@ -256,6 +290,10 @@ public enum Reducer {
 
     static func handleModal(_ modal: Modal, _ key: Key, _ state: inout AppState) -> [Effect] {
         switch modal {
+        case .inspector(let inspector):
+            return handleInspector(inspector, key, &state)
+        case .quitQuestion:
+            return answerQuitQuestion(key, &state)
         case .help:
             if key == .escape || key == .char("?") || key == .char("q") || key == .enter { state.modal = nil }
             return []

@@ -63,8 +63,18 @@ public struct StoreEffects: EffectPerforming {
                 screen.suspend()
                 // The terminal may have changed size meanwhile; a resize repaints everything.
                 return [.input(.resize(screen.size))]
+            case .saveQuitAnswer(let keep):
+                try store.updateConfig { $0.ui.keepTunnelsOnQuit = keep }
+                return [.log("remembered: quitting " + (keep ? "keeps the tunnels running" : "stops the tunnels")
+                             + " (ui.keepTunnelsOnQuit in config.json)", .info)]
             case .quit:
                 return []
+            case .fetchExchange(let id):
+                return [.exchangeFailed(id: id, "no engine to ask")]
+            case .replay(let id, _, _):
+                return [.replayFailed(of: id, "no engine to ask")]
+            case .editRequest(let exchange):
+                return [.replayFailed(of: exchange.id, "no engine to ask")]
             }
         } catch {
             return [.failed("\(error)")]

@@ -7,10 +7,12 @@ import TerminalUI
 /// the mailbox (snapshots once a second, engine events, and the changes to
 /// mappings.json and config.json that the process's one `ConfigWatcher`
 /// publishes to the engine and here alike), and the UI loop runs on a thread
-/// of its own, the only one that touches ncurses.
+/// of its own, the only one that touches ncurses. Returns what the person
+/// chose for the engine on the way out (attached: always `.keepEngine`).
 public enum TUIRunner {
+    @discardableResult
     public static func run(engine: any TunnelEngine, events: AsyncStream<EngineEvent>, watcher: ConfigWatcher,
-                           options: TUIOptions) async throws {
+                           options: TUIOptions) async throws -> TUIExit {
         let store = watcher.store
         let subscription = watcher.subscribe()
         let mailbox = Mailbox()
@@ -31,7 +33,14 @@ public enum TUIRunner {
             Task {
                 var last: EngineSnapshot?
                 while !Task.isCancelled {
-                    guard var snapshot = try? await engine.snapshot() else {
+                    var snapshot: EngineSnapshot
+                    do {
+                        snapshot = try await engine.snapshot()
+                    } catch {
+                        // Attached and the engine went away: say so (once; the reducer
+                        // ignores repeats) and keep trying, in case it comes back.
+                        if !Task.isCancelled { mailbox.post(.engineStopped(String(describing: error))) }
+                        last = nil
                         try? await Task.sleep(for: .seconds(1))
                         continue
                     }
@@ -48,6 +57,8 @@ public enum TUIRunner {
             },
             Task {
                 for await event in events { mailbox.post(.engineEvent(event, at: WallClock.now())) }
+                // The stream ends when the engine does; while the UI runs that is news.
+                if !Task.isCancelled { mailbox.post(.engineStopped("its event stream ended")) }
             },
             Task {
                 // Edits by anyone: this UI, the CLI in another shell, an editor.
@@ -55,9 +66,14 @@ public enum TUIRunner {
                     switch change {
                     case .mappings(_, let now):
                         mailbox.post(.mappingsChanged(now))
-                    case .config(let fresh, _) where change.changesProfiles:
-                        mailbox.post(.profilesChanged(fresh.profiles, selected: fresh.selectedProfile))
-                    case .config, .mappingsInvalid:
+                    case .config(let fresh, let previous):
+                        if change.changesProfiles {
+                            mailbox.post(.profilesChanged(fresh.profiles, selected: fresh.selectedProfile))
+                        }
+                        if fresh.ui.keepTunnelsOnQuit != previous.ui.keepTunnelsOnQuit {
+                            mailbox.post(.quitAnswerChanged(fresh.ui.keepTunnelsOnQuit))
+                        }
+                    case .mappingsInvalid:
                         // The engine hears of an invalid file too and logs it: once is enough.
                         break
                     }
@@ -68,7 +84,7 @@ public enum TUIRunner {
 
         let startName = themeName
         let initialNotes = notes
-        let outcome: Result<Void, TerminalError> = await onDedicatedThread {
+        let outcome: Result<TUIExit, TerminalError> = await onDedicatedThread {
             let screen: CursesScreen
             do throws(TerminalError) {
                 screen = try CursesScreen(monochrome: options.noColor)
@@ -78,6 +94,9 @@ public enum TUIRunner {
             defer { screen.stop() }
             var state = AppState(size: screen.size, now: WallClock.now(), relayLabel: options.relayLabel,
                                  themeNames: catalog.names, themeName: startName)
+            state.engineLabel = options.engineLabel
+            state.quitPolicy = QuitPolicy(attached: options.attached, ask: options.askBeforeQuit,
+                                          remembered: config.ui.keepTunnelsOnQuit)
             _ = Reducer.reduce(&state, .mappingsChanged(initialMappings))
             _ = Reducer.reduce(&state, .profilesChanged(config.profiles, selected: config.selectedProfile))
             for (text, level) in initialNotes { _ = Reducer.reduce(&state, .log(text, level)) }
@@ -85,11 +104,12 @@ public enum TUIRunner {
                 _ = Reducer.reduce(&state, .log("the locale is not UTF-8, so lines and symbols are drawn in ASCII: "
                     + "set LANG=C.UTF-8 (or another UTF-8 locale) for the full picture", .warning))
             }
-            let app = TUIApp(screen: screen, state: state, catalog: catalog, effects: StoreEffects(store: store), mailbox: mailbox)
+            let effects = EngineEffects(engine: engine, mailbox: mailbox, next: StoreEffects(store: store))
+            let app = TUIApp(screen: screen, state: state, catalog: catalog, effects: effects, mailbox: mailbox)
             app.run()
-            return .success(())
+            return .success(app.state.exit ?? (options.attached ? .keepEngine : .stopEngine))
         }
-        try outcome.get()
+        return try outcome.get()
     }
 
     /// Runs `body` on a new thread and waits for it without blocking the

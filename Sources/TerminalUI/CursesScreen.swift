@@ -122,6 +122,16 @@ public final class CursesScreen: Screen {
         refresh()
     }
 
+    public func releaseTerminal(while body: () -> Void) {
+        def_prog_mode()
+        endwin()
+        body()
+        // Back to raw mode and the alternate screen, all of it redrawn.
+        reset_prog_mode()
+        clearok(burrow_curscr(), true)
+        refresh()
+    }
+
     private func mouseEvent() -> InputEvent? {
         var event = MEVENT()
         guard getmouse(&event) == OK else { return nil }

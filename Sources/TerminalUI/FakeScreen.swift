@@ -66,6 +66,15 @@ public final class FakeScreen: Screen {
         clear()
     }
 
+    /// How many times another program was given the terminal.
+    public private(set) var releases = 0
+
+    public func releaseTerminal(while body: () -> Void) {
+        releases += 1
+        body()
+        clear()
+    }
+
     /// Row `y` as text, trailing spaces kept.
     public func line(_ y: Int) -> String { cells[y].joined() }
 

@@ -18,4 +18,7 @@ public protocol Screen: AnyObject {
     /// does; returns once continued (`fg`), with the terminal taken again.
     /// The caller repaints everything.
     func suspend()
+    /// Gives the terminal to another program (an editor) while `body` runs,
+    /// then takes it back. The caller repaints everything.
+    func releaseTerminal(while body: () -> Void)
 }

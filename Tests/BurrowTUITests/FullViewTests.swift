@@ -50,8 +50,8 @@ import TerminalUI
             HTTPRequestRecord(time: Fixtures.now - 1, method: "GET", path: path, status: 404, durationMs: 2, responseBytes: 10), at: 0)
         _ = Reducer.reduce(&state, .snapshot(snapshot))
         #expect(!Fixtures.draw(state).text.contains("END"))
-        // Enter focuses the detail pane; Enter again opens its full view.
-        _ = Fixtures.press(&state, .enter, .enter)
+        // Enter focuses the detail pane; v opens its full view (Enter there inspects a request).
+        _ = Fixtures.press(&state, .enter, .char("v"))
         guard case .fullView(let view) = state.modal else { Issue.record("no full view"); return }
         #expect(view.subject == .mapping("web"))
         let screen = Fixtures.draw(state)

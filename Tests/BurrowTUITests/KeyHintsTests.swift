@@ -9,7 +9,8 @@ import TerminalUI
         var state = Fixtures.state(columns: 100, rows: 30)
         let expected: [Pane: [String]] = [
             .mappings: ["a add", "Space on/off", "c copy URL"],
-            .detail: ["↑↓ scroll", "v full view", "Esc back"],
+            // `web` lists HTTP requests: the arrows select one, Enter inspects it.
+            .detail: ["↑↓ request", "Enter inspect", "v full view", "Esc back"],
             .log: ["↑↓ scroll", "v full view"],
             .tunnels: ["↑↓ tunnel", "p profile"],
         ]

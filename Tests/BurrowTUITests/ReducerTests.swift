@@ -186,7 +186,7 @@ import TerminalUI
         #expect(KeyBindings.command(for: .char("j")) == .moveDown)
         #expect(KeyBindings.command(for: .char("x")) == nil)
         // Every command is reachable from some key.
-        #expect(Set(KeyBindings.main.map(\.command)) == Set(Command.allCases))
+        #expect(Set((KeyBindings.main + KeyBindings.inspector).map(\.command)) == Set(Command.allCases))
     }
 
     @Test func profileSwitcherSelectsAndFollowsOutsideChanges() {
