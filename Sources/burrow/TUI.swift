@@ -1,5 +1,5 @@
 import ArgumentParser
-import BurrowAgent
+import BurrowAPI
 import BurrowConfig
 import BurrowCore
 import BurrowTUI
@@ -7,16 +7,21 @@ import Foundation
 import TerminalUI
 
 extension Burrow {
-    /// `burrow` and `burrow tui`: the full-screen terminal UI over the engine.
+    /// `burrow` and `burrow tui`: the full-screen terminal UI over the engine
+    /// of the config directory, attached to it through its local API.
     struct TUI: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tui",
             abstract: "Open the terminal UI (the default command): tunnels, mappings, live traffic.",
             discussion: """
-                Runs the tunnels like `burrow up` and shows them. With no profile configured it \
-                starts an embedded relay on 127.0.0.1, so http://NAME.localhost:8080 works on this \
-                machine. Press ? inside for the keys. Themes: default, light, high-contrast, \
-                monochrome, or your own JSON in CONFIG_DIR/themes/. NO_COLOR disables colours.
+                Attaches to the engine running for the config directory (`burrow up`, \
+                `burrow up --detach`, or another TUI's) and shows it; quitting leaves it \
+                running. With none running it starts one in the background for itself \
+                (with an embedded relay on 127.0.0.1 while no profile is configured, so \
+                http://NAME.localhost:8080 works on this machine) and, when you quit, asks \
+                whether to keep the tunnels running. Press ? inside for the keys. Themes: \
+                default, light, high-contrast, monochrome, or your own JSON in \
+                CONFIG_DIR/themes/. NO_COLOR disables colours.
 
                 Examples:
                   burrow
@@ -39,31 +44,40 @@ extension Burrow {
                 _ = try store.loadConfig()
                 _ = try store.loadMappings()
             } catch {
-                FileHandle.standardError.write(Data("burrow: \(error)\n".utf8))
+                StandardError.write("burrow: \(error)\n")
                 throw ExitCode.failure
             }
-            let launched: EngineLauncher.Launched
+            let engine: TUIEngine
             do {
-                launched = try await EngineLauncher.launch(store: store, relayLog: nil, alwaysEmbedded: true)
+                engine = try await TUIEngine.attachOrStart(store: store)
             } catch {
-                FileHandle.standardError.write(Data("burrow: cannot start the tunnels: \(error)\n".utf8))
+                StandardError.write("burrow: cannot start the tunnels: \(error)\n")
                 throw ExitCode.failure
             }
+            let info = engine.client.engine
             // The four shipped themes are compiled in; only the person's own are files.
             let directories = [store.directory + "/themes"]
-            // The embedded relay always runs here (for the switcher); say so only when it is in use.
+            // The TUI's own engine always runs the embedded relay (for the switcher); say so only when it is in use.
             let usesEmbedded = (try? EngineLauncher.needsEmbeddedRelay(store: store, profileFilter: nil)) ?? false
-            let label = launched.embeddedRelay.flatMap { usesEmbedded ? "embedded relay on \($0.host):\($0.httpPort)" : nil } ?? "connecting…"
-            let options = TUIOptions(theme: theme, noColor: environment["NO_COLOR"].map { !$0.isEmpty } ?? false,
-                                     relayLabel: label, themeDirectories: directories)
+            let label = info.embeddedRelay.flatMap { usesEmbedded ? "embedded relay on \($0.host):\($0.httpPort)" : nil } ?? "connecting…"
+            let options = TUIOptions(
+                theme: theme, noColor: environment["NO_COLOR"].map { !$0.isEmpty } ?? false,
+                relayLabel: label, themeDirectories: directories,
+                engineLabel: engine.attached ? TUIOptions.attachedLabel(pid: info.pid) : nil,
+                attached: engine.attached, askBeforeQuit: !engine.attached)
+            let watcher = ConfigWatcher(store: store)
+            watcher.start()
+            let exit: TUIExit
             do {
-                try await TUIRunner.run(engine: launched.engine, events: launched.events, watcher: launched.watcher, options: options)
+                exit = try await TUIRunner.run(engine: engine.client, events: engine.client.events(), watcher: watcher, options: options)
             } catch {
-                await launched.stop()
-                FileHandle.standardError.write(Data("burrow: \(error)\n".utf8))
+                watcher.stop()
+                await engine.finish(.stopEngine)
+                StandardError.write("burrow: \(error)\n")
                 throw ExitCode.failure
             }
-            await launched.stop()
+            watcher.stop()
+            await engine.finish(exit)
         }
     }
 }
