@@ -22,7 +22,10 @@ public enum BodyText {
         if let encoding, !encoding.isEmpty, encoding.lowercased() != "identity" { return .binary }
         guard decodeUTF8(body) != nil else { return .binary }
         if let type = mediaType {
-            if type == "application/json" || type == "text/json" || type.hasSuffix("+json") { return .json }
+            if type == "application/json" || type == "text/json" || type.hasSuffix("+json") {
+                // An HTML error page sent as JSON reads better as what it is.
+                return looksLikeJSON(body) ? .json : .text
+            }
             if type.hasPrefix("text/") || type.hasSuffix("+xml") || type.hasSuffix("/xml")
                 || type == "application/javascript" || type == "application/x-www-form-urlencoded" || type == "application/graphql" {
                 return .text
@@ -39,6 +42,11 @@ public enum BodyText {
             if let text = String(validating: body.dropLast(cut), as: UTF8.self) { return text }
         }
         return nil
+    }
+
+    static func looksLikeJSON(_ body: [UInt8]) -> Bool {
+        guard let first = body.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return true }
+        return Array("{[\"-0123456789tfn".utf8).contains(first)
     }
 
     static func looksLikeText(_ body: [UInt8]) -> Bool {

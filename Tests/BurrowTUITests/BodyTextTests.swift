@@ -26,6 +26,8 @@ import Testing
     @Test func bodiesAreShownByContentType() {
         let json = BodyText.lines(Array(#"{"a":1}"#.utf8), totalBytes: 7, mediaType: "application/problem+json", encoding: nil, width: 100)
         #expect(json == ["(application/problem+json · 7 bytes)", "{", "  \"a\": 1", "}"])
+        let html = BodyText.lines(Array("<h1>502</h1>".utf8), totalBytes: 12, mediaType: "application/json", encoding: nil, width: 100)
+        #expect(html == ["(application/json · 12 bytes)", "<h1>502</h1>"])
         let text = BodyText.lines(Array("a\tb\r\nc\u{1}".utf8), totalBytes: 7, mediaType: "text/plain", encoding: nil, width: 100)
         #expect(text == ["(text/plain · 7 bytes)", "a    b", "c·"])
         // Not UTF-8 whatever the type says; gzip; no type but bytes: hex.
