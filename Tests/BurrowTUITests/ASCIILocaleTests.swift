@@ -25,7 +25,6 @@ import TerminalUI
         #expect(lines.contains { $0.hasPrefix("+- Tunnels") }, "\(screen)")
         #expect(screen.allSatisfy { $0.isASCII }, "\(screen)")
         try await tmux.waitFor("the locale advice in the log") { $0.contains("set LANG=C.UTF-8") }
-        try tmux.send("q")
-        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+        try await tmux.quitTUI()
     }
 }

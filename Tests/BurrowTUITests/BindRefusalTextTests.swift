@@ -37,7 +37,6 @@ import Testing
         #expect(screen.contains("port \(held.port) cannot be bound on the relay: address already in use"), "\(screen)")
         #expect(!screen.contains("))"))
         #expect(!screen.contains("descriptor:"))
-        try tmux.send("q")
-        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+        try await tmux.quitTUI()
     }
 }

@@ -32,7 +32,6 @@ import Testing
         #expect(!screen.contains("no relay configured"), "\(screen)")
         let url = try #require(TUIEndToEndTests.publicURL(in: screen, name: "web"))
         #expect(try TUIEndToEndTests.curl(url, path: "/") == "200")
-        try tmux.send("q")
-        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+        try await tmux.quitTUI()
     }
 }

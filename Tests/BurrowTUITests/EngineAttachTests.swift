@@ -7,7 +7,7 @@ import Testing
 /// a background engine (`burrow up --detach`), TUIs attaching to it, and a
 /// TUI's own engine kept running (or stopped) when it quits.
 @Suite(.spawnsProcesses, .tags(.slow), .timeLimit(.minutes(10))) struct EngineAttachTests {
-    static let prompt: (String) -> Bool = { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+    static let prompt: @Sendable (String) -> Bool = { TmuxSession.atShellPrompt($0) }
 
     /// `burrow up --detach`: returns once the mapping is online, printing `NAME  URL -> LOCAL`.
     static func detach(_ burrow: String, config: String) throws -> String {

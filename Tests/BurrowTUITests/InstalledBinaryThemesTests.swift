@@ -23,8 +23,7 @@ import Testing
             let screen = try await tmux.waitFor("the TUI with the \(theme) theme") { $0.contains("\(theme) · v") || $0.contains("no usable theme") }
             #expect(!screen.contains("no usable theme"), "\(screen)")
             #expect(try ConfigStore(directory: root + "/config").loadConfig().ui.theme == theme)
-            try tmux.send("q")
-            try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+            try await tmux.quitTUI()
         }
     }
 }

@@ -23,7 +23,6 @@ import Testing
         let screen = try tmux.run(["capture-pane", "-p", "-t", "0"])
         let lines = screen.split(separator: "\n").filter { $0.contains("mappings.json") && $0.contains("1:") }
         #expect(lines.count == 1, "\(screen)")
-        try tmux.send("q")
-        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+        try await tmux.quitTUI()
     }
 }

@@ -45,7 +45,6 @@ import TerminalUI
         try tmux.type("fg")
         try tmux.send("Enter")
         try await tmux.waitFor("the TUI back after fg") { $0.contains("Mappings (0)") && $0.contains("a add") }
-        try tmux.send("q")
-        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+        try await tmux.quitTUI()
     }
 }

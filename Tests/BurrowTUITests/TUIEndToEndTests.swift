@@ -93,8 +93,7 @@ import Testing
         #expect(lines.allSatisfy { $0.count <= 100 })
 
         // q quits: the shell prompt is back and the terminal is usable.
-        try tmux.send("q")
-        let after = try await tmux.waitFor("the shell prompt") { screen in
+        let after = try await tmux.quitTUI { screen in
             // The last line is a fresh prompt (not the line that started burrow).
             let last = screen.split(separator: "\n").last.map(String.init) ?? ""
             return last.trimmingCharacters(in: .whitespaces) == "e2e$" && !screen.contains("Mappings (")
@@ -147,8 +146,7 @@ import Testing
         #expect(colored.contains("48;5;231"))   // light's white background, as a 256-colour index
         let config = try ConfigStore(directory: root + "/config").loadConfig()
         #expect(config.ui.theme == "light")
-        try tmux.send("q")
-        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+        try await tmux.quitTUI()
 
         // NO_COLOR: no colour sequences at all; the selection and header use reverse video.
         try ConfigStore(directory: root + "/config").addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web",
@@ -160,8 +158,7 @@ import Testing
         #expect(!plain.contains("38;5;"))
         #expect(!plain.contains("48;5;"))
         #expect(plain.contains("\u{1b}[7m") || plain.contains(";7m"))
-        try tmux.send("q")
-        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+        try await tmux.quitTUI()
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
@@ -208,7 +205,6 @@ import Testing
             screen.contains("● online") && screen.contains("http://web.localhost:")
         }
         #expect(try ConfigStore(directory: config).loadConfig().selectedProfile == nil)
-        try tmux.send("q")
-        try await tmux.waitFor("the shell prompt") { ($0.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$" }
+        try await tmux.quitTUI()
     }
 }

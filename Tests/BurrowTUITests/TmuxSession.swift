@@ -43,6 +43,23 @@ final class TmuxSession {
         try send("Enter")
     }
 
+    /// The pane's last line is the shell's prompt.
+    static func atShellPrompt(_ screen: String) -> Bool {
+        (screen.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces) == "e2e$"
+    }
+
+    /// Quits the TUI with `q`, answering "n: stop them" when it asks whether
+    /// to keep the tunnels it started running, and waits for the shell prompt.
+    @discardableResult
+    func quitTUI(until condition: @escaping (String) -> Bool = TmuxSession.atShellPrompt) async throws -> String {
+        try send("q")
+        let question = "Keep the tunnels running in the background?"
+        let screen = try await waitFor("the keep question or the shell prompt") { $0.contains(question) || condition($0) }
+        guard screen.contains(question) else { return screen }
+        try send("n")
+        return try await waitFor("the shell prompt", condition)
+    }
+
     func kill() {
         _ = try? run(["kill-server"])
     }
