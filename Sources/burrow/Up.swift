@@ -50,6 +50,10 @@ extension Burrow {
         @Option(help: .hidden)
         var ownerPid: Int32?
 
+        /// Fail when the local API cannot start (a background engine would be out of reach).
+        @Flag(help: .hidden)
+        var requireApi = false
+
         /// Start the embedded relay even while a profile is selected (the TUI's profile switcher offers it).
         @Flag(help: .hidden)
         var alwaysEmbedded = false
@@ -86,7 +90,7 @@ extension Burrow {
             }
             let host = EngineHost(
                 store: store, options: EngineOptions(profileFilter: profile), relayLog: relayLog,
-                alwaysEmbedded: alwaysEmbedded, ownerPID: ownerPid)
+                alwaysEmbedded: alwaysEmbedded, ownerPID: ownerPid, requireAPI: requireApi)
             let running: EngineHost.Running
             do {
                 running = try await host.start(signals: signals)
@@ -136,7 +140,7 @@ extension Burrow {
                 StandardError.write("burrow up: \(EngineAPIError.alreadyRunning(pid: pid, configDirectory: directory))\n")
                 throw ExitCode.failure
             }
-            var arguments = ["--log-level", logLevel.rawValue]
+            var arguments = ["--log-level", logLevel.rawValue, "--require-api"]
             if let profile { arguments += ["--profile", profile] }
             if let ownerPid { arguments += ["--owner-pid", String(ownerPid)] }
             if alwaysEmbedded { arguments.append("--always-embedded") }
