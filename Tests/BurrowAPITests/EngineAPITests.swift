@@ -258,6 +258,27 @@ struct EngineAPITests {
         try await fixture.waitUntilStopped()
     }
 
+    @Test func eventsStreamOverCurlAsServerSentEvents() async throws {
+        let fixture = try await EngineFixture()
+        defer { fixture.remove() }
+        _ = try await fixture.detach()
+        let curl = try ChildProcess("curl", [
+            "-sS", "-N", "-v", "--max-time", "60", "-H", "Accept: text/event-stream",
+            "--unix-socket", fixture.socketPath, "http://burrow/api/v1/events",
+        ])
+        defer { curl.stop() }
+        // The head is written once the subscription is made (-v: on stderr, unbuffered).
+        _ = try await curl.line(startingWith: "< HTTP/1.1 200")
+        #expect(curl.text.lowercased().contains("content-type: text/event-stream"))
+        let added = try await fixture.api("POST", "/mappings", body: #"{"name":"sse","protocol":"http","local":"\#(fixture.servicePort)"}"#)
+        #expect(added.status == 201, "\(added.body)")
+        let data = try await curl.line(startingWith: "data: {\"alsoURL\"", timeout: .seconds(60))
+        #expect(data.contains(#""event":"online""#) && data.contains(#""name":"sse""#), "\(curl.text)")
+        #expect(curl.text.contains("event: online\n"), "\(curl.text)")
+        _ = try await fixture.burrow("down")
+        #expect(try await curl.waitForExit() == 0, "the stream ends with the engine: \(curl.text)")
+    }
+
     @Test func serviceInstallWithoutSystemd() async throws {
         let fixture = try await EngineFixture(mapping: false)
         defer { fixture.remove() }
