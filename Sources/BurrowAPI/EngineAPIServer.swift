@@ -37,7 +37,7 @@ public final class EngineAPIServer: Sendable {
                 .serverChannelOption(.backlog, value: 64)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
                         try channel.pipeline.syncOperations.addHandler(EngineAPIHandler(router: router, idleTimeout: idleTimeout))
                     }
                 }
