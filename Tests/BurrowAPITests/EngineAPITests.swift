@@ -114,6 +114,12 @@ struct EngineAPITests {
         #expect(try await fixture.api("GET", "/requests/12345").status == 404)
         #expect(try await fixture.api("GET", "/requests?limit=0").object["field"] as? String == "limit")
         #expect(try await fixture.api("POST", "/profile", body: #"{"name":"nowhere"}"#).status == 400)
+        // Not HTTP NIO can read: still a JSON answer.
+        let fd = try UnixSocket.connect(fixture.socketPath)
+        defer { close(fd) }
+        _ = "BLAH / HTTP/1.1\r\nHost: x\r\n\r\n".withCString { write(fd, $0, strlen($0)) }
+        let garbage = try UnixSocket.readResponseHead(fd)
+        #expect(garbage.hasPrefix("HTTP/1.1 400") && garbage.contains("application/json"), "\(garbage)")
         let none = try await fixture.api("POST", "/profile", body: #"{"name":null}"#)
         #expect(none.status == 200 && none.body.contains("\"selectedProfile\": null"), "\(none.body)")
         _ = try await fixture.burrow("down")
