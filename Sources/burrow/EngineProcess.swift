@@ -119,12 +119,19 @@ enum EngineProcess {
 
     /// SwiftNIO opens sockets without close-on-exec: without this the
     /// engine would hold the TUI's (or the test runner's) connections open.
+    /// And the engine starts in `/`.
     private static func closeInherited(_ actions: inout posix_spawn_file_actions_t) {
         #if canImport(Glibc)
         // glibc ≥ 2.34; looked up by name as it is a GNU extension.
         typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return }
-        _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3)
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3)
+        }
+        // A daemon keeps no directory busy (glibc ≥ 2.29; every path it uses is absolute).
+        typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") {
+            _ = unsafeBitCast(symbol, to: AddChdir.self)(&actions, "/")
+        }
         #endif
     }
 
