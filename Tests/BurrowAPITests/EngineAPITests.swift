@@ -22,6 +22,8 @@ struct EngineAPITests {
         var info = stat()
         #expect(stat(fixture.socketPath, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o600)
+        let staging = try FileManager.default.contentsOfDirectory(atPath: fixture.configDir).filter { $0.hasPrefix(".engine-") }
+        #expect(staging.isEmpty, "the private folder the socket was bound in is gone: \(staging)")
 
         let tunnels = try await fixture.api("GET", "/tunnels")
         #expect(tunnels.status == 200)
