@@ -122,8 +122,16 @@ struct EngineAPITests {
         _ = "BLAH / HTTP/1.1\r\nHost: x\r\n\r\n".withCString { write(fd, $0, strlen($0)) }
         let garbage = try UnixSocket.readResponseHead(fd)
         #expect(garbage.hasPrefix("HTTP/1.1 400") && garbage.contains("application/json"), "\(garbage)")
+        // Selecting a profile and none, as the TUI's switcher does (config.json is the record).
+        #expect(try await fixture.burrow("profile", "add", "home", "127.0.0.1:1").status == 0)
+        try ConfigStore(directory: fixture.configDir).updateConfig { $0.selectedProfile = nil }
+        let home = try await fixture.api("POST", "/profile", body: #"{"name":"home"}"#)
+        #expect(home.status == 200 && home.object["selectedProfile"] as? String == "home", "\(home.body)")
+        #expect(try ConfigStore(directory: fixture.configDir).loadConfig().selectedProfile == "home")
         let none = try await fixture.api("POST", "/profile", body: #"{"name":null}"#)
         #expect(none.status == 200 && none.body.contains("\"selectedProfile\": null"), "\(none.body)")
+        #expect(try ConfigStore(directory: fixture.configDir).loadConfig().selectedProfile == nil)
+        #expect(try await fixture.api("POST", "/profile", body: #"{}"#).object["field"] as? String == "name")
         _ = try await fixture.burrow("down")
     }
 
