@@ -23,15 +23,21 @@ struct APIProblem: Error, Sendable, Encodable {
         APIProblem(405, "\(method) is not allowed on \(path): use \(allowed.joined(separator: " or "))")
     }
 
+    /// How `JSONRequestObject` names a request body in its errors.
+    static let body = "request body"
+
     /// A configuration change refused by `ConfigStore`, or a body that does not parse.
     init(_ config: ConfigError) {
         switch config {
-        case .syntax(_, let line, let column, let message):
-            self.init(400, "request body:\(line):\(column): \(message)")
-        case .unknownField(let at, let field):
+        case .syntax(let file, let line, let column, let message) where file == APIProblem.body:
+            self.init(400, "\(file):\(line):\(column): \(message)")
+        case .unknownField(let at, let field) where at.hasPrefix(APIProblem.body):
             self.init(400, "\(at): unknown field '\(field)'", field: field)
-        case .invalidField(let at, let field, let message):
-            self.init(400, at.hasPrefix("request body") ? "\(at): \(message)" : config.description, field: field)
+        case .invalidField(let at, let field, let message) where at.hasPrefix(APIProblem.body):
+            self.init(400, "\(at): \(message)", field: field)
+        case .syntax, .unknownField, .invalidField:
+            // config.json or mappings.json on disk does not read: nothing is changed until it is fixed.
+            self.init(409, config.description)
         case .invalidValue(let core):
             self.init(400, core.description, field: APIProblem.field(of: core))
         case .invalidCombination(let message):

@@ -25,8 +25,9 @@ public final class EngineAPIClient: TunnelEngine {
 
     /// The engine running for `configDirectory`, or nil when none runs (no
     /// socket, or a stale one nobody listens on). Throws
-    /// `EngineAPIError.versionMismatch` when it is another Burrow version.
-    public static func connect(configDirectory: String) async throws -> EngineAPIClient? {
+    /// `EngineAPIError.versionMismatch` when it is another Burrow version,
+    /// unless `anyVersion` (`burrow down` stops any version: `/api/v1/engine/stop` stays).
+    public static func connect(configDirectory: String, anyVersion: Bool = false) async throws -> EngineAPIClient? {
         let path = EngineAPI.socketPath(configDirectory: configDirectory)
         guard access(path, F_OK) == 0 else { return nil }
         let transport = UnixHTTPTransport(socketPath: path)
@@ -39,7 +40,7 @@ public final class EngineAPIClient: TunnelEngine {
             throw error
         }
         let info = try decode(EngineInfo.self, response)
-        guard info.version == BurrowVersion.current else {
+        guard anyVersion || info.version == BurrowVersion.current else {
             throw EngineAPIError.versionMismatch(running: info.version, pid: info.pid, this: BurrowVersion.current)
         }
         return EngineAPIClient(configDirectory: configDirectory, engine: info, transport: transport)

@@ -36,6 +36,16 @@ final class EngineAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         streaming?.cancel()
     }
 
+    /// A request NIOHTTP1 cannot parse: a JSON 400 like every other refusal, then close.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError, head == nil else {
+            context.close(promise: nil)
+            return
+        }
+        let problem = APIProblem(400, "not an HTTP/1.1 request this API can read: \(error)")
+        write(.problem(problem), head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/"), keepAlive: false)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         deadline?.cancel()
         streaming?.cancel()
@@ -102,10 +112,11 @@ final class EngineAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             if !keepAlive { head.headers.add(name: "Connection", value: "close") }
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
+            // Armed before the end goes out: writing it may hand us the next
+            // pipelined request at once, and that one must cancel this deadline.
+            if keepAlive { armDeadline() }
             let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-            if keepAlive {
-                armDeadline()
-            } else {
+            if !keepAlive {
                 let channel = context.channel
                 done.whenComplete { _ in channel.close(promise: nil) }
             }

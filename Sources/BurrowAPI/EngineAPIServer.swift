@@ -30,6 +30,20 @@ public final class EngineAPIServer: Sendable {
     ) async throws -> EngineAPIServer {
         let path = EngineAPI.socketPath(configDirectory: configDirectory)
         let router = EngineAPIRouter(engine: engine, store: ConfigStore(directory: configDirectory), hooks: hooks)
+        // Bound in a private (0700) folder, made 0600, then renamed into place:
+        // there is no moment when another user could connect, whatever the
+        // config directory's own mode. The rename also replaces a crashed engine's socket.
+        let staging = configDirectory + "/.engine-\(getpid())"
+        let staged = staging + "/" + EngineAPI.socketName
+        unlink(staged)
+        rmdir(staging)
+        guard mkdir(staging, 0o700) == 0 else {
+            throw EngineAPIError.system("\(staging): cannot create: \(String(cString: strerror(errno)))")
+        }
+        defer {
+            unlink(staged)
+            rmdir(staging)
+        }
         // One thread: answers come from snapshots; the data path runs on the engine's own loops.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
@@ -37,16 +51,16 @@ public final class EngineAPIServer: Sendable {
                 .serverChannelOption(.backlog, value: 64)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: false)
                         try channel.pipeline.syncOperations.addHandler(EngineAPIHandler(router: router, idleTimeout: idleTimeout))
                     }
                 }
-                .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true)
+                .bind(unixDomainSocketPath: staged)
                 .get()
-            guard chmod(path, 0o600) == 0 else {
+            guard chmod(staged, 0o600) == 0, rename(staged, path) == 0 else {
                 let code = errno
                 try? await channel.close()
-                throw EngineAPIError.system("\(path): cannot make the socket private: \(String(cString: strerror(code)))")
+                throw EngineAPIError.system("\(path): cannot put the socket in place: \(String(cString: strerror(code)))")
             }
             return EngineAPIServer(socketPath: path, group: group, channel: channel)
         } catch {

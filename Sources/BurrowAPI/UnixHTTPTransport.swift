@@ -49,6 +49,11 @@ struct UnixHTTPTransport: Sendable {
                 continuation.finish()
                 return
             }
+            // The consumer may have left while we connected.
+            guard !Task.isCancelled else {
+                channel.close(promise: nil)
+                return
+            }
             continuation.onTermination = { _ in channel.close(promise: nil) }
             write(.GET, path, body: nil, headers: headers, to: channel)
         }

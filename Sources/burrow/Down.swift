@@ -31,7 +31,7 @@ extension Burrow {
 
         func run() async throws {
             let store = global.store()
-            guard let client = try await RunningEngine.find(store, command: "down") else {
+            guard let client = try await RunningEngine.find(store, command: "down", anyVersion: true) else {
                 CLIOutput.line("no engine is running for \(store.directory)")
                 return
             }

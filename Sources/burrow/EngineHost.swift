@@ -15,6 +15,8 @@ struct EngineHost {
     var alwaysEmbedded: Bool
     /// The TUI's process: the engine stops when it exits, unless kept.
     var ownerPID: Int32?
+    /// Without its API the engine is unreachable (started in the background): fail instead of running on.
+    var requireAPI = false
 
     /// Why the engine stops.
     enum StopReason: Sendable {
@@ -71,6 +73,11 @@ struct EngineHost {
         do {
             server = try await EngineAPIServer.start(configDirectory: directory, engine: launched.engine, hooks: hooks)
         } catch {
+            if requireAPI {
+                await launched.stop()
+                lock.release()
+                throw error
+            }
             StandardError.write("burrow up: the local API is off (burrow status/down will not see this engine): \(error)\n")
         }
         var watchers: [Task<Void, Never>] = [Task {

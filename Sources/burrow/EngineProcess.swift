@@ -13,7 +13,20 @@ import Foundation
 /// stdout and stderr appended to `CONFIG_DIR/engine.log`. Used by
 /// `burrow up --detach` and by the TUI for an engine that can outlive it.
 enum EngineProcess {
+    /// The engine of `configDirectory`: the running one, else a new one
+    /// started for the process `ownerPID` (the TUI), which stops when that
+    /// process exits unless kept (`EngineAPIClient.keep()`). With the
+    /// embedded relay always on, so the profile switcher can offer it.
+    static func attachOrStart(configDirectory: String, ownerPID: Int32) async throws -> EngineAPIClient {
+        if let running = try await EngineAPIClient.connect(configDirectory: configDirectory) { return running }
+        let pid = try spawn(configDirectory: configDirectory, extraArguments: [
+            "--owner-pid", String(ownerPID), "--always-embedded", "--require-api",
+        ])
+        return try await waitForEngine(configDirectory: configDirectory, pid: pid)
+    }
+
     /// Starts `burrow up --config-dir DIR EXTRA…`; returns its pid at once.
+    /// Pass `--require-api`: a background engine without its socket is out of reach.
     static func spawn(configDirectory: String, extraArguments: [String] = []) throws -> pid_t {
         try AtomicFile.makeDirectory(configDirectory)
         let log = EngineAPI.logPath(configDirectory: configDirectory)
@@ -73,7 +86,9 @@ enum EngineProcess {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw EngineAPIError.system("the engine (pid \(pid)) did not answer within \(timeout)\(logTail(configDirectory))")
+        // Out of reach: do not leave it running behind the caller's back.
+        kill(pid, SIGTERM)
+        throw EngineAPIError.system("the engine (pid \(pid)) did not answer within \(timeout), so it was stopped\(logTail(configDirectory))")
     }
 
     /// Waits (bounded) until every enabled mapping is online or refused; returns the last snapshot.
@@ -104,12 +119,19 @@ enum EngineProcess {
 
     /// SwiftNIO opens sockets without close-on-exec: without this the
     /// engine would hold the TUI's (or the test runner's) connections open.
+    /// And the engine starts in `/`.
     private static func closeInherited(_ actions: inout posix_spawn_file_actions_t) {
         #if canImport(Glibc)
         // glibc ≥ 2.34; looked up by name as it is a GNU extension.
         typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return }
-        _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3)
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3)
+        }
+        // A daemon keeps no directory busy (glibc ≥ 2.29; every path it uses is absolute).
+        typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") {
+            _ = unsafeBitCast(symbol, to: AddChdir.self)(&actions, "/")
+        }
         #endif
     }
 

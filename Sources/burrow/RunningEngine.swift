@@ -6,9 +6,9 @@ import BurrowConfig
 enum RunningEngine {
     /// The client, or nil when none runs. A version mismatch or an engine that
     /// does not answer is a one-line error (exit 1).
-    static func find(_ store: ConfigStore, command: String) async throws -> EngineAPIClient? {
+    static func find(_ store: ConfigStore, command: String, anyVersion: Bool = false) async throws -> EngineAPIClient? {
         do {
-            return try await EngineAPIClient.connect(configDirectory: store.directory)
+            return try await EngineAPIClient.connect(configDirectory: store.directory, anyVersion: anyVersion)
         } catch {
             StandardError.write("burrow \(command): \(error)\n")
             throw ExitCode.failure

@@ -50,6 +50,10 @@ extension Burrow {
         @Option(help: .hidden)
         var ownerPid: Int32?
 
+        /// Fail when the local API cannot start (a background engine would be out of reach).
+        @Flag(help: .hidden)
+        var requireApi = false
+
         /// Start the embedded relay even while a profile is selected (the TUI's profile switcher offers it).
         @Flag(help: .hidden)
         var alwaysEmbedded = false
@@ -86,7 +90,7 @@ extension Burrow {
             }
             let host = EngineHost(
                 store: store, options: EngineOptions(profileFilter: profile), relayLog: relayLog,
-                alwaysEmbedded: alwaysEmbedded, ownerPID: ownerPid)
+                alwaysEmbedded: alwaysEmbedded, ownerPID: ownerPid, requireAPI: requireApi)
             let running: EngineHost.Running
             do {
                 running = try await host.start(signals: signals)
@@ -127,57 +131,6 @@ extension Burrow {
             if !json { StandardError.write(reason.line + "\n") }
             await running.stop()
             await printer.value
-        }
-
-        /// `--detach`: the same command in the background, then its URLs.
-        private func runDetached(store: ConfigStore) async throws {
-            let directory = store.directory
-            if let pid = EngineLock.holder(configDirectory: directory) {
-                StandardError.write("burrow up: \(EngineAPIError.alreadyRunning(pid: pid, configDirectory: directory))\n")
-                throw ExitCode.failure
-            }
-            var arguments = ["--log-level", logLevel.rawValue]
-            if let profile { arguments += ["--profile", profile] }
-            if let ownerPid { arguments += ["--owner-pid", String(ownerPid)] }
-            if alwaysEmbedded { arguments.append("--always-embedded") }
-            let snapshot: EngineSnapshot
-            let client: EngineAPIClient
-            do {
-                let pid = try EngineProcess.spawn(configDirectory: directory, extraArguments: arguments)
-                client = try await EngineProcess.waitForEngine(configDirectory: directory, pid: pid)
-                snapshot = try await EngineProcess.waitForMappings(client)
-            } catch {
-                StandardError.write("burrow up --detach: \(error)\n")
-                throw ExitCode.failure
-            }
-            if let embedded = client.engine.embeddedRelay, json {
-                Self.emit("{\"event\":\"embedded-relay\",\"host\":\"\(embedded.host)\",\"httpPort\":\(embedded.httpPort),\"sshPort\":\(embedded.sshPort)}")
-            }
-            for item in snapshot.mappings {
-                let event: EngineEvent?
-                switch item.state {
-                case .online:
-                    event = item.publicURL.map { .online(mapping: item.mapping.name, url: $0, local: item.mapping.local, also: item.alsoURL) }
-                case .refused(let reason):
-                    event = .error(mapping: item.mapping.name, message: reason)
-                case .pending:
-                    event = .error(mapping: item.mapping.name, message: "not online yet (see `burrow status`)")
-                case .disabled:
-                    event = nil
-                }
-                guard let event else { continue }
-                if json {
-                    Self.emit(event.jsonLine)
-                } else if case .online = event {
-                    Self.emit(event.humanLine)
-                } else {
-                    StandardError.write(event.humanLine + "\n")
-                }
-            }
-            if !json {
-                let log = EngineAPI.logPath(configDirectory: directory)
-                StandardError.write("burrow up is running in the background (pid \(client.engine.pid), log \(log)); stop it with `burrow down`\n")
-            }
         }
 
         /// One line on stdout, flushed at once (stdout is often a pipe).

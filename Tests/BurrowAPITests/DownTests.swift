@@ -59,6 +59,22 @@ struct DownTests {
         _ = try await fixture.burrow("down")
     }
 
+    @Test func detachReportsAnEngineThatCannotStart() async throws {
+        let fixture = try await EngineFixture(mapping: false)
+        defer { fixture.remove() }
+        // Longer than a Unix socket path may be (108 bytes): the engine cannot listen.
+        let directory = fixture.root + "/" + String(repeating: "d", count: 110)
+        try ConfigStore(directory: directory).addMapping(
+            protocol: .http, local: LocalAddress(port: fixture.servicePort), name: "web", remotePort: nil, profile: nil, enabled: true)
+        let result = try await SpawnedProcess.run(
+            EngineFixture.binary, ["--config-dir", directory, "up", "--detach"], environment: fixture.environment, timeout: .seconds(120))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("exited before it started"), "\(result.stderr)")
+        #expect(result.stderr.contains(directory + "/engine.log"), "names the log: \(result.stderr)")
+        #expect(result.stderr.contains("cannot listen"), "the log's reason: \(result.stderr)")
+        #expect(EngineLock.holder(configDirectory: directory) == nil)
+    }
+
     static func isZombie(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return true }
         return stat[stat.index(close, offsetBy: 2)] == "Z"

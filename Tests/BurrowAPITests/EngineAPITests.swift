@@ -22,6 +22,8 @@ struct EngineAPITests {
         var info = stat()
         #expect(stat(fixture.socketPath, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o600)
+        let staging = try FileManager.default.contentsOfDirectory(atPath: fixture.configDir).filter { $0.hasPrefix(".engine-") }
+        #expect(staging.isEmpty, "the private folder the socket was bound in is gone: \(staging)")
 
         let tunnels = try await fixture.api("GET", "/tunnels")
         #expect(tunnels.status == 200)
@@ -114,8 +116,22 @@ struct EngineAPITests {
         #expect(try await fixture.api("GET", "/requests/12345").status == 404)
         #expect(try await fixture.api("GET", "/requests?limit=0").object["field"] as? String == "limit")
         #expect(try await fixture.api("POST", "/profile", body: #"{"name":"nowhere"}"#).status == 400)
+        // Not HTTP NIO can read: still a JSON answer.
+        let fd = try UnixSocket.connect(fixture.socketPath)
+        defer { close(fd) }
+        _ = "BLAH / HTTP/1.1\r\nHost: x\r\n\r\n".withCString { write(fd, $0, strlen($0)) }
+        let garbage = try UnixSocket.readResponseHead(fd)
+        #expect(garbage.hasPrefix("HTTP/1.1 400") && garbage.contains("application/json"), "\(garbage)")
+        // Selecting a profile and none, as the TUI's switcher does (config.json is the record).
+        #expect(try await fixture.burrow("profile", "add", "home", "127.0.0.1:1").status == 0)
+        try ConfigStore(directory: fixture.configDir).updateConfig { $0.selectedProfile = nil }
+        let home = try await fixture.api("POST", "/profile", body: #"{"name":"home"}"#)
+        #expect(home.status == 200 && home.object["selectedProfile"] as? String == "home", "\(home.body)")
+        #expect(try ConfigStore(directory: fixture.configDir).loadConfig().selectedProfile == "home")
         let none = try await fixture.api("POST", "/profile", body: #"{"name":null}"#)
         #expect(none.status == 200 && none.body.contains("\"selectedProfile\": null"), "\(none.body)")
+        #expect(try ConfigStore(directory: fixture.configDir).loadConfig().selectedProfile == nil)
+        #expect(try await fixture.api("POST", "/profile", body: #"{}"#).object["field"] as? String == "name")
         _ = try await fixture.burrow("down")
     }
 
@@ -256,6 +272,27 @@ struct EngineAPITests {
         #expect(await ended.value)
         guardTask.cancel()
         try await fixture.waitUntilStopped()
+    }
+
+    @Test func eventsStreamOverCurlAsServerSentEvents() async throws {
+        let fixture = try await EngineFixture()
+        defer { fixture.remove() }
+        _ = try await fixture.detach()
+        let curl = try ChildProcess("curl", [
+            "-sS", "-N", "-v", "--max-time", "60", "-H", "Accept: text/event-stream",
+            "--unix-socket", fixture.socketPath, "http://burrow/api/v1/events",
+        ])
+        defer { curl.stop() }
+        // The head is written once the subscription is made (-v: on stderr, unbuffered).
+        _ = try await curl.line(startingWith: "< HTTP/1.1 200")
+        #expect(curl.text.lowercased().contains("content-type: text/event-stream"))
+        let added = try await fixture.api("POST", "/mappings", body: #"{"name":"sse","protocol":"http","local":"\#(fixture.servicePort)"}"#)
+        #expect(added.status == 201, "\(added.body)")
+        let data = try await curl.line(startingWith: "data: {\"alsoURL\"", timeout: .seconds(60))
+        #expect(data.contains(#""event":"online""#) && data.contains(#""name":"sse""#), "\(curl.text)")
+        #expect(curl.text.contains("event: online\n"), "\(curl.text)")
+        _ = try await fixture.burrow("down")
+        #expect(try await curl.waitForExit() == 0, "the stream ends with the engine: \(curl.text)")
     }
 
     @Test func serviceInstallWithoutSystemd() async throws {

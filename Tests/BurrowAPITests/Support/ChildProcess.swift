@@ -58,7 +58,7 @@ final class ChildProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let current = text
-            if let range = current.range(of: prefix), let end = current[range.upperBound...].firstIndex(of: "\n") {
+            if let range = current.range(of: prefix), let end = current[range.upperBound...].firstIndex(where: \.isNewline) {  // "\r\n" is one Character
                 return current[range.upperBound..<end]
             }
             if exitStatus != nil { break }
