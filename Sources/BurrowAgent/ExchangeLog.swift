@@ -2,21 +2,34 @@ import BurrowCore
 import NIOCore
 
 /// One mapping's kept exchanges, oldest first, bounded by count and by an
-/// estimate of the memory they hold (bodies at their capacity, heads, and a
-/// fixed cost per exchange and per field); the oldest go first. A value,
-/// kept inside `MappingStats`' lock. Ids grow along the log (they are taken
+/// estimate of the memory they hold (each allocation at its capacity plus
+/// the allocator's overhead); the oldest go first. A value, kept inside
+/// `MappingStats`' lock. Heads seen by the tap are kept as their raw bytes
+/// (one array each instead of two strings per field) and read into fields
+/// when an exchange is asked for. Ids grow along the log (they are taken
 /// under that lock), so an id is found by binary search.
 struct ExchangeLog {
     static let countLimit = 500
-    /// 2 MiB per mapping: 20 HTTP mappings stay near 40 MiB even when every
-    /// exchange carries 64 KiB bodies (then about 15 are kept per mapping).
-    static let byteBudget = 2 << 20
+    /// 1.5 MiB per mapping: 500 exchanges with browser-sized heads and
+    /// answers of 1 KiB fit; 20 HTTP mappings stay near 30 MiB even when every
+    /// exchange carries 64 KiB bodies (then about 11 are kept per mapping).
+    static let byteBudget = 3 << 19
 
     let countLimit: Int
     let byteBudget: Int
     private struct Kept {
+        /// Its header fields are empty when the raw head below is kept instead.
         var exchange: HTTPExchange
-        var cost: Int
+        var requestHead: [UInt8]
+        var responseHead: [UInt8] = []
+        var cost = 0
+
+        var materialized: HTTPExchange {
+            var exchange = self.exchange
+            if !requestHead.isEmpty { exchange.requestHeaders = HTTPHeadFields.parse(requestHead) }
+            if !responseHead.isEmpty { exchange.responseHeaders = HTTPHeadFields.parse(responseHead) }
+            return exchange
+        }
     }
 
     private var entries = CircularBuffer<Kept>(initialCapacity: 16)
@@ -30,30 +43,34 @@ struct ExchangeLog {
 
     var count: Int { entries.count }
 
-    mutating func append(_ exchange: HTTPExchange) {
-        let cost = Self.cost(of: exchange)
-        entries.append(Kept(exchange: exchange, cost: cost))
-        bytes += cost
+    /// `requestHead`: the request's head as received (its fields are read from it).
+    mutating func append(_ exchange: HTTPExchange, requestHead: [UInt8] = []) {
+        var kept = Kept(exchange: exchange, requestHead: requestHead)
+        kept.cost = Self.cost(of: kept.exchange) + Self.cost(of: requestHead)
+        entries.append(kept)
+        bytes += kept.cost
         evict()
     }
 
-    /// Changes the exchange with `id` if it is still kept.
-    mutating func update(id: UInt64, _ change: (inout HTTPExchange) -> Void) {
+    /// Changes the exchange with `id` if it is still kept; `responseHead`: the answer's head as received.
+    mutating func update(id: UInt64, responseHead: [UInt8]? = nil, _ change: (inout HTTPExchange) -> Void) {
         guard let index = index(of: id) else { return }
         change(&entries[index].exchange)
-        let cost = Self.cost(of: entries[index].exchange)
-        bytes += cost - entries[index].cost
+        if let responseHead { entries[index].responseHead = responseHead }
+        let kept = entries[index]
+        let cost = Self.cost(of: kept.exchange) + Self.cost(of: kept.requestHead) + Self.cost(of: kept.responseHead)
+        bytes += cost - kept.cost
         entries[index].cost = cost
         evict()
     }
 
     func exchange(id: UInt64) -> HTTPExchange? {
-        index(of: id).map { entries[$0].exchange }
+        index(of: id).map { entries[$0].materialized }
     }
 
     /// Newest first.
     func newest(_ limit: Int) -> [HTTPExchange] {
-        entries.reversed().prefix(max(0, limit)).map(\.exchange)
+        entries.reversed().prefix(max(0, limit)).map(\.materialized)
     }
 
     private func index(of id: UInt64) -> CircularBuffer<Kept>.Index? {
@@ -74,15 +91,31 @@ struct ExchangeLog {
         }
     }
 
-    /// What an exchange holds in memory, roughly: bodies at their capacity,
-    /// strings at their length, plus fixed costs for the struct and each
-    /// field's two strings and allocator overhead.
+    /// What an exchange holds in memory: the struct in the ring, and each
+    /// heap allocation (strings over 15 bytes, arrays) at its capacity plus
+    /// the allocator's and Swift's headers.
     static func cost(of exchange: HTTPExchange) -> Int {
-        var cost = 320 + exchange.method.utf8.count + exchange.target.utf8.count + exchange.mapping.utf8.count
-            + (exchange.visitor?.utf8.count ?? 0) + exchange.version.utf8.count + (exchange.reason?.utf8.count ?? 0)
-            + exchange.requestBody.capacity + exchange.responseBody.capacity
-        for field in exchange.requestHeaders { cost += 64 + field.name.utf8.count + field.value.utf8.count }
-        for field in exchange.responseHeaders { cost += 64 + field.name.utf8.count + field.value.utf8.count }
-        return cost
+        var total = MemoryLayout<HTTPExchange>.stride + 16
+        for text in [exchange.method, exchange.target, exchange.mapping, exchange.version] { total += Self.cost(of: text) }
+        total += exchange.visitor.map(Self.cost(of:)) ?? 0
+        total += exchange.reason.map(Self.cost(of:)) ?? 0
+        total += Self.cost(of: exchange.requestBody) + Self.cost(of: exchange.responseBody)
+        for fields in [exchange.requestHeaders, exchange.responseHeaders] where !fields.isEmpty {
+            total += allocationOverhead + fields.capacity * MemoryLayout<HTTPHeaderField>.stride
+            for field in fields { total += Self.cost(of: field.name) + Self.cost(of: field.value) }
+        }
+        return total
+    }
+
+    /// Swift's array or string header and malloc's own.
+    static let allocationOverhead = 48
+
+    static func cost(of bytes: [UInt8]) -> Int {
+        bytes.capacity == 0 ? 0 : allocationOverhead + bytes.capacity
+    }
+
+    /// Small strings (up to 15 UTF-8 bytes) live inside the value.
+    static func cost(of text: String) -> Int {
+        text.utf8.count <= 15 ? 0 : allocationOverhead + text.utf8.count
     }
 }
