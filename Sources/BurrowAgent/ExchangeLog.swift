@@ -17,13 +17,15 @@ struct ExchangeLog {
 
     let countLimit: Int
     let byteBudget: Int
-    private struct Kept {
+    /// One kept exchange as stored.
+    struct Kept {
         /// Its header fields are empty when the raw head below is kept instead.
         var exchange: HTTPExchange
         var requestHead: [UInt8]
         var responseHead: [UInt8] = []
         var cost = 0
 
+        /// The exchange with its fields read from the raw heads (done outside the mapping's lock).
         var materialized: HTTPExchange {
             var exchange = self.exchange
             if !requestHead.isEmpty { exchange.requestHeaders = HTTPHeadFields.parse(requestHead) }
@@ -65,12 +67,22 @@ struct ExchangeLog {
     }
 
     func exchange(id: UInt64) -> HTTPExchange? {
-        index(of: id).map { entries[$0].materialized }
+        kept(id: id)?.materialized
     }
 
     /// Newest first.
     func newest(_ limit: Int) -> [HTTPExchange] {
-        entries.reversed().prefix(max(0, limit)).map(\.materialized)
+        newestKept(limit).map(\.materialized)
+    }
+
+    /// As stored (copies of references; the fields are not read yet).
+    func kept(id: UInt64) -> Kept? {
+        index(of: id).map { entries[$0] }
+    }
+
+    /// As stored, newest first.
+    func newestKept(_ limit: Int) -> [Kept] {
+        Array(entries.reversed().prefix(max(0, limit)))
     }
 
     private func index(of id: UInt64) -> CircularBuffer<Kept>.Index? {

@@ -122,7 +122,8 @@ struct HTTPMessageScanner {
                         headBytes.append(byte)
                         if headBytes.count > Self.maxHeadBytes { state = .lost; return }
                         if byte == UInt8(ascii: "\n"), headBytes.count >= 2, endsHead() {
-                            let head = headBytes
+                            // An exact-size copy (the inspector may keep it); the working buffer stays as large as it grew.
+                            let head = Array(headBytes[...])
                             headBytes.removeAll(keepingCapacity: true)
                             parseHead(head, report)
                         }

@@ -227,13 +227,13 @@ final class MappingStats: Sendable {
 
     // MARK: Inspector queries
 
-    /// The kept exchanges, newest first.
+    /// The kept exchanges, newest first (heads are read into fields after the lock is released).
     func exchanges(limit: Int) -> [HTTPExchange] {
-        state.withLock { $0.exchanges.newest(limit) }
+        state.withLock { $0.exchanges.newestKept(limit) }.map(\.materialized)
     }
 
     func exchange(id: UInt64) -> HTTPExchange? {
-        state.withLock { $0.exchanges.exchange(id: id) }
+        state.withLock { $0.exchanges.kept(id: id) }?.materialized
     }
 
     // MARK: Sampling and snapshots
