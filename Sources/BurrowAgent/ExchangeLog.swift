@@ -10,9 +10,10 @@ import NIOCore
 /// under that lock), so an id is found by binary search.
 struct ExchangeLog {
     static let countLimit = 500
-    /// 1.5 MiB per mapping: 500 exchanges with browser-sized heads and
-    /// answers of 1 KiB fit; 20 HTTP mappings stay near 30 MiB even when every
-    /// exchange carries 64 KiB bodies (then about 11 are kept per mapping).
+    /// 1.5 MiB per mapping (by `cost(of:)`): 500 exchanges with browser-sized
+    /// heads (~800 bytes with the relay's forwarding fields) and 1 KiB answers
+    /// fit (about 2.8 KiB each); with 64 KiB bodies each way about 11 are
+    /// kept. Measured with 20 mappings (scripts/bench_inspect): BENCHMARKS.md.
     static let byteBudget = 3 << 19
 
     let countLimit: Int

@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func twentyFullMappingsStayWellUnderTheMemoryTarget() {
-        // 500 exchanges with 64 KiB each way would be 64 MiB per mapping; the budget holds each at 2 MiB.
+        // 500 exchanges with 64 KiB each way would be 64 MiB per mapping; the budget holds each at 1.5 MiB.
         var log = ExchangeLog()
         for id in 1...500 {
             var full = exchange(UInt64(id), body: HTTPExchange.bodyCaptureLimit)
