@@ -56,14 +56,17 @@ struct ExchangeLog {
     }
 
     /// Changes the exchange with `id` if it is still kept; `responseHead`: the answer's head as received.
+    /// In place (`CircularBuffer.modify`): no copy of the exchange, no reference counting of its parts.
     mutating func update(id: UInt64, responseHead: [UInt8]? = nil, _ change: (inout HTTPExchange) -> Void) {
         guard let index = index(of: id) else { return }
-        change(&entries[index].exchange)
-        if let responseHead { entries[index].responseHead = responseHead }
-        let kept = entries[index]
-        let cost = Self.cost(of: kept.exchange) + Self.cost(of: kept.requestHead) + Self.cost(of: kept.responseHead)
-        bytes += cost - kept.cost
-        entries[index].cost = cost
+        let delta = entries.modify(index) { kept in
+            change(&kept.exchange)
+            if let responseHead { kept.responseHead = responseHead }
+            let cost = Self.cost(of: kept.exchange) + Self.cost(of: kept.requestHead) + Self.cost(of: kept.responseHead)
+            defer { kept.cost = cost }
+            return cost - kept.cost
+        }
+        bytes += delta
         evict()
     }
 
@@ -109,14 +112,18 @@ struct ExchangeLog {
     /// the allocator's and Swift's headers.
     static func cost(of exchange: HTTPExchange) -> Int {
         var total = MemoryLayout<HTTPExchange>.stride + 16
-        for text in [exchange.method, exchange.target, exchange.mapping, exchange.version] { total += Self.cost(of: text) }
-        total += exchange.visitor.map(Self.cost(of:)) ?? 0
-        total += exchange.reason.map(Self.cost(of:)) ?? 0
-        total += Self.cost(of: exchange.requestBody) + Self.cost(of: exchange.responseBody)
-        for fields in [exchange.requestHeaders, exchange.responseHeaders] where !fields.isEmpty {
-            total += allocationOverhead + fields.capacity * MemoryLayout<HTTPHeaderField>.stride
-            for field in fields { total += Self.cost(of: field.name) + Self.cost(of: field.value) }
-        }
+        total += cost(of: exchange.method) + cost(of: exchange.target) + cost(of: exchange.mapping) + cost(of: exchange.version)
+        if let visitor = exchange.visitor { total += cost(of: visitor) }
+        if let reason = exchange.reason { total += cost(of: reason) }
+        total += cost(of: exchange.requestBody) + cost(of: exchange.responseBody)
+        total += cost(of: exchange.requestHeaders) + cost(of: exchange.responseHeaders)
+        return total
+    }
+
+    static func cost(of fields: [HTTPHeaderField]) -> Int {
+        guard !fields.isEmpty else { return 0 }
+        var total = allocationOverhead + fields.capacity * MemoryLayout<HTTPHeaderField>.stride
+        for field in fields { total += cost(of: field.name) + cost(of: field.value) }
         return total
     }
 
