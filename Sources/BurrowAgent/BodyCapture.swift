@@ -8,6 +8,12 @@ struct BodyCapture {
 
     var isFull: Bool { bytes.count >= HTTPExchange.bodyCaptureLimit }
 
+    /// A body of known length gets its room at once: no regrowth, no spare capacity kept.
+    mutating func reserve(_ length: UInt64?) {
+        guard let length, length > 0, bytes.isEmpty else { return }
+        bytes.reserveCapacity(Int(min(length, UInt64(HTTPExchange.bodyCaptureLimit))))
+    }
+
     /// Copies what still fits of `buffer`'s readable bytes `at..<at+length`.
     mutating func add(_ buffer: ByteBuffer, at: Int, length: Int) {
         let room = HTTPExchange.bodyCaptureLimit - bytes.count

@@ -2,21 +2,37 @@ import BurrowCore
 import NIOCore
 
 /// One mapping's kept exchanges, oldest first, bounded by count and by an
-/// estimate of the memory they hold (bodies at their capacity, heads, and a
-/// fixed cost per exchange and per field); the oldest go first. A value,
-/// kept inside `MappingStats`' lock. Ids grow along the log (they are taken
+/// estimate of the memory they hold (each allocation at its capacity plus
+/// the allocator's overhead); the oldest go first. A value, kept inside
+/// `MappingStats`' lock. Heads seen by the tap are kept as their raw bytes
+/// (one array each instead of two strings per field) and read into fields
+/// when an exchange is asked for. Ids grow along the log (they are taken
 /// under that lock), so an id is found by binary search.
 struct ExchangeLog {
     static let countLimit = 500
-    /// 2 MiB per mapping: 20 HTTP mappings stay near 40 MiB even when every
-    /// exchange carries 64 KiB bodies (then about 15 are kept per mapping).
-    static let byteBudget = 2 << 20
+    /// 1.5 MiB per mapping (by `cost(of:)`): 500 exchanges with browser-sized
+    /// heads (~800 bytes with the relay's forwarding fields) and 1 KiB answers
+    /// fit (about 2.8 KiB each); with 64 KiB bodies each way about 11 are
+    /// kept. Measured with 20 mappings (scripts/bench_inspect): BENCHMARKS.md.
+    static let byteBudget = 3 << 19
 
     let countLimit: Int
     let byteBudget: Int
-    private struct Kept {
+    /// One kept exchange as stored.
+    struct Kept {
+        /// Its header fields are empty when the raw head below is kept instead.
         var exchange: HTTPExchange
-        var cost: Int
+        var requestHead: [UInt8]
+        var responseHead: [UInt8] = []
+        var cost = 0
+
+        /// The exchange with its fields read from the raw heads (done outside the mapping's lock).
+        var materialized: HTTPExchange {
+            var exchange = self.exchange
+            if !requestHead.isEmpty { exchange.requestHeaders = HTTPHeadFields.parse(requestHead) }
+            if !responseHead.isEmpty { exchange.responseHeaders = HTTPHeadFields.parse(responseHead) }
+            return exchange
+        }
     }
 
     private var entries = CircularBuffer<Kept>(initialCapacity: 16)
@@ -30,30 +46,47 @@ struct ExchangeLog {
 
     var count: Int { entries.count }
 
-    mutating func append(_ exchange: HTTPExchange) {
-        let cost = Self.cost(of: exchange)
-        entries.append(Kept(exchange: exchange, cost: cost))
-        bytes += cost
+    /// `requestHead`: the request's head as received (its fields are read from it).
+    mutating func append(_ exchange: HTTPExchange, requestHead: [UInt8] = []) {
+        var kept = Kept(exchange: exchange, requestHead: requestHead)
+        kept.cost = Self.cost(of: kept.exchange) + Self.cost(of: requestHead)
+        entries.append(kept)
+        bytes += kept.cost
         evict()
     }
 
-    /// Changes the exchange with `id` if it is still kept.
-    mutating func update(id: UInt64, _ change: (inout HTTPExchange) -> Void) {
+    /// Changes the exchange with `id` if it is still kept; `responseHead`: the answer's head as received.
+    /// In place (`CircularBuffer.modify`): no copy of the exchange, no reference counting of its parts.
+    mutating func update(id: UInt64, responseHead: [UInt8]? = nil, _ change: (inout HTTPExchange) -> Void) {
         guard let index = index(of: id) else { return }
-        change(&entries[index].exchange)
-        let cost = Self.cost(of: entries[index].exchange)
-        bytes += cost - entries[index].cost
-        entries[index].cost = cost
+        let delta = entries.modify(index) { kept in
+            change(&kept.exchange)
+            if let responseHead { kept.responseHead = responseHead }
+            let cost = Self.cost(of: kept.exchange) + Self.cost(of: kept.requestHead) + Self.cost(of: kept.responseHead)
+            defer { kept.cost = cost }
+            return cost - kept.cost
+        }
+        bytes += delta
         evict()
     }
 
     func exchange(id: UInt64) -> HTTPExchange? {
-        index(of: id).map { entries[$0].exchange }
+        kept(id: id)?.materialized
     }
 
     /// Newest first.
     func newest(_ limit: Int) -> [HTTPExchange] {
-        entries.reversed().prefix(max(0, limit)).map(\.exchange)
+        newestKept(limit).map(\.materialized)
+    }
+
+    /// As stored (copies of references; the fields are not read yet).
+    func kept(id: UInt64) -> Kept? {
+        index(of: id).map { entries[$0] }
+    }
+
+    /// As stored, newest first.
+    func newestKept(_ limit: Int) -> [Kept] {
+        Array(entries.reversed().prefix(max(0, limit)))
     }
 
     private func index(of id: UInt64) -> CircularBuffer<Kept>.Index? {
@@ -74,15 +107,35 @@ struct ExchangeLog {
         }
     }
 
-    /// What an exchange holds in memory, roughly: bodies at their capacity,
-    /// strings at their length, plus fixed costs for the struct and each
-    /// field's two strings and allocator overhead.
+    /// What an exchange holds in memory: the struct in the ring, and each
+    /// heap allocation (strings over 15 bytes, arrays) at its capacity plus
+    /// the allocator's and Swift's headers.
     static func cost(of exchange: HTTPExchange) -> Int {
-        var cost = 320 + exchange.method.utf8.count + exchange.target.utf8.count + exchange.mapping.utf8.count
-            + (exchange.visitor?.utf8.count ?? 0) + exchange.version.utf8.count + (exchange.reason?.utf8.count ?? 0)
-            + exchange.requestBody.capacity + exchange.responseBody.capacity
-        for field in exchange.requestHeaders { cost += 64 + field.name.utf8.count + field.value.utf8.count }
-        for field in exchange.responseHeaders { cost += 64 + field.name.utf8.count + field.value.utf8.count }
-        return cost
+        var total = MemoryLayout<HTTPExchange>.stride + 16
+        total += cost(of: exchange.method) + cost(of: exchange.target) + cost(of: exchange.mapping) + cost(of: exchange.version)
+        if let visitor = exchange.visitor { total += cost(of: visitor) }
+        if let reason = exchange.reason { total += cost(of: reason) }
+        total += cost(of: exchange.requestBody) + cost(of: exchange.responseBody)
+        total += cost(of: exchange.requestHeaders) + cost(of: exchange.responseHeaders)
+        return total
+    }
+
+    static func cost(of fields: [HTTPHeaderField]) -> Int {
+        guard !fields.isEmpty else { return 0 }
+        var total = allocationOverhead + fields.capacity * MemoryLayout<HTTPHeaderField>.stride
+        for field in fields { total += cost(of: field.name) + cost(of: field.value) }
+        return total
+    }
+
+    /// Swift's array or string header and malloc's own.
+    static let allocationOverhead = 48
+
+    static func cost(of bytes: [UInt8]) -> Int {
+        bytes.capacity == 0 ? 0 : allocationOverhead + bytes.capacity
+    }
+
+    /// Small strings (up to 15 UTF-8 bytes) live inside the value.
+    static func cost(of text: String) -> Int {
+        text.utf8.count <= 15 ? 0 : allocationOverhead + text.utf8.count
     }
 }

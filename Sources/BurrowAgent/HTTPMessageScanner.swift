@@ -7,7 +7,7 @@ import NIOCore
 /// their bytes. It reports each head and each message's end (with its body
 /// size). Anything it cannot read makes it give up (`.lost`); the tap then
 /// stops looking and the bytes flow on untouched. With `captures` on (the
-/// inspector), heads also yield their version, reason and every field, and
+/// inspector), heads also yield their version, reason, raw bytes and body length, and
 /// each piece of body data (de-chunked) is reported by its place in the
 /// buffer being scanned, so the tap copies only what it keeps.
 struct HTTPMessageScanner {
@@ -20,10 +20,16 @@ struct HTTPMessageScanner {
         var status = 0
         var burrowError = false
         var upgrade = false
-        /// Only with `captures`: e.g. "HTTP/1.1", the response's reason, every field in order.
+        /// Only with `captures`: e.g. "HTTP/1.1", the response's reason, the
+        /// head's bytes as received (kept as one array; fields are read from it
+        /// when asked for) and the body's `Content-Length`.
         var version = ""
         var reason = ""
-        var fields: [HTTPHeaderField] = []
+        var raw: [UInt8] = []
+        var contentLength: UInt64?
+
+        /// The fields of `raw`, in order.
+        var fields: [HTTPHeaderField] { HTTPHeadFields.parse(raw) }
     }
 
     enum Event: Equatable {
@@ -50,7 +56,7 @@ struct HTTPMessageScanner {
     static let maxLineBytes = 4 * 1024
 
     let direction: Direction
-    /// Report versions, reasons, fields and body pieces (the inspector is on).
+    /// Report versions, reasons, raw heads and body pieces (the inspector is on).
     let captures: Bool
     private(set) var state: State = .head
     private var line: [UInt8] = []
@@ -116,7 +122,8 @@ struct HTTPMessageScanner {
                         headBytes.append(byte)
                         if headBytes.count > Self.maxHeadBytes { state = .lost; return }
                         if byte == UInt8(ascii: "\n"), headBytes.count >= 2, endsHead() {
-                            let head = headBytes
+                            // An exact-size copy (the inspector may keep it); the working buffer stays as large as it grew.
+                            let head = Array(headBytes[...])
                             headBytes.removeAll(keepingCapacity: true)
                             parseHead(head, report)
                         }
@@ -182,9 +189,6 @@ struct HTTPMessageScanner {
             default:
                 break
             }
-            if captures {
-                head.fields.append(HTTPHeaderField(name: String(decoding: field[field.startIndex..<colon], as: UTF8.self), value: value))
-            }
         }
         var hasBody: Bool
         switch direction {
@@ -208,6 +212,10 @@ struct HTTPMessageScanner {
             let method = methods.isEmpty ? "GET" : methods.removeFirst()
             head.upgrade = status == 101 || (method == "CONNECT" && (200..<300).contains(status))
             hasBody = !(method == "HEAD" || status == 204 || status == 304 || head.upgrade)
+        }
+        if captures {
+            head.raw = bytes
+            head.contentLength = chunked ? nil : length
         }
         report(.head(head))
         bodyBytes = 0

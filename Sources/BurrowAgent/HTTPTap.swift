@@ -67,10 +67,11 @@ final class HTTPTap: ChannelDuplexHandler {
             case .head(let head):
                 let exchange = inspects ? HTTPExchange(
                     id: 0, mapping: mapping, time: 0, visitor: visitor, method: head.method, target: head.target,
-                    version: head.version, requestHeaders: head.fields) : nil
-                let id = stats.requestStarted(method: head.method, path: head.target, exchange: exchange)
+                    version: head.version) : nil
+                let id = stats.requestStarted(method: head.method, path: head.target, exchange: exchange, head: head.raw)
                 pending.append(InFlight(id: id, started: .now()))
                 requestInBody = inspects ? id : nil
+                if inspects { requestBody.reserve(head.contentLength) }
                 responses.expectResponse(toMethod: head.method)
             case .body(let at, let length):
                 requestBody.add(buffer, at: at, length: length)
@@ -97,6 +98,7 @@ final class HTTPTap: ChannelDuplexHandler {
             // The agent's own pages (LocalDialer's 502) carry X-Burrow-Error.
             let answeredBy: RequestAnswerer = head.burrowError ? .agent : .localService
             if inspects {
+                responseBody.reserve(head.contentLength)
                 stats.responseHead(request: request.id, status: head.status, answeredBy: answeredBy, head: head,
                                    firstByteMs: Self.milliseconds(since: request.started))
             } else {

@@ -126,15 +126,16 @@ final class MappingStats: Sendable {
     // MARK: HTTP requests (once per message head)
 
     /// A request head arrived; `exchange` (inspector on) is kept with the
-    /// returned id. Ids come from the engine's `Inspector` either way.
-    func requestStarted(method: String, path: String, exchange: HTTPExchange? = nil) -> UInt64 {
+    /// returned id, its fields read from `head` (the raw head) when asked
+    /// for. Ids come from the engine's `Inspector` either way.
+    func requestStarted(method: String, path: String, exchange: HTTPExchange? = nil, head: [UInt8] = []) -> UInt64 {
         let now = WallClock.now()
         return state.withLock { state in
             let id = inspector.nextID()
             if var exchange {
                 exchange.id = id
                 exchange.time = now
-                state.exchanges.append(exchange)
+                state.exchanges.append(exchange, requestHead: head)
             }
             state.recentRequests.append(keepingAtMost: MappingStats.recentLimit, (id, HTTPRequestRecord(
                 id: exchange == nil ? 0 : id, time: now, method: method, path: path, visitor: exchange?.visitor)))
@@ -152,7 +153,7 @@ final class MappingStats: Sendable {
         }
     }
 
-    /// `head` (inspector on) adds the reason, fields and time to first byte to the kept exchange.
+    /// `head` (inspector on) adds the reason, the raw head and time to first byte to the kept exchange.
     func responseHead(request id: UInt64, status: Int, answeredBy: RequestAnswerer = .localService,
                       head: HTTPMessageScanner.Head? = nil, firstByteMs: Double? = nil) {
         state.withLock { state in
@@ -161,10 +162,9 @@ final class MappingStats: Sendable {
                 $0.record.answeredBy = answeredBy
             }
             guard let head else { return }
-            state.exchanges.update(id: id) {
+            state.exchanges.update(id: id, responseHead: head.raw) {
                 $0.status = status
                 $0.reason = head.reason
-                $0.responseHeaders = head.fields
                 $0.answeredBy = answeredBy
                 $0.firstByteMs = firstByteMs
             }
@@ -227,13 +227,13 @@ final class MappingStats: Sendable {
 
     // MARK: Inspector queries
 
-    /// The kept exchanges, newest first.
+    /// The kept exchanges, newest first (heads are read into fields after the lock is released).
     func exchanges(limit: Int) -> [HTTPExchange] {
-        state.withLock { $0.exchanges.newest(limit) }
+        state.withLock { $0.exchanges.newestKept(limit) }.map(\.materialized)
     }
 
     func exchange(id: UInt64) -> HTTPExchange? {
-        state.withLock { $0.exchanges.exchange(id: id) }
+        state.withLock { $0.exchanges.kept(id: id) }?.materialized
     }
 
     // MARK: Sampling and snapshots

@@ -23,22 +23,41 @@ import Testing
     }
 
     @Test func theByteBoundEvictsTheOldestAndCountsUpdates() {
-        var log = ExchangeLog(countLimit: 500, byteBudget: 100_000)
+        var grown = exchange(5)
+        grown.requestBody = [UInt8](repeating: 2, count: 60_000)
+        let small = ExchangeLog.cost(of: exchange(1))
+        // Room for the grown exchange 5 and exchange 6 and half a small one more.
+        let budget = ExchangeLog.cost(of: grown) + ExchangeLog.cost(of: exchange(6, body: 39_000)) + small / 2
+        var log = ExchangeLog(countLimit: 500, byteBudget: budget)
         for id in 1...5 { log.append(exchange(UInt64(id))) }
         #expect(log.count == 5)
+        #expect(log.bytes == 5 * small)
         // Growing an exchange by update is counted too: the oldest go to make room.
-        log.update(id: 5) { $0.requestBody = [UInt8](repeating: 2, count: 60_000) }
-        #expect(log.count == 5)
-        log.append(exchange(6, body: 39_000))  // 60 000 + 39 000 + their heads fit; with any older one they do not
-        #expect(log.bytes <= 100_000)
+        log.update(id: 5) { $0.requestBody = grown.requestBody }
+        #expect(log.bytes == 4 * small + ExchangeLog.cost(of: grown))
+        log.append(exchange(6, body: 39_000))
+        #expect(log.bytes <= budget)
         #expect(log.exchange(id: 5)?.requestBody.count == 60_000)
-        #expect(log.exchange(id: 6) != nil)
-        #expect(log.exchange(id: 1) == nil)
         #expect(log.newest(10).map(\.id) == [6, 5])
         // An exchange larger than the budget alone is still kept (the newest always is).
-        log.append(exchange(7, body: 150_000))
+        log.append(exchange(7, body: 2 * budget))
         #expect(log.newest(10).map(\.id) == [7])
-        #expect(log.bytes == ExchangeLog.cost(of: exchange(7, body: 150_000)))
+        #expect(log.bytes == ExchangeLog.cost(of: exchange(7, body: 2 * budget)))
+    }
+
+    @Test func rawHeadsAreKeptWholeAndReadIntoFieldsWhenAsked() {
+        var log = ExchangeLog()
+        let request = Array("GET / HTTP/1.1\r\nHost: a\r\nX-Long-Header-Name: a value longer than fifteen\r\nX: 1\r\n\r\n".utf8)
+        log.append(exchange(1), requestHead: request)
+        log.update(id: 1, responseHead: Array("HTTP/1.1 200 OK\nContent-Length:  0 \n\n".utf8)) { $0.status = 200 }
+        let kept = log.exchange(id: 1)
+        #expect(kept?.requestHeaders == [HTTPHeaderField(name: "Host", value: "a"),
+                                         HTTPHeaderField(name: "X-Long-Header-Name", value: "a value longer than fifteen"),
+                                         HTTPHeaderField(name: "X", value: "1")])
+        #expect(kept?.responseHeaders == [HTTPHeaderField(name: "Content-Length", value: "0")])
+        // Counted as two byte arrays, not as six strings and two field arrays.
+        #expect(log.bytes >= ExchangeLog.cost(of: exchange(1)) + request.count + 30)
+        #expect(log.bytes < ExchangeLog.cost(of: exchange(1)) + ExchangeLog.cost(of: kept!) - ExchangeLog.cost(of: exchange(1)))
     }
 
     @Test func updatesFindTheirExchangeAndIgnoreEvictedOnes() {
@@ -52,7 +71,7 @@ import Testing
     }
 
     @Test func twentyFullMappingsStayWellUnderTheMemoryTarget() {
-        // 500 exchanges with 64 KiB each way would be 64 MiB per mapping; the budget holds each at 2 MiB.
+        // 500 exchanges with 64 KiB each way would be 64 MiB per mapping; the budget holds each at 1.5 MiB.
         var log = ExchangeLog()
         for id in 1...500 {
             var full = exchange(UInt64(id), body: HTTPExchange.bodyCaptureLimit)

@@ -118,7 +118,7 @@ import Testing
             #expect(kept.last?.target == "/r/100")
             #expect(try await service.count() == 600)
 
-            // 40 exchanges of 64 KiB each way: the byte budget (2 MiB) keeps only the newest few.
+            // 40 exchanges of 64 KiB each way: the byte budget (1.5 MiB) keeps only the newest few.
             let body = agent.directory.file("body.bin")
             try Data(repeating: 0x42, count: 64 << 10).write(to: URL(fileURLWithPath: body))
             var arguments: [String] = []

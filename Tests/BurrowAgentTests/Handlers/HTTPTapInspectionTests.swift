@@ -137,4 +137,30 @@ struct HTTPTapInspectionTests {
         #expect(one.exchanges(limit: 10).count == 5)
         #expect(two.exchanges(limit: 10).allSatisfy { $0.id.isMultiple(of: 2) })
     }
+
+    @Test("500 browser-sized exchanges (heads with the relay's forwarding fields, 1 KiB answers) fit the byte budget: the count bounds them")
+    func browserSizedExchangesAreCountBound() throws {
+        let stats = MappingStats()
+        let channel = tap(stats)
+        defer { _ = try? channel.finish() }
+        let cookie = "session=" + String(repeating: "s", count: 96) + "; theme=dark; consent=1"
+        let answerBody = String(repeating: "x", count: 1024)
+        for index in 0..<520 {
+            let request = "GET /small/\(index)?q=bench HTTP/1.1\r\nHost: m00.localhost:8080\r\n"
+                + "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n"
+                + "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n"
+                + "Accept-Language: en-GB,en;q=0.7,fr;q=0.3\r\nAccept-Encoding: gzip, deflate, br\r\n"
+                + "Referer: https://app.example.com/dashboard/projects/42/settings\r\nCookie: \(cookie)\r\n"
+                + "Sec-Fetch-Mode: navigate\r\nX-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: http\r\n"
+                + "X-Forwarded-Host: m00.localhost:8080\r\nForwarded: for=127.0.0.1;host=m00.localhost:8080;proto=http\r\n\r\n"
+            try pass(channel, inbound: [request])
+            try pass(channel, outbound: ["HTTP/1.0 200 OK\r\nServer: BaseHTTP/0.6 Python/3.11.2\r\nDate: Sat, 05 Dec 2026 19:00:00 GMT\r\n"
+                + "Content-Type: application/octet-stream\r\nContent-Length: 1024\r\nCache-Control: no-store\r\n\r\n" + answerBody])
+        }
+        let kept = stats.exchanges(limit: 1000)
+        #expect(kept.count == ExchangeLog.countLimit)
+        #expect(kept.first?.target == "/small/519?q=bench")
+        #expect(kept.first?.requestHeaders.count == 12)
+        #expect(kept.first?.responseBody.count == 1024)
+    }
 }
