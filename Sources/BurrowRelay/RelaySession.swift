@@ -22,6 +22,8 @@ final class RelaySession {
     private weak var channel: (any Channel)?
     private(set) var identity: PublicKeyIdentity?
     private(set) var username = ""
+    /// The key's owner (`RelayContext.owner(ofKey:)`), set at login.
+    private(set) var owner = ""
     var forwards: [UInt64: Forward] = [:]
     var controlChannel: SessionChannelHandler?
     var bannerChannels: [ObjectIdentifier: SessionChannelHandler] = [:]
@@ -263,6 +265,7 @@ extension RelaySession: NIOSSHServerUserAuthenticationDelegate {
     ) {
         identity = key
         self.username = username
+        owner = context.owner(ofKey: key.fingerprint)
         context.loginPenalties.forgive(peerIP)
         context.log("\(who): logged in")
         context.metrics.login(accepted: true)
