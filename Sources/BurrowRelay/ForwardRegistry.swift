@@ -292,23 +292,23 @@ final class ForwardRegistry: Sendable {
 
     /// A member's local service went down (`until` nil: until its agent
     /// says it is up) or a visitor's channel was refused by it (`until` a
-    /// short while). News only when the number online changed.
+    /// short while: no news, the pause ends by itself). News for every
+    /// agent report, so members always hear the size after one.
     func memberDown(_ key: PoolKey, forwardID: UInt64, until: NIODeadline?) -> PoolNews? {
-        changeMember(key) { $0.down(forwardID, until: until) }
+        changeMember(key, news: until == nil) { $0.down(forwardID, until: until) }
     }
 
     func memberUp(_ key: PoolKey, forwardID: UInt64) -> PoolNews? {
-        changeMember(key) { $0.up(forwardID) }
+        changeMember(key, news: true) { $0.up(forwardID) }
     }
 
-    private func changeMember(_ key: PoolKey, _ change: (inout PoolBalancer<UInt64>) -> Void) -> PoolNews? {
+    private func changeMember(_ key: PoolKey, news: Bool, _ change: (inout PoolBalancer<UInt64>) -> Void) -> PoolNews? {
         let time = now()
         return state.withLock { state in
             guard var pool = state.pools[key] else { return nil }
-            let before = pool.balancer.online(at: time)
             change(&pool.balancer)
             state.pools[key] = pool
-            return pool.balancer.online(at: time) == before ? nil : pool.news(key, at: time)
+            return news ? pool.news(key, at: time) : nil
         }
     }
 
