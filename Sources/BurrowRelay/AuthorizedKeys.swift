@@ -6,9 +6,10 @@ import NIOSSH
 import Synchronization
 
 /// The keys in `STATE_DIR/authorized_keys` (OpenSSH format, options before
-/// the key type allowed; Burrow reads one, `burrow-owner="NAME"`: keys with
-/// the same owner are one owner for reservations and pools, the rest is
-/// ignored). The file is re-read whenever its size or
+/// the key type allowed; Burrow reads two: `burrow-owner="NAME"` (keys with
+/// the same owner are one owner for reservations and pools) and
+/// `burrow-pool` (the key's unregistered forwards, a stock `ssh -R`'s, serve
+/// in a pool); the rest is ignored). The file is re-read whenever its size or
 /// modification time changes, so adding (or removing) a key takes effect at
 /// the next login. The parsed keys are cached; the stat and any re-read run on
 /// one background queue (`check`), never on an event loop.
@@ -21,6 +22,8 @@ final class AuthorizedKeys: Sendable {
         var keys: Set<NIOSSHPublicKey> = []
         /// Fingerprint → `burrow-owner`, for keys that name one.
         var owners: [String: String] = [:]
+        /// Fingerprints of keys with `burrow-pool`.
+        var pooling: Set<String> = []
     }
     private let state = Mutex(Snapshot())
 
@@ -43,7 +46,7 @@ final class AuthorizedKeys: Sendable {
         let stamp = FileStamp(path: path)
         return state.withLock { snapshot in
             if snapshot.stamp != stamp {
-                (snapshot.keys, snapshot.owners) = load()
+                (snapshot.keys, snapshot.owners, snapshot.pooling) = load()
                 snapshot.stamp = stamp
             }
             return snapshot.keys.contains(key)
@@ -55,7 +58,7 @@ final class AuthorizedKeys: Sendable {
         let stamp = FileStamp(path: path)
         return state.withLock { snapshot in
             if snapshot.stamp != stamp {
-                (snapshot.keys, snapshot.owners) = load()
+                (snapshot.keys, snapshot.owners, snapshot.pooling) = load()
                 snapshot.stamp = stamp
             }
             return snapshot.keys.count
@@ -68,13 +71,19 @@ final class AuthorizedKeys: Sendable {
         state.withLock { $0.owners[fingerprint] }
     }
 
+    /// Whether the key with this fingerprint has `burrow-pool` (as of the last `check`; no I/O).
+    func pools(fingerprint: String) -> Bool {
+        state.withLock { $0.pooling.contains(fingerprint) }
+    }
+
     /// Reads the file line by line: a line that is not UTF-8 (a comment typed
     /// in Latin-1, say) or not a key is skipped and logged with its number;
     /// every other key still counts. Runs once per change of the file.
-    private func load() -> (Set<NIOSSHPublicKey>, [String: String]) {
-        guard let data = try? AtomicFile.read(path) else { return ([], [:]) }
+    private func load() -> (Set<NIOSSHPublicKey>, [String: String], Set<String>) {
+        guard let data = try? AtomicFile.read(path) else { return ([], [:], []) }
         var keys = Set<NIOSSHPublicKey>()
         var owners: [String: String] = [:]
+        var pooling: Set<String> = []
         for (index, rawLine) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             guard let decoded = String(validating: rawLine, as: UTF8.self) else {
                 log("\(path):\(index + 1): not valid UTF-8, line skipped (other keys still work)")
@@ -84,12 +93,14 @@ final class AuthorizedKeys: Sendable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             if let key = Self.parse(line) {
                 keys.insert(key)
-                if let owner = Self.owner(line) { owners[PublicKeyIdentity(key).fingerprint] = owner }
+                let fingerprint = PublicKeyIdentity(key).fingerprint
+                if let owner = Self.owner(line) { owners[fingerprint] = owner }
+                if Self.options(line).contains(where: { $0.lowercased() == "burrow-pool" }) { pooling.insert(fingerprint) }
             } else {
                 log("\(path):\(index + 1): not an OpenSSH public key line, skipped (expected 'ssh-ed25519 AAAA… comment')")
             }
         }
-        return (keys, owners)
+        return (keys, owners, pooling)
     }
 
     /// Parses `[options] type base64 [comment]`: the key starts at the first
@@ -108,6 +119,19 @@ extension AuthorizedKeys {
     /// options are comma-separated, values may be quoted and hold commas or
     /// spaces). nil when absent or empty.
     static func owner(_ line: String) -> String? {
+        for option in options(line) where option.lowercased().hasPrefix("burrow-owner=") {
+            var value = Substring(option.dropFirst("burrow-owner=".count))
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
+            return value.isEmpty ? nil : String(value)
+        }
+        return nil
+    }
+
+    /// The options before the key type (none when the line starts with it).
+    static func options(_ line: String) -> [String] {
+        guard let first = line.split(separator: " ").first, !first.hasPrefix("ssh-"), !first.hasPrefix("ecdsa-sha2-") else {
+            return []
+        }
         var options: [String] = []
         var current = ""
         var quoted = false
@@ -123,12 +147,7 @@ extension AuthorizedKeys {
             current.append(character)
         }
         if !current.isEmpty { options.append(current) }
-        for option in options where option.lowercased().hasPrefix("burrow-owner=") {
-            var value = Substring(option.dropFirst("burrow-owner=".count))
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
-            return value.isEmpty ? nil : String(value)
-        }
-        return nil
+        return options
     }
 }
 

@@ -9,10 +9,11 @@ import NIOSSH
 /// `ssh -R` user) the pool's size.
 extension RelaySession {
     /// Whether the forward of `host` asks for a pool: true/false as the
-    /// agent registered it, nil when it was not registered (a stock `ssh -R`,
-    /// which joins the owner's pool of the name if there is one).
+    /// agent registered it; not registered (a stock `ssh -R`): true for a key
+    /// with `burrow-pool` in `authorized_keys`, else nil (it joins the
+    /// owner's pool of the name if there is one, else serves alone).
     func poolFlag(for host: String) -> Bool? {
-        registrations[host]?.pool
+        registrations[host]?.pool ?? (poolsUnregistered ? true : nil)
     }
 
     /// Whether the key with `fingerprint` belongs to this session's owner.

@@ -60,8 +60,11 @@ import Testing
     }
 
     static func sshR(_ relay: RelayFixture, identityOf agent: AgentFixture, _ forward: String) throws -> TestProcess {
-        let key = agent.directory.file(Identity.fileName)
-        return try TestProcess("/usr/bin/env", [
+        try sshR(relay, key: agent.directory.file(Identity.fileName), forward)
+    }
+
+    static func sshR(_ relay: RelayFixture, key: String, _ forward: String) throws -> TestProcess {
+        try TestProcess("/usr/bin/env", [
             "ssh", "-N", "-p", String(relay.endpoints.sshPort), "-i", key,
             "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
             "-o", "ExitOnForwardFailure=yes", "-o", "IdentitiesOnly=yes", "-o", "ServerAliveInterval=5",
@@ -215,6 +218,39 @@ import Testing
         } cleanup: {
             await second.stop()
             await first.stop()
+            await relay.stop()
+        }
+    }
+
+    @Test(.timeLimit(.minutes(10)))
+    func stockSSHClientsOfAKeyWithBurrowPoolServeOneNameTogether() async throws {
+        let a = try await PoolMemberServer("A")
+        let b = try await PoolMemberServer("B")
+        defer { a.stop(); b.stop() }
+        let keys = try TestDirectory("burrow-pool-keys")
+        defer { keys.remove() }
+        let made = try await TestProcess.run("/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys.file("key")])
+        #expect(made.status == 0, "\(made.output)")
+        let line = try String(contentsOfFile: keys.file("key.pub"), encoding: .utf8)
+        let state = try TestDirectory("burrow-relay")
+        try state.write("authorized_keys", "burrow-pool \(line)", mode: 0o600)
+        let relay = try await RelayFixture.start(allowAnyKey: false, state: state)
+        let first = try Self.sshR(relay, key: keys.file("key"), "both:80:127.0.0.1:\(a.port)")
+        let second = try Self.sshR(relay, key: keys.file("key"), "both:80:127.0.0.1:\(b.port)")
+        defer { _ = first.stop(signal: SIGKILL); _ = second.stop(signal: SIGKILL) }
+        try await withCleanup {
+            let url = "http://both.localhost:\(relay.endpoints.httpPort)/"
+            // Both forwards granted, then the pool of two takes turns.
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(60)
+            var spread: [String: Int] = [:]
+            while clock.now < deadline {
+                spread = Self.tally(try await Self.visit(url, count: 10))
+                if spread == ["A": 5, "B": 5] { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(spread == ["A": 5, "B": 5], "\(spread)")
+        } cleanup: {
             await relay.stop()
         }
     }

@@ -11,5 +11,7 @@ import Testing
         #expect(AuthorizedKeys.owner("ssh-ed25519 AAAA burrow-owner=notanoption") == nil)
         #expect(AuthorizedKeys.owner(#"burrow-owner="" ssh-ed25519 AAAA"#) == nil)
         #expect(AuthorizedKeys.owner("restrict ssh-ed25519 AAAA") == nil)
+        #expect(AuthorizedKeys.options(#"burrow-pool,burrow-owner="a b" ssh-ed25519 AAAA"#) == ["burrow-pool", #"burrow-owner="a b""#])
+        #expect(AuthorizedKeys.options("ssh-ed25519 AAAA burrow-pool").isEmpty)
     }
 }
