@@ -179,6 +179,8 @@ actor TunnelSession {
                     }
                 }
             case .sendCancel(let port):
+                // A withdrawn forward is no member of its pool any more.
+                pools[name] = nil
                 let connection = self.connection
                 let previous = cancels[name]
                 cancels[name] = Task {
@@ -198,6 +200,7 @@ actor TunnelSession {
                 hub.emit(.error(mapping: name, message: reason))
             case .forget:
                 machines[name] = nil
+                pools[name] = nil
             }
         }
     }

@@ -262,7 +262,8 @@ extension RelaySession {
         forwards[forwardID] = forward
         context.registry.claimTCP(
             bound,
-            ForwardRegistry.Holder(session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: bandwidth, policy: policy))
+            ForwardRegistry.Holder(
+                session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: bandwidth, policy: policy, owner: owner))
         promise.succeed(.init(boundPort: port == 0 ? bound : nil))
         announce(forward)
     }
@@ -316,7 +317,8 @@ extension RelaySession {
         guard context.refuseByRate(visitor, port: "TCP") == nil else { throw RelayError.refused("rate limited") }
         guard let forward = forwards[forwardID], let key = identity?.fingerprint else { throw RelayError.refused("the tunnel is offline") }
         let holder = ForwardRegistry.Holder(
-            session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
+            session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth, policy: forward.policy,
+            owner: owner)
         if let refusal = VisitorAdmission.admit(visitor, holder: holder, port: "TCP", url: forward.url.description, relay: context) {
             throw RelayError.refused(refusal.reason)
         }
