@@ -55,6 +55,14 @@ final class ForwardRegistry: Sendable {
 
     func tlsHolder(_ name: String) -> Holder? { named(.tls(name)) }
 
+    /// Every forward serving HTTP `name` now: a pool's members, or the one serving alone.
+    func httpServers(_ name: String) -> [Holder] {
+        state.withLock { state in
+            if let pool = state.pools[.http(name)] { return pool.balancer.members.compactMap { pool.holders[$0] } }
+            return state.http[name]?.last.map { [$0] } ?? []
+        }
+    }
+
     func tcpHolder(_ port: Int) -> Holder? {
         let time = now()
         return state.withLock { $0.pools[.tcp(port)]?.peek(.tcp(port), at: time) ?? $0.tcp[port] }
