@@ -254,4 +254,48 @@ import Testing
             await relay.stop()
         }
     }
+
+    @Test(.timeLimit(.minutes(10)))
+    func aBurrowUpProcessKilledMidLoadLosesOnlyItsInFlightVisitors() async throws {
+        let a = try await PoolMemberServer("A")
+        let b = try await PoolMemberServer("B")
+        defer { a.stop(); b.stop() }
+        let relay = try await RelayFixture.start()
+        let first = try Self.agent(relay, [Self.pooled(.http("web", a.port))])
+        await first.start()
+        let url = try await first.watcher.online("web")
+        // A `burrow up` process with the same key, through a profile aimed at the relay.
+        let config = try TestDirectory("burrow-pool-up")
+        defer { config.remove() }
+        for file in [Identity.fileName, Identity.publicFileName] {
+            let text = try String(contentsOfFile: first.directory.file(file), encoding: .utf8)
+            try config.write(file, text, mode: file == Identity.fileName ? 0o600 : 0o644)
+        }
+        let store = ConfigStore(directory: config.path)
+        try store.updateConfig { config in
+            config.profiles.append(Profile(name: "test", host: "127.0.0.1", sshPort: relay.endpoints.sshPort))
+            config.selectedProfile = "test"
+        }
+        _ = try store.addMapping(
+            protocol: .http, local: LocalAddress(port: b.port), name: "web", remotePort: nil, profile: nil, enabled: true, pool: true)
+        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path])
+        defer { _ = up.stop(signal: SIGKILL) }
+        try await withCleanup {
+            try await Self.waitForPool(first, "web", PoolSize(online: 2, members: 2))
+            #expect(Self.tally(try await Self.visit(url.description + "/", count: 10)) == ["A": 5, "B": 5])
+            async let load = Self.visit(url.description + "/", count: 200, parallel: 4)
+            try await Task.sleep(for: .milliseconds(300))
+            _ = up.stop(signal: SIGKILL)
+            let answers = try await load
+            let spread = Self.tally(answers)
+            print("pool burrow up kill -9 under load: \(spread)")
+            // Only what was in flight on the killed agent may fail (4 at a time).
+            #expect((spread["ERR"] ?? 0) <= 4, "\(spread) \(Self.errors(answers))")
+            #expect((spread["A"] ?? 0) >= 150, "\(spread)")
+            try await Self.waitForPool(first, "web", PoolSize(online: 1, members: 1))
+        } cleanup: {
+            await first.stop()
+            await relay.stop()
+        }
+    }
 }
