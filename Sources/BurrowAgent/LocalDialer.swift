@@ -22,10 +22,14 @@ final class LocalDialer: ChannelInboundHandler {
     private var answered = false
     private var sawRequestBytes = false
     private var context: ChannelHandlerContext?
+    /// A pooled mapping's local connection, made before the channel was accepted.
+    private var connected: (any Channel)?
 
     init(
-        route: Route, localSide: GlueHandler, onRefused: @escaping VisitorBridge.RefusalReport, originator: SocketAddress? = nil
+        route: Route, localSide: GlueHandler, onRefused: @escaping VisitorBridge.RefusalReport, originator: SocketAddress? = nil,
+        connected: (any Channel)? = nil
     ) {
+        self.connected = connected
         self.route = route
         self.localSide = localSide
         self.onRefused = onRefused
@@ -65,11 +69,10 @@ final class LocalDialer: ChannelInboundHandler {
         let route = self.route
         let onRefused = self.onRefused
         let originator = self.originator
-        ClientBootstrap(group: loop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelOption(.allowRemoteHalfClosure, value: true)
-            .connectTimeout(.seconds(10))
-            .connect(host: route.local.host, port: route.local.port)
+        let preDialed = connected != nil
+        let connecting = connected.map { loop.makeSucceededFuture($0) } ?? Self.connect(route.local, on: loop)
+        connected = nil
+        connecting
             .whenComplete { result in
                 switch result {
                 case .success(let local):
@@ -87,6 +90,7 @@ final class LocalDialer: ChannelInboundHandler {
                             local.writeAndFlush(header, promise: nil)
                         }
                         try local.pipeline.syncOperations.addHandler(localSide.value)
+                        if preDialed { local.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in local.close(promise: nil) } }
                     } catch {
                         local.close(promise: nil)
                         child.close(promise: nil)
@@ -97,6 +101,17 @@ final class LocalDialer: ChannelInboundHandler {
                     dialer.value.refuse(child)
                 }
             }
+    }
+
+    /// `autoRead` false: a connection made before its glue exists reads
+    /// nothing (a service that speaks first loses no bytes) until `dial` joins it.
+    static func connect(_ local: LocalAddress, on loop: any EventLoop, autoRead: Bool = true) -> EventLoopFuture<any Channel> {
+        ClientBootstrap(group: loop)
+            .channelOption(.autoRead, value: autoRead)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.allowRemoteHalfClosure, value: true)
+            .connectTimeout(.seconds(10))
+            .connect(host: local.host, port: local.port)
     }
 
     /// HTTP: the 502 answers the visitor's request, so it waits for the

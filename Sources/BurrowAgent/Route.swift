@@ -9,4 +9,8 @@ struct Route: Sendable {
     var stats: MappingStats
     /// TCP/TLS: the PROXY protocol header to write to the local service first.
     var proxyProtocol: ProxyProtocolVersion? = nil
+    /// A pooled mapping: the local service is dialed before the visitor's
+    /// channel is accepted, so a refusal becomes a refused channel the relay
+    /// offers to another member (no 502 while a member is healthy).
+    var pool = false
 }

@@ -29,7 +29,7 @@ actor Tunnel {
 
         var route: Route {
             Route(mapping: mapping.name, protocol: mapping.protocol, local: mapping.local, stats: stats,
-                  proxyProtocol: mapping.proxyProtocol)
+                  proxyProtocol: mapping.proxyProtocol, pool: mapping.pool && mapping.protocol != .udp)
         }
     }
 
@@ -222,13 +222,17 @@ actor Tunnel {
         return ended.reason
     }
 
-    private func localRefused(_ mapping: String, local: LocalAddress, error: any Error) {
+    private func localRefused(_ mapping: String, local: LocalAddress, error: any Error) async {
+        let pooled = entries[mapping]?.route.pool == true
+        // The relay takes a pooled member out until its service answers again.
+        if pooled { await session?.serviceDown(mapping, local: local) }
         let now = ContinuousClock.now
         if let last = lastLocalRefusal[mapping], now - last < .seconds(2) { return }
         lastLocalRefusal[mapping] = now
         let http = entries[mapping]?.mapping.protocol == .http
         hub.emit(.error(mapping: mapping, message: "the local service on \(local) refused the connection (\(SSHTunnelConnection.describe(error)))"
-            + (http ? "; visitors get a 502 page" : "; the visitor was disconnected")))
+            + (pooled ? "; the relay sends its visitors to the pool's other members until it answers"
+                : http ? "; visitors get a 502 page" : "; the visitor was disconnected")))
     }
 
     // MARK: Statistics
@@ -257,6 +261,7 @@ actor Tunnel {
                                            publicURL: registration?.url)
             snapshot.alsoURL = registration?.also
             snapshot.https = registration?.https
+            if entry.mapping.pool { snapshot.pool = live?.pools[name] }
             entry.stats.fill(&snapshot, now: now)
             return snapshot
         }

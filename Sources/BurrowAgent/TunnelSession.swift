@@ -42,6 +42,10 @@ actor TunnelSession {
     private var nextPingID = 0
     private var rttMs: Double?
     private var domain: String?
+    /// Pooled mappings' pools as the relay reported them.
+    private var pools: [String: PoolSize] = [:]
+    /// Pooled mappings whose local service refused: probed until it answers.
+    private var serviceProbes: [String: Task<Void, Never>] = [:]
 
     /// `mappings`: every mapping of the tunnel (enabled or not); `refusals`:
     /// the reasons the previous connection's relay gave, shown until each
@@ -95,8 +99,9 @@ actor TunnelSession {
         ]
         let reason = await connection.closed()
         phase = .ended
-        for task in tasks + Array(registerTimers.values) { task.cancel() }
+        for task in tasks + Array(registerTimers.values) + Array(serviceProbes.values) { task.cancel() }
         tasks = []
+        serviceProbes = [:]
         registerTimers = [:]
         rttMs = nil
         return (reason, machines.compactMapValues(\.refusal))
@@ -132,13 +137,14 @@ actor TunnelSession {
         var registrations: [String: (state: MappingState, url: PublicURL?, also: PublicURL?, https: HTTPSStatus?)]
         var rttMs: Double?
         var domain: String?
+        var pools: [String: PoolSize] = [:]
     }
 
     /// What each mapping looks like on this connection, and the connection's round trip.
     func status() -> Status {
         Status(registrations: machines.compactMapValues { machine in
             machine.mapping == nil ? nil : (machine.mappingState, machine.publicURL, machine.alsoURL, machine.https)
-        }, rttMs: rttMs, domain: domain)
+        }, rttMs: rttMs, domain: domain, pools: pools)
     }
 
     // MARK: Performing transitions
@@ -173,6 +179,8 @@ actor TunnelSession {
                     }
                 }
             case .sendCancel(let port):
+                // A withdrawn forward is no member of its pool any more.
+                pools[name] = nil
                 let connection = self.connection
                 let previous = cancels[name]
                 cancels[name] = Task {
@@ -192,6 +200,7 @@ actor TunnelSession {
                 hub.emit(.error(mapping: name, message: reason))
             case .forget:
                 machines[name] = nil
+                pools[name] = nil
             }
         }
     }
@@ -243,6 +252,8 @@ actor TunnelSession {
             if bindPort == 0 { registerAnswered(bindHost, requestID: requestID, failure: reason) }
         case .registered(let name, let requestID):
             registerAnswered(name, requestID: requestID, failure: nil)
+        case .pool(let name, let online, let members):
+            pools[name] = PoolSize(online: online, members: members)
         case .https(let name, let status):
             perform(machines[name]?.httpsChanged(status) ?? [], for: name)
         case .requestRefused(let request):
@@ -255,6 +266,33 @@ actor TunnelSession {
                 rttMs = Double(TimeAmount(ContinuousClock.now - sent).nanoseconds) / 1e6
             }
         }
+    }
+
+    /// The local service of the pooled mapping `name` refused a dial: the
+    /// relay is told (its member leaves the rotation) and the service is
+    /// probed every second until it answers, then the relay is told it is up.
+    func serviceDown(_ name: String, local: LocalAddress) {
+        guard controlAvailable, phase != .ended, serviceProbes[name] == nil else { return }
+        connection.send(.service(name: name, up: false))
+        let connection = self.connection
+        serviceProbes[name] = Task {
+            // Bounded by the connection: `run` cancels the probe when it ends.
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                if Task.isCancelled { return }
+                if await LocalProbe.answers(local, on: connection.channel.eventLoop) {
+                    self.serviceUp(name)
+                    return
+                }
+            }
+        }
+    }
+
+    private func serviceUp(_ name: String) {
+        serviceProbes[name] = nil
+        guard phase != .ended else { return }
+        connection.send(.service(name: name, up: true))
+        hub.emit(.notice("\(name)  the local service answers again; back in the relay's pool"))
     }
 
     private func controlEnded() {

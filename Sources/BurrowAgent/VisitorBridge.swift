@@ -14,6 +14,27 @@ enum VisitorBridge {
     static func attach(
         _ child: Channel, route: Route, originator: SocketAddress, onLocalRefused: @escaping RefusalReport
     ) -> EventLoopFuture<Void> {
+        guard route.pool, route.protocol != .udp else {
+            return attach(child, route: route, originator: originator, onLocalRefused: onLocalRefused, connected: nil)
+        }
+        // A pool member dials first: a refusal fails the channel's open, and
+        // the relay offers the visitor to another member instead of a 502.
+        let loop = child.eventLoop
+        return LocalDialer.connect(route.local, on: loop, autoRead: false).flatMapError { error in
+            route.stats.localDialed(succeeded: false)
+            onLocalRefused(route.mapping, route.local, error)
+            return loop.makeFailedFuture(error)
+        }.flatMap { local in
+            let attached = attach(child, route: route, originator: originator, onLocalRefused: onLocalRefused, connected: local)
+            attached.whenFailure { _ in local.close(promise: nil) }
+            return attached
+        }
+    }
+
+    private static func attach(
+        _ child: Channel, route: Route, originator: SocketAddress, onLocalRefused: @escaping RefusalReport,
+        connected: (any Channel)?
+    ) -> EventLoopFuture<Void> {
         let (visitorSide, localSide) = GlueHandler.matchedPair(first: child.eventLoop, second: child.eventLoop)
         do {
             let sync = child.pipeline.syncOperations
@@ -32,7 +53,8 @@ enum VisitorBridge {
             if route.protocol == .http {
                 try sync.addHandler(HTTPTap(stats: route.stats, mapping: route.mapping, visitor: address))
             }
-            try sync.addHandler(LocalDialer(route: route, localSide: localSide, onRefused: onLocalRefused, originator: originator))
+            try sync.addHandler(
+                LocalDialer(route: route, localSide: localSide, onRefused: onLocalRefused, originator: originator, connected: connected))
             try sync.addHandler(visitorSide)
         } catch {
             return child.eventLoop.makeFailedFuture(error)

@@ -10,12 +10,12 @@ extension ConfigStore {
         protocol kind: MappingProtocol, local: LocalAddress, name: String?,
         remotePort: Int?, profile: String?, enabled: Bool,
         allow: [CIDR] = [], deny: [CIDR] = [], basicAuth: BasicAuthRule? = nil, proxyProtocol: ProxyProtocolVersion? = nil,
-        httpsRedirect: Bool = false
+        httpsRedirect: Bool = false, pool: Bool = false
     ) throws(ConfigError) -> Mapping {
         // Checked with a placeholder name when none is given; the real one is generated below.
         try ConfigStore.check(Mapping(
             name: name ?? "x", protocol: kind, local: local, remotePort: remotePort, enabled: enabled, profile: profile,
-            allow: allow, deny: deny, basicAuth: basicAuth, proxyProtocol: proxyProtocol, httpsRedirect: httpsRedirect))
+            allow: allow, deny: deny, basicAuth: basicAuth, proxyProtocol: proxyProtocol, httpsRedirect: httpsRedirect, pool: pool))
         return try locked { () throws(ConfigError) -> Mapping in
             try checkProfileExists(profile)
             var file = try loadMappings()
@@ -24,7 +24,7 @@ extension ConfigStore {
             let mapping = Mapping(
                 name: name ?? Mapping.generatedName(for: kind, local: local, taken: taken),
                 protocol: kind, local: local, remotePort: remotePort, enabled: enabled, profile: profile,
-                allow: allow, deny: deny, basicAuth: basicAuth, proxyProtocol: proxyProtocol, httpsRedirect: httpsRedirect)
+                allow: allow, deny: deny, basicAuth: basicAuth, proxyProtocol: proxyProtocol, httpsRedirect: httpsRedirect, pool: pool)
             file.mappings.append(mapping)
             try AtomicFile.write(file.encoded(), to: mappingsPath)
             return mapping

@@ -21,9 +21,11 @@ extension Mapping {
             deny: try cidrs(object, "deny"),
             basicAuth: try basicAuth(object),
             proxyProtocol: try proxyProtocol(object),
-            httpsRedirect: try object.bool("httpsRedirect") ?? false)
+            httpsRedirect: try object.bool("httpsRedirect") ?? false,
+            pool: try object.bool("pool") ?? false)
         do { try mapping.validate() } catch {
             let field = mapping.basicAuth != nil && kind != .http ? "basicAuth"
+                : mapping.pool && kind == .udp ? "pool"
                 : (mapping.proxyProtocol != nil ? "proxyProtocol" : (mapping.httpsRedirect ? "httpsRedirect" : "basicAuth"))
             throw object.fail(field, error.description)
         }
@@ -47,6 +49,7 @@ extension Mapping {
         }
         if let proxyProtocol { members.append(("proxyProtocol", .string(proxyProtocol.rawValue))) }
         if httpsRedirect { members.append(("httpsRedirect", .bool(true))) }
+        if pool { members.append(("pool", .bool(true))) }
         return .fields(members)
     }
 

@@ -22,8 +22,13 @@ public enum AgentMessage: Sendable, Equatable {
     /// request, not by name (a relay that predates ids answers without one).
     /// `{"type":"register","id":7,"name":"shop","protocol":"http","allow":["10.0.0.0/8"],"deny":["10.9.0.0/16"],
     ///   "basicAuth":{"user":"alice","salt":"…","sha256":"…"},"httpsRedirect":true}` (id, allow, deny, basicAuth,
-    ///   httpsRedirect optional).
+    ///   httpsRedirect optional; `"pool":true` joins the name's pool).
     case register(MappingRegistration, requestID: Int? = nil)
+    /// The local service of the mapping `name` refused the agent's dial
+    /// (`up: false`) or answers again (`up: true`). A pooled forward leaves
+    /// its pool while down and rejoins when up; others ignore it.
+    /// `{"type":"service","name":"web","up":false}`
+    case service(name: String, up: Bool)
 }
 
 /// Relay → agent.
@@ -57,6 +62,10 @@ public enum RelayMessage: Sendable, Equatable {
     /// The https certificate of the mapping `name` (an http mapping the relay
     /// terminates): pending, ready, or failed with the reason.
     case https(name: String, status: HTTPSStatus)
+    /// The pool of the mapping `name` changed (a member joined, left, went
+    /// down or came back): `online` members take visitors now, of `members`
+    /// connected. Sent to every member. `{"type":"pool","name":"web","online":2,"members":3}`
+    case pool(name: String, online: Int, members: Int)
 }
 
 /// Encodes and decodes control lines. A line longer than `maximumLineLength`
@@ -76,6 +85,9 @@ public enum ControlCodec {
             wire.deny = registration.deny.isEmpty ? nil : registration.deny.map(\.description)
             wire.basicAuth = registration.basicAuth
             wire.httpsRedirect = registration.httpsRedirect ? true : nil
+            wire.pool = registration.pool ? true : nil
+        case .service(let name, let up):
+            wire.type = "service"; wire.name = name; wire.up = up
         }
         return wire.line()
     }
@@ -101,6 +113,8 @@ public enum ControlCodec {
         case .https(let name, let status):
             wire.type = "https"; wire.name = name; wire.state = status.wireState
             if case .failed(let reason) = status { wire.reason = reason }
+        case .pool(let name, let online, let members):
+            wire.type = "pool"; wire.name = name; wire.online = online; wire.members = members
         }
         return wire.line()
     }
@@ -122,8 +136,12 @@ public enum ControlCodec {
             return .register(
                 MappingRegistration(
                     name: name, protocol: kind, allow: allow, deny: deny, basicAuth: wire.basicAuth,
-                    httpsRedirect: wire.httpsRedirect ?? false),
+                    httpsRedirect: wire.httpsRedirect ?? false, pool: wire.pool ?? false),
                 requestID: wire.id)
+        case "service":
+            let name = try wire.require(wire.name, "name")
+            try DNSLabel.validate(name)
+            return .service(name: name, up: try wire.require(wire.up, "up"))
         default: throw .invalidMessage("unknown type '\(wire.type)'")
         }
     }
@@ -165,6 +183,11 @@ public enum ControlCodec {
             case "failed": return .https(name: name, status: .failed(reason: wire.reason ?? "unknown"))
             case let other: throw .invalidMessage("unknown https state '\(other)'")
             }
+        case "pool":
+            let online = try wire.require(wire.online, "online")
+            let members = try wire.require(wire.members, "members")
+            guard online >= 0, members >= online else { throw .invalidMessage("'pool' with online \(online) of \(members) members") }
+            return .pool(name: try wire.require(wire.name, "name"), online: online, members: members)
         default: throw .invalidMessage("unknown type '\(wire.type)'")
         }
     }
@@ -190,6 +213,10 @@ public enum ControlCodec {
         var deny: [String]?
         var basicAuth: BasicAuthRule?
         var httpsRedirect: Bool?
+        var pool: Bool?
+        var up: Bool?
+        var online: Int?
+        var members: Int?
         var status: Int?
         var method: String?
         var target: String?

@@ -98,6 +98,9 @@ public struct MappingSnapshot: Sendable, Equatable {
     /// True while dials to the mapping's local address fail (shown as
     /// `online · service down`); cleared by the next dial that succeeds.
     public var localServiceDown = false
+    /// A pooled mapping's pool as the relay last reported it (`pool 2/3`);
+    /// nil for a mapping without `pool`, or before the relay said.
+    public var pool: PoolSize? = nil
 
     public init(mapping: Mapping, tunnel: String, state: MappingState, publicURL: PublicURL? = nil,
                 openVisitors: Int = 0, totalVisitors: Int = 0, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0,

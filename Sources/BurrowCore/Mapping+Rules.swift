@@ -9,6 +9,7 @@ extension Mapping {
         if let basicAuth { parts.append("basic auth \(basicAuth.user)") }
         if let proxyProtocol { parts.append("proxy \(proxyProtocol)") }
         if httpsRedirect { parts.append("https redirect") }
+        if pool { parts.append("pool") }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 

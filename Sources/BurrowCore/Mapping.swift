@@ -3,7 +3,7 @@
 /// JSON shape (in `mappings.json` and `burrow map ls --json`):
 /// `{"name", "protocol", "local": "host:port", "enabled", "profile"?, "remotePort"?,
 /// "allow"?: [CIDR], "deny"?: [CIDR], "basicAuth"?: {"user", "salt", "sha256"}, "proxyProtocol"?: "v1"|"v2",
-/// "httpsRedirect"?: true}`.
+/// "httpsRedirect"?: true, "pool"?: true}`.
 public struct Mapping: Sendable, Hashable, Codable {
     /// A DNS label; for HTTP and TLS mappings it is also the requested public name.
     public var name: String
@@ -26,6 +26,10 @@ public struct Mapping: Sendable, Hashable, Codable {
     /// HTTP mappings only: plain-http visitors are sent to the https URL
     /// (308) when the relay serves https for the name.
     public var httpsRedirect: Bool
+    /// HTTP, TLS and TCP mappings: every connection of the same owner that
+    /// marks this name (or port) `pool` serves it at once; the relay spreads
+    /// visitors over them (issue 16). Off: the newest connection takes over.
+    public var pool: Bool
 
     public init(
         name: String,
@@ -38,9 +42,11 @@ public struct Mapping: Sendable, Hashable, Codable {
         deny: [CIDR] = [],
         basicAuth: BasicAuthRule? = nil,
         proxyProtocol: ProxyProtocolVersion? = nil,
-        httpsRedirect: Bool = false
+        httpsRedirect: Bool = false,
+        pool: Bool = false
     ) {
         self.httpsRedirect = httpsRedirect
+        self.pool = pool
         self.allow = allow
         self.deny = deny
         self.basicAuth = basicAuth
@@ -71,6 +77,9 @@ public struct Mapping: Sendable, Hashable, Codable {
         if httpsRedirect, self.protocol != .http {
             throw .invalidRule("--https-redirect does not apply to \(self.protocol) mappings: only http mappings have a plain-http URL to send to https")
         }
+        if pool, self.protocol == .udp {
+            throw .invalidRule("--pool does not apply to udp mappings yet: pools spread http, tls and tcp visitors")
+        }
     }
 
     /// Whether the relay has rules to enforce for this mapping.
@@ -88,11 +97,11 @@ public struct Mapping: Sendable, Hashable, Codable {
 
     public static let jsonKeys: Set<String> = [
         "name", "protocol", "local", "enabled", "profile", "remotePort", "allow", "deny", "basicAuth", "proxyProtocol",
-        "httpsRedirect",
+        "httpsRedirect", "pool",
     ]
 
     private enum CodingKeys: String, CodingKey {
-        case name, `protocol`, local, enabled, profile, remotePort, allow, deny, basicAuth, proxyProtocol, httpsRedirect
+        case name, `protocol`, local, enabled, profile, remotePort, allow, deny, basicAuth, proxyProtocol, httpsRedirect, pool
     }
 
     public init(from decoder: any Decoder) throws {
@@ -108,6 +117,7 @@ public struct Mapping: Sendable, Hashable, Codable {
         basicAuth = try container.decodeIfPresent(BasicAuthRule.self, forKey: .basicAuth)
         proxyProtocol = try container.decodeIfPresent(ProxyProtocolVersion.self, forKey: .proxyProtocol)
         httpsRedirect = try container.decodeIfPresent(Bool.self, forKey: .httpsRedirect) ?? false
+        pool = try container.decodeIfPresent(Bool.self, forKey: .pool) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -123,5 +133,6 @@ public struct Mapping: Sendable, Hashable, Codable {
         try container.encodeIfPresent(basicAuth, forKey: .basicAuth)
         try container.encodeIfPresent(proxyProtocol, forKey: .proxyProtocol)
         if httpsRedirect { try container.encode(true, forKey: .httpsRedirect) }
+        if pool { try container.encode(true, forKey: .pool) }
     }
 }

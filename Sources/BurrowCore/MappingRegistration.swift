@@ -10,12 +10,16 @@ public struct MappingRegistration: Sendable, Hashable {
     public var basicAuth: BasicAuthRule?
     /// Plain-http visitors are sent to https (308) when the relay serves https for the name.
     public var httpsRedirect: Bool
+    /// The forward joins the pool of its name (or port): every connection of
+    /// the same owner asking with `pool` serves it at once.
+    public var pool: Bool
 
     public init(
         name: String, protocol: MappingProtocol, allow: [CIDR] = [], deny: [CIDR] = [], basicAuth: BasicAuthRule? = nil,
-        httpsRedirect: Bool = false
+        httpsRedirect: Bool = false, pool: Bool = false
     ) {
         self.httpsRedirect = httpsRedirect
+        self.pool = pool
         self.name = name
         self.protocol = `protocol`
         self.allow = allow
@@ -26,6 +30,6 @@ public struct MappingRegistration: Sendable, Hashable {
     public init(_ mapping: Mapping) {
         self.init(
             name: mapping.name, protocol: mapping.protocol, allow: mapping.allow, deny: mapping.deny, basicAuth: mapping.basicAuth,
-            httpsRedirect: mapping.httpsRedirect)
+            httpsRedirect: mapping.httpsRedirect, pool: mapping.pool)
     }
 }

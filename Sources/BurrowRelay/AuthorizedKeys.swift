@@ -6,7 +6,10 @@ import NIOSSH
 import Synchronization
 
 /// The keys in `STATE_DIR/authorized_keys` (OpenSSH format, options before
-/// the key type allowed and ignored). The file is re-read whenever its size or
+/// the key type allowed; Burrow reads two: `burrow-owner="NAME"` (keys with
+/// the same owner are one owner for reservations and pools) and
+/// `burrow-pool` (the key's unregistered forwards, a stock `ssh -R`'s, serve
+/// in a pool); the rest is ignored). The file is re-read whenever its size or
 /// modification time changes, so adding (or removing) a key takes effect at
 /// the next login. The parsed keys are cached; the stat and any re-read run on
 /// one background queue (`check`), never on an event loop.
@@ -17,6 +20,10 @@ final class AuthorizedKeys: Sendable {
     private struct Snapshot {
         var stamp: FileStamp?
         var keys: Set<NIOSSHPublicKey> = []
+        /// Fingerprint → `burrow-owner`, for keys that name one.
+        var owners: [String: String] = [:]
+        /// Fingerprints of keys with `burrow-pool`.
+        var pooling: Set<String> = []
     }
     private let state = Mutex(Snapshot())
 
@@ -39,7 +46,7 @@ final class AuthorizedKeys: Sendable {
         let stamp = FileStamp(path: path)
         return state.withLock { snapshot in
             if snapshot.stamp != stamp {
-                snapshot.keys = load()
+                (snapshot.keys, snapshot.owners, snapshot.pooling) = load()
                 snapshot.stamp = stamp
             }
             return snapshot.keys.contains(key)
@@ -51,19 +58,32 @@ final class AuthorizedKeys: Sendable {
         let stamp = FileStamp(path: path)
         return state.withLock { snapshot in
             if snapshot.stamp != stamp {
-                snapshot.keys = load()
+                (snapshot.keys, snapshot.owners, snapshot.pooling) = load()
                 snapshot.stamp = stamp
             }
             return snapshot.keys.count
         }
     }
 
+    /// The `burrow-owner` the file gave the key with this fingerprint, as of
+    /// the last `check` (no I/O: safe on an event loop and under other locks).
+    func owner(ofFingerprint fingerprint: String) -> String? {
+        state.withLock { $0.owners[fingerprint] }
+    }
+
+    /// Whether the key with this fingerprint has `burrow-pool` (as of the last `check`; no I/O).
+    func pools(fingerprint: String) -> Bool {
+        state.withLock { $0.pooling.contains(fingerprint) }
+    }
+
     /// Reads the file line by line: a line that is not UTF-8 (a comment typed
     /// in Latin-1, say) or not a key is skipped and logged with its number;
     /// every other key still counts. Runs once per change of the file.
-    private func load() -> Set<NIOSSHPublicKey> {
-        guard let data = try? AtomicFile.read(path) else { return [] }
+    private func load() -> (Set<NIOSSHPublicKey>, [String: String], Set<String>) {
+        guard let data = try? AtomicFile.read(path) else { return ([], [:], []) }
         var keys = Set<NIOSSHPublicKey>()
+        var owners: [String: String] = [:]
+        var pooling: Set<String> = []
         for (index, rawLine) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             guard let decoded = String(validating: rawLine, as: UTF8.self) else {
                 log("\(path):\(index + 1): not valid UTF-8, line skipped (other keys still work)")
@@ -73,11 +93,14 @@ final class AuthorizedKeys: Sendable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             if let key = Self.parse(line) {
                 keys.insert(key)
+                let fingerprint = PublicKeyIdentity(key).fingerprint
+                if let owner = Self.owner(line) { owners[fingerprint] = owner }
+                if Self.options(line).contains(where: { $0.lowercased() == "burrow-pool" }) { pooling.insert(fingerprint) }
             } else {
                 log("\(path):\(index + 1): not an OpenSSH public key line, skipped (expected 'ssh-ed25519 AAAA… comment')")
             }
         }
-        return keys
+        return (keys, owners, pooling)
     }
 
     /// Parses `[options] type base64 [comment]`: the key starts at the first
@@ -88,6 +111,43 @@ final class AuthorizedKeys: Sendable {
             return nil
         }
         return try? NIOSSHPublicKey(openSSHPublicKey: fields[start...].joined(separator: " "))
+    }
+}
+
+extension AuthorizedKeys {
+    /// The `burrow-owner="NAME"` option of a key line (before the key type;
+    /// options are comma-separated, values may be quoted and hold commas or
+    /// spaces). nil when absent or empty.
+    static func owner(_ line: String) -> String? {
+        for option in options(line) where option.lowercased().hasPrefix("burrow-owner=") {
+            var value = Substring(option.dropFirst("burrow-owner=".count))
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
+            return value.isEmpty ? nil : String(value)
+        }
+        return nil
+    }
+
+    /// The options before the key type (none when the line starts with it).
+    static func options(_ line: String) -> [String] {
+        guard let first = line.split(separator: " ").first, !first.hasPrefix("ssh-"), !first.hasPrefix("ecdsa-sha2-") else {
+            return []
+        }
+        var options: [String] = []
+        var current = ""
+        var quoted = false
+        for character in line {
+            if character == "\"" { quoted.toggle() }
+            if !quoted, character == "," || character == " " {
+                options.append(current)
+                current = ""
+                // The options end at the first unquoted space (the key type follows).
+                if character == " " { break }
+                continue
+            }
+            current.append(character)
+        }
+        if !current.isEmpty { options.append(current) }
+        return options
     }
 }
 

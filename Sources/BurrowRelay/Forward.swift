@@ -29,6 +29,8 @@ final class Forward {
     var bandwidth: TokenBucket?
     /// Who may visit (from the agent's `register`; open for plain `ssh -R`).
     var policy = AccessPolicy.open
+    /// Serves its name or port in a pool with other connections (`ForwardRegistry`).
+    var pooled = false
 
     var totalVisitors = 0
     /// Visitor → agent, of visitors that left.

@@ -5,6 +5,11 @@ import Synchronization
 /// Which session serves each HTTP name and TCP port right now, and which
 /// sessions are open. Sessions live on different event loops; the registry is
 /// the one place they meet, behind a lock held only for dictionary work.
+///
+/// A name or port is served either by one forward (the newest of its owner's
+/// connections takes over, the older ones stand by) or by a pool: every
+/// forward of the owner that asked with `pool` serves it at once, and
+/// `PoolBalancer` spreads the visitors (issue 16).
 final class ForwardRegistry: Sendable {
     /// Where a visitor goes: the session (on its loop) and the forward's id there.
     struct Holder: Sendable {
@@ -17,6 +22,11 @@ final class ForwardRegistry: Sendable {
         let bandwidth: TokenBucket?
         /// The forward's access rules, checked by whoever accepts its visitors.
         var policy = AccessPolicy.open
+        /// Who the key belongs to: its `burrow-owner` in `authorized_keys`, else the key itself.
+        var owner = ""
+        /// Set on holders handed out from a pool: the splice picks the member
+        /// (and counts the visitor on it) through the registry.
+        var pool: PoolKey? = nil
     }
 
     private struct State {
@@ -27,14 +37,55 @@ final class ForwardRegistry: Sendable {
         var http: [String: [Holder]] = [:]
         var tcp: [Int: Holder] = [:]
         var tls: [String: [Holder]] = [:]
+        var pools: [PoolKey: Pool] = [:]
         var sessions: [UInt64: LoopHandoff<RelaySession>] = [:]
     }
 
     private let state = Mutex(State())
+    /// The clock pools read for members taken out for a while (tests may pass their own).
+    private let now: @Sendable () -> NIODeadline
 
-    func httpHolder(_ name: String) -> Holder? {
-        state.withLock { $0.http[name]?.last }
+    init(now: @escaping @Sendable () -> NIODeadline = { .now() }) {
+        self.now = now
     }
+
+    // MARK: Lookups (what a router sees)
+
+    func httpHolder(_ name: String) -> Holder? { named(.http(name)) }
+
+    func tlsHolder(_ name: String) -> Holder? { named(.tls(name)) }
+
+    /// Every forward serving HTTP `name` now: a pool's members, or the one serving alone.
+    func httpServers(_ name: String) -> [Holder] {
+        state.withLock { state in
+            if let pool = state.pools[.http(name)] { return pool.balancer.members.compactMap { pool.holders[$0] } }
+            return state.http[name]?.last.map { [$0] } ?? []
+        }
+    }
+
+    func tcpHolder(_ port: Int) -> Holder? {
+        let time = now()
+        return state.withLock { $0.pools[.tcp(port)]?.peek(.tcp(port), at: time) ?? $0.tcp[port] }
+    }
+
+    /// The holder of a TCP port outside any pool (the one a newer session of its key may evict).
+    func tcpSingle(_ port: Int) -> Holder? {
+        state.withLock { $0.tcp[port] }
+    }
+
+    private func named(_ key: PoolKey) -> Holder? {
+        let time = now()
+        return state.withLock { state in
+            if let pool = state.pools[key] { return pool.peek(key, at: time) }
+            switch key {
+            case .http(let name): return state.http[name]?.last
+            case .tls(let name): return state.tls[name]?.last
+            case .tcp(let port): return state.tcp[port]
+            }
+        }
+    }
+
+    // MARK: Takeover (no pool)
 
     /// Makes `holder` serve `name`; returns the holder it replaced (a session
     /// of the same key, which now stands by: told, but keeping its forward).
@@ -44,10 +95,6 @@ final class ForwardRegistry: Sendable {
     /// claim still standing by serves again, and is returned.
     @discardableResult
     func releaseHTTP(_ name: String, forwardID: UInt64) -> Holder? { release(\.http, name, forwardID) }
-
-    func tlsHolder(_ name: String) -> Holder? {
-        state.withLock { $0.tls[name]?.last }
-    }
 
     /// Like `claimHTTP`, for names routed by SNI.
     func claimTLS(_ name: String, _ holder: Holder) -> Holder? { claim(\.tls, name, holder) }
@@ -79,10 +126,6 @@ final class ForwardRegistry: Sendable {
         return wasServing ? holders.last : nil
     }
 
-    func tcpHolder(_ port: Int) -> Holder? {
-        state.withLock { $0.tcp[port] }
-    }
-
     func claimTCP(_ port: Int, _ holder: Holder) {
         state.withLock { $0.tcp[port] = holder }
     }
@@ -92,6 +135,198 @@ final class ForwardRegistry: Sendable {
             if state.tcp[port]?.forwardID == forwardID { state.tcp[port] = nil }
         }
     }
+
+    // MARK: Pools
+
+    /// What a forward asking for a name gets.
+    enum NamedClaim {
+        /// Served alone (today's takeover); `previous` now stands by.
+        case serving(previous: Holder?)
+        /// Joined (or started) the name's pool; every member is told.
+        case pooled(PoolNews)
+        /// Refused, with the reason for the agent.
+        case refused(String)
+    }
+
+    /// Claims an HTTP or TLS name. `pool`: true = the agent registered the
+    /// forward with `pool`; false = registered without; nil = not registered
+    /// (a stock `ssh -R`): it joins the owner's pool of the name if there is
+    /// one, else serves alone.
+    func claimNamed(_ key: PoolKey, _ holder: Holder, pool: Bool?) -> NamedClaim {
+        let time = now()
+        return state.withLock { state in
+            let label = key.label
+            if var existing = state.pools[key] {
+                guard existing.owner == holder.owner else {
+                    return .refused("\(label) is served by another owner's pool on this relay; choose another name")
+                }
+                guard pool != false else {
+                    return .refused("\(label) is pooled on this relay: mark this mapping pool (burrow map add … --pool) to serve it with the others, or choose another name")
+                }
+                existing.join(holder)
+                state.pools[key] = existing
+                return .pooled(existing.news(key, at: time))
+            }
+            let stack: [Holder]
+            switch key {
+            case .http(let name): stack = state.http[name] ?? []
+            case .tls(let name): stack = state.tls[name] ?? []
+            case .tcp: preconditionFailure("claimNamed is for HTTP and TLS names")
+            }
+            guard pool == true else {
+                switch key {
+                case .http(let name): return .serving(previous: Self.claim(&state.http[name, default: []], holder))
+                case .tls(let name): return .serving(previous: Self.claim(&state.tls[name, default: []], holder))
+                case .tcp: preconditionFailure("claimNamed is for HTTP and TLS names")
+                }
+            }
+            if let serving = stack.last {
+                return .refused(serving.owner == holder.owner
+                    ? "\(label) is already served without pool by another connection of this owner: remove it there, or mark it pool there too"
+                    : "\(label) is served by another owner on this relay; choose another name")
+            }
+            var started = Pool(owner: holder.owner, label: key.name)
+            started.join(holder)
+            state.pools[key] = started
+            return .pooled(started.news(key, at: time))
+        }
+    }
+
+    /// Removes a named forward: from its pool (news for the members left,
+    /// nil when it was the last) or from its takeover stack (the holder
+    /// serving again, if any).
+    func releaseNamed(_ key: PoolKey, forwardID: UInt64) -> (servingAgain: Holder?, news: PoolNews?) {
+        let time = now()
+        let pooled: (Bool, PoolNews?) = state.withLock { state in
+            guard var pool = state.pools[key], pool.holders[forwardID] != nil else { return (false, nil) }
+            pool.leave(forwardID)
+            if pool.balancer.isEmpty {
+                state.pools[key] = nil
+                return (true, nil)
+            }
+            state.pools[key] = pool
+            return (true, pool.news(key, at: time))
+        }
+        if pooled.0 { return (nil, pooled.1) }
+        switch key {
+        case .http(let name): return (releaseHTTP(name, forwardID: forwardID), nil)
+        case .tls(let name): return (releaseTLS(name, forwardID: forwardID), nil)
+        case .tcp(let port):
+            releaseTCP(port, forwardID: forwardID)
+            return (nil, nil)
+        }
+    }
+
+    /// The port of `owner`'s TCP pool labelled `label` (the mapping's name), if any.
+    func tcpPoolPort(owner: String, label: String) -> Int? {
+        state.withLock { state in
+            state.pools.first { key, pool in
+                if case .tcp = key { return pool.owner == owner && pool.label == label }
+                return false
+            }.flatMap { if case .tcp(let port) = $0.key { return port } else { return nil } }
+        }
+    }
+
+    /// Whether TCP `port` is pooled, and by which owner.
+    func tcpPoolOwner(_ port: Int) -> String? {
+        state.withLock { $0.pools[.tcp(port)]?.owner }
+    }
+
+    /// Starts TCP `port`'s pool with its first member and the listener the
+    /// pool owns (closed when the last member leaves).
+    func startTCPPool(_ port: Int, _ holder: Holder, label: String, listener: any Channel) -> PoolNews {
+        let time = now()
+        return state.withLock { state in
+            var pool = Pool(owner: holder.owner, label: label)
+            pool.listener = listener
+            pool.join(holder)
+            state.pools[.tcp(port)] = pool
+            return pool.news(.tcp(port), at: time)
+        }
+    }
+
+    /// Joins an existing TCP pool (same owner); nil when it is gone or another owner's.
+    func joinTCPPool(_ port: Int, _ holder: Holder) -> PoolNews? {
+        let time = now()
+        return state.withLock { state in
+            guard var pool = state.pools[.tcp(port)], pool.owner == holder.owner else { return nil }
+            pool.join(holder)
+            state.pools[.tcp(port)] = pool
+            return pool.news(.tcp(port), at: time)
+        }
+    }
+
+    /// Removes a member of TCP `port`'s pool: the news for the others, or the
+    /// pool's listener to close when it was the last.
+    func leaveTCPPool(_ port: Int, forwardID: UInt64) -> (news: PoolNews?, listener: (any Channel)?) {
+        let time = now()
+        return state.withLock { state in
+            guard var pool = state.pools[.tcp(port)], pool.holders[forwardID] != nil else { return (nil, nil) }
+            pool.leave(forwardID)
+            if pool.balancer.isEmpty {
+                state.pools[.tcp(port)] = nil
+                return (nil, pool.listener)
+            }
+            state.pools[.tcp(port)] = pool
+            return (pool.news(.tcp(port), at: time), nil)
+        }
+    }
+
+    /// Every pool's listener (shutdown: no new visitors).
+    func poolListeners() -> [any Channel] {
+        state.withLock { $0.pools.values.compactMap(\.listener) }
+    }
+
+    /// The member a visitor goes to, counted as open on it until `finished`;
+    /// nil when the pool is gone or every member is in `excluding`.
+    func pick(_ key: PoolKey, excluding: Set<UInt64>) -> Holder? {
+        let time = now()
+        return state.withLock { state in
+            guard var pool = state.pools[key], let id = pool.balancer.pick(at: time, excluding: excluding) else { return nil }
+            state.pools[key] = pool
+            var holder = pool.holders[id]
+            holder?.pool = key
+            return holder
+        }
+    }
+
+    /// A visitor picked for `forwardID` closed.
+    func finished(_ key: PoolKey, forwardID: UInt64) {
+        state.withLock { state in
+            guard state.pools[key] != nil else { return }
+            state.pools[key]?.balancer.finished(forwardID)
+        }
+    }
+
+    /// A member's local service went down (`until` nil: until its agent
+    /// says it is up) or a visitor's channel was refused by it (`until` a
+    /// short while: no news, the pause ends by itself). News for every
+    /// agent report, so members always hear the size after one.
+    func memberDown(_ key: PoolKey, forwardID: UInt64, until: NIODeadline?) -> PoolNews? {
+        changeMember(key, news: until == nil) { $0.down(forwardID, until: until) }
+    }
+
+    func memberUp(_ key: PoolKey, forwardID: UInt64) -> PoolNews? {
+        changeMember(key, news: true) { $0.up(forwardID) }
+    }
+
+    private func changeMember(_ key: PoolKey, news: Bool, _ change: (inout PoolBalancer<UInt64>) -> Void) -> PoolNews? {
+        let time = now()
+        return state.withLock { state in
+            guard var pool = state.pools[key] else { return nil }
+            change(&pool.balancer)
+            state.pools[key] = pool
+            return news ? pool.news(key, at: time) : nil
+        }
+    }
+
+    /// The size of `key`'s pool now (for a member that wants it again).
+    func news(_ key: PoolKey) -> PoolNews? {
+        let time = now()
+        return state.withLock { $0.pools[key]?.news(key, at: time) }
+    }
+
+    // MARK: Sessions
 
     func add(session: LoopHandoff<RelaySession>, id: UInt64) {
         state.withLock { $0.sessions[id] = session }

@@ -14,7 +14,10 @@ extension Relay {
             // Not to a session of a relay that is stopping (its loops may be gone).
             guard host.hasSuffix(suffix), context.accepting.load(ordering: .relaxed) else { return }
             let name = String(host.dropLast(suffix.count))
-            context.registry.httpHolder(name)?.session.run { $0.tellHTTPS(name: name, HTTPSStatus(status, host: host)) }
+            // Every member of a pooled name hears it; else the one serving.
+            for holder in context.registry.httpServers(name) {
+                holder.session.run { $0.tellHTTPS(name: name, HTTPSStatus(status, host: host)) }
+            }
         }
         let interval = TimeAmount(certificates.tickInterval)
         return loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in

@@ -137,6 +137,8 @@ public final class Relay: Sendable {
             session.run { $0.stopListening().cascade(to: promise) }
             try? await promise.futureResult.get()
         }
+        // Pools' TCP listeners belong to no session.
+        for listener in context.registry.poolListeners() { try? await listener.close() }
         let open = context.openVisitors.load(ordering: .relaxed)
         if open > 0 { context.log("draining \(open) open visitor connection(s), up to \(drainTimeout)") }
         let clock = ContinuousClock()

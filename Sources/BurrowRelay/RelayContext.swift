@@ -55,6 +55,13 @@ package final class RelayContext: Sendable {
         configuration.log?(line)
     }
 
+    /// Who a key belongs to: `owner:NAME` for a key with `burrow-owner="NAME"`
+    /// in `authorized_keys`, else the key's own fingerprint. Keys of one
+    /// owner share reservations and pools; no I/O (the cached file).
+    func owner(ofKey fingerprint: String) -> String {
+        authorizedKeys.owner(ofFingerprint: fingerprint).map { "owner:" + $0 } ?? fingerprint
+    }
+
     func makeID() -> UInt64 {
         nextID.wrappingAdd(1, ordering: .relaxed).oldValue
     }

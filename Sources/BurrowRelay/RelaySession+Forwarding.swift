@@ -111,7 +111,7 @@ extension RelaySession {
             if taken.contains(requested) {
                 throw RelayError.refused("name '\(requested)' is already forwarded on this connection")
             }
-            try context.reservations.claim(name: requested, for: key)
+            try context.reservations.claim(name: requested, for: key, sameOwner: sameOwner)
             return requested
         } catch let error as CoreError {
             refuse(host: host, port: port, error.description, promise)
@@ -130,18 +130,33 @@ extension RelaySession {
     func grantNamed(_ forward: Forward, key: String, _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>) {
         forward.bandwidth = context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
         forward.policy = policy(for: forward.bindHost)
-        forwards[forward.id] = forward
         let holder = ForwardRegistry.Holder(
-            session: handoff, sessionID: id, forwardID: forward.id, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
-        let previous: ForwardRegistry.Holder?
+            session: handoff, sessionID: id, forwardID: forward.id, key: key, bandwidth: forward.bandwidth, policy: forward.policy,
+            owner: owner)
+        let poolKey: PoolKey
         switch forward.kind {
-        case .http(let name): previous = context.registry.claimHTTP(name, holder)
-        case .tls(let name): previous = context.registry.claimTLS(name, holder)
+        case .http(let name): poolKey = .http(name)
+        case .tls(let name): poolKey = .tls(name)
         case .tcp, .udp: preconditionFailure("grantNamed is for HTTP and TLS forwards")
         }
-        if let previous { previous.session.run { $0.standBy(forwardID: previous.forwardID) } }
-        promise.succeed(.init(boundPort: nil))
-        announce(forward)
+        // Kept before the claim: a visitor may be sent here as soon as it is made.
+        forwards[forward.id] = forward
+        switch context.registry.claimNamed(poolKey, holder, pool: poolFlag(for: forward.bindHost)) {
+        case .refused(let reason):
+            forwards[forward.id] = nil
+            refuse(host: forward.bindHost, port: forward.requestedPort, reason, promise)
+            return
+        case .serving(let previous):
+            if let previous { previous.session.run { $0.standBy(forwardID: previous.forwardID) } }
+            promise.succeed(.init(boundPort: nil))
+            announce(forward)
+        case .pooled(let news):
+            forward.pooled = true
+            promise.succeed(.init(boundPort: nil))
+            announce(forward)
+            context.log("\(who): \(forward.url) pooled (\(news.online)/\(news.members) members online)")
+            news.deliver()
+        }
     }
 
     /// The relay ports to try for a TCP or UDP forward asking for `port`
@@ -166,7 +181,7 @@ extension RelaySession {
                 promise)
             return nil
         }
-        if let owner = context.reservations.owner(ofPort: port), owner != key {
+        if let owner = context.reservations.owner(ofPort: port), owner != key, !sameOwner(owner) {
             refuse(host: host, port: port, "port \(port) is reserved by another key; ask for port 0 to get a free one", promise)
             return nil
         }
@@ -186,7 +201,7 @@ extension RelaySession {
             return false
         }
         do {
-            try context.reservations.claim(port: bound, label: host, for: key, movingLabel: port == 0)
+            try context.reservations.claim(port: bound, label: host, for: key, movingLabel: port == 0, sameOwner: sameOwner)
         } catch {
             socket.close(promise: nil)
             refuse(host: host, port: port, "\(error)", promise)
@@ -199,9 +214,11 @@ extension RelaySession {
         host: String, port: Int, key: String, promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
     ) {
         let range = context.configuration.portRange
+        if joinTCPPool(host: host, port: port, key: key, promise: promise) { return }
         guard let candidates = candidatePorts(host: host, port: port, key: key, promise: promise) else { return }
         let forwardID = context.makeID()
-        bindFirst(of: candidates[...], forwardID: forwardID).assumeIsolated().whenComplete { result in
+        let pooled = poolFlag(for: host) == true
+        bindFirst(of: candidates[...], forwardID: forwardID, pooled: pooled).assumeIsolated().whenComplete { result in
             switch result {
             case .failure(let error):
                 let reason = port == 0 ? "no port of \(range.lowerBound)-\(range.upperBound) could be bound: \(BindErrorText.describe(error))" : "port \(port) cannot be bound on the relay: \(BindErrorText.describe(error))"
@@ -209,6 +226,12 @@ extension RelaySession {
             case .success(let (listener, bound)):
                 guard self.adoptBoundPort(listener, bound: bound, host: host, port: port, key: key, promise: promise) else { return }
                 let bandwidth = self.context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
+                if pooled {
+                    self.grantPooledTCP(
+                        bound: bound, id: forwardID, host: host, port: port, listener: listener, key: key,
+                        policy: self.policy(for: host), bandwidth: bandwidth, promise)
+                    return
+                }
                 self.grantPorted(
                     .tcp(port: bound), id: forwardID, host: host, port: port, listener: listener, key: key,
                     policy: self.policy(for: host), bandwidth: bandwidth, promise)
@@ -239,19 +262,20 @@ extension RelaySession {
         forwards[forwardID] = forward
         context.registry.claimTCP(
             bound,
-            ForwardRegistry.Holder(session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: bandwidth, policy: policy))
+            ForwardRegistry.Holder(
+                session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: bandwidth, policy: policy, owner: owner))
         promise.succeed(.init(boundPort: port == 0 ? bound : nil))
         announce(forward)
     }
 
     /// Binds the first port of `candidates` that works, after taking it from
     /// another session of the same key that still holds it.
-    private func bindFirst(of candidates: ArraySlice<Int>, forwardID: UInt64) -> EventLoopFuture<(any Channel, Int)> {
+    private func bindFirst(of candidates: ArraySlice<Int>, forwardID: UInt64, pooled: Bool) -> EventLoopFuture<(any Channel, Int)> {
         guard let port = candidates.first else {
             return loop.makeFailedFuture(RelayError.refused("no candidate port"))
         }
         let freed: EventLoopFuture<Void>
-        if let holder = context.registry.tcpHolder(port), holder.sessionID != id {
+        if let holder = context.registry.tcpSingle(port), holder.sessionID != id {
             let promise = loop.makePromise(of: Void.self)
             holder.session.run { $0.evict(forwardID: holder.forwardID).cascade(to: promise) }
             freed = promise.futureResult
@@ -259,22 +283,28 @@ extension RelaySession {
             freed = loop.makeSucceededVoidFuture()
         }
         return freed.assumeIsolated().flatMap {
-            self.bindListener(port: port, forwardID: forwardID).map { ($0, port) }
+            self.bindListener(port: port, forwardID: forwardID, pooled: pooled).map { ($0, port) }
         }.flatMapError { error in
             if candidates.count > 1 { self.context.log("\(self.who): port \(port) could not be bound (\(error)); trying another") }
             return candidates.count > 1
-                ? self.bindFirst(of: candidates.dropFirst(), forwardID: forwardID)
+                ? self.bindFirst(of: candidates.dropFirst(), forwardID: forwardID, pooled: pooled)
                 : self.loop.makeFailedFuture(error)
         }.nonisolated()
     }
 
-    private func bindListener(port: Int, forwardID: UInt64) -> EventLoopFuture<any Channel> {
+    private func bindListener(port: Int, forwardID: UInt64, pooled: Bool) -> EventLoopFuture<any Channel> {
         let session = handoff
+        let context = context
         return ServerBootstrap.visitorListener(group: loop)
             .childChannelInitializer { visitor in
                 // The listener's group is the session's loop, so its visitors are there too.
                 visitor.eventLoop.makeCompletedFuture {
-                    try session.value.acceptVisitor(visitor, forwardID: forwardID)
+                    // A pool's listener outlives the session that bound it: its visitors go by port.
+                    if pooled {
+                        try RelaySession.acceptPooledVisitor(visitor, port: port, context: context)
+                    } else {
+                        try session.value.acceptVisitor(visitor, forwardID: forwardID)
+                    }
                 }
             }
             .bind(host: context.configuration.bindHost, port: port)
@@ -287,7 +317,8 @@ extension RelaySession {
         guard context.refuseByRate(visitor, port: "TCP") == nil else { throw RelayError.refused("rate limited") }
         guard let forward = forwards[forwardID], let key = identity?.fingerprint else { throw RelayError.refused("the tunnel is offline") }
         let holder = ForwardRegistry.Holder(
-            session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth, policy: forward.policy)
+            session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: forward.bandwidth, policy: forward.policy,
+            owner: owner)
         if let refusal = VisitorAdmission.admit(visitor, holder: holder, port: "TCP", url: forward.url.description, relay: context) {
             throw RelayError.refused(refusal.reason)
         }
@@ -359,9 +390,14 @@ extension RelaySession {
                 key: identity.fingerprint, session: id, label: KeyLedger.label(host: forward.bindHost, port: forward.requestedPort))
         }
         switch forward.kind {
-        case .http(let name): context.registry.releaseHTTP(name, forwardID: forward.id)
+        case .http(let name): context.registry.releaseNamed(.http(name), forwardID: forward.id).news?.deliver()
+        case .tcp(let port) where forward.pooled:
+            let left = context.registry.leaveTCPPool(port, forwardID: forward.id)
+            left.news?.deliver()
+            // The last member closes the pool's listener.
+            left.listener?.close(promise: nil)
         case .tcp(let port), .udp(let port): context.registry.releaseTCP(port, forwardID: forward.id)
-        case .tls(let name): context.registry.releaseTLS(name, forwardID: forward.id)
+        case .tls(let name): context.registry.releaseNamed(.tls(name), forwardID: forward.id).news?.deliver()
         }
         guard let listener = forward.listener else { return loop.makeSucceededVoidFuture() }
         forward.listener = nil

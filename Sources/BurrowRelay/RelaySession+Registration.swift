@@ -16,9 +16,13 @@ extension RelaySession {
             reply(.refused(bindHost: registration.name, bindPort: 0, reason: "basic auth applies to http mappings only", requestID: requestID))
             return
         }
+        if registration.pool, registration.protocol == .udp {
+            reply(.refused(bindHost: registration.name, bindPort: 0, reason: "pools spread http, tls and tcp visitors; not udp (yet)", requestID: requestID))
+            return
+        }
         registrations[registration.name] = registration
         let policy = AccessPolicy(registration)
-        context.log("\(who): registered \(registration.protocol) mapping '\(registration.name)' (\(policy.summary))")
+        context.log("\(who): registered \(registration.protocol) mapping '\(registration.name)'\(registration.pool ? " in a pool" : "") (\(policy.summary))")
         reply(.registered(name: registration.name, requestID: requestID))
     }
 

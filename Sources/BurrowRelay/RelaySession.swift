@@ -22,6 +22,10 @@ final class RelaySession {
     private weak var channel: (any Channel)?
     private(set) var identity: PublicKeyIdentity?
     private(set) var username = ""
+    /// The key's owner (`RelayContext.owner(ofKey:)`), set at login.
+    private(set) var owner = ""
+    /// `burrow-pool` on the key's line: its unregistered forwards serve in pools.
+    private(set) var poolsUnregistered = false
     var forwards: [UInt64: Forward] = [:]
     var controlChannel: SessionChannelHandler?
     var bannerChannels: [ObjectIdentifier: SessionChannelHandler] = [:]
@@ -263,6 +267,8 @@ extension RelaySession: NIOSSHServerUserAuthenticationDelegate {
     ) {
         identity = key
         self.username = username
+        owner = context.owner(ofKey: key.fingerprint)
+        poolsUnregistered = context.authorizedKeys.pools(fingerprint: key.fingerprint)
         context.loginPenalties.forgive(peerIP)
         context.log("\(who): logged in")
         context.metrics.login(accepted: true)

@@ -61,10 +61,15 @@ package final class ReservationStore: Sendable {
             "this key already holds \(maximumPerKey) names and ports on this relay (maxReservationsPerKey); \(what), or ask the relay's operator to release some (burrow serve reservations rm)")
     }
 
-    /// Reserves `name` for `key`; refuses when another key holds it.
-    package func claim(name: String, for key: String) throws(RelayError) {
+    /// Reserves `name` for `key`; refuses when another key holds it, unless
+    /// `sameOwner` says that key belongs to the same owner (`burrow-owner` in
+    /// `authorized_keys`): then the name stays filed under that key and may
+    /// be used. `sameOwner` runs under this store's lock: no I/O, no locks
+    /// that could wait for this one.
+    package func claim(name: String, for key: String, sameOwner: (String) -> Bool = { _ in false }) throws(RelayError) {
         let result: Result<Void, RelayError> = file.withLock { file in
             if let owner = file.keys.first(where: { $0.value.names.contains(name) })?.key, owner != key {
+                if sameOwner(owner) { return .success(()) }
                 return .failure(.refused("name '\(name)' is reserved by another key; choose another name"))
             }
             let entry = file.keys[key, default: .init()]
@@ -128,12 +133,15 @@ package final class ReservationStore: Sendable {
     /// holds it. With `movingLabel` (a port-0 request) the label keeps one
     /// port: its earlier one is let go. Ports below 1024 are used but never
     /// reserved (the file does not accept them).
-    func claim(port: Int, label: String, for key: String, movingLabel: Bool = true) throws(RelayError) {
+    func claim(
+        port: Int, label: String, for key: String, movingLabel: Bool = true, sameOwner: (String) -> Bool = { _ in false }
+    ) throws(RelayError) {
         guard port >= ReservationsFile.lowestPort else { return }
         let result: Result<Void, RelayError> = file.withLock { file in
             if let owner = file.keys.first(where: { $0.value.ports.contains(where: { $0.port == port }) })?.key,
                 owner != key
             {
+                if sameOwner(owner) { return .success(()) }
                 return .failure(.refused("port \(port) is reserved by another key; ask for port 0 to get a free one"))
             }
             var entry = file.keys[key, default: .init()]

@@ -128,6 +128,8 @@ final class SessionChannelHandler: ChannelDuplexHandler {
                 send(.pong(id: id))
             case .register(let registration, let requestID):
                 session.register(registration, requestID: requestID, reply: send)
+            case .service(let name, let up):
+                session.serviceChanged(name: name, up: up)
             }
         } catch {
             send(.notice("ignored a control line: \(error.description)"))

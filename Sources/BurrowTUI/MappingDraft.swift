@@ -18,6 +18,8 @@ public struct MappingDraft: Sendable, Equatable {
     public var keptBasicAuth: BasicAuthRule?
     public var proxyProtocol: ProxyProtocolVersion?
     public var httpsRedirect = false
+    /// `--pool`: served together with the owner's other agents.
+    public var pool = false
 
     public init(protocol: MappingProtocol, local: LocalAddress, name: String? = nil, remotePort: Int? = nil,
                 profile: String? = nil, enabled: Bool = true) {

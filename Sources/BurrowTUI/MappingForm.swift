@@ -6,7 +6,7 @@ import TerminalUI
 /// BurrowCore's own messages (the ones `burrow map add` prints).
 public struct MappingForm: Sendable, Equatable {
     public enum Field: Int, CaseIterable, Sendable {
-        case `protocol`, local, tunnel, name, remotePort, allow, deny, basicAuth, proxyProtocol, httpsRedirect
+        case `protocol`, local, tunnel, name, remotePort, allow, deny, basicAuth, proxyProtocol, pool, httpsRedirect
 
         public var label: String {
             switch self {
@@ -20,11 +20,12 @@ public struct MappingForm: Sendable, Equatable {
             case .basicAuth: return "Basic auth USER:PASSWORD"
             case .proxyProtocol: return "PROXY protocol"
             case .httpsRedirect: return "Plain http → https (308)"
+            case .pool: return "Pool with other agents"
             }
         }
 
         /// Chosen with ←/→/space rather than typed.
-        public var isChooser: Bool { self == .protocol || self == .tunnel || self == .proxyProtocol || self == .httpsRedirect }
+        public var isChooser: Bool { self == .protocol || self == .tunnel || self == .proxyProtocol || self == .httpsRedirect || self == .pool }
     }
 
     /// The name of the mapping being edited; nil when adding.
@@ -47,6 +48,8 @@ public struct MappingForm: Sendable, Equatable {
     public var proxyProtocol: ProxyProtocolVersion?
     /// Plain-http visitors get 308 to the https URL (`--https-redirect`).
     public var httpsRedirect = false
+    /// Serve the name (or port) with the owner's other agents (`--pool`).
+    public var pool = false
     public var focus: Field = .local
     /// Set after Enter: also shows "required" errors for empty fields.
     public var submitted = false
@@ -77,6 +80,7 @@ public struct MappingForm: Sendable, Equatable {
         keptBasicAuth = mapping.basicAuth
         proxyProtocol = mapping.proxyProtocol
         httpsRedirect = mapping.httpsRedirect
+        pool = mapping.pool
     }
 
     public var profile: String? { tunnelChoices[tunnelIndex].isEmpty ? nil : tunnelChoices[tunnelIndex] }
@@ -125,6 +129,9 @@ public struct MappingForm: Sendable, Equatable {
         if httpsRedirect, mappingProtocol != .http {
             errors[.httpsRedirect] = "the https redirect applies to http mappings only"
         }
+        if pool, mappingProtocol == .udp {
+            errors[.pool] = "pools spread http, tls and tcp visitors; not udp"
+        }
         return errors
     }
 
@@ -140,6 +147,7 @@ public struct MappingForm: Sendable, Equatable {
         draft.keptBasicAuth = basicAuth.isEmpty ? keptBasicAuth : nil
         draft.proxyProtocol = proxyProtocol
         draft.httpsRedirect = httpsRedirect
+        draft.pool = pool
         return draft
     }
 
@@ -160,6 +168,7 @@ public struct MappingForm: Sendable, Equatable {
             return String(basicAuth[...colon]) + String(repeating: "•", count: basicAuth.distance(from: colon, to: basicAuth.endIndex) - 1)
         case .proxyProtocol: return proxyProtocol?.rawValue ?? "off"
         case .httpsRedirect: return httpsRedirect ? "on" : "off"
+        case .pool: return pool ? "on" : "off"
         }
     }
 
@@ -178,6 +187,8 @@ public struct MappingForm: Sendable, Equatable {
             let step = key == .left ? -1 : 1
             if focus == .httpsRedirect {
                 httpsRedirect.toggle()
+            } else if focus == .pool {
+                pool.toggle()
             } else if focus == .proxyProtocol {
                 let all: [ProxyProtocolVersion?] = [nil, .v1, .v2]
                 let index = all.firstIndex(of: proxyProtocol) ?? 0
@@ -216,7 +227,7 @@ public struct MappingForm: Sendable, Equatable {
         case .allow: change(&allow)
         case .deny: change(&deny)
         case .basicAuth: change(&basicAuth)
-        case .protocol, .tunnel, .proxyProtocol, .httpsRedirect: break
+        case .protocol, .tunnel, .proxyProtocol, .httpsRedirect, .pool: break
         }
     }
 }

@@ -14,7 +14,12 @@ public struct MappingRow: Sendable, Equatable {
 
     public static func make(_ source: MappingRowSource) -> MappingRow {
         let live = source.live
-        let status: StatusText = source.mapping.enabled ? StatusText.of(live?.state, serviceDown: live?.localServiceDown ?? false, https: live?.https) : StatusText("disabled", .muted)
+        var status: StatusText = source.mapping.enabled ? StatusText.of(live?.state, serviceDown: live?.localServiceDown ?? false, https: live?.https) : StatusText("disabled", .muted)
+        // A pooled mapping online says how many of its pool take visitors: `online · pool 2/3`.
+        if source.mapping.enabled, case .online = live?.state, let pool = live?.pool {
+            status.text += " · \(pool.description)"
+            if pool.online < pool.members, status.role == .online { status.role = .warning }
+        }
         let url: String
         if let publicURL = live?.publicURL {
             url = publicURL.description

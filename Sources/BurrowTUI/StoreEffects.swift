@@ -26,7 +26,8 @@ public struct StoreEffects: EffectPerforming {
                     saved = try store.addMapping(protocol: draft.protocol, local: draft.local, name: draft.name,
                                                  remotePort: draft.remotePort, profile: draft.profile, enabled: draft.enabled,
                                                  allow: draft.allow, deny: draft.deny, basicAuth: try draft.basicAuthRule(),
-                                                 proxyProtocol: draft.proxyProtocol, httpsRedirect: draft.httpsRedirect)
+                                                 proxyProtocol: draft.proxyProtocol, httpsRedirect: draft.httpsRedirect,
+                                                 pool: draft.pool)
                 }
                 return [reloaded(), .succeeded(replacing == nil ? "added \(saved.name)" : "saved \(saved.name)")]
             case .deleteMapping(let name):
@@ -92,7 +93,7 @@ public struct StoreEffects: EffectPerforming {
         let mapping = Mapping(name: draft.name ?? name, protocol: draft.protocol, local: draft.local,
                               remotePort: draft.remotePort, enabled: draft.enabled, profile: draft.profile,
                               allow: draft.allow, deny: draft.deny, basicAuth: try draft.basicAuthRule(),
-                              proxyProtocol: draft.proxyProtocol, httpsRedirect: draft.httpsRedirect)
+                              proxyProtocol: draft.proxyProtocol, httpsRedirect: draft.httpsRedirect, pool: draft.pool)
         return try store.replaceMapping(named: name, with: mapping)
     }
 }

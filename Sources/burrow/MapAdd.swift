@@ -20,13 +20,14 @@ extension Burrow {
                   burrow map add tls 8443 --name shop --proxy-protocol v2
                   burrow map add http 3000 --allow 203.0.113.0/24 --allow 2001:db8::/32 --deny 203.0.113.9
                   burrow map add http 3000 --name admin --basic-auth alice:s3cret
+                  burrow map add http 3000 --name shop --pool
 
                 --allow and --deny are enforced by the relay before a visitor's \
                 byte reaches this computer (deny wins; no --allow = everyone). \
                 --basic-auth (http only) is stored as a salted SHA-256 hash, \
                 never the password. --proxy-protocol (tcp and tls) makes the \
                 agent send the visitor's address to the local service first, \
-                as HAProxy and nginx expect.
+                as HAProxy and nginx expect. --pool (http, tls, tcp) lets every                 agent of the same key (or of keys with the same burrow-owner                 on the relay) serve the name or port at once; the relay                 spreads visitors over them.
                 """
         )
 
@@ -65,6 +66,9 @@ extension Burrow {
         @Flag(help: "Send plain-http visitors to the https URL (308) when the relay serves https for the name (http only).")
         var httpsRedirect = false
 
+        @Flag(help: "Serve the name (or port) together with other agents of the same owner; the relay spreads visitors over them (http, tls, tcp).")
+        var pool = false
+
         func run() async throws {
             // Values are parsed here rather than by ArgumentParser so a bad one
             // gets our one-line message instead of a usage dump.
@@ -80,7 +84,7 @@ extension Burrow {
             let mapping = try store.addMapping(
                 protocol: kind, local: local, name: name, remotePort: remotePort, profile: profile, enabled: !disabled,
                 allow: rules.allow, deny: rules.deny, basicAuth: rules.basicAuth, proxyProtocol: rules.proxyProtocol,
-                httpsRedirect: httpsRedirect)
+                httpsRedirect: httpsRedirect, pool: pool)
             let route: String
             if let profile = mapping.profile {
                 route = "profile '\(profile)'"

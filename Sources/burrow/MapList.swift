@@ -7,7 +7,7 @@ extension Burrow {
             abstract: "List the mappings.",
             discussion: """
                 --json prints an array of {name, protocol, local, enabled, \
-                profile?, remotePort?, allow?, deny?, basicAuth?, proxyProtocol?, httpsRedirect?}; \
+                profile?, remotePort?, allow?, deny?, basicAuth?, proxyProtocol?, httpsRedirect?, pool?}; \
                 local is "host:port", profile is absent when the mapping follows \
                 the selected profile, basicAuth shows only the user (never the \
                 password or its hash).

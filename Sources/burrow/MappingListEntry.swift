@@ -16,6 +16,7 @@ struct MappingListEntry: Encodable {
     var basicAuth: BasicAuthUser?
     var proxyProtocol: ProxyProtocolVersion?
     var httpsRedirect: Bool?
+    var pool: Bool?
 
     init(_ mapping: Mapping) {
         name = mapping.name
@@ -29,5 +30,6 @@ struct MappingListEntry: Encodable {
         basicAuth = mapping.basicAuth.map { BasicAuthUser(user: $0.user) }
         proxyProtocol = mapping.proxyProtocol
         httpsRedirect = mapping.httpsRedirect ? true : nil
+        pool = mapping.pool ? true : nil
     }
 }
