@@ -13,18 +13,6 @@ import Foundation
 /// stdout and stderr appended to `CONFIG_DIR/engine.log`. Used by
 /// `burrow up --detach` and by the TUI for an engine that can outlive it.
 enum EngineProcess {
-    /// The engine of `configDirectory`: the running one, else a new one
-    /// started for the process `ownerPID` (the TUI), which stops when that
-    /// process exits unless kept (`EngineAPIClient.keep()`). With the
-    /// embedded relay always on, so the profile switcher can offer it.
-    static func attachOrStart(configDirectory: String, ownerPID: Int32) async throws -> EngineAPIClient {
-        if let running = try await EngineAPIClient.connect(configDirectory: configDirectory) { return running }
-        let pid = try spawn(configDirectory: configDirectory, extraArguments: [
-            "--owner-pid", String(ownerPID), "--always-embedded", "--require-api",
-        ])
-        return try await waitForEngine(configDirectory: configDirectory, pid: pid)
-    }
-
     /// Starts `burrow up --config-dir DIR EXTRA…`; returns its pid at once.
     /// Pass `--require-api`: a background engine without its socket is out of reach.
     static func spawn(configDirectory: String, extraArguments: [String] = []) throws -> pid_t {

@@ -25,7 +25,7 @@ struct TUIEngine {
             return TUIEngine(client: running, attached: true, startedPID: nil)
         }
         let pid = try EngineProcess.spawn(
-            configDirectory: store.directory, extraArguments: ["--owner-pid", String(getpid()), "--always-embedded"])
+            configDirectory: store.directory, extraArguments: ["--owner-pid", String(getpid()), "--always-embedded", "--require-api"])
         do {
             let client = try await EngineProcess.waitForEngine(configDirectory: store.directory, pid: pid)
             return TUIEngine(client: client, attached: false, startedPID: pid)

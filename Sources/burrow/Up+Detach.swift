@@ -15,6 +15,7 @@ extension Burrow.Up {
         if let profile { arguments += ["--profile", profile] }
         if let ownerPid { arguments += ["--owner-pid", String(ownerPid)] }
         if alwaysEmbedded { arguments.append("--always-embedded") }
+        if noInspect { arguments.append("--no-inspect") }
         let snapshot: EngineSnapshot
         let client: EngineAPIClient
         do {

@@ -43,6 +43,9 @@ extension Burrow {
         @Option(help: ArgumentHelp("info: tunnel and mapping events; debug: also the embedded relay's own log.", valueName: "LEVEL"))
         var logLevel: UpLogLevel = .info
 
+        @Flag(help: "Keep no copy of HTTP requests and responses (the request inspector, `burrow requests`, replay).")
+        var noInspect = false
+
         @Flag(help: "Run in the background: print the URLs once every enabled mapping is online or refused, then return (stop it with `burrow down`).")
         var detach = false
 
@@ -88,8 +91,10 @@ extension Burrow {
             if logLevel == .debug {
                 relayLog = { line in StandardError.write("embedded relay: \(line)\n") }
             }
+            var options = EngineOptions(profileFilter: profile)
+            options.inspect = !noInspect
             let host = EngineHost(
-                store: store, options: EngineOptions(profileFilter: profile), relayLog: relayLog,
+                store: store, options: options, relayLog: relayLog,
                 alwaysEmbedded: alwaysEmbedded, ownerPID: ownerPid, requireAPI: requireApi)
             let running: EngineHost.Running
             do {
