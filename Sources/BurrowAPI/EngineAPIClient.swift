@@ -208,7 +208,7 @@ private struct MappingPatch: Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, `protocol`, local, enabled, profile, remotePort, allow, deny, basicAuth, proxyProtocol, httpsRedirect
+        case name, `protocol`, local, enabled, profile, remotePort, allow, deny, basicAuth, proxyProtocol, httpsRedirect, pool
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -224,5 +224,6 @@ private struct MappingPatch: Encodable {
         try container.encode(mapping.basicAuth, forKey: .basicAuth)
         try container.encode(mapping.proxyProtocol, forKey: .proxyProtocol)
         try container.encode(mapping.httpsRedirect, forKey: .httpsRedirect)
+        try container.encode(mapping.pool, forKey: .pool)
     }
 }

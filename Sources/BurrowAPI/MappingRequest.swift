@@ -40,6 +40,7 @@ struct MappingRequest {
     func remotePort() throws(ConfigError) -> Int? { try body.port("remotePort") }
     func enabled() throws(ConfigError) -> Bool? { try body.bool("enabled") }
     func httpsRedirect() throws(ConfigError) -> Bool? { try body.bool("httpsRedirect") }
+    func pool() throws(ConfigError) -> Bool? { try body.bool("pool") }
     func allow() throws(ConfigError) -> [CIDR]? { try body.strings("allow") { try CIDR(parsing: $0) } }
     func deny() throws(ConfigError) -> [CIDR]? { try body.strings("deny") { try CIDR(parsing: $0) } }
 
@@ -70,7 +71,8 @@ struct MappingRequest {
         return try store.addMapping(
             protocol: kind, local: local, name: try name(), remotePort: try remotePort(), profile: try profile(),
             enabled: try enabled() ?? true, allow: try allow() ?? [], deny: try deny() ?? [], basicAuth: try basicAuth(),
-            proxyProtocol: try proxyProtocol(), httpsRedirect: try httpsRedirect() ?? false)
+            proxyProtocol: try proxyProtocol(), httpsRedirect: try httpsRedirect() ?? false,
+            pool: try pool() ?? false)
     }
 
     /// `PATCH /mappings/NAME`: only `enabled` → `setMapping` (as `burrow map
@@ -96,6 +98,7 @@ struct MappingRequest {
         if has("basicAuth") { mapping.basicAuth = try basicAuth() }
         if has("proxyProtocol") { mapping.proxyProtocol = try proxyProtocol() }
         if has("httpsRedirect") { mapping.httpsRedirect = try httpsRedirect() ?? false }
+        if has("pool") { mapping.pool = try pool() ?? false }
         return try store.replaceMapping(named: name, with: mapping)
     }
 }

@@ -89,6 +89,8 @@ struct WireMappingSnapshot: Codable, Sendable {
     var recentVisitors: [WireVisitor]
     var recentRequests: [WireRequestRecord]
     var localServiceDown: Bool
+    /// A pooled mapping's pool as the relay reports it: `{"online":2,"members":3}`.
+    var pool: WirePoolSize?
 
     init(_ item: MappingSnapshot) {
         name = item.mapping.name
@@ -120,6 +122,7 @@ struct WireMappingSnapshot: Codable, Sendable {
         recentVisitors = item.recentVisitors.map(WireVisitor.init)
         recentRequests = item.recentRequests.map(WireRequestRecord.init)
         localServiceDown = item.localServiceDown
+        pool = item.pool.map { WirePoolSize(online: $0.online, members: $0.members) }
     }
 
     static func state(_ state: MappingState) -> (String, String?) {
@@ -156,6 +159,7 @@ struct WireMappingSnapshot: Codable, Sendable {
         case let other?: throw EngineAPIError.badResponse("unknown https state '\(other)'")
         }
         item.localServiceDown = localServiceDown
+        item.pool = pool.map { PoolSize(online: $0.online, members: $0.members) }
         return item
     }
 }
@@ -211,4 +215,9 @@ struct WireRequestRecord: Codable, Sendable {
         return HTTPRequestRecord(id: id, time: time, method: method, path: path, status: status, durationMs: durationMs,
                                  responseBytes: responseBytes, answeredBy: answerer, visitor: visitor)
     }
+}
+
+struct WirePoolSize: Codable, Sendable {
+    var online: Int
+    var members: Int
 }

@@ -20,6 +20,8 @@ import Testing
         shop.alsoURL = try PublicURL(parsing: "http://shop.example.com")
         shop.https = .failed(reason: "rate limited")
         shop.localServiceDown = true
+        shop.mapping.pool = true
+        shop.pool = PoolSize(online: 2, members: 3)
         let games = MappingSnapshot(
             mapping: Mapping(name: "games", protocol: .udp, local: LocalAddress(port: 27015), remotePort: 27015, enabled: true),
             tunnel: "home", state: .refused(reason: "port taken"))
