@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How `Engine` is run: which tunnels, and the embedded relay if one was started.
 public struct EngineOptions: Sendable {
     /// Only mappings of this profile (`burrow up --profile NAME`); nil = all.
@@ -28,7 +22,5 @@ public struct EngineOptions: Sendable {
     public init(profileFilter: String? = nil, embeddedRelay: EmbeddedRelayTarget? = nil) {
         self.profileFilter = profileFilter
         self.embeddedRelay = embeddedRelay
-        // Until `burrow up --no-inspect` exists: scripts/bench measures inspection off with BURROW_INSPECT=off.
-        if let value = getenv("BURROW_INSPECT"), String(cString: value) == "off" { inspect = false }
     }
 }

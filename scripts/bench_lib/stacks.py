@@ -90,7 +90,7 @@ class BurrowStack:
     mappings: list of (name, protocol, target_port); TCP mappings ask for a port in the relay's range.
     """
 
-    def __init__(self, h, tools, burrow, label, mappings, agent_mode, delay_ms=None, config_cli=True):
+    def __init__(self, h, tools, burrow, label, mappings, agent_mode, delay_ms=None, config_cli=True, agent_args=()):
         self.h = h
         self.config_cli = config_cli
         d = os.path.join(h.tmp, label)
@@ -142,7 +142,7 @@ class BurrowStack:
                     dict({"name": name, "protocol": proto, "local": f"127.0.0.1:{target}", "enabled": True},
                          **({"remotePort": wanted[name]} if proto == "tcp" else {}))
                     for name, proto, target in mappings]}, f, indent=2)
-        self.agent = h.spawn(f"{label}-agent", [burrow, "--config-dir", cfg, "up", "--json"], stdout=subprocess.PIPE,
+        self.agent = h.spawn(f"{label}-agent", [burrow, "--config-dir", cfg, "up", "--json", *agent_args], stdout=subprocess.PIPE,
                               extra_env=BURROW_ENV)
         events = queue.Queue()
         log_path = os.path.join(h.logs, f"{label}-agent.stdout")
