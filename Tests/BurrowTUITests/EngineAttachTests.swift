@@ -143,4 +143,51 @@ import Testing
         let status = try Spawn.run(burrow, ["status", "--config-dir", config])
         #expect(status.status != 0 && status.output.contains("no engine"), "\(status.output)")
     }
+
+    /// The inspector as a person uses it: a request with a bearer token is
+    /// opened from the detail pane, the token is masked until `v`, and `r`
+    /// sends it once more to the local service (whose log counts it).
+    @Test func inspectorMasksTheTokenAndReplaysToTheService() async throws {
+        let burrow = TUIEndToEndTests.burrowPath
+        let root = try TUIEndToEndTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Data("hello\n".utf8).write(to: URL(fileURLWithPath: root + "/site/hello.txt"))
+        let server = try await LocalHTTPServer(directory: root + "/site")
+        defer { server.stop() }
+        let config = root + "/config"
+        #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
+        let tmux = try await TmuxSession.atPrompt(config: config, columns: 120, rows: 45)
+        defer { tmux.kill() }
+        defer { _ = try? Spawn.run(burrow, ["down", "--config-dir", config]) }
+        try tmux.enter(burrow)
+        let screen = try await tmux.waitFor("the mapping online") { TUIEndToEndTests.publicURL(in: $0, name: "web") != nil && $0.contains("online") }
+        let url = try #require(TUIEndToEndTests.publicURL(in: screen, name: "web"))
+        let curl = try #require(TmuxSession.which("curl"), "curl is not installed")
+        let fetched = try TmuxSession.execute(curl, ["-s", "--max-time", "5", "-H", "Authorization: Bearer s3cret-token-42", url + "/hello.txt"])
+        #expect(fetched.output == "hello\n")
+        try await tmux.waitFor("the request in the detail pane") { $0.contains("/hello.txt") }
+
+        // Enter focuses the detail pane, ↓ selects the request, Enter opens it.
+        try tmux.send("Enter")
+        try tmux.send("Down")
+        try tmux.send("Enter")
+        let record = try await tmux.waitFor("the request's record") { $0.contains("REQUEST HEADERS") && $0.contains("GET /hello.txt HTTP/1.1") }
+        #expect(record.contains("Authorization: Bearer ••••••"), "\(record)")
+        #expect(!record.contains("s3cret-token-42"))
+        try tmux.send("v")
+        try await tmux.waitFor("the token revealed") { $0.contains("Authorization: Bearer s3cret-token-42") }
+
+        let log = root + "/http-server.log"
+        func served() -> Int {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            return text.components(separatedBy: "\"GET /hello.txt HTTP/1.1\" 200").count - 1
+        }
+        #expect(served() == 1)
+        try tmux.send("r")
+        try await tmux.waitFor("the replay's answer") { $0.contains("REPLAY #") && $0.contains("200") }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(served() == 2)
+        try tmux.send("Escape")
+        try await tmux.quitTUI()
+    }
 }
