@@ -33,7 +33,9 @@ public final class EngineAPIServer: Sendable {
         // Bound in a private (0700) folder, made 0600, then renamed into place:
         // there is no moment when another user could connect, whatever the
         // config directory's own mode. The rename also replaces a crashed engine's socket.
-        let staging = configDirectory + "/.engine-\(getpid())"
+        let folder = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+        if folder != configDirectory { try privateFolder(folder) }
+        let staging = folder + "/.engine-\(getpid())"
         let staged = staging + "/" + EngineAPI.socketName
         unlink(staged)
         rmdir(staging)
@@ -67,6 +69,19 @@ public final class EngineAPIServer: Sendable {
             try? await group.shutdownGracefully()
             if let known = error as? EngineAPIError { throw known }
             throw EngineAPIError.system("\(path): cannot listen: \(error)")
+        }
+    }
+
+    /// The per-user socket folder for long config paths: made 0700 if absent,
+    /// and used only if it is a real folder of this user that nobody else may enter.
+    private static func privateFolder(_ folder: String) throws {
+        if mkdir(folder, 0o700) != 0, errno != EEXIST {
+            throw EngineAPIError.system("\(folder): cannot create: \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard lstat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == getuid(),
+              info.st_mode & 0o077 == 0 else {
+            throw EngineAPIError.system("\(folder): not a private folder of this user (mode 0700); remove it and try again")
         }
     }
 

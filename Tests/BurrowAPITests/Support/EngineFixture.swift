@@ -23,12 +23,13 @@ final class EngineFixture: Sendable {
     }()
 
     /// - Parameter bigBytes: the size of what the service answers at `/big`.
-    init(mapping: Bool = true, bigBytes: Int = 0) async throws {
+    /// - Parameter deepConfig: a config path too long for a Unix socket inside it.
+    init(mapping: Bool = true, bigBytes: Int = 0, deepConfig: Bool = false) async throws {
         // Short: a Unix socket path must fit in 108 bytes.
         var template = Array("/tmp/burrow-api-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw APITestFailure("mkdtemp failed") }
         root = String(cString: made)
-        configDir = root + "/c"
+        configDir = root + (deepConfig ? "/" + String(repeating: "d", count: 90) : "") + "/c"
         let script = try TestScripts.install("local_http_server.py", in: root)
         _ = FileManager.default.createFile(atPath: root + "/big", contents: Data(repeating: 7, count: bigBytes))
         service = try ChildProcess("python3", [script, root + "/big"])
