@@ -11,6 +11,8 @@ struct EngineAPIRouter: Sendable {
     let engine: any TunnelEngine
     let store: ConfigStore
     let hooks: EngineAPIHooks
+    /// Snapshots for `/tunnels` and `/mappings`, at most 250 ms old.
+    let snapshots: SnapshotCache
 
     func respond(to request: APIRequest) async -> APIResponse {
         do {
@@ -49,11 +51,12 @@ struct EngineAPIRouter: Sendable {
             return .ok(hooks.info())
         case ["tunnels"]:
             try only(.GET)
-            return .ok(WireSnapshot(try await engine.snapshot()))
+            return .ok(WireSnapshot(try await snapshots.current()))
         case ["mappings"]:
             try only(.GET, .POST)
             if method == .POST {
                 let mapping = try MappingRequest(request.body).add(to: store)
+                snapshots.invalidate()
                 return .ok(MappingEntry(mapping, snapshot: nil), status: 201)
             }
             return .ok(try await mappingEntries())
@@ -61,12 +64,15 @@ struct EngineAPIRouter: Sendable {
             try only(.PATCH, .DELETE)
             if method == .DELETE {
                 let removed = try store.removeMapping(named: path[1])
+                snapshots.invalidate()
                 return .ok(RemovedAnswer(removed: removed))
             }
             let mapping = try MappingRequest(request.body).edit(path[1], in: store)
+            snapshots.invalidate()
             return .ok(MappingEntry(mapping, snapshot: nil))
         case ["profile"]:
             try only(.POST)
+            defer { snapshots.invalidate() }
             return .ok(try selectProfile(request.body))
         case ["events"]:
             try only(.GET)
@@ -87,7 +93,7 @@ struct EngineAPIRouter: Sendable {
 
     private func mappingEntries() async throws -> [MappingEntry] {
         let file = try store.loadMappings()
-        let snapshot = try await engine.snapshot()
+        let snapshot = try await snapshots.current()
         let byName = Dictionary(snapshot.mappings.map { ($0.mapping.name, $0) }, uniquingKeysWith: { first, _ in first })
         return file.mappings.map { MappingEntry($0, snapshot: byName[$0.name]) }
     }

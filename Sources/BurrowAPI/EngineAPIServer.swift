@@ -16,8 +16,10 @@ public final class EngineAPIServer: Sendable {
     public let socketPath: String
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
+    private let snapshots: SnapshotCache
 
-    private init(socketPath: String, group: MultiThreadedEventLoopGroup, channel: any Channel) {
+    private init(socketPath: String, group: MultiThreadedEventLoopGroup, channel: any Channel, snapshots: SnapshotCache) {
+        self.snapshots = snapshots
         self.socketPath = socketPath
         self.group = group
         self.channel = channel
@@ -29,7 +31,8 @@ public final class EngineAPIServer: Sendable {
         configDirectory: String, engine: any TunnelEngine, hooks: EngineAPIHooks, idleTimeout: TimeAmount = .seconds(5)
     ) async throws -> EngineAPIServer {
         let path = EngineAPI.socketPath(configDirectory: configDirectory)
-        let router = EngineAPIRouter(engine: engine, store: ConfigStore(directory: configDirectory), hooks: hooks)
+        let snapshots = SnapshotCache(engine: engine)
+        let router = EngineAPIRouter(engine: engine, store: ConfigStore(directory: configDirectory), hooks: hooks, snapshots: snapshots)
         // Bound in a private (0700) folder, made 0600, then renamed into place:
         // there is no moment when another user could connect, whatever the
         // config directory's own mode. The rename also replaces a crashed engine's socket.
@@ -64,8 +67,9 @@ public final class EngineAPIServer: Sendable {
                 try? await channel.close()
                 throw EngineAPIError.system("\(path): cannot put the socket in place: \(String(cString: strerror(code)))")
             }
-            return EngineAPIServer(socketPath: path, group: group, channel: channel)
+            return EngineAPIServer(socketPath: path, group: group, channel: channel, snapshots: snapshots)
         } catch {
+            snapshots.stop()
             try? await group.shutdownGracefully()
             if let known = error as? EngineAPIError { throw known }
             throw EngineAPIError.system("\(path): cannot listen: \(error)")
@@ -87,6 +91,7 @@ public final class EngineAPIServer: Sendable {
 
     /// Stops listening, closes every connection and removes the socket file.
     public func stop() async {
+        snapshots.stop()
         try? await channel.close()
         unlink(socketPath)
         try? await group.shutdownGracefully()

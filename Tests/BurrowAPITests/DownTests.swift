@@ -62,16 +62,19 @@ struct DownTests {
     @Test func detachReportsAnEngineThatCannotStart() async throws {
         let fixture = try await EngineFixture(mapping: false)
         defer { fixture.remove() }
-        // Longer than a Unix socket path may be (108 bytes): the engine cannot listen.
-        let directory = fixture.root + "/" + String(repeating: "d", count: 110)
+        // A folder (not empty) where the socket should go: the engine cannot put its socket in place.
+        let directory = fixture.root + "/c2"
         try ConfigStore(directory: directory).addMapping(
             protocol: .http, local: LocalAddress(port: fixture.servicePort), name: "web", remotePort: nil, profile: nil, enabled: true)
+        let blocker = EngineAPI.socketPath(configDirectory: directory)
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: blocker + "/keep", contents: Data())
         let result = try await SpawnedProcess.run(
             EngineFixture.binary, ["--config-dir", directory, "up", "--detach"], environment: fixture.environment, timeout: .seconds(120))
         #expect(result.status == 1)
         #expect(result.stderr.contains("exited before it started"), "\(result.stderr)")
         #expect(result.stderr.contains(directory + "/engine.log"), "names the log: \(result.stderr)")
-        #expect(result.stderr.contains("cannot listen"), "the log's reason: \(result.stderr)")
+        #expect(result.stderr.contains("cannot put the socket in place"), "the log's reason: \(result.stderr)")
         #expect(EngineLock.holder(configDirectory: directory) == nil)
     }
 
