@@ -93,6 +93,7 @@ class BurrowStack:
     def __init__(self, h, tools, burrow, label, mappings, agent_mode, delay_ms=None, config_cli=True, agent_args=()):
         self.h = h
         self.config_cli = config_cli
+        self.agent_args = tuple(agent_args)
         d = os.path.join(h.tmp, label)
         os.makedirs(d)
         self.ssh_port, self.http_port = free_port(), free_port()
@@ -142,7 +143,7 @@ class BurrowStack:
                     dict({"name": name, "protocol": proto, "local": f"127.0.0.1:{target}", "enabled": True},
                          **({"remotePort": wanted[name]} if proto == "tcp" else {}))
                     for name, proto, target in mappings]}, f, indent=2)
-        self.agent = h.spawn(f"{label}-agent", [burrow, "--config-dir", cfg, "up", "--json", *agent_args], stdout=subprocess.PIPE,
+        self.agent = h.spawn(f"{label}-agent", [burrow, "--config-dir", cfg, "up", "--json", *self.agent_args], stdout=subprocess.PIPE,
                               extra_env=BURROW_ENV)
         events = queue.Queue()
         log_path = os.path.join(h.logs, f"{label}-agent.stdout")
