@@ -20,9 +20,12 @@ enum EngineLauncher {
         let events: AsyncStream<EngineEvent>
         /// The process's one watcher of config.json and mappings.json (the engine's, and the TUI's).
         let watcher: ConfigWatcher
+        /// Gives memory back after busy spells (`MallocTuning.trimWhenQuiet`).
+        let trimmer: Task<Void, Never>
 
         /// Stops the engine, then the embedded relay.
         func stop() async {
+            trimmer.cancel()
             await engine.stop()
             watcher.stop()
             await relay?.shutdown(drainTimeout: .seconds(2))
@@ -53,7 +56,8 @@ enum EngineLauncher {
         let engine = Engine(store: store, options: options, watcher: watcher)
         let events = engine.events()
         await engine.start()
-        return Launched(engine: engine, relay: relay, embeddedRelay: options.embeddedRelay, events: events, watcher: watcher)
+        return Launched(engine: engine, relay: relay, embeddedRelay: options.embeddedRelay, events: events, watcher: watcher,
+                        trimmer: MallocTuning.trimWhenQuiet())
     }
 
     /// The embedded relay serves mappings that follow no profile: needed when
@@ -124,31 +128,3 @@ enum EngineLauncher {
         throw lastError ?? RelayError.stateDirectory(stateDirectory, reason: "could not start the embedded relay")
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-
-/// glibc's allocator tuning for the data path. swift-nio-ssh and swift-crypto
-/// allocate a fresh buffer per SSH packet (256 KiB here); by default glibc
-/// hands such blocks back to the kernel and faults them in again on the next
-/// packet. Measured with `perf stat` on `burrow up` during a 5 s iperf3
-/// through a tunnel: 1.3 M page faults and 4.9 s of CPU without this,
-/// 3.4 K page faults and 1.4 s of CPU with it, for the same bytes.
-enum MallocTuning {
-    // <malloc.h> is not part of Swift's Glibc module: look `mallopt` up by name.
-    private typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    private static let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD
-    private static let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
-
-    static func apply() {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        _ = mallopt(mmapThreshold, 4 << 20)
-        _ = mallopt(trimThreshold, 256 << 20)
-    }
-}
-#else
-enum MallocTuning {
-    static func apply() {}
-}
-#endif

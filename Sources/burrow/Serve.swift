@@ -131,6 +131,9 @@ extension Burrow {
 
             // Installed before the relay starts, so an early signal is not lost.
             let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
+            // Memory a burst of visitors used goes back once the relay is quiet again.
+            let trimmer = MallocTuning.trimWhenQuiet()
+            defer { trimmer.cancel() }
             var relay = Relay(configuration: configuration)
             let endpoints: RelayEndpoints
             do {
