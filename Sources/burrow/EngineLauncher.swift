@@ -18,7 +18,7 @@ enum EngineLauncher {
         let embeddedRelay: EmbeddedRelayTarget?
         /// Every engine event since start (subscribed before the engine started).
         let events: AsyncStream<EngineEvent>
-        /// The process's one watcher of config.json and mappings.json (the engine's, and the TUI's).
+        /// The process's one watcher of config.json and mappings.json, shared with the engine.
         let watcher: ConfigWatcher
         /// Gives memory back after busy spells (`MallocTuning.trimWhenQuiet`).
         let trimmer: Task<Void, Never>

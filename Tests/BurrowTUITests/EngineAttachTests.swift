@@ -21,6 +21,39 @@ import Testing
         try TUIEndToEndTests.curl(url, path: "/")
     }
 
+    /// One test's world: a temp root, a local web server on `root/site` with
+    /// `files` in it, and an http mapping "web" to it in `config`. `close()`
+    /// (in `defer`) stops any engine left on the config, the server, and removes the files.
+    final class Scene {
+        let burrow = TUIEndToEndTests.burrowPath
+        let root: String
+        let config: String
+        let server: LocalHTTPServer
+
+        init(files: [String: Data]) async throws {
+            root = try TUIEndToEndTests.temporaryDirectory()
+            config = root + "/config"
+            for (name, data) in files { try data.write(to: URL(fileURLWithPath: root + "/site/" + name)) }
+            server = try await LocalHTTPServer(directory: root + "/site")
+            let added = try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config])
+            #expect(added.status == 0, "\(added.output)")
+        }
+
+        /// Runs `burrow` in `tmux` (it starts its own engine) and returns the mapping's URL once online.
+        func openTUI(in tmux: TmuxSession) async throws -> String {
+            try tmux.enter(burrow)
+            let screen = try await tmux.waitFor("the mapping online") { TUIEndToEndTests.publicURL(in: $0, name: "web") != nil && $0.contains("online") }
+            #expect(!screen.contains("attached to"))
+            return try #require(TUIEndToEndTests.publicURL(in: screen, name: "web"))
+        }
+
+        func close() {
+            _ = try? Spawn.run(burrow, ["down", "--config-dir", config])
+            server.stop()
+            try? FileManager.default.removeItem(atPath: root)
+        }
+    }
+
     /// True while `url` serves this test's own page (`marker` in its body).
     /// Once our engine is gone, another test's embedded relay may take the
     /// same port (and even a mapping named "web"): only the marker tells.
@@ -30,17 +63,11 @@ import Testing
     }
 
     @Test func attachedTUIsShareTheEngineAndLeaveItRunning() async throws {
-        let burrow = TUIEndToEndTests.burrowPath
-        let root = try TUIEndToEndTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: root) }
         let marker = "attach-test-\(UUID().uuidString)"
-        try Data("\(marker)\n".utf8).write(to: URL(fileURLWithPath: root + "/site/index.html"))
-        let server = try await LocalHTTPServer(directory: root + "/site")
-        defer { server.stop() }
-        let config = root + "/config"
-        #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
+        let scene = try await Scene(files: ["index.html": Data("\(marker)\n".utf8)])
+        defer { scene.close() }
+        let (burrow, config, server) = (scene.burrow, scene.config, scene.server)
         let printed = try Self.detach(burrow, config: config)
-        defer { _ = try? Spawn.run(burrow, ["down", "--config-dir", config]) }
         let web = try #require(TUIEndToEndTests.publicURL(in: printed, name: "web"), "\(printed)")
         #expect(try Self.status(web) == "200")
 
@@ -83,23 +110,14 @@ import Testing
     }
 
     @Test func keepingTheTUIsOwnEngineLetsADownloadFinish() async throws {
-        let burrow = TUIEndToEndTests.burrowPath
-        let root = try TUIEndToEndTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: root) }
         // 8 MiB at 1 MiB/s: the download is in flight when the TUI quits.
         let size = 8 << 20
-        try Data(repeating: 0x61, count: size).write(to: URL(fileURLWithPath: root + "/site/big.bin"))
-        let server = try await LocalHTTPServer(directory: root + "/site")
-        defer { server.stop() }
-        let config = root + "/config"
-        #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
+        let scene = try await Scene(files: ["big.bin": Data(repeating: 0x61, count: size)])
+        defer { scene.close() }
+        let (burrow, config, root) = (scene.burrow, scene.config, scene.root)
         let tmux = try await TmuxSession.atPrompt(config: config, columns: 120, rows: 40)
         defer { tmux.kill() }
-        defer { _ = try? Spawn.run(burrow, ["down", "--config-dir", config]) }
-        try tmux.enter(burrow)
-        let screen = try await tmux.waitFor("the mapping online") { TUIEndToEndTests.publicURL(in: $0, name: "web") != nil && $0.contains("online") }
-        #expect(!screen.contains("attached to"))
-        let url = try #require(TUIEndToEndTests.publicURL(in: screen, name: "web"))
+        let url = try await scene.openTUI(in: tmux)
 
         let curl = try #require(TmuxSession.which("curl"), "curl is not installed")
         let downloadPath = root + "/download.bin"
@@ -128,21 +146,13 @@ import Testing
     }
 
     @Test func answeringNoStopsTheTUIsOwnEngine() async throws {
-        let burrow = TUIEndToEndTests.burrowPath
-        let root = try TUIEndToEndTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: root) }
         let marker = "attach-test-\(UUID().uuidString)"
-        try Data("\(marker)\n".utf8).write(to: URL(fileURLWithPath: root + "/site/index.html"))
-        let server = try await LocalHTTPServer(directory: root + "/site")
-        defer { server.stop() }
-        let config = root + "/config"
-        #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
+        let scene = try await Scene(files: ["index.html": Data("\(marker)\n".utf8)])
+        defer { scene.close() }
+        let (burrow, config) = (scene.burrow, scene.config)
         let tmux = try await TmuxSession.atPrompt(config: config, columns: 120, rows: 40)
         defer { tmux.kill() }
-        defer { _ = try? Spawn.run(burrow, ["down", "--config-dir", config]) }
-        try tmux.enter(burrow)
-        let screen = try await tmux.waitFor("the mapping online") { TUIEndToEndTests.publicURL(in: $0, name: "web") != nil && $0.contains("online") }
-        let url = try #require(TUIEndToEndTests.publicURL(in: screen, name: "web"))
+        let url = try await scene.openTUI(in: tmux)
         #expect(try Self.status(url) == "200")
 
         try tmux.send("q")
@@ -158,20 +168,12 @@ import Testing
     /// opened from the detail pane, the token is masked until `v`, and `r`
     /// sends it once more to the local service (whose log counts it).
     @Test func inspectorMasksTheTokenAndReplaysToTheService() async throws {
-        let burrow = TUIEndToEndTests.burrowPath
-        let root = try TUIEndToEndTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try Data("hello\n".utf8).write(to: URL(fileURLWithPath: root + "/site/hello.txt"))
-        let server = try await LocalHTTPServer(directory: root + "/site")
-        defer { server.stop() }
-        let config = root + "/config"
-        #expect(try Spawn.run(burrow, ["map", "add", "http", String(server.port), "--name", "web", "--config-dir", config]).status == 0)
-        let tmux = try await TmuxSession.atPrompt(config: config, columns: 120, rows: 45)
+        let scene = try await Scene(files: ["hello.txt": Data("hello\n".utf8)])
+        defer { scene.close() }
+        let root = scene.root
+        let tmux = try await TmuxSession.atPrompt(config: scene.config, columns: 120, rows: 45)
         defer { tmux.kill() }
-        defer { _ = try? Spawn.run(burrow, ["down", "--config-dir", config]) }
-        try tmux.enter(burrow)
-        let screen = try await tmux.waitFor("the mapping online") { TUIEndToEndTests.publicURL(in: $0, name: "web") != nil && $0.contains("online") }
-        let url = try #require(TUIEndToEndTests.publicURL(in: screen, name: "web"))
+        let url = try await scene.openTUI(in: tmux)
         let curl = try #require(TmuxSession.which("curl"), "curl is not installed")
         let fetched = try TmuxSession.execute(curl, ["-s", "--max-time", "5", "-H", "Authorization: Bearer s3cret-token-42", url + "/hello.txt"])
         #expect(fetched.output == "hello\n")
