@@ -254,6 +254,8 @@ actor TunnelSession {
             registerAnswered(name, requestID: requestID, failure: nil)
         case .pool(let name, let online, let members):
             pools[name] = PoolSize(online: online, members: members)
+        case .fleet:
+            break  // read by the fleet connections (issue 16), not by one session
         case .https(let name, let status):
             perform(machines[name]?.httpsChanged(status) ?? [], for: name)
         case .requestRefused(let request):

@@ -66,6 +66,12 @@ public enum RelayMessage: Sendable, Equatable {
     /// down or came back): `online` members take visitors now, of `members`
     /// connected. Sent to every member. `{"type":"pool","name":"web","online":2,"members":3}`
     case pool(name: String, online: Int, members: Int)
+    /// The live members of this relay's fleet (`burrow serve --cluster`),
+    /// this relay included, as the SSH endpoints agents dial (`host:port`,
+    /// each member's advertised address). Sent after `welcome` and whenever
+    /// the fleet changes. An agent whose profile names a fleet holds one
+    /// connection to each. `{"type":"fleet","relays":["r1.example.com:2222","r2.example.com:2222"]}`
+    case fleet(relays: [String])
 }
 
 /// Encodes and decodes control lines. A line longer than `maximumLineLength`
@@ -115,6 +121,8 @@ public enum ControlCodec {
             if case .failed(let reason) = status { wire.reason = reason }
         case .pool(let name, let online, let members):
             wire.type = "pool"; wire.name = name; wire.online = online; wire.members = members
+        case .fleet(let relays):
+            wire.type = "fleet"; wire.relays = relays
         }
         return wire.line()
     }
@@ -188,6 +196,11 @@ public enum ControlCodec {
             let members = try wire.require(wire.members, "members")
             guard online >= 0, members >= online else { throw .invalidMessage("'pool' with online \(online) of \(members) members") }
             return .pool(name: try wire.require(wire.name, "name"), online: online, members: members)
+        case "fleet":
+            let relays = try wire.require(wire.relays, "relays")
+            guard relays.count <= 64 else { throw .invalidMessage("'fleet' with \(relays.count) relays (at most 64)") }
+            for relay in relays { _ = try Profile.parseEndpoint(relay) }
+            return .fleet(relays: relays)
         default: throw .invalidMessage("unknown type '\(wire.type)'")
         }
     }
@@ -217,6 +230,7 @@ public enum ControlCodec {
         var up: Bool?
         var online: Int?
         var members: Int?
+        var relays: [String]?
         var status: Int?
         var method: String?
         var target: String?

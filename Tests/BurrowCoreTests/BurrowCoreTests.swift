@@ -79,6 +79,7 @@ import Testing
             .notice("relay shutting down"),
             .notice("web.localhost: https ready", informational: true),
             .pong(id: 7),
+            .fleet(relays: ["r1.example.com:2222", "[::1]:2223", "r3.example.com"]),
         ]
         for message in messages {
             let line = ControlCodec.encode(message)
@@ -97,6 +98,8 @@ import Testing
         #expect(throws: CoreError.self) { try ControlCodec.decodeRelayMessage("not json") }
         #expect(throws: CoreError.self) { try ControlCodec.decodeRelayMessage(#"{"type":"forwarded"}"#) }
         #expect(throws: CoreError.self) { try ControlCodec.decodeAgentMessage(#"{"type":"shell"}"#) }
+        #expect(throws: CoreError.self) { try ControlCodec.decodeRelayMessage(#"{"type":"fleet","relays":["bad host:22"]}"#) }
+        #expect(throws: CoreError.self) { try ControlCodec.decodeRelayMessage(#"{"type":"fleet"}"#) }
         let huge = #"{"type":"notice","message":""# + String(repeating: "a", count: 70_000) + #""}"#
         #expect(throws: CoreError.self) { try ControlCodec.decodeRelayMessage(huge) }
     }
