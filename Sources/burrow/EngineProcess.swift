@@ -64,19 +64,28 @@ enum EngineProcess {
     /// socket. Throws with the log's tail when it exits first or never answers.
     static func waitForEngine(configDirectory: String, pid: pid_t, timeout: Duration = .seconds(30)) async throws -> EngineAPIClient {
         let deadline = ContinuousClock.now + timeout
+        var lastError: (any Error)?
         while ContinuousClock.now < deadline {
             var raw: Int32 = 0
             if waitpid(pid, &raw, WNOHANG) == pid {
                 throw EngineAPIError.system("the engine exited before it started\(logTail(configDirectory))")
             }
-            if let client = try await EngineAPIClient.connect(configDirectory: configDirectory), client.engine.pid == pid {
-                return client
+            // Until the new engine has put its socket in place, whatever is at
+            // the path (nothing, a stale socket, something else) may refuse:
+            // that is "not yet", decided by the engine exiting or the deadline.
+            do {
+                if let client = try await EngineAPIClient.connect(configDirectory: configDirectory), client.engine.pid == pid {
+                    return client
+                }
+            } catch {
+                lastError = error
             }
             try await Task.sleep(for: .milliseconds(100))
         }
         // Out of reach: do not leave it running behind the caller's back.
         kill(pid, SIGTERM)
-        throw EngineAPIError.system("the engine (pid \(pid)) did not answer within \(timeout), so it was stopped\(logTail(configDirectory))")
+        let why = lastError.map { " (last try: \($0))" } ?? ""
+        throw EngineAPIError.system("the engine (pid \(pid)) did not answer within \(timeout)\(why), so it was stopped\(logTail(configDirectory))")
     }
 
     /// Waits (bounded) until every enabled mapping is online or refused; returns the last snapshot.

@@ -19,6 +19,8 @@ public struct SpawnsProcesses: TestTrait, SuiteTrait, TestScoping {
             return
         }
         await ProcessTestGate.shared.enter()
+        let watched = TestWatchdog.shared.begin(test.id.description)
+        defer { TestWatchdog.shared.end(watched) }
         do {
             try await function()
         } catch {
