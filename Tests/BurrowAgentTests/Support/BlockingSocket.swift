@@ -45,10 +45,20 @@ final class BlockingSocket: Sendable {
         while result.count < count {
             let got = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, min($0.count, count - result.count), 0) }
             if got == 0 { break }
-            guard got > 0 else { throw TestFailure("recv failed: errno \(errno) after \(result.count) bytes") }
+            guard got > 0 else {
+                let code = errno
+                if code == ECONNRESET { throw Reset(after: result.count) }
+                throw TestFailure("recv failed: errno \(code) after \(result.count) bytes")
+            }
             result += chunk[0..<got]
         }
         return result
+    }
+
+    /// The peer reset the connection after `after` bytes.
+    struct Reset: Error, CustomStringConvertible {
+        let after: Int
+        var description: String { "connection reset by the peer after \(after) bytes" }
     }
 
     /// Reads until the peer closes.
