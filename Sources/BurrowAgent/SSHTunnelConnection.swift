@@ -160,6 +160,11 @@ final class SSHTunnelConnection: Sendable {
     var controlIsOpen: Bool { control.isActive }
 
     func close() {
+        // Once the engine has released its event loops the channel is closed
+        // already, and asking a stopped loop to close it is what NIO reports
+        // ("Cannot schedule tasks on an EventLoop that has already shut down")
+        // and, with SWIFTNIO_STRICT, traps on.
+        guard channel.isActive else { return }
         channel.close(promise: nil)
     }
 
