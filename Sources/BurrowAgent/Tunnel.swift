@@ -256,7 +256,7 @@ actor Tunnel {
 
     /// A connection event's reason; a fleet member's names its relay.
     private func said(_ reason: String) -> String {
-        namesRelay ? "relay \(relayDescription): \(reason)" : reason
+        namesRelay && !reason.contains(relayDescription) ? "relay \(relayDescription): \(reason)" : reason
     }
 
     private func localRefused(_ mapping: String, local: LocalAddress, error: any Error) async {
