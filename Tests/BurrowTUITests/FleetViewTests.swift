@@ -51,6 +51,15 @@ import TerminalUI
 
     }
 
+    @Test func theFullDetailListsEveryRelay() {
+        let state = Self.fleetState(serving: 2)
+        let texts = FullView(subject: .mapping("web")).paragraphs(state).map(\.text)
+        #expect(texts.contains("State       online · 2/3 relays"), "\(texts)")
+        #expect(texts.contains("Relays      127.0.0.1:2222 online · 127.0.0.1:2223 online · 127.0.0.1:2224 reconnecting"), "\(texts)")
+        let plain = FullView(subject: .mapping("web")).paragraphs(Fixtures.state()).map(\.text)
+        #expect(!plain.contains { $0.hasPrefix("Relays") })
+    }
+
     @Test func withoutAFleetNothingChanges() {
         let state = Fixtures.state(columns: 80, rows: 24)
         #expect(TunnelRow.make(state).first?.status.text.contains("relays") == false)
