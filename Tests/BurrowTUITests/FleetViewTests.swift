@@ -60,6 +60,16 @@ import TerminalUI
         #expect(!plain.contains { $0.hasPrefix("Relays") })
     }
 
+    @Test func theProfileSwitcherSaysHowManyMoreRelays() {
+        var state = Fixtures.state(columns: 80, rows: 24)
+        let prod = Profile(name: "prod", host: "r1", fleet: ["r2:2222", "r3:2222"])
+        _ = Reducer.reduce(&state, .profilesChanged([prod, Profile(name: "home", host: "h")], selected: "prod"))
+        _ = Fixtures.press(&state, .char("p"))
+        let lines = (0..<24).map(Fixtures.draw(state).line)
+        #expect(lines.contains { $0.contains("prod  burrow@r1:2222 +2 relays") }, "\(lines.joined(separator: "\n"))")
+        #expect(lines.contains { $0.contains("home  burrow@h:2222") && !$0.contains("relays") })
+    }
+
     @Test func withoutAFleetNothingChanges() {
         let state = Fixtures.state(columns: 80, rows: 24)
         #expect(TunnelRow.make(state).first?.status.text.contains("relays") == false)
