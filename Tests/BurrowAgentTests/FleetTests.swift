@@ -49,6 +49,16 @@ import Testing
         let mapping = (full["mappings"] as? [[String: Any]])?.first
         #expect(mapping?["url"] as? String == "http://web.localhost:\(members[0].httpPort)")
 
+        // `burrow status` in words: the tunnel, one row per relay, the mapping.
+        let text = try await TestProcess.run(BurrowBinary.path, ["status", "--config-dir", fleet.config.path], timeout: .seconds(20)).output
+        let rows = text.split(separator: "\n")
+        #expect(rows.contains { $0.hasPrefix("prod ") && $0.contains("online · 3/3 relays") && $0.contains(members[0].endpoint) }, "\(text)")
+        for member in members {
+            #expect(rows.contains { $0.hasPrefix("  relay ") && $0.contains(" online ") && $0.contains(member.endpoint) }, "\(text)")
+        }
+        #expect(rows.contains { $0.hasPrefix("web ") && $0.contains("online · 3/3 relays") && $0.contains("http://web.localhost:\(members[0].httpPort)") },
+                "\(text)")
+
         // Every relay serves the mapping, and the visitors add up in one place.
         let first = try await Self.visit(ports: members.map(\.httpPort), rounds: 2)
         #expect(first.count == 6 && Self.failures(first).isEmpty, "\(first)")
