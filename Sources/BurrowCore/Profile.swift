@@ -26,6 +26,17 @@ public struct Profile: Sendable, Hashable, Codable {
         self.fleet = fleet
     }
 
+    private enum CodingKeys: String, CodingKey { case name, host, sshPort, user, identity, fleet }
+
+    /// Decodes a profile written before fleets (no `fleet`) as a fleet of one.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try container.decode(String.self, forKey: .name), host: try container.decode(String.self, forKey: .host),
+                  sshPort: try container.decode(Int.self, forKey: .sshPort), user: try container.decode(String.self, forKey: .user),
+                  identity: try container.decodeIfPresent(String.self, forKey: .identity),
+                  fleet: try container.decodeIfPresent([String].self, forKey: .fleet) ?? [])
+    }
+
     /// Parses `HOST` or `HOST:SSH_PORT` (or `[V6]:SSH_PORT`) into host and port.
     public static func parseEndpoint(_ text: String) throws(CoreError) -> (host: String, port: Int) {
         if text.hasPrefix("[") || text.filter({ $0 == ":" }).count == 1 {
