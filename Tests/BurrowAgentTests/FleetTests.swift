@@ -92,6 +92,19 @@ import Testing
         print("fleet: the restarted relay served again after \(ContinuousClock.now - restarted)")
         let back = try await Self.visit(ports: [members[1].httpPort], rounds: 3)
         #expect(Self.failures(back).isEmpty, "\(back)")
+
+        // The primary dies: the fleet still serves, the tunnel stays online and
+        // the URL shown is a serving member's until the primary is back.
+        fleet.kill9(0)
+        let noPrimary = try await fleet.waitForStatus("web on 2/3 without the primary") { status in
+            FleetRelays.relays(status, mapping: "web").map { $0 == (2, 3) } ?? false
+        }
+        let tunnelState = (noPrimary["tunnels"] as? [[String: Any]])?.first?["state"] as? String
+        #expect(tunnelState == "online")
+        let shown = (noPrimary["mappings"] as? [[String: Any]])?.first?["url"] as? String
+        #expect(shown != "http://web.localhost:\(members[0].httpPort)" && shown?.hasPrefix("http://web.localhost:") == true, "\(String(describing: shown))")
+        let others = try await Self.visit(ports: [members[1].httpPort, members[2].httpPort], rounds: 2)
+        #expect(Self.failures(others).isEmpty, "\(others)")
     }
 }
 
