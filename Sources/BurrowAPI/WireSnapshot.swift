@@ -30,6 +30,10 @@ struct WireTunnel: Codable, Sendable {
     var connectedSince: Double?
     var reconnects: Int
     var domain: String?
+    /// A fleet's relays, primary first (absent for a tunnel to one relay).
+    var members: [WireRelayMember]?
+    /// A fleet's connected relays: `{"serving":2,"of":3}` (absent without a fleet).
+    var relays: RelayCount?
 
     init(_ tunnel: TunnelSnapshot) {
         profile = tunnel.profile
@@ -44,6 +48,8 @@ struct WireTunnel: Codable, Sendable {
         connectedSince = tunnel.connectedSince
         reconnects = tunnel.reconnects
         domain = tunnel.domain
+        members = tunnel.members.isEmpty ? nil : tunnel.members.map(WireRelayMember.init)
+        relays = tunnel.relays
     }
 
     func value() throws -> TunnelSnapshot {
@@ -55,8 +61,10 @@ struct WireTunnel: Codable, Sendable {
         case "offline": parsed = .offline(reason: reason ?? "")
         default: throw EngineAPIError.badResponse("unknown tunnel state '\(state)'")
         }
-        return TunnelSnapshot(profile: profile, relay: relay, state: parsed, rttMs: rttMs, connectedSince: connectedSince,
-                              reconnects: reconnects, domain: domain)
+        var tunnel = TunnelSnapshot(profile: profile, relay: relay, state: parsed, rttMs: rttMs, connectedSince: connectedSince,
+                                    reconnects: reconnects, domain: domain)
+        tunnel.members = try (members ?? []).map { try $0.value() }
+        return tunnel
     }
 }
 
@@ -91,6 +99,8 @@ struct WireMappingSnapshot: Codable, Sendable {
     var localServiceDown: Bool
     /// A pooled mapping's pool as the relay reports it: `{"online":2,"members":3}`.
     var pool: WirePoolSize?
+    /// A fleet tunnel's mapping: on how many relays it is online, `{"serving":3,"of":3}`.
+    var relays: RelayCount?
 
     init(_ item: MappingSnapshot) {
         name = item.mapping.name
@@ -123,6 +133,7 @@ struct WireMappingSnapshot: Codable, Sendable {
         recentRequests = item.recentRequests.map(WireRequestRecord.init)
         localServiceDown = item.localServiceDown
         pool = item.pool.map { WirePoolSize(online: $0.online, members: $0.members) }
+        relays = item.relays
     }
 
     static func state(_ state: MappingState) -> (String, String?) {
@@ -160,6 +171,7 @@ struct WireMappingSnapshot: Codable, Sendable {
         }
         item.localServiceDown = localServiceDown
         item.pool = pool.map { PoolSize(online: $0.online, members: $0.members) }
+        item.relays = relays
         return item
     }
 }

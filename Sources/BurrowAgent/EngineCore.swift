@@ -16,7 +16,7 @@ actor EngineCore {
 
     private var config = ConfigFile()
     private var mappings: [Mapping] = []
-    private var tunnels: [String: Tunnel] = [:]
+    private var tunnels: [String: FleetTunnel] = [:]
     /// The profile each tunnel was built from (nil: the embedded relay or an unavailable tunnel).
     private var tunnelProfiles: [String: Profile?] = [:]
     private var stopped = false
@@ -93,7 +93,7 @@ actor EngineCore {
     }
 
     /// The tunnel a mapping goes through, made if needed; nil if `--profile` leaves it out.
-    private func tunnel(for mapping: Mapping) -> Tunnel? {
+    private func tunnel(for mapping: Mapping) -> FleetTunnel? {
         let name = tunnelName(for: mapping)
         if let filter = options.profileFilter, name != filter { return nil }
         if let existing = tunnels[name] { return existing }
@@ -125,20 +125,28 @@ actor EngineCore {
     static func tunnelName(for mapping: Mapping, config: ConfigFile) -> String {
         mapping.profile ?? config.selectedProfile ?? EngineSnapshot.embeddedTunnel
     }
-    private func makeTunnel(_ name: String) -> Tunnel {
+    /// The tunnel of `name`: one member per relay of the profile's fleet (one
+    /// for a profile without a fleet, the embedded relay, or a tunnel that cannot run).
+    private func makeTunnel(_ name: String) -> FleetTunnel {
+        let (group, hub, inspector, ping) = (group, hub, inspector, options.keepaliveInterval)
         if let profile = config.profiles.first(where: { $0.name == name }) {
             do {
                 let identity = try store.identity(for: profile)
-                let target = TunnelTarget(
-                    name: name, host: profile.host, port: profile.sshPort, user: profile.user, identity: identity,
-                    hostKeyPolicy: .knownRelays(path: store.knownRelaysPath, host: profile.host, port: profile.sshPort),
-                    relayDescription: profile.endpoint)
-                return Tunnel(target: target, group: group, hub: hub, pingInterval: options.keepaliveInterval,
-                              inspector: inspector)
+                let knownRelays = store.knownRelaysPath
+                return FleetTunnel(name: name, relays: profile.members, followsFleet: true, hub: hub, inspector: inspector) {
+                    endpoint, router, role in
+                    let (host, port) = (try? Profile.parseEndpoint(endpoint)) ?? (profile.host, profile.sshPort)
+                    let target = TunnelTarget(
+                        name: name, host: host, port: port, user: profile.user, identity: identity,
+                        hostKeyPolicy: .knownRelays(path: knownRelays, host: host, port: port),
+                        relayDescription: endpoint)
+                    return Tunnel(target: target, group: group, hub: hub, pingInterval: ping, inspector: inspector,
+                                  router: router, announcesMappings: role.primary, namesRelay: role.inFleet,
+                                  onFleet: role.onFleet)
+                }
             } catch {
                 hub.emit(.error(mapping: nil, message: "profile '\(name)': \(error.description)"))
-                return Tunnel(unavailable: name, relay: profile.endpoint, reason: error.description, group: group, hub: hub,
-                              inspector: inspector)
+                return unavailable(name, relay: profile.endpoint, reason: error.description)
             }
         }
         if name == EngineSnapshot.embeddedTunnel, let embedded = options.embeddedRelay {
@@ -148,19 +156,28 @@ actor EngineCore {
                 let target = TunnelTarget(
                     name: name, host: embedded.host, port: embedded.sshPort, user: Profile.defaultUser,
                     identity: identity, hostKeyPolicy: .exact(keyLine: embedded.hostKeyLine), relayDescription: relay)
-                return Tunnel(target: target, group: group, hub: hub, pingInterval: options.keepaliveInterval,
-                              inspector: inspector)
+                return FleetTunnel(name: name, relays: [relay], followsFleet: false, hub: hub, inspector: inspector) {
+                    _, router, _ in
+                    Tunnel(target: target, group: group, hub: hub, pingInterval: ping, inspector: inspector, router: router)
+                }
             } catch {
                 hub.emit(.error(mapping: nil, message: error.description))
-                return Tunnel(unavailable: name, relay: relay, reason: error.description, group: group, hub: hub,
-                              inspector: inspector)
+                return unavailable(name, relay: relay, reason: error.description)
             }
         }
         let reason = name == EngineSnapshot.embeddedTunnel
             ? "no relay configured: add one with `burrow profile add`, or run `burrow up` to start the embedded relay"
             : "no profile named '\(name)': add it with `burrow profile add \(name) HOST`"
         hub.emit(.error(mapping: nil, message: reason))
-        return Tunnel(unavailable: name, relay: name, reason: reason, group: group, hub: hub, inspector: inspector)
+        return unavailable(name, relay: name, reason: reason)
+    }
+
+    /// A tunnel that cannot run (unknown profile, unreadable key…): it only lists its mappings.
+    private func unavailable(_ name: String, relay: String, reason: String) -> FleetTunnel {
+        let (group, hub, inspector) = (group, hub, inspector)
+        return FleetTunnel(name: name, relays: [relay], followsFleet: false, hub: hub, inspector: inspector) { _, router, _ in
+            Tunnel(unavailable: name, relay: relay, reason: reason, group: group, hub: hub, inspector: inspector, router: router)
+        }
     }
 
     func sample() async {

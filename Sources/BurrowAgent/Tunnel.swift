@@ -10,6 +10,11 @@ import NIOSSH
 /// mapping change, so that adding or removing a mapping never disturbs
 /// another's visitors. The route table and the statistics live here: they
 /// outlast a connection.
+///
+/// In a fleet (`FleetTunnel`) there is one `Tunnel` per relay; they share the
+/// fleet's `Router` and each mapping's `MappingStats` (given to `apply`), so
+/// visitors arriving through any relay count once, on the same numbers, and
+/// the fleet announces mapping changes once (`fleetMember`).
 actor Tunnel {
     let name: String
     let relayDescription: String
@@ -18,7 +23,14 @@ actor Tunnel {
     private let unavailableReason: String?
     private let group: any EventLoopGroup
     private let hub: EventHub
-    private let router = Router()
+    private let router: Router
+    /// False for a fleet's secondary relays: the primary announces mapping-level
+    /// events (disabled, removed, moved) once for the fleet.
+    private let announcesMappings: Bool
+    /// A fleet's relay: connection events (offline, reconnecting) name the relay.
+    private let namesRelay: Bool
+    /// Called with each `fleet` message the relay sends (its live members).
+    private let onFleet: (@Sendable ([String]) -> Void)?
     private let backoff = Backoff()
     private let pingInterval: Duration
     private let inspector: Inspector
@@ -47,8 +59,13 @@ actor Tunnel {
     private var lastLocalRefusal: [String: ContinuousClock.Instant] = [:]
 
     init(target: TunnelTarget, group: any EventLoopGroup, hub: EventHub, pingInterval: Duration = .seconds(5),
-         inspector: Inspector = Inspector()) {
+         inspector: Inspector = Inspector(), router: Router = Router(), announcesMappings: Bool = true,
+         namesRelay: Bool = false, onFleet: (@Sendable ([String]) -> Void)? = nil) {
         self.name = target.name
+        self.router = router
+        self.announcesMappings = announcesMappings
+        self.namesRelay = namesRelay
+        self.onFleet = onFleet
         self.inspector = inspector
         self.relayDescription = target.relayDescription
         self.target = target
@@ -61,8 +78,12 @@ actor Tunnel {
 
     /// A tunnel that cannot run (unknown profile, unreadable key…): it only lists its mappings.
     init(unavailable name: String, relay: String, reason: String, group: any EventLoopGroup, hub: EventHub,
-         inspector: Inspector = Inspector()) {
+         inspector: Inspector = Inspector(), router: Router = Router()) {
         self.name = name
+        self.router = router
+        self.announcesMappings = true
+        self.namesRelay = false
+        self.onFleet = nil
         self.inspector = inspector
         self.relayDescription = relay
         self.target = nil
@@ -75,13 +96,24 @@ actor Tunnel {
 
     var isEmpty: Bool { entries.isEmpty }
 
+    /// Whether the connection is up (a fleet drops a member the relays no
+    /// longer list only once this is false).
+    var isOnline: Bool { state == .online }
+
+    /// The mappings registered on the current connection (a fleet counts its relays per mapping).
+    func onlineMappings() async -> Set<String> {
+        guard let live = await session?.status() else { return [] }
+        return Set(live.registrations.filter { $0.value.state == .online }.keys)
+    }
+
     // MARK: Mappings
 
-    /// A mapping added to this tunnel, or changed in it.
-    func apply(_ mapping: Mapping) async {
+    /// A mapping added to this tunnel, or changed in it; `stats`: the
+    /// fleet's numbers for it (a new entry's own otherwise).
+    func apply(_ mapping: Mapping, stats: MappingStats? = nil) async {
         let old = entries[mapping.name]?.mapping
         guard old != mapping else { return }
-        var entry = entries[mapping.name] ?? Entry(mapping: mapping, stats: MappingStats(inspector: inspector))
+        var entry = entries[mapping.name] ?? Entry(mapping: mapping, stats: stats ?? MappingStats(inspector: inspector))
         entry.mapping = mapping
         entries[mapping.name] = entry
         if mapping.enabled {
@@ -91,7 +123,7 @@ actor Tunnel {
         }
         if let old, RegistrationStateMachine.keepsForward(from: old, to: mapping) {} else { refusals[mapping.name] = nil }
         await session?.apply(mapping)
-        if old?.enabled == true && !mapping.enabled { hub.emit(.disabled(mapping: mapping.name)) }
+        if old?.enabled == true && !mapping.enabled && announcesMappings { hub.emit(.disabled(mapping: mapping.name)) }
         await startOrStop()
     }
 
@@ -101,7 +133,7 @@ actor Tunnel {
         refusals[name] = nil
         router.remove(name)
         await session?.remove(name)
-        hub.emit(tunnel.map { .moved(mapping: name, tunnel: $0) } ?? .removed(mapping: name))
+        if announcesMappings { hub.emit(tunnel.map { .moved(mapping: name, tunnel: $0) } ?? .removed(mapping: name)) }
         await startOrStop()
     }
 
@@ -158,7 +190,7 @@ actor Tunnel {
         }
         if target != nil {
             state = .offline(reason: reason)
-            hub.emit(.offline(tunnel: name, reason: reason))
+            hub.emit(.offline(tunnel: name, reason: said(reason)))
         }
     }
 
@@ -192,14 +224,14 @@ actor Tunnel {
             if case .hostKeyChanged = reason {
                 state = .offline(reason: "relay host key changed")
                 hub.emit(.error(mapping: nil, message: reason.description))
-                hub.emit(.offline(tunnel: name, reason: "relay host key changed; connection refused"))
+                hub.emit(.offline(tunnel: name, reason: said("relay host key changed; connection refused")))
                 runTask = nil
                 return
             }
             let delay = backoff.delay(attempt: attempt)
             attempt += 1
             state = .reconnecting(retryAt: WallClock.now() + delay, reason: reason.description)
-            hub.emit(.reconnecting(tunnel: name, retryInSeconds: delay, reason: reason.description))
+            hub.emit(.reconnecting(tunnel: name, retryInSeconds: delay, reason: said(reason.description)))
             try? await Task.sleep(for: .seconds(delay))
         }
     }
@@ -208,7 +240,7 @@ actor Tunnel {
     private func serve(_ connection: SSHTunnelConnection, target: TunnelTarget) async -> TunnelError {
         let session = TunnelSession(
             connection: connection, target: target, mappings: entries.values.map(\.mapping), refusals: refusals,
-            router: router, hub: hub, pingInterval: pingInterval)
+            router: router, hub: hub, pingInterval: pingInterval, onFleet: onFleet)
         self.session = session
         connectedSince = WallClock.now()
         if everConnected { reconnects += 1 }
@@ -220,6 +252,11 @@ actor Tunnel {
         refusals = ended.refusals.filter { entries[$0.key]?.mapping.enabled == true }
         connectedSince = nil
         return ended.reason
+    }
+
+    /// A connection event's reason; a fleet member's names its relay.
+    private func said(_ reason: String) -> String {
+        namesRelay && !reason.contains(relayDescription) ? "relay \(relayDescription): \(reason)" : reason
     }
 
     private func localRefused(_ mapping: String, local: LocalAddress, error: any Error) async {

@@ -29,6 +29,7 @@ actor TunnelSession {
     private let router: Router
     private let hub: EventHub
     private let pingInterval: Duration
+    private let onFleet: (@Sendable ([String]) -> Void)?
 
     private var machines: [String: Machine] = [:]
     private var ids = Machine.RequestIDs()
@@ -51,7 +52,8 @@ actor TunnelSession {
     /// the reasons the previous connection's relay gave, shown until each
     /// mapping is registered again.
     init(connection: SSHTunnelConnection, target: TunnelTarget, mappings: [Mapping], refusals: [String: String],
-         router: Router, hub: EventHub, pingInterval: Duration) {
+         router: Router, hub: EventHub, pingInterval: Duration, onFleet: (@Sendable ([String]) -> Void)? = nil) {
+        self.onFleet = onFleet
         self.connection = connection
         self.relayHost = target.host
         self.relayDescription = target.relayDescription
@@ -254,8 +256,8 @@ actor TunnelSession {
             registerAnswered(name, requestID: requestID, failure: nil)
         case .pool(let name, let online, let members):
             pools[name] = PoolSize(online: online, members: members)
-        case .fleet:
-            break  // read by the fleet connections (issue 16), not by one session
+        case .fleet(let relays):
+            onFleet?(relays)  // the tunnel's fleet adds (or later drops) members
         case .https(let name, let status):
             perform(machines[name]?.httpsChanged(status) ?? [], for: name)
         case .requestRefused(let request):

@@ -8,6 +8,7 @@ extension ConfigStore {
     public func addProfile(_ profile: Profile) throws(ConfigError) -> (profile: Profile, selected: Bool) {
         do { try profile.validate() } catch { throw .invalidValue(error) }
         var stored = profile
+        do { stored.fleet = try Profile.fleetEndpoints(profile.fleet, primary: profile.endpoint) } catch { throw .invalidValue(error) }
         if let path = profile.identity {
             stored.identity = ConfigStore.absolutePath(path)
             _ = try identity(for: stored)

@@ -16,7 +16,26 @@ extension Profile {
         }
         let identity = try object.string("identity")
         if let identity, identity.isEmpty { throw object.fail("identity", "empty path; remove the field to use the config dir's identity") }
-        return Profile(name: name, host: host, sshPort: try object.port("sshPort") ?? Profile.defaultSSHPort, user: user, identity: identity)
+        let sshPort = try object.port("sshPort") ?? Profile.defaultSSHPort
+        var fleet: [String] = []
+        var seen: Set<String> = [LocalAddress(host: host, port: sshPort).description]
+        for (index, node) in (try object.array("fleet") ?? []).enumerated() {
+            let field = object.fieldPath("fleet[\(index)]")
+            let at = JSONObjectReader.location(object.file, node.line, node.column)
+            guard case .string(let text) = node.value else {
+                throw .invalidField(file: at, field: field, message: "expected a string \"HOST:SSH_PORT\", found \(node.kindName)")
+            }
+            let endpoint: String
+            do { endpoint = try Profile.normalizedEndpoint(text) } catch {
+                throw .invalidField(file: at, field: field,
+                                    message: "invalid relay address '\(text)': use HOST or HOST:SSH_PORT (e.g. relay2.example.com:2222)")
+            }
+            guard seen.insert(endpoint).inserted else {
+                throw .invalidField(file: at, field: field, message: "relay \(endpoint) is already a member of this profile's fleet")
+            }
+            fleet.append(endpoint)
+        }
+        return Profile(name: name, host: host, sshPort: sshPort, user: user, identity: identity, fleet: fleet)
     }
 
     /// One entry of `config.json`'s `profiles`, as `read` reads it back.
@@ -25,6 +44,7 @@ extension Profile {
             ("name", .string(name)), ("host", .string(host)), ("sshPort", .number(String(sshPort))), ("user", .string(user)),
         ]
         if let identity { members.append(("identity", .string(identity))) }
+        if !fleet.isEmpty { members.append(("fleet", .array(fleet.map { JSONNode(.string($0)) }))) }
         return .fields(members)
     }
 }

@@ -34,6 +34,15 @@ public struct TunnelSnapshot: Sendable, Equatable {
     public var reconnects: Int
     /// The relay's domain once welcomed.
     public var domain: String?
+    /// A fleet tunnel's relays (issue 16), the profile's primary first, each
+    /// with its own connection; empty for a tunnel to one relay (the fields
+    /// above then describe that one connection, as before fleets).
+    public var members: [RelayMemberSnapshot] = []
+
+    /// How many of a fleet's relays are connected (`3/3 relays`); nil without a fleet.
+    public var relays: RelayCount? {
+        members.isEmpty ? nil : RelayCount(serving: members.filter { $0.state == .online }.count, of: members.count)
+    }
 
     public init(profile: String, relay: String, state: TunnelState, rttMs: Double? = nil,
                 connectedSince: Double? = nil, reconnects: Int = 0, domain: String? = nil) {
@@ -45,6 +54,44 @@ public struct TunnelSnapshot: Sendable, Equatable {
         self.reconnects = reconnects
         self.domain = domain
     }
+}
+
+/// One relay of a fleet tunnel and the state of the agent's connection to it.
+public struct RelayMemberSnapshot: Sendable, Equatable {
+    /// The relay's SSH endpoint, `host:port`.
+    public var relay: String
+    public var state: TunnelState
+    public var rttMs: Double?
+    public var connectedSince: Double?
+    public var reconnects: Int
+    /// False for a member only the relays' `fleet` message names (it is
+    /// dropped once the relays stop listing it and it is disconnected).
+    public var fromProfile: Bool
+
+    public init(relay: String, state: TunnelState, rttMs: Double? = nil, connectedSince: Double? = nil,
+                reconnects: Int = 0, fromProfile: Bool = true) {
+        self.relay = relay
+        self.state = state
+        self.rttMs = rttMs
+        self.connectedSince = connectedSince
+        self.reconnects = reconnects
+        self.fromProfile = fromProfile
+    }
+}
+
+/// How many of a fleet's relays serve something: `serving` of `of`
+/// (connected relays for a tunnel, relays the mapping is online on for a mapping).
+public struct RelayCount: Sendable, Hashable, Codable {
+    public var serving: Int
+    public var of: Int
+
+    public init(serving: Int, of: Int) {
+        self.serving = serving
+        self.of = of
+    }
+
+    /// `2/3 relays`
+    public var description: String { "\(serving)/\(of) relays" }
 }
 
 extension EngineSnapshot {
@@ -101,6 +148,9 @@ public struct MappingSnapshot: Sendable, Equatable {
     /// A pooled mapping's pool as the relay last reported it (`pool 2/3`);
     /// nil for a mapping without `pool`, or before the relay said.
     public var pool: PoolSize? = nil
+    /// A fleet tunnel's mapping: on how many of the fleet's relays it is
+    /// registered (`3/3 relays`); nil for a tunnel to one relay.
+    public var relays: RelayCount? = nil
 
     public init(mapping: Mapping, tunnel: String, state: MappingState, publicURL: PublicURL? = nil,
                 openVisitors: Int = 0, totalVisitors: Int = 0, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0,

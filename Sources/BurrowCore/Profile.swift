@@ -11,13 +11,30 @@ public struct Profile: Sendable, Hashable, Codable {
     public var user: String
     /// A private key file in OpenSSH format; nil means the config dir's `identity`.
     public var identity: String?
+    /// More relays of the same fleet (issue 16), as SSH endpoints `host:port`;
+    /// the profile's own `host:sshPort` is the fleet's first (primary) member.
+    /// Empty: one relay (a clustered relay's `fleet` message may still add members).
+    public var fleet: [String]
 
-    public init(name: String, host: String, sshPort: Int = Profile.defaultSSHPort, user: String = Profile.defaultUser, identity: String? = nil) {
+    public init(name: String, host: String, sshPort: Int = Profile.defaultSSHPort, user: String = Profile.defaultUser,
+                identity: String? = nil, fleet: [String] = []) {
         self.name = name
         self.host = host
         self.sshPort = sshPort
         self.user = user
         self.identity = identity
+        self.fleet = fleet
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, host, sshPort, user, identity, fleet }
+
+    /// Decodes a profile written before fleets (no `fleet`) as a fleet of one.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try container.decode(String.self, forKey: .name), host: try container.decode(String.self, forKey: .host),
+                  sshPort: try container.decode(Int.self, forKey: .sshPort), user: try container.decode(String.self, forKey: .user),
+                  identity: try container.decodeIfPresent(String.self, forKey: .identity),
+                  fleet: try container.decodeIfPresent([String].self, forKey: .fleet) ?? [])
     }
 
     /// Parses `HOST` or `HOST:SSH_PORT` (or `[V6]:SSH_PORT`) into host and port.
@@ -35,10 +52,43 @@ public struct Profile: Sendable, Hashable, Codable {
     public func validate() throws(CoreError) {
         try DNSLabel.validate(name)
         guard (1...65535).contains(sshPort) else { throw .invalidPort(String(sshPort)) }
+        _ = try Profile.fleetEndpoints(fleet, primary: endpoint)
+    }
+
+    /// `host:port` written the one way (`HOST` gets the default SSH port), so
+    /// a member named twice, or named by the relays, is one member.
+    public static func normalizedEndpoint(_ text: String) throws(CoreError) -> String {
+        let (host, port) = try parseEndpoint(text)
+        return LocalAddress(host: host, port: port).description
+    }
+
+    /// The fleet's extra members normalized, in order, without duplicates or
+    /// the primary; an endpoint that does not parse is refused.
+    public static func fleetEndpoints(_ fleet: [String], primary: String) throws(CoreError) -> [String] {
+        var seen: Set<String> = [primary]
+        var result: [String] = []
+        for text in fleet {
+            let endpoint = try normalizedEndpoint(text)
+            if seen.insert(endpoint).inserted { result.append(endpoint) }
+        }
+        return result
+    }
+
+    /// Every relay of the profile's fleet: its own endpoint first, then `fleet`
+    /// (normalized, deduplicated; an endpoint that does not parse is skipped —
+    /// `validate` refuses it before it is stored).
+    public var members: [String] {
+        var seen: Set<String> = [endpoint]
+        var result = [endpoint]
+        for text in fleet {
+            guard let normalized = try? Profile.normalizedEndpoint(text) else { continue }
+            if seen.insert(normalized).inserted { result.append(normalized) }
+        }
+        return result
     }
 
     /// `host:port` as typed by people (`[v6]:port` for IPv6).
     public var endpoint: String { LocalAddress(host: host, port: sshPort).description }
 
-    public static let jsonKeys: Set<String> = ["name", "host", "sshPort", "user", "identity"]
+    public static let jsonKeys: Set<String> = ["name", "host", "sshPort", "user", "identity", "fleet"]
 }

@@ -59,7 +59,10 @@ extension AppView {
     }
 
     static func profiles(_ canvas: inout Canvas, _ index: Int, _ state: AppState) {
-        let names = ["(none: embedded relay on 127.0.0.1)"] + state.profiles.map { "\($0.name)  \($0.user)@\($0.endpoint)" }
+        let names = ["(none: embedded relay on 127.0.0.1)"] + state.profiles.map {
+            // A fleet: `prod  burrow@r1:2222 +2 relays`.
+            "\($0.name)  \($0.user)@\($0.endpoint)" + ($0.fleet.isEmpty ? "" : " +\($0.members.count - 1) relays")
+        }
         let rect = centered(canvas, width: 56, height: names.count + 4)
         canvas.fill(rect, background: .background)
         canvas.box(rect, title: "Profile", focused: true)

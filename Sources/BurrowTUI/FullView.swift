@@ -40,8 +40,28 @@ public struct FullView: Sendable, Equatable {
             guard let source = state.visibleMappings.first(where: { $0.mapping.name == name })
                 ?? state.mappings.first(where: { $0.name == name }).map({ MappingRowSource(mapping: $0, live: nil, tunnel: $0.profile ?? "") })
             else { return [Paragraph(text: "\(name) was removed", role: .muted)] }
-            return Self.mappingParagraphs(source, now: state.now)
+            var lines = Self.mappingParagraphs(source, now: state.now)
+            // A fleet's mapping: each relay of its tunnel and that connection's state.
+            if let tunnel = state.snapshot.tunnels.first(where: { $0.profile == source.tunnel }), !tunnel.members.isEmpty,
+               let at = lines.firstIndex(where: { $0.text.hasPrefix("State ") }) {
+                lines.insert(Paragraph(text: "Relays      " + Self.relaysText(tunnel.members), role: .text), at: at + 1)
+            }
+            return lines
         }
+    }
+
+    /// `127.0.0.1:2222 online · 127.0.0.1:2223 reconnecting · …`
+    static func relaysText(_ members: [RelayMemberSnapshot]) -> String {
+        members.map { member in
+            let word: String
+            switch member.state {
+            case .connecting: word = "connecting"
+            case .online: word = "online"
+            case .reconnecting: word = "reconnecting"
+            case .offline: word = "offline"
+            }
+            return "\(member.relay) \(word)"
+        }.joined(separator: " · ")
     }
 
     static func mappingParagraphs(_ source: MappingRowSource, now: Double) -> [Paragraph] {

@@ -20,6 +20,11 @@ public struct MappingRow: Sendable, Equatable {
             status.text += " · \(pool.description)"
             if pool.online < pool.members, status.role == .online { status.role = .warning }
         }
+        // A fleet's mapping says on how many relays it is registered: `online · 2/3 relays`.
+        if source.mapping.enabled, let relays = live?.relays, live?.state == .online || live?.state == .pending {
+            status.text += " · \(relays.description)"
+            if relays.serving < relays.of, status.role == .online { status.role = .warning }
+        }
         let url: String
         if let publicURL = live?.publicURL {
             url = publicURL.description

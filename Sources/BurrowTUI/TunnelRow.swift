@@ -19,10 +19,16 @@ public struct TunnelRow: Sendable, Equatable {
             let mine = state.snapshot.mappings.filter { $0.tunnel == tunnel.profile }
             let online = mine.filter { $0.state == .online }.count
             let rate = mine.reduce(0) { $0 + $1.rateIn1s + $1.rateOut1s }
+            var status = enabledTunnels.contains(tunnel.profile) ? StatusText.of(tunnel.state, now: state.now) : StatusText.idle
+            // A fleet says how many of its relays are connected: `online · 2/3 relays`.
+            if let relays = tunnel.relays, enabledTunnels.contains(tunnel.profile) {
+                status.text += " · \(relays.description)"
+                if relays.serving < relays.of, status.role == .online { status.role = .warning }
+            }
             return TunnelRow(
                 name: tunnel.profile,
                 relay: tunnel.relay,
-                status: enabledTunnels.contains(tunnel.profile) ? StatusText.of(tunnel.state, now: state.now) : StatusText.idle,
+                status: status,
                 rtt: tunnel.rttMs.map { Format.duration(milliseconds: $0) } ?? "–",
                 uptime: tunnel.connectedSince.map { Format.seconds((state.now - $0).rounded(.down)) } ?? "–",
                 mappings: "\(online)/\(mine.count) online",

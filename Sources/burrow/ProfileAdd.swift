@@ -16,6 +16,12 @@ extension Burrow {
                   burrow profile add home relay.example.com          # SSH port 2222, user burrow
                   burrow profile add work 203.0.113.7:2022 --user alice \\
                       --identity ~/.ssh/id_ed25519
+                  burrow profile add prod r1.example.com --fleet r2.example.com,r3.example.com:2022
+
+                --fleet names more relays of one fleet (`burrow serve --cluster`): \
+                the agent holds one connection to each and registers every \
+                mapping on all of them; the relays' own list of live members \
+                is added to it while connected.
                 """
         )
 
@@ -33,18 +39,40 @@ extension Burrow {
         @Option(help: ArgumentHelp("A private key file (OpenSSH ed25519, unencrypted) instead of CONFIG_DIR/identity.", valueName: "PATH"))
         var identity: String?
 
+        @Option(help: ArgumentHelp("More relays of the same fleet, comma-separated (HOST[:SSH_PORT],…); the agent connects to every one.", valueName: "HOST[:SSH_PORT],…"))
+        var fleet: String?
+
         func run() async throws {
             try Self.checkEndpoint(endpoint)
             let (host, port) = try BurrowCore.Profile.parseEndpoint(endpoint)
             if let user, user.isEmpty || user.contains(where: \.isWhitespace) {
                 throw ConfigError.invalidCombination("invalid user '\(user)': use a non-empty name without spaces")
             }
+            let members = try Self.fleetMembers(fleet)
             let profile = BurrowCore.Profile(
-                name: name, host: host, sshPort: port, user: user ?? BurrowCore.Profile.defaultUser, identity: identity)
+                name: name, host: host, sshPort: port, user: user ?? BurrowCore.Profile.defaultUser, identity: identity,
+                fleet: members)
             let result = try global.store().addProfile(profile)
             let key = result.profile.identity.map { "key \($0)" } ?? "burrow's own key"
             let selected = result.selected ? " and selected it" : "; select it with: burrow profile use \(name)"
-            CLIOutput.line("added profile '\(name)' (\(result.profile.user)@\(result.profile.endpoint), \(key))\(selected)")
+            let relays = result.profile.fleet.isEmpty ? "" : ", fleet of \(result.profile.members.count) relays"
+            CLIOutput.line("added profile '\(name)' (\(result.profile.user)@\(result.profile.endpoint), \(key)\(relays))\(selected)")
+        }
+
+        /// `--fleet a:2222,b:2222`: each endpoint checked like the profile's own.
+        static func fleetMembers(_ text: String?) throws(ConfigError) -> [String] {
+            guard let text else { return [] }
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
+            var members: [String] = []
+            for part in parts {
+                let trimmed = String(part.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+                guard !trimmed.isEmpty else {
+                    throw .invalidCombination("invalid --fleet '\(text)': an empty relay address; use HOST[:SSH_PORT],HOST[:SSH_PORT],…")
+                }
+                try checkEndpoint(trimmed)
+                members.append(trimmed)
+            }
+            return members
         }
 
         /// `Profile.parseEndpoint`'s check, with a message about relays rather than local addresses.

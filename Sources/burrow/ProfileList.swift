@@ -8,7 +8,8 @@ extension Burrow {
             abstract: "List the profiles.",
             discussion: """
                 --json prints an array of {name, host, sshPort, user, \
-                identity?, selected}.
+                identity?, fleet?, selected}; fleet lists \
+                the profile's other relays (`profile add --fleet`).
 
                 Examples:
                   burrow profile ls
@@ -31,9 +32,18 @@ extension Burrow {
                 CLIOutput.line("no profiles yet (burrow uses an embedded local relay); add one with: burrow profile add NAME HOST[:SSH_PORT]")
                 return
             }
-            var table = CLITable("NAME", "HOST", "USER", "IDENTITY", "SELECTED")
+            let fleets = config.profiles.contains { !$0.fleet.isEmpty }
+            var table = fleets
+                ? CLITable("NAME", "HOST", "USER", "IDENTITY", "FLEET", "SELECTED")
+                : CLITable("NAME", "HOST", "USER", "IDENTITY", "SELECTED")
             for profile in config.profiles {
-                table.add(profile.name, profile.endpoint, profile.user, profile.identity ?? "(burrow key)", profile.name == config.selectedProfile ? "*" : "")
+                let selected = profile.name == config.selectedProfile ? "*" : ""
+                if fleets {
+                    table.add(profile.name, profile.endpoint, profile.user, profile.identity ?? "(burrow key)",
+                              profile.fleet.isEmpty ? "-" : profile.fleet.joined(separator: ","), selected)
+                } else {
+                    table.add(profile.name, profile.endpoint, profile.user, profile.identity ?? "(burrow key)", selected)
+                }
             }
             CLIOutput.line(table.rendered)
         }

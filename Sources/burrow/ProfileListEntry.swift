@@ -7,6 +7,8 @@ struct ProfileListEntry: Encodable {
     var sshPort: Int
     var user: String
     var identity: String?
+    /// The fleet's other relays (`host:port`); absent without a fleet.
+    var fleet: [String]?
     var selected: Bool
 
     init(_ profile: BurrowCore.Profile, selected: Bool) {
@@ -15,6 +17,7 @@ struct ProfileListEntry: Encodable {
         sshPort = profile.sshPort
         user = profile.user
         identity = profile.identity
+        fleet = profile.fleet.isEmpty ? nil : profile.fleet
         self.selected = selected
     }
 }

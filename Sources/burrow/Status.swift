@@ -49,7 +49,12 @@ enum StatusReport {
         lines.append("")
         var tunnels = CLITable("TUNNEL", "STATE", "RELAY", "RTT")
         for tunnel in snapshot.tunnels {
-            tunnels.add(tunnel.profile, state(tunnel.state), tunnel.relay, tunnel.rttMs.map { String(format: "%.1f ms", $0) } ?? "-")
+            let relays = tunnel.relays.map { " · \($0.description)" } ?? ""
+            tunnels.add(tunnel.profile, state(tunnel.state) + relays, tunnel.relay, rtt(tunnel.rttMs))
+            // A fleet: one indented row per relay, its own connection's state.
+            for member in tunnel.members {
+                tunnels.add("  relay", state(member.state), member.relay, rtt(member.rttMs))
+            }
         }
         lines += snapshot.tunnels.isEmpty ? ["no tunnels (no enabled mappings)"] : tunnels.rendered.split(separator: "\n").map(String.init)
         lines.append("")
@@ -72,11 +77,16 @@ enum StatusReport {
         }
     }
 
+    static func rtt(_ ms: Double?) -> String {
+        ms.map { String(format: "%.1f ms", $0) } ?? "-"
+    }
+
     static func state(_ item: MappingSnapshot) -> String {
+        let relays = item.relays.map { " · \($0.description)" } ?? ""
         switch item.state {
         case .disabled: return "disabled"
-        case .pending: return "pending"
-        case .online: return item.localServiceDown ? "online · service down" : "online"
+        case .pending: return "pending" + relays
+        case .online: return (item.localServiceDown ? "online · service down" : "online") + relays
         case .refused(let reason): return "refused: \(reason)"
         }
     }

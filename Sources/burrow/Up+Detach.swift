@@ -42,10 +42,14 @@ extension Burrow.Up {
                 event = nil
             }
             guard let event else { continue }
+            // A fleet's mapping: on how many relays, as `burrow up` says it in the foreground.
+            let relays = item.relays.map { EngineEvent.notice("\(item.mapping.name)  online on \($0.description)") }
             if json {
                 Self.emit(event.jsonLine)
+                if case .online = event, let relays { Self.emit(relays.jsonLine) }
             } else if case .online = event {
                 Self.emit(event.humanLine)
+                if let relays { Self.emit(relays.humanLine) }
             } else {
                 StandardError.write(event.humanLine + "\n")
             }
