@@ -11,10 +11,11 @@ import Synchronization
 /// then `INSERT … ON CONFLICT DO NOTHING`: the primary key on the name (or
 /// port) is what makes two members unable to give one name to two keys;
 /// the loser of a race sees the winner's row and is refused. Reads answer
-/// from `ReservationCache`. A key asking again for what the cache says it
-/// (or its owner) holds is granted from the cache: reservations are never
-/// taken back by the fleet, so this is safe, and it keeps held names
-/// working while the database is down.
+/// from `ReservationCache`. What the cache knows is answered from it: a key
+/// asking again for what it (or its owner) holds is granted, another owner
+/// is refused. Reservations are never taken back by the fleet (only an
+/// operator's `DELETE`, seen at the next heartbeat), so this is safe, saves
+/// a round trip, and keeps held names working while the database is down.
 final class ClusterReservations: ReservationBackend {
     static let unreachable = "the relay fleet's database is unreachable; try again"
 
@@ -75,7 +76,13 @@ final class ClusterReservations: ReservationBackend {
     func claim(name: String, for key: String, sameOwner: @escaping @Sendable (String) -> Bool, on loop: any EventLoop)
         -> EventLoopFuture<Void>
     {
-        if let holder = owner(ofName: name), holder == key || sameOwner(holder) { return loop.makeSucceededVoidFuture() }
+        if let holder = owner(ofName: name) {
+            // Known either way: reservations are never taken back by the fleet.
+            guard holder == key || sameOwner(holder) else {
+                return loop.makeFailedFuture(RelayError.refused("name '\(name)' is reserved by another key; choose another name"))
+            }
+            return loop.makeSucceededVoidFuture()
+        }
         let promise = loop.makePromise(of: Void.self)
         promise.completeWithTask { try await self.guarded("claiming name '\(name)'") { try await self.claimName(name, key, sameOwner) } }
         return promise.futureResult
@@ -97,6 +104,9 @@ final class ClusterReservations: ReservationBackend {
         guard port >= ReservationsFile.lowestPort else { return loop.makeSucceededVoidFuture() }
         let known = cache.withLock { $0.ports[port] }
         if let known, known.key == key ? known.label == label : sameOwner(known.key) { return loop.makeSucceededVoidFuture() }
+        if let known, known.key != key {
+            return loop.makeFailedFuture(RelayError.refused("port \(port) is reserved by another key; ask for port 0 to get a free one"))
+        }
         let promise = loop.makePromise(of: Void.self)
         promise.completeWithTask {
             try await self.guarded("claiming port \(port)") { try await self.claimPort(port, label, key, movingLabel, sameOwner) }
