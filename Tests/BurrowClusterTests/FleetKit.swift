@@ -50,9 +50,12 @@ final class FleetKit {
     }
 
     /// `burrow serve --cluster URL` as member `name` on `ports`; returns once it printed its banner.
-    /// `relayJSON` is written as the member's relay.json when given.
+    /// `relayJSON` is written as the member's relay.json when given; `cluster`
+    /// nil = no --cluster flag (relay.json names the database); `wait` false
+    /// returns at once, before the banner.
     func member(
-        _ name: String, cluster: String, ports: Ports, heartbeat: Double = 0.5, relayJSON: String? = nil, extra: [String] = []
+        _ name: String, cluster: String?, ports: Ports, heartbeat: Double = 0.5, relayJSON: String? = nil, extra: [String] = [],
+        wait: Bool = true
     ) async throws -> TestProcess {
         let state = directory + "/" + name
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
@@ -62,8 +65,9 @@ final class FleetKit {
             Self.burrowBinary,
             ["serve", "--state-dir", state, "--bind", "127.0.0.1", "--ssh-port", String(ports.ssh), "--http-port", String(ports.http),
              "--tls-port", "0", "--metrics-port", String(ports.metrics), "--ports", "23000-23999",
-             "--cluster", cluster, "--advertise", "127.0.0.1:\(ports.ssh)", "--heartbeat-seconds", String(heartbeat)] + extra))
-        _ = try await serve.waitFor("fleet +postgres", timeout: .seconds(60))
+             "--advertise", "127.0.0.1:\(ports.ssh)", "--heartbeat-seconds", String(heartbeat)]
+                + (cluster.map { ["--cluster", $0] } ?? []) + extra))
+        if wait { _ = try await serve.waitFor("fleet +postgres", timeout: .seconds(60)) }
         return serve
     }
 

@@ -37,6 +37,16 @@ struct FleetTests {
             #expect(try await FleetKit.eventually { try await kit.curl(port: portsB.http, host: "demo.localhost").body == "hello from alice" })
             // One row, filed under alice's key.
             #expect(try await database.psql("SELECT count(*) FROM burrow_names WHERE name = 'demo'") == "1\n")
+
+            // TCP ports too: alice's port on A is refused to bob on B, and granted to alice there.
+            let echo = try kit.ssh(key: alice, port: portsA.ssh, forwards: ["0:127.0.0.1:\(web)"])
+            let port = Int(try await a.waitFor("tcp://localhost:(\\d+)", inStderr: true, timeout: .seconds(20)))!
+            echo.kill()
+            let taken = try kit.ssh(key: bob, port: portsB.ssh, forwards: ["\(port):127.0.0.1:\(web)"])
+            #expect(try await taken.wait(timeout: .seconds(20)) == 255)
+            #expect(b.stderr.contains("port \(port) is reserved by another key"), "\(b.stderr.suffix(1000))")
+            _ = try kit.ssh(key: alice, port: portsB.ssh, forwards: ["\(port):127.0.0.1:\(web)"])
+            #expect(await FleetKit.eventually { b.stderr.contains("tcp://localhost:\(port)") }, "\(b.stderr.suffix(1000))")
         }
     }
 
@@ -132,6 +142,28 @@ struct FleetTests {
             let later = try kit.ssh(key: alice, port: ports.ssh, forwards: ["fresh:80:127.0.0.1:\(web)"])
             #expect(try await FleetKit.eventually { try await kit.curl(port: ports.http, host: "fresh.localhost").body == "kept" })
             #expect(later.isRunning)
+        }
+    }
+
+    @Test("Three members starting at once on an empty database: one migration, all start (one named by relay.json)")
+    func concurrentStart() async throws {
+        try await Self.scene { kit, database in
+            _ = try await kit.makeKey("alice")
+            let ports = try (0..<3).map { _ in try kit.ports() }
+            let fromFile = #"{"version": 1, "cluster": {"url": "\#(database.url)", "heartbeatSeconds": 0.5}}"#
+            var members: [TestProcess] = []
+            for (index, member) in ports.enumerated() {
+                members.append(try await kit.member(
+                    "m\(index)", cluster: index == 2 ? nil : database.url, ports: member, relayJSON: index == 2 ? fromFile : nil, wait: false))
+            }
+            for member in members { _ = try await member.waitFor("fleet +postgres", timeout: .seconds(60)) }
+            #expect(try await database.psql("SELECT version FROM burrow_schema") == "1\n")
+            let created = members.filter { $0.stderr.contains("schema created at version 1") }.count
+            #expect(created == 1, "\(members.map(\.stderr))")
+            #expect(await FleetKit.eventually {
+                (try? await database.psql("SELECT count(*) FROM burrow_members")) == "3\n"
+            })
+            #expect(!members.contains { ($0.stdout + $0.stderr).contains(database.password) })
         }
     }
 
