@@ -10,12 +10,12 @@ public enum ClusterError: Error, Sendable, CustomStringConvertible {
     case timedOut(String)
     /// The database's schema is newer than this relay knows.
     case schema(String)
-    /// `--import-state` found a conflict or a bad file; nothing was imported.
-    case importRefused(String)
+    /// `--import-state` or `reservations rm` found a conflict, a bad file or nothing to act on; nothing was changed.
+    case refused(String)
 
     public var description: String {
         switch self {
-        case .badAddress(let text), .unreachable(let text), .timedOut(let text), .schema(let text), .importRefused(let text):
+        case .badAddress(let text), .unreachable(let text), .timedOut(let text), .schema(let text), .refused(let text):
             return text
         }
     }

@@ -22,11 +22,11 @@ package enum ClusterImport {
         let file: ReservationsFile
         do {
             guard try AtomicFile.read(path) != nil else {
-                throw ClusterError.importRefused("nothing to import: \(path) does not exist")
+                throw ClusterError.refused("nothing to import: \(path) does not exist")
             }
             file = try ReservationsFile.load(path: path)
         } catch let error as ConfigError {
-            throw ClusterError.importRefused("cannot import \(path): \(error.description); nothing was imported")
+            throw ClusterError.refused("cannot import \(path): \(error.description); nothing was imported")
         }
         let database = ClusterDatabase(address: address, deadline: .seconds(30))
         defer { database.close() }
@@ -84,7 +84,7 @@ package enum ClusterImport {
             if !conflicts.isEmpty {
                 let shown = conflicts.prefix(10).joined(separator: "; ")
                 let more = conflicts.count > 10 ? " (and \(conflicts.count - 10) more)" : ""
-                throw ClusterError.importRefused(
+                throw ClusterError.refused(
                     "nothing was imported: \(conflicts.count) conflict(s) with the fleet's database: \(shown)\(more); release them there or edit \(path) first")
             }
             return report

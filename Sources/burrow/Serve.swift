@@ -66,6 +66,8 @@ extension Burrow {
 
         @OptionGroup(title: "HTTPS for HTTP mappings (on the TLS port)") var https: ServeHTTPSOptions
 
+        @OptionGroup(title: "A fleet of relays sharing PostgreSQL") var clusterURL: ServeClusterURL
+
         @OptionGroup(title: "A fleet of relays sharing PostgreSQL") var fleet: ServeClusterOptions
 
         func validate() throws {
@@ -123,9 +125,13 @@ extension Burrow {
             }
             var member: PostgresFleet?
             do {
-                member = try fleet.fleet(settings: clusterSettings, domain: domain.lowercased())
+                member = try fleet.fleet(cluster: clusterURL.cluster, settings: clusterSettings, domain: domain.lowercased())
             } catch {
                 StandardError.write("burrow serve: \(error.description)\n")
+                throw ExitCode.failure
+            }
+            if fleet.importState != nil, member == nil {
+                StandardError.write("burrow serve: --import-state needs --cluster postgres://… (or relay.json's cluster): the database to import into\n")
                 throw ExitCode.failure
             }
             if let importDirectory = fleet.importState, let member {

@@ -3,12 +3,9 @@ import BurrowCluster
 import BurrowConfig
 import BurrowCore
 
-/// `burrow serve --cluster …`: a member of a fleet of relays sharing
-/// reservations and their member list in PostgreSQL.
+/// `burrow serve --cluster …` (the URL is `ServeClusterURL`): a member of a
+/// fleet of relays sharing reservations and their member list in PostgreSQL.
 struct ServeClusterOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Share reservations and the member list with other relays in this PostgreSQL database (also \"cluster\": {\"url\": …} in relay.json). The password is never printed.", valueName: "postgres://USER[:PASS]@HOST[:PORT]/DB[?host=/socket/dir]"))
-    var cluster: String?
-
     @Option(help: ArgumentHelp("The SSH endpoint agents dial for this member, as listed to them in the fleet (default: DOMAIN:SSH_PORT).", valueName: "HOST:PORT"))
     var advertise: String?
 
@@ -27,20 +24,10 @@ struct ServeClusterOptions: ParsableArguments {
         if let heartbeatSeconds, !(0.2...3600).contains(heartbeatSeconds) {
             throw ValidationError("invalid --heartbeat-seconds \(heartbeatSeconds): use 0.2 to 3600")
         }
-        if importState != nil, cluster == nil {
-            throw ValidationError("--import-state needs --cluster postgres://…: the database to import into")
-        }
-        if let cluster {
-            do {
-                _ = try ClusterAddress.parse(cluster)
-            } catch {
-                throw ValidationError(error.description)
-            }
-        }
     }
 
     /// The fleet to join: the flags, else relay.json's "cluster"; nil = a relay of its own.
-    func fleet(settings: RelaySettingsFile.Cluster?, domain: String) throws(ClusterError) -> PostgresFleet? {
+    func fleet(cluster: String?, settings: RelaySettingsFile.Cluster?, domain: String) throws(ClusterError) -> PostgresFleet? {
         guard let url = cluster ?? settings?.url else { return nil }
         let address = try ClusterAddress.parse(url)
         let seconds = heartbeatSeconds ?? settings?.heartbeatSeconds ?? 5

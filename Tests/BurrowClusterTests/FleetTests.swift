@@ -218,6 +218,22 @@ struct FleetTests {
             #expect(refused.stderr.contains("nothing was imported: 1 conflict(s)"), "\(refused.stderr)")
             #expect(refused.stderr.contains("name 'demo' is held by SHA256:alice"))
             #expect(try await database.psql("SELECT count(*) FROM burrow_names WHERE name = 'new-one'") == "0\n")
+
+            // The operator's view and release, in the database.
+            let list = try await TestProcess.run(
+                FleetKit.burrowBinary, ["serve", "reservations", "ls", "--cluster", database.url], timeout: .seconds(60))
+            #expect(list.exitStatus == 0, "\(list.stderr)")
+            #expect(list.stdout.contains("SHA256:alice") && list.stdout.contains("23042") && list.stdout.contains("picked by the relay"), "\(list.stdout)")
+            let release = try await TestProcess.run(
+                FleetKit.burrowBinary, ["serve", "reservations", "rm", "--cluster", database.url, "demo", "23042"], timeout: .seconds(60))
+            #expect(release.stdout.contains("released name demo (held by SHA256:alice)"), "\(release.stdout) \(release.stderr)")
+            #expect(try await database.psql("SELECT count(*) FROM burrow_names WHERE name = 'demo'") == "0\n")
+            #expect(try await database.psql("SELECT count(*) FROM burrow_ports") == "0\n")
+            let missing = try await TestProcess.run(
+                FleetKit.burrowBinary, ["serve", "reservations", "rm", "--cluster", database.url, "shop", "nope"], timeout: .seconds(60))
+            #expect(missing.exitStatus == 1)
+            #expect(missing.stderr.contains("nothing reserved as 'nope'"), "\(missing.stderr)")
+            #expect(try await database.psql("SELECT count(*) FROM burrow_names WHERE name = 'shop'") == "1\n")
         }
     }
 }
