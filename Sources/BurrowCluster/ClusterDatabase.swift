@@ -6,7 +6,7 @@ import PostgresNIO
 import Synchronization
 
 /// The fleet's PostgreSQL through postgres-nio's `PostgresClient` (a pool
-/// of a few connections). Every operation has a deadline, so nothing in the
+/// of up to 8 connections). Every operation has a deadline, so nothing in the
 /// relay ever waits on a database that stopped answering; after repeated
 /// failures the client is replaced by a fresh one (its pool starts over
 /// rather than waiting out its own back-off).
@@ -36,7 +36,7 @@ final class ClusterDatabase: Sendable {
                 database: address.database, tls: .prefer(.makeClientConfiguration()))
         }
         configuration.options.connectTimeout = .seconds(2)
-        configuration.options.maximumConnections = 4
+        configuration.options.maximumConnections = 8
         configuration.options.minimumConnections = 0
         configuration.options.keepAliveBehavior = .init(frequency: .seconds(15))
         return PostgresClient(configuration: configuration, eventLoopGroup: group)
@@ -66,22 +66,28 @@ final class ClusterDatabase: Sendable {
         reconnect()
     }
 
-    /// Runs `body` in one transaction, within `deadline`.
+    /// Runs `body` in one transaction, within `deadline` (this database's unless given).
     func transaction<T: Sendable>(
-        _ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ what: String, deadline: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let client = client
-        return try await Deadline.run(deadline, what) {
-            try await client.withTransaction(logger: Self.logger) { connection in try await body(connection) }
+        return try await Deadline.run(deadline ?? self.deadline, what) {
+            do {
+                return try await client.withTransaction(logger: Self.logger) { connection in try await body(connection) }
+            } catch let error as PostgresTransactionError {
+                // Our own answer (a refusal) from inside the transaction, rolled back: as it is.
+                if let answer = error.closureError, error.rollbackError == nil, !(answer is PSQLError) { throw answer }
+                throw ClusterError.unreachable(ClusterError.describe(error))
+            }
         }
     }
 
-    /// Runs `body` on one connection (no transaction), within `deadline`.
+    /// Runs `body` on one connection (no transaction), within `deadline` (this database's unless given).
     func withConnection<T: Sendable>(
-        _ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ what: String, deadline: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let client = client
-        return try await Deadline.run(deadline, what) {
+        return try await Deadline.run(deadline ?? self.deadline, what) {
             try await client.withConnection { connection in try await body(connection) }
         }
     }

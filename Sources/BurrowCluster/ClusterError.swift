@@ -25,6 +25,10 @@ public enum ClusterError: Error, Sendable, CustomStringConvertible {
     /// which never contain the password).
     static func describe(_ error: any Error) -> String {
         if let error = error as? ClusterError { return error.description }
+        if let error = error as? PostgresTransactionError {
+            if let inner = error.beginError ?? error.commitError ?? error.rollbackError ?? error.closureError { return describe(inner) }
+            return "transaction failed"
+        }
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] {
                 return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"

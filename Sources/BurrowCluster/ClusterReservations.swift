@@ -24,6 +24,11 @@ final class ClusterReservations: ReservationBackend {
     let member: Mutex<String>
     let maximumPerKey: Int
     let cache = Mutex(ReservationCache())
+    /// Set while the fleet's last heartbeat failed: claims then give up
+    /// after 1 s (the agent hears "try again" soon) instead of the
+    /// database's full deadline, which leaves room for bursts when healthy.
+    let degraded = Atomic<Bool>(false)
+    private var claimDeadline: Duration? { degraded.load(ordering: .relaxed) ? .seconds(1) : nil }
     private let log: @Sendable (String) -> Void
     /// Told when a claim could not reach the database (the fleet's health).
     private let onDatabaseError: @Sendable (String) -> Void
@@ -160,7 +165,7 @@ final class ClusterReservations: ReservationBackend {
         let member = member.withLock { $0 }
         let maximum = maximumPerKey
         let cap = capReached("reuse one of its names")
-        let holder = try await database.transaction("claiming name '\(name)'") { connection -> ReservationCache.Name in
+        let holder = try await database.transaction("claiming name '\(name)'", deadline: claimDeadline) { connection -> ReservationCache.Name in
             if let holder = try await Self.nameHolder(connection, name) { return holder }
             guard try await Self.lockAndCount(connection, key: key) < maximum else { throw cap }
             var inserted = false
@@ -188,7 +193,7 @@ final class ClusterReservations: ReservationBackend {
         let maximum = maximumPerKey
         let known = cache.withLock { Set($0.names.keys) }
         let cap = capReached("ask for one of its names by name")
-        let (name, auto) = try await database.transaction("picking a name") { connection -> (String, Bool) in
+        let (name, auto) = try await database.transaction("picking a name", deadline: claimDeadline) { connection -> (String, Bool) in
             let held = try await Self.lockAndCount(connection, key: key)
             var earlier: String?
             for try await name in try await connection.query(
@@ -225,7 +230,7 @@ final class ClusterReservations: ReservationBackend {
         let cap = capReached("reuse one of its ports")
         let refusal = RelayError.refused("port \(port) is reserved by another key; ask for port 0 to get a free one")
         let number = Int32(port)
-        let (holder, moved) = try await database.transaction("claiming port \(port)") { connection -> (ReservationCache.Port, [Int]) in
+        let (holder, moved) = try await database.transaction("claiming port \(port)", deadline: claimDeadline) { connection -> (ReservationCache.Port, [Int]) in
             var existing: ReservationCache.Port?
             for try await (holder, holderLabel) in try await connection.query(
                 "SELECT key, label FROM burrow_ports WHERE port = \(number)", logger: ClusterDatabase.logger
@@ -283,8 +288,8 @@ final class ClusterReservations: ReservationBackend {
     // MARK: refresh
 
     /// Replaces the cache with the database's tables (each heartbeat).
-    func reload() async throws {
-        let (names, ports) = try await database.withConnection("reading reservations") { connection in
+    func reload(deadline: Duration? = nil) async throws {
+        let (names, ports) = try await database.withConnection("reading reservations", deadline: deadline) { connection in
             var names: [String: ReservationCache.Name] = [:]
             for try await (name, key, auto) in try await connection.query(
                 "SELECT name, key, auto FROM burrow_names", logger: ClusterDatabase.logger

@@ -20,6 +20,8 @@ package final class PostgresFleet: RelayFleet {
     package let defaultHost: String
     package let heartbeat: Duration
     let database: ClusterDatabase
+    /// A heartbeat slower than this counts as a failure (the health turns 503).
+    let beatDeadline: Duration
 
     private struct State: Sendable {
         var reservations: ClusterReservations?
@@ -38,7 +40,10 @@ package final class PostgresFleet: RelayFleet {
         self.advertise = advertise
         self.defaultHost = defaultHost
         self.heartbeat = heartbeat
-        self.database = ClusterDatabase(address: address, deadline: min(.seconds(3), max(heartbeat, .seconds(1))))
+        // Claims may queue behind a burst of others (a member's restart brings
+        // many agents back at once): 5 s before a claim counts as unreachable.
+        self.database = ClusterDatabase(address: address, deadline: .seconds(5))
+        self.beatDeadline = min(.seconds(3), max(heartbeat, .seconds(1)))
     }
 
     package var members: [String] { state.withLock { $0.members } }
@@ -106,7 +111,7 @@ package final class PostgresFleet: RelayFleet {
         let seconds = Double(heartbeat.components.seconds) + Double(heartbeat.components.attoseconds) / 1e18
         let window = seconds * 3
         do {
-            let live = try await database.withConnection("heartbeat") { connection -> [String] in
+            let live = try await database.withConnection("heartbeat", deadline: beatDeadline) { connection -> [String] in
                 try await connection.query(
                     """
                     INSERT INTO burrow_members (id, endpoint) VALUES (\(id), \(id))
@@ -121,7 +126,7 @@ package final class PostgresFleet: RelayFleet {
                 }
                 return live
             }
-            try await state.withLock { $0.reservations }?.reload()
+            try await state.withLock { $0.reservations }?.reload(deadline: beatDeadline)
             let (changed, recovered, log) = state.withLock { state -> (Bool, String?, @Sendable (String) -> Void) in
                 let changed = state.members != live
                 state.members = live
@@ -130,6 +135,7 @@ package final class PostgresFleet: RelayFleet {
                 state.failures = 0
                 return (changed, recovered, state.log)
             }
+            state.withLock { $0.reservations }?.degraded.store(false, ordering: .relaxed)
             if recovered != nil { log("fleet database \(address) reachable again: new names are granted again") }
             if changed {
                 log("fleet members: \(live.joined(separator: ", "))")
@@ -142,6 +148,7 @@ package final class PostgresFleet: RelayFleet {
 
     /// The database could not be reached (a heartbeat or a claim).
     private func failed(_ detail: String) {
+        state.withLock { $0.reservations }?.degraded.store(true, ordering: .relaxed)
         let (first, failures, log) = state.withLock { state -> (Bool, Int, @Sendable (String) -> Void) in
             let first = state.trouble == nil
             state.trouble = "\(ClusterReservations.unreachable) (\(detail)); held names are still served"
