@@ -70,7 +70,7 @@ public struct RelaySettingsFile: Sendable, Equatable {
             try cluster.rejectUnknown(allowed: ["url", "advertise", "heartbeatSeconds"])
             var parsed = Cluster(url: try cluster.requiredString("url"))
             if let advertise = try cluster.string("advertise") {
-                guard (try? Profile.parseEndpoint(advertise)) != nil else {
+                guard advertise.contains(":"), (try? Profile.parseEndpoint(advertise)) != nil else {
                     throw cluster.fail("advertise", "'\(advertise)' is not HOST:PORT")
                 }
                 parsed.advertise = advertise

@@ -130,9 +130,11 @@ extension Burrow {
                 StandardError.write("burrow serve: \(error.description)\n")
                 throw ExitCode.failure
             }
-            if fleet.importState != nil, member == nil {
-                StandardError.write("burrow serve: --import-state needs --cluster postgres://… (or relay.json's cluster): the database to import into\n")
-                throw ExitCode.failure
+            if member == nil {
+                for (flag, given) in [("--import-state", fleet.importState != nil), ("--advertise", fleet.advertise != nil), ("--heartbeat-seconds", fleet.heartbeatSeconds != nil)] where given {
+                    StandardError.write("burrow serve: \(flag) needs --cluster postgres://… (or relay.json's cluster): it is about the fleet's database\n")
+                    throw ExitCode.failure
+                }
             }
             if let importDirectory = fleet.importState, let member {
                 do {

@@ -183,6 +183,15 @@ struct FleetTests {
         #expect(lines.count == 1, "\(serve.stderr)")
         #expect(serve.stderr.contains("cannot reach the fleet's database postgres://burrow:***@127.0.0.1:\(closed)/fleet"))
         #expect(!(serve.stdout + serve.stderr).contains(secret))
+
+        // Fleet flags without a fleet: a clear error, nothing started.
+        let lonely = try await TestProcess.run(
+            FleetKit.burrowBinary,
+            ["serve", "--state-dir", kit.directory + "/state", "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0", "--tls-port", "0",
+             "--advertise", "r1.example.com:2222"],
+            timeout: .seconds(30))
+        #expect(lonely.exitStatus == 1)
+        #expect(lonely.stderr.contains("--advertise needs --cluster"), "\(lonely.stderr)")
     }
 
     @Test("--import-state moves reservations.json into the database once; a conflict imports nothing")
