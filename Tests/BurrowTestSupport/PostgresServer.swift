@@ -51,7 +51,9 @@ public final class PostgresServer: Sendable {
 
     public static func start() async throws -> PostgresServer {
         let bin = try binaries()
-        let directory = NSTemporaryDirectory() + "burrow-pg-\(UUID().uuidString.prefix(8))"
+        // As root the server runs as `postgres`, which must reach the directory: /tmp, whatever TMPDIR says.
+        let base = getuid() == 0 ? "/tmp/" : NSTemporaryDirectory()
+        let directory = base + (base.hasSuffix("/") ? "" : "/") + "burrow-pg-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let server = PostgresServer(directory: directory, port: try FreePorts.take(1)[0], bin: bin)
         do {
