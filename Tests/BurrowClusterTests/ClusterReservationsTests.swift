@@ -82,6 +82,30 @@ struct ClusterReservationsTests {
         }
     }
 
+    @Test("Keys of one owner (burrow-owner) share names and ports across members; another owner is refused")
+    func sameOwner() async throws {
+        try await PostgresServer.with { database in
+            let (fleetA, a) = try await Self.member(database)
+            let (fleetB, b) = try await Self.member(database)
+            let team: @Sendable (String) -> Bool = { $0 == "SHA256:laptop" || $0 == "SHA256:server" }
+            try await a.claim(name: "team", for: "SHA256:laptop", sameOwner: team, on: Self.loop).get()
+            try await a.claim(port: 23010, label: "", for: "SHA256:laptop", movingLabel: false, sameOwner: team, on: Self.loop).get()
+            // The other member has not reloaded yet: the database answers.
+            try await b.claim(name: "team", for: "SHA256:server", sameOwner: team, on: Self.loop).get()
+            try await b.claim(port: 23010, label: "", for: "SHA256:server", movingLabel: false, sameOwner: team, on: Self.loop).get()
+            await #expect(throws: RelayError.self) {
+                try await b.claim(name: "team", for: "SHA256:stranger", sameOwner: { _ in false }, on: Self.loop).get()
+            }
+            await #expect(throws: RelayError.self) {
+                try await a.claim(port: 23010, label: "", for: "SHA256:stranger", movingLabel: false, sameOwner: { _ in false }, on: Self.loop).get()
+            }
+            // Still filed under the key that took them.
+            #expect(try await database.psql("SELECT key FROM burrow_names UNION ALL SELECT key FROM burrow_ports") == "SHA256:laptop\nSHA256:laptop\n")
+            await fleetA.leave()
+            await fleetB.leave()
+        }
+    }
+
     @Test("Database down: new names refused within the deadline with the reason; names this member knows stay granted")
     func outage() async throws {
         try await PostgresServer.with { database in
