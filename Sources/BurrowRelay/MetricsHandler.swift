@@ -35,6 +35,7 @@ final class MetricsHandler: ChannelInboundHandler {
         switch (head.method, path) {
         case (.GET, "/metrics"), (.HEAD, "/metrics"):
             contentType = "text/plain; version=0.0.4; charset=utf-8"
+            if let fleet = relay.configuration.fleet { relay.metrics.fleet(databaseUp: fleet.trouble == nil, members: fleet.members.count) }
             body.writeBytes(relay.metrics.exposition())
         case (.GET, "/healthz"), (.HEAD, "/healthz"):
             if let reason = relay.unhealthyReason {

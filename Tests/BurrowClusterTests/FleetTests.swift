@@ -117,12 +117,15 @@ struct FleetTests {
             _ = try kit.ssh(key: alice, port: ports.ssh, forwards: ["kept:80:127.0.0.1:\(web)"])
             #expect(try await FleetKit.eventually { try await kit.curl(port: ports.http, host: "kept.localhost").body == "kept" })
             #expect(try await kit.curl(port: ports.metrics, host: "127.0.0.1", path: "/healthz").status == 200)
+            let metrics = try await kit.curl(port: ports.metrics, host: "127.0.0.1", path: "/metrics").body
+            #expect(metrics.contains("burrow_fleet_database_up 1") && metrics.contains("burrow_fleet_members_count 1"), "\(metrics)")
 
             await database.stopServer()
             let stoppedAt = ContinuousClock.now
             #expect(try await FleetKit.eventually { try await kit.curl(port: ports.metrics, host: "127.0.0.1", path: "/healthz").status == 503 })
             let health = try await kit.curl(port: ports.metrics, host: "127.0.0.1", path: "/healthz")
             #expect(health.body.contains("the relay fleet's database is unreachable"), "\(health.body)")
+            #expect(try await kit.curl(port: ports.metrics, host: "127.0.0.1", path: "/metrics").body.contains("burrow_fleet_database_up 0"))
             print("fleet outage: /healthz 503 \(ContinuousClock.now - stoppedAt) after PostgreSQL stopped")
 
             let fresh = try kit.ssh(key: alice, port: ports.ssh, forwards: ["fresh:80:127.0.0.1:\(web)"])
