@@ -44,6 +44,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // HTTP/2 to the relay's terminated https visitors (each stream becomes an HTTP/1.1 request to the agent).
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
+        // The relay fleet's shared state (reservations, members) in PostgreSQL; BurrowCluster only.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // postgres-nio's transactions take a Logger (a silent one: the relay logs its own lines).
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.5.3"),
     ],
     targets: [
         // ncursesw from Debian's libncurses-dev. No `pkgConfig:` here: its cflags
@@ -77,6 +81,21 @@ let package = Package(
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ] + nio,
+            swiftSettings: strict
+        ),
+        // The relay fleet (`burrow serve --cluster postgres://…`): reservations and
+        // members in PostgreSQL. The only importer of PostgresNIO; BurrowRelay
+        // knows it only as a ReservationBackend and a FleetHealth.
+        .target(
+            name: "BurrowCluster",
+            dependencies: [
+                "BurrowRelay", "BurrowConfig", "BurrowCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         // The fuzz entry to the HTTP router (Fuzz/FuzzHTTPRouter): an
@@ -134,7 +153,7 @@ let package = Package(
         .executableTarget(
             name: "burrow",
             dependencies: [
-                "BurrowCore", "BurrowConfig", "BurrowRelay", "BurrowAgent", "BurrowAPI", "BurrowTUI", "TerminalUI", "BurrowCertificates",
+                "BurrowCore", "BurrowConfig", "BurrowRelay", "BurrowCluster", "BurrowAgent", "BurrowAPI", "BurrowTUI", "TerminalUI", "BurrowCertificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -180,6 +199,10 @@ let package = Package(
         .testTarget(
             name: "BurrowAPITests",
             dependencies: ["BurrowAPI", "BurrowAgent", "BurrowConfig", "BurrowCore", "BurrowTestSupport"] + nio,
+            swiftSettings: strict),
+        .testTarget(
+            name: "BurrowClusterTests",
+            dependencies: ["BurrowCluster", "BurrowRelay", "BurrowConfig", "BurrowCore", "BurrowTestSupport"] + nio,
             swiftSettings: strict),
         .testTarget(name: "BurrowCLITests", dependencies: ["BurrowCore", "BurrowTestSupport"], swiftSettings: strict),
     ]

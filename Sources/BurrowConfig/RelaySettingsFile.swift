@@ -6,6 +6,11 @@ import BurrowCore
 ///
 /// ```json
 /// {
+///   "cluster" : {
+///     "advertise" : "relay1.example.com:2222",
+///     "heartbeatSeconds" : 5,
+///     "url" : "postgres://burrow@db.example.com/burrow"
+///   },
 ///   "limits" : {
 ///     "maxVisitorsPerMapping" : 200,
 ///     "reservedNames" : [ "www", "mail" ]
@@ -16,9 +21,29 @@ import BurrowCore
 public struct RelaySettingsFile: Sendable, Equatable {
     public var version = 1
     public var limits = RelayLimits()
+    /// The fleet this relay belongs to (`burrow serve --cluster` says the same
+    /// and wins); nil = a relay of its own.
+    public var cluster: Cluster?
 
-    public init(limits: RelayLimits = RelayLimits()) {
+    /// `"cluster"`: the fleet's PostgreSQL and how this member is reached.
+    public struct Cluster: Sendable, Equatable {
+        /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?host=/socket/dir]` (checked by `burrow serve`).
+        public var url: String
+        /// The SSH endpoint (`host:port`) agents dial for this member; nil = the relay's domain and SSH port.
+        public var advertise: String?
+        /// How often this member says it is alive; 3 missed = dead.
+        public var heartbeatSeconds: Double = 5
+
+        public init(url: String, advertise: String? = nil, heartbeatSeconds: Double = 5) {
+            self.url = url
+            self.advertise = advertise
+            self.heartbeatSeconds = heartbeatSeconds
+        }
+    }
+
+    public init(limits: RelayLimits = RelayLimits(), cluster: Cluster? = nil) {
         self.limits = limits
+        self.cluster = cluster
     }
 
     /// The file's fields, in the order `burrow serve --help` documents them.
@@ -39,8 +64,28 @@ public struct RelaySettingsFile: Sendable, Equatable {
 
     /// Parses the bytes of a relay.json (`file` names it in errors).
     public static func parse(_ bytes: [UInt8], file: String) throws(ConfigError) -> RelaySettingsFile {
-        let root = try JSONFile.parse(bytes, file: file, version: 1, fields: ["limits"])
+        let root = try JSONFile.parse(bytes, file: file, version: 1, fields: ["limits", "cluster"])
         var settings = RelaySettingsFile()
+        if let cluster = try root.object("cluster") {
+            try cluster.rejectUnknown(allowed: ["url", "advertise", "heartbeatSeconds"])
+            var parsed = Cluster(url: try cluster.requiredString("url"))
+            if let advertise = try cluster.string("advertise") {
+                guard advertise.contains(":"), (try? Profile.parseEndpoint(advertise)) != nil else {
+                    throw cluster.fail("advertise", "'\(advertise)' is not HOST:PORT")
+                }
+                parsed.advertise = advertise
+            }
+            if let node = cluster.member("heartbeatSeconds") {
+                guard case .number(let text) = node.value, let number = Double(text), number.isFinite else {
+                    throw cluster.fail("heartbeatSeconds", "expected a number of seconds, found \(node.kindName)")
+                }
+                guard (0.2...3600).contains(number) else {
+                    throw cluster.fail("heartbeatSeconds", "\(text) s is out of range: use 0.2 to 3600 seconds")
+                }
+                parsed.heartbeatSeconds = number
+            }
+            settings.cluster = parsed
+        }
         guard let object = try root.object("limits") else { return settings }
         try object.rejectUnknown(allowed: limitKeys)
         var limits = RelayLimits()

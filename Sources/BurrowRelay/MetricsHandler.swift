@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP1
 
 /// The metrics port: `GET /metrics` → Prometheus text, `GET /healthz` → `ok`
-/// (while the relay accepts), anything else 404. Behind NIOHTTP1's server
+/// (while the relay accepts and, in a fleet, reaches its database; else 503
+/// with the reason), anything else 404. Behind NIOHTTP1's server
 /// pipeline; one response per request, keep-alive as the client asks.
 final class MetricsHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
@@ -34,13 +35,14 @@ final class MetricsHandler: ChannelInboundHandler {
         switch (head.method, path) {
         case (.GET, "/metrics"), (.HEAD, "/metrics"):
             contentType = "text/plain; version=0.0.4; charset=utf-8"
+            if let fleet = relay.configuration.fleet { relay.metrics.fleet(databaseUp: fleet.trouble == nil, members: fleet.members.count) }
             body.writeBytes(relay.metrics.exposition())
         case (.GET, "/healthz"), (.HEAD, "/healthz"):
-            if relay.accepting.load(ordering: .relaxed) {
-                body.writeString("ok\n")
-            } else {
+            if let reason = relay.unhealthyReason {
                 status = .serviceUnavailable
-                body.writeString("shutting down\n")
+                body.writeString(reason + "\n")
+            } else {
+                body.writeString("ok\n")
             }
         default:
             status = .notFound

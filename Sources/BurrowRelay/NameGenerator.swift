@@ -1,5 +1,5 @@
 /// Friendly random DNS labels for unnamed HTTP forwards: `brave-otter-42`.
-enum NameGenerator {
+package enum NameGenerator {
     private static let adjectives = [
         "amber", "bold", "brave", "brisk", "calm", "clever", "cosy", "crisp", "eager", "fair",
         "gentle", "glad", "golden", "happy", "jolly", "keen", "kind", "lively", "lucky", "merry",
@@ -13,7 +13,7 @@ enum NameGenerator {
         "vole", "walrus", "wombat", "wren", "yak", "zebra",
     ]
 
-    static func random() -> String {
+    package static func random() -> String {
         "\(adjectives.randomElement()!)-\(animals.randomElement()!)-\(Int.random(in: 10...99))"
     }
 }

@@ -65,9 +65,16 @@ public final class Relay: Sendable {
         }
         let privateKey = try HostKeyStore.loadOrCreate(path: directory + "/host_key")
         let hostKey = NIOSSHPrivateKey(ed25519Key: privateKey)
-        let reservations = try ReservationStore(
-            path: directory + "/reservations.json", maximumPerKey: configuration.limits.maxReservationsPerKey,
-            reservedNames: Set(configuration.limits.reservedNames), log: configuration.log ?? { _ in })
+        let reservations: any ReservationBackend
+        if let fleet = configuration.fleet {
+            // The fleet's database instead of reservations.json; unreachable = no start.
+            reservations = try await fleet.open(
+                maximumPerKey: configuration.limits.maxReservationsPerKey, log: configuration.log ?? { _ in })
+        } else {
+            reservations = try ReservationStore(
+                path: directory + "/reservations.json", maximumPerKey: configuration.limits.maxReservationsPerKey,
+                reservedNames: Set(configuration.limits.reservedNames), log: configuration.log ?? { _ in })
+        }
         let context = RelayContext(configuration: configuration, hostKey: hostKey, reservations: reservations)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
 
@@ -94,8 +101,11 @@ public final class Relay: Sendable {
         } catch {
             for listener in listeners { try? await listener.close() }
             try? await group.shutdownGracefully()
+            await configuration.fleet?.leave()
             throw error
         }
+        // Listed as a live member once agents can dial it.
+        await configuration.fleet?.join(sshPort: sshPort) { relays in context.announceFleet(relays) }
         var ticks: RepeatedTask?
         if let certificates = configuration.certificates {
             ticks = await Self.watchCertificates(certificates, context: context, loop: group.next())
@@ -131,6 +141,8 @@ public final class Relay: Sendable {
         let drainTimeout = drainTimeout ?? .milliseconds(Int64(context.limits.drainTimeoutSeconds * 1000))
         context.accepting.store(false, ordering: .relaxed)
         for listener in state.listeners { try? await listener.close() }
+        // Off the member list at once: agents stop dialling this member.
+        await context.configuration.fleet?.leave()
         let sessions = context.registry.sessions
         for session in sessions {
             let promise = session.loop.makePromise(of: Void.self)

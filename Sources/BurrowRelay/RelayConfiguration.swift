@@ -42,6 +42,9 @@ public struct RelayConfiguration: Sendable {
     /// Receives one human line per relay event (connections, forwards, refusals).
     /// nil keeps the relay silent, as an embedded relay inside the TUI must be.
     public var log: (@Sendable (String) -> Void)?
+    /// A fleet sharing reservations and members (`burrow serve --cluster`):
+    /// nil keeps them in `STATE_DIR/reservations.json`, this relay alone.
+    package var fleet: (any RelayFleet)?
 
     public init(stateDirectory: String) {
         self.stateDirectory = stateDirectory

@@ -8,7 +8,7 @@ package final class RelayContext: Sendable {
     let configuration: RelayConfiguration
     let hostKey: NIOSSHPrivateKey
     let authorizedKeys: AuthorizedKeys
-    let reservations: ReservationStore
+    let reservations: any ReservationBackend
     let registry = ForwardRegistry()
     let metrics = RelayMetrics()
     /// The HTTP port actually bound (the configuration may say 0).
@@ -36,7 +36,7 @@ package final class RelayContext: Sendable {
 
     package var limits: RelayLimits { configuration.limits }
 
-    package init(configuration: RelayConfiguration, hostKey: NIOSSHPrivateKey, reservations: ReservationStore) {
+    package init(configuration: RelayConfiguration, hostKey: NIOSSHPrivateKey, reservations: any ReservationBackend) {
         self.configuration = configuration
         self.hostKey = hostKey
         self.reservations = reservations
@@ -49,6 +49,20 @@ package final class RelayContext: Sendable {
         self.loginPenalties = LoginPenaltyBox(
             base: .fromSeconds(limits.sshLoginPenaltySeconds), maximum: .fromSeconds(limits.sshLoginPenaltyMaxSeconds))
         self.authorizedKeys = AuthorizedKeys(path: configuration.stateDirectory + "/authorized_keys", log: log)
+    }
+
+    /// Why `/healthz` should answer 503, or nil: shutting down, or the
+    /// fleet's shared state unreachable (a load balancer then drains this member).
+    var unhealthyReason: String? {
+        if !accepting.load(ordering: .relaxed) { return "shutting down" }
+        return configuration.fleet?.trouble
+    }
+
+    /// Sends the fleet's live members to every agent on a control channel.
+    func announceFleet(_ relays: [String]) {
+        for session in registry.sessions {
+            session.run { $0.controlChannel?.send(.fleet(relays: relays)) }
+        }
     }
 
     func log(_ line: String) {

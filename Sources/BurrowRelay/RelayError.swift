@@ -9,6 +9,8 @@ public enum RelayError: Error, Sendable, CustomStringConvertible {
     case settings(String)
     /// A `tcpip-forward` (or channel) the relay will not grant; `reason` goes to the client.
     case refused(String)
+    /// The fleet's shared state (`--cluster`) cannot be used; one line, no secrets.
+    case fleet(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum RelayError: Error, Sendable, CustomStringConvertible {
         case .refused(let reason):
             return reason
         case .settings(let message):
+            return message
+        case .fleet(let message):
             return message
         }
     }

@@ -76,6 +76,16 @@ final class RelayMetrics: Sendable {
         }
     }
 
+    /// A fleet member's view (`--cluster`), set at each scrape: whether it
+    /// reaches the database, and how many live members it knows. Made on
+    /// first use, so a relay of its own shows no fleet metrics.
+    func fleet(databaseUp: Bool, members: Int) {
+        registry.makeGauge(descriptor: Self.descriptor("fleet_database", "up", "1 while this member reaches the fleet's database"))
+            .set(to: databaseUp ? 1.0 : 0.0)
+        registry.makeGauge(descriptor: Self.descriptor("fleet_members", "count", "Live members of this relay's fleet, this one included"))
+            .set(to: Double(members))
+    }
+
     /// `burrow_NAME_UNIT` with its help line.
     private static func descriptor(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "burrow", metricName: name, unitName: unit, helpText: help)

@@ -74,53 +74,77 @@ extension RelaySession {
     static let unnamedHosts: Set<String> = ["", "localhost", "0.0.0.0", "*", "::", "127.0.0.1", "::1"]
 
     private func listenHTTP(host: String, key: String, promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>) {
-        guard let name = chooseName(host: host, port: 80, key: key, taken: Set(forwards.values.compactMap(\.httpName)), promise)
-        else { return }
-        let plain = PublicURL.forMapping(
-            .http, name: name, domain: context.configuration.domain, publicHost: context.configuration.domain,
-            port: context.httpPort.load(ordering: .relaxed))
-        // With a certificate source, both URLs: https first unless configured otherwise.
-        let secure = httpsURL(name: name)
-        let (url, also) = secure.map { context.configuration.httpsFirst ? ($0, plain) : (plain, $0) } ?? (plain, nil)
-        let forward = Forward(id: context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url)
-        forward.alsoURL = also
-        grantNamed(forward, key: key, promise)
-        if secure != nil { certificateWanted(name: name) }
+        chooseName(host: host, port: 80, key: key, taken: { Set(self.forwards.values.compactMap(\.httpName)) }, promise) { name in
+            let plain = PublicURL.forMapping(
+                .http, name: name, domain: self.context.configuration.domain, publicHost: self.context.configuration.domain,
+                port: self.context.httpPort.load(ordering: .relaxed))
+            // With a certificate source, both URLs: https first unless configured otherwise.
+            let secure = self.httpsURL(name: name)
+            let (url, also) = secure.map { self.context.configuration.httpsFirst ? ($0, plain) : (plain, $0) } ?? (plain, nil)
+            let forward = Forward(id: self.context.makeID(), bindHost: host, requestedPort: 80, kind: .http(name: name), url: url)
+            forward.alsoURL = also
+            self.grantNamed(forward, key: key, promise)
+            if secure != nil { self.certificateWanted(name: name) }
+        }
     }
 
-    /// The name an HTTP or TLS forward asked for by its bind host (`NAME`, or
-    /// `NAME.DOMAIN`), or the key's own random one for an unnamed host; nil
-    /// after refusing the request. The name must be a DNS label, not reserved
-    /// by the operator, not already forwarded (of this kind, `taken`) on this
-    /// connection, and not held by another key.
+    /// Finds the name an HTTP or TLS forward asked for by its bind host
+    /// (`NAME`, or `NAME.DOMAIN`), or the key's own random one for an
+    /// unnamed host, reserves it, and calls `grant` with it on this
+    /// session's loop; or refuses the request. The name must be a DNS label,
+    /// not reserved by the operator, not already forwarded (of this kind,
+    /// `taken`) on this connection, and not held by another owner. The
+    /// reservation may take a while (a fleet's database): the session may
+    /// close meanwhile, and `taken` is asked again before granting.
     func chooseName(
-        host: String, port: Int, key: String, taken: Set<String>,
-        _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
-    ) -> String? {
+        host: String, port: Int, key: String, taken: @escaping () -> Set<String>,
+        _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>, grant: @escaping (String) -> Void
+    ) {
         var requested = host.lowercased()
         let suffix = "." + context.configuration.domain.lowercased()
         if requested.hasSuffix(suffix) { requested.removeLast(suffix.count) }
+        let claimed: EventLoopFuture<String>
         do {
             if Self.unnamedHosts.contains(requested) {
-                return try context.reservations.autoName(for: key, avoiding: taken)
+                claimed = context.reservations.autoName(for: key, avoiding: taken(), on: loop)
+            } else {
+                try DNSLabel.validate(requested)
+                if context.reservedNames.contains(requested) {
+                    throw RelayError.refused("name '\(requested)' is reserved on this relay; choose another name")
+                }
+                if taken().contains(requested) {
+                    throw RelayError.refused("name '\(requested)' is already forwarded on this connection")
+                }
+                let name = requested
+                claimed = context.reservations.claim(name: name, for: key, sameOwner: sameOwner, on: loop).map { name }
             }
-            try DNSLabel.validate(requested)
-            if context.reservedNames.contains(requested) {
-                throw RelayError.refused("name '\(requested)' is reserved on this relay; choose another name")
-            }
-            if taken.contains(requested) {
-                throw RelayError.refused("name '\(requested)' is already forwarded on this connection")
-            }
-            try context.reservations.claim(name: requested, for: key, sameOwner: sameOwner)
-            return requested
-        } catch let error as CoreError {
-            refuse(host: host, port: port, error.description, promise)
-        } catch let error as RelayError {
-            refuse(host: host, port: port, error.description, promise)
         } catch {
-            refuse(host: host, port: port, "\(error)", promise)
+            refuse(host: host, port: port, Self.reason(error), promise)
+            return
         }
-        return nil
+        claimed.hop(to: loop).assumeIsolated().whenComplete { result in
+            switch result {
+            case .failure(let error):
+                self.refuse(host: host, port: port, Self.reason(error), promise)
+            case .success(let name):
+                if self.closed {
+                    promise.fail(RelayError.refused("connection closed"))
+                } else if taken().contains(name) {
+                    self.refuse(host: host, port: port, "name '\(name)' is already forwarded on this connection", promise)
+                } else {
+                    grant(name)
+                }
+            }
+        }
+    }
+
+    /// The line a refusal carries for `error`.
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case let error as CoreError: error.description
+        case let error as RelayError: error.description
+        default: "\(error)"
+        }
     }
 
     /// Grants a named (HTTP or TLS) forward: kept by this session, registered
@@ -189,25 +213,31 @@ extension RelaySession {
     }
 
     /// Keeps a freshly bound TCP listener or UDP socket for this session and
-    /// reserves its port for `key`; false (socket closed, request failed)
-    /// when the session closed meanwhile or the reservation is refused.
+    /// reserves its port for `key`, then calls `grant` on this session's
+    /// loop; or closes the socket and fails the request when the session
+    /// closed meanwhile or the reservation is refused.
     func adoptBoundPort(
         _ socket: any Channel, bound: Int, host: String, port: Int, key: String,
-        promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
-    ) -> Bool {
+        promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>, grant: @escaping () -> Void
+    ) {
         if closed {
             socket.close(promise: nil)
             promise.fail(RelayError.refused("connection closed"))
-            return false
+            return
         }
-        do {
-            try context.reservations.claim(port: bound, label: host, for: key, movingLabel: port == 0, sameOwner: sameOwner)
-        } catch {
-            socket.close(promise: nil)
-            refuse(host: host, port: port, "\(error)", promise)
-            return false
-        }
-        return true
+        context.reservations.claim(port: bound, label: host, for: key, movingLabel: port == 0, sameOwner: sameOwner, on: loop)
+            .hop(to: loop).assumeIsolated().whenComplete { result in
+                switch result {
+                case .failure(let error):
+                    socket.close(promise: nil)
+                    self.refuse(host: host, port: port, Self.reason(error), promise)
+                case .success where self.closed:
+                    socket.close(promise: nil)
+                    promise.fail(RelayError.refused("connection closed"))
+                case .success:
+                    grant()
+                }
+            }
     }
 
     private func listenTCP(
@@ -224,17 +254,18 @@ extension RelaySession {
                 let reason = port == 0 ? "no port of \(range.lowerBound)-\(range.upperBound) could be bound: \(BindErrorText.describe(error))" : "port \(port) cannot be bound on the relay: \(BindErrorText.describe(error))"
                 self.refuse(host: host, port: port, reason, promise)
             case .success(let (listener, bound)):
-                guard self.adoptBoundPort(listener, bound: bound, host: host, port: port, key: key, promise: promise) else { return }
-                let bandwidth = self.context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
-                if pooled {
-                    self.grantPooledTCP(
-                        bound: bound, id: forwardID, host: host, port: port, listener: listener, key: key,
+                self.adoptBoundPort(listener, bound: bound, host: host, port: port, key: key, promise: promise) {
+                    let bandwidth = self.context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
+                    if pooled {
+                        self.grantPooledTCP(
+                            bound: bound, id: forwardID, host: host, port: port, listener: listener, key: key,
+                            policy: self.policy(for: host), bandwidth: bandwidth, promise)
+                        return
+                    }
+                    self.grantPorted(
+                        .tcp(port: bound), id: forwardID, host: host, port: port, listener: listener, key: key,
                         policy: self.policy(for: host), bandwidth: bandwidth, promise)
-                    return
                 }
-                self.grantPorted(
-                    .tcp(port: bound), id: forwardID, host: host, port: port, listener: listener, key: key,
-                    policy: self.policy(for: host), bandwidth: bandwidth, promise)
             }
         }
     }

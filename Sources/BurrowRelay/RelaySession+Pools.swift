@@ -17,7 +17,7 @@ extension RelaySession {
     }
 
     /// Whether the key with `fingerprint` belongs to this session's owner.
-    var sameOwner: (String) -> Bool {
+    var sameOwner: @Sendable (String) -> Bool {
         let (context, owner) = (context, owner)
         return { context.owner(ofKey: $0) == owner }
     }

@@ -13,10 +13,13 @@ extension RelaySession {
             refuse(host: host, port: port, "this relay has no TLS port; start it with burrow serve --tls-port N", promise)
             return
         }
-        guard let name = chooseName(host: host, port: port, key: key, taken: Set(forwards.values.compactMap(\.tlsName)), promise)
-        else { return }
-        let url = PublicURL.forMapping(
-            .tls, name: name, domain: context.configuration.domain, publicHost: context.configuration.domain, port: tlsPort)
-        grantNamed(Forward(id: context.makeID(), bindHost: host, requestedPort: port, kind: .tls(name: name), url: url), key: key, promise)
+        chooseName(host: host, port: port, key: key, taken: { Set(self.forwards.values.compactMap(\.tlsName)) }, promise) { name in
+            let url = PublicURL.forMapping(
+                .tls, name: name, domain: self.context.configuration.domain, publicHost: self.context.configuration.domain,
+                port: tlsPort)
+            self.grantNamed(
+                Forward(id: self.context.makeID(), bindHost: host, requestedPort: port, kind: .tls(name: name), url: url), key: key,
+                promise)
+        }
     }
 }

@@ -18,10 +18,11 @@ extension RelaySession {
             case .failure(let error):
                 self.refuse(host: host, port: port, "UDP port \(port == 0 ? "from \(range)" : String(port)) cannot be bound on the relay: \(BindErrorText.describe(error))", promise)
             case .success(let (socket, bound)):
-                guard self.adoptBoundPort(socket, bound: bound, host: host, port: port, key: key, promise: promise) else { return }
-                self.grantPorted(
-                    .udp(port: bound), id: forwardID, host: host, port: port, listener: socket, key: key,
-                    policy: policy, bandwidth: nil, promise)
+                self.adoptBoundPort(socket, bound: bound, host: host, port: port, key: key, promise: promise) {
+                    self.grantPorted(
+                        .udp(port: bound), id: forwardID, host: host, port: port, listener: socket, key: key,
+                        policy: policy, bandwidth: nil, promise)
+                }
             }
         }
     }

@@ -92,6 +92,7 @@ final class RelaySession {
         controlChannel?.close()
         controlChannel = handler
         handler.send(.welcome(relayVersion: BurrowVersion.current, domain: context.configuration.domain))
+        if let members = context.configuration.fleet?.members, !members.isEmpty { handler.send(.fleet(relays: members)) }
         for forward in forwards.values.sorted(by: { $0.id < $1.id }) {
             handler.send(forwardedMessage(forward))
         }

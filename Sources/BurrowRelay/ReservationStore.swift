@@ -39,14 +39,14 @@ package final class ReservationStore: Sendable {
     }
 
     /// The fingerprint of the key holding `name`, if any.
-    func owner(ofName name: String) -> String? {
+    package func owner(ofName name: String) -> String? {
         file.withLock { file in
             file.keys.first(where: { $0.value.names.contains(name) })?.key
         }
     }
 
     /// The fingerprint of the key holding TCP `port`, if any.
-    func owner(ofPort port: Int) -> String? {
+    package func owner(ofPort port: Int) -> String? {
         file.withLock { file in
             file.keys.first(where: { $0.value.ports.contains(where: { $0.port == port }) })?.key
         }
@@ -108,7 +108,7 @@ package final class ReservationStore: Sendable {
 
     /// Ports to try for `key`'s TCP forward labelled `label` that asked for
     /// port 0: its earlier port first, then random ports of `range` nobody holds.
-    func candidatePorts(for key: String, label: String, in range: ClosedRange<Int>, count: Int = 32) -> [Int] {
+    package func candidatePorts(for key: String, label: String, in range: ClosedRange<Int>, count: Int = 32) -> [Int] {
         file.withLock { file in
             var candidates: [Int] = []
             if let earlier = file.keys[key]?.ports.first(where: { $0.label == label })?.port, range.contains(earlier) {
@@ -183,7 +183,7 @@ package final class ReservationStore: Sendable {
     }
 
     /// Waits until every change so far is on disk (tests, shutdown).
-    func flush() {
+    package func flush() {
         writer.sync {}
     }
 }

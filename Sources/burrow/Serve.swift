@@ -1,4 +1,6 @@
 import ArgumentParser
+import BurrowCluster
+import BurrowConfig
 import BurrowCore
 import BurrowRelay
 import Foundation
@@ -22,6 +24,8 @@ extension Burrow {
                   burrow serve --domain tunnel.example.com --http-port 80 --ssh-port 2222
                   ssh -N -R demo:80:localhost:3000 -p 2222 me@tunnel.example.com
                   burrow serve reservations ls      # who holds which name and port
+                  burrow serve --cluster postgres://burrow@db.example.com/burrow --advertise r1.example.com:2222
+                  burrow serve --cluster postgres://burrow@db.example.com/burrow --import-state ~/.local/state/burrow-relay
                 """,
             subcommands: [ServeReservations.self]
         )
@@ -61,6 +65,10 @@ extension Burrow {
         var allowAnyKey = false
 
         @OptionGroup(title: "HTTPS for HTTP mappings (on the TLS port)") var https: ServeHTTPSOptions
+
+        @OptionGroup(title: "A fleet of relays sharing PostgreSQL") var clusterURL: ServeClusterURL
+
+        @OptionGroup(title: "A fleet of relays sharing PostgreSQL") var fleet: ServeClusterOptions
 
         func validate() throws {
             _ = try Self.parsePorts(ports)
@@ -107,6 +115,38 @@ extension Burrow {
             configuration.metricsPort = metricsPort
             configuration.metricsHost = metricsBind
             configuration.log = { line in StandardError.write("\(Self.timestamp()) \(line)\n") }
+            // The fleet (--cluster, or relay.json's "cluster"); Relay.start reads relay.json's limits itself.
+            let clusterSettings: RelaySettingsFile.Cluster?
+            do {
+                clusterSettings = try RelaySettingsFile.load(path: directory + "/relay.json")?.cluster
+            } catch {
+                StandardError.write("burrow serve: \(error.description)\n")
+                throw ExitCode.failure
+            }
+            var member: PostgresFleet?
+            do {
+                member = try fleet.fleet(cluster: clusterURL.cluster, settings: clusterSettings, domain: domain.lowercased())
+            } catch {
+                StandardError.write("burrow serve: \(error.description)\n")
+                throw ExitCode.failure
+            }
+            if member == nil {
+                for (flag, given) in [("--import-state", fleet.importState != nil), ("--advertise", fleet.advertise != nil), ("--heartbeat-seconds", fleet.heartbeatSeconds != nil)] where given {
+                    StandardError.write("burrow serve: \(flag) needs --cluster postgres://… (or relay.json's cluster): it is about the fleet's database\n")
+                    throw ExitCode.failure
+                }
+            }
+            if let importDirectory = fleet.importState, let member {
+                do {
+                    let report = try await ClusterImport.run(address: member.address, stateDirectory: importDirectory)
+                    print("imported \(importDirectory)/reservations.json into \(member.address): \(report.keys) key(s), \(report.names) name(s), \(report.ports) port(s) new, \(report.alreadyThere) already there")
+                    return
+                } catch {
+                    StandardError.write("burrow serve: \(error)\n")
+                    throw ExitCode.failure
+                }
+            }
+            configuration.fleet = member
             var httpsSource: String?
             do {
                 if let (manager, board, source) = try https.makeManager(stateDirectory: directory, configDirectory: global.store().directory) {
@@ -163,6 +203,7 @@ extension Burrow {
                   metrics    \(endpoints.metricsPort.map { "http://\(metricsBind):\($0)/metrics and /healthz" } ?? "off (--metrics-port N)")
                   tcp ports  \(configuration.portRange.lowerBound)-\(configuration.portRange.upperBound) (udp too)
                   keys       \(keys)
+                  fleet      \(member.map { "\($0.address), this member listed as \($0.advertise ?? "\($0.defaultHost):\(endpoints.sshPort)")" } ?? "off (--cluster postgres://…)")
                 """)
             if bind == "0.0.0.0" || bind == "::" {
                 print("  note: listening on every address of this machine (--bind \(bind), the default); pass --bind 127.0.0.1 to try it locally only")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BurrowCluster
 import BurrowConfig
 import Foundation
 
@@ -8,7 +9,8 @@ extension Burrow {
             commandName: "ls",
             abstract: "List every reserved name and port, by key.",
             discussion: """
-                Safe while the relay runs (it reads the file the relay writes).
+                Safe while the relay runs (it reads the file the relay writes). With \
+                --cluster (or relay.json's cluster), the fleet's database instead.
 
                 Example:
                   burrow serve reservations ls --state-dir /var/lib/burrow-relay
@@ -17,8 +19,27 @@ extension Burrow {
 
         @OptionGroup var stateDirectory: ServeStateDirectory
 
+        @OptionGroup var fleet: ServeClusterURL
+
         func run() async throws {
             let directory = stateDirectory.resolved
+            if let address = try fleet.address(stateDirectory: directory) {
+                let rows: [ClusterAdmin.Row]
+                do {
+                    rows = try await ClusterAdmin.list(address)
+                } catch {
+                    StandardError.write("burrow serve reservations ls: \(error)\n")
+                    throw ExitCode.failure
+                }
+                guard !rows.isEmpty else {
+                    CLIOutput.line("no reservations in the fleet's database \(address)")
+                    return
+                }
+                var table = CLITable("KEY", "KIND", "NAME OR PORT", "NOTE")
+                for row in rows { table.add(row.key, row.kind, row.value, row.note) }
+                CLIOutput.line(table.rendered)
+                return
+            }
             let file = try ReservationsFile.load(path: directory + "/reservations.json")
             guard !file.keys.isEmpty else {
                 CLIOutput.line("no reservations in \(directory)/reservations.json")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BurrowCluster
 import BurrowConfig
 import Foundation
 
@@ -10,7 +11,9 @@ extension Burrow {
             discussion: """
                 Each argument is a name (demo), a TCP port (20042) or a key fingerprint \
                 (SHA256:…, as `ls` shows it). Stop the relay first: a running relay would \
-                write its own table back over the change, so this refuses while one runs.
+                write its own table back over the change, so this refuses while one runs. \
+                With --cluster (or relay.json's cluster), the release is made in the fleet's \
+                database, in one transaction, while the members run.
 
                 Example:
                   burrow serve reservations rm demo 20042
@@ -18,6 +21,8 @@ extension Burrow {
         )
 
         @OptionGroup var stateDirectory: ServeStateDirectory
+
+        @OptionGroup var fleet: ServeClusterURL
 
         @Argument(help: ArgumentHelp("Names, ports or key fingerprints to release.", valueName: "WHAT"))
         var what: [String]
@@ -28,6 +33,16 @@ extension Burrow {
 
         func run() async throws {
             let directory = stateDirectory.resolved
+            if let address = try fleet.address(stateDirectory: directory) {
+                // In the database: safe while the members run (they reload at their next heartbeat).
+                do {
+                    for line in try await ClusterAdmin.release(address, what) { CLIOutput.line(line) }
+                } catch {
+                    StandardError.write("burrow serve reservations rm: \(error)\n")
+                    throw ExitCode.failure
+                }
+                return
+            }
             let path = directory + "/reservations.json"
             let released = try StateDirectoryLock.ifNoRelayRuns(directory: directory) {
                 try FileLock.withLock(ReservationsFile.lockPath(for: path)) { () throws -> [String] in
