@@ -37,6 +37,11 @@ final class FleetKit {
         return path
     }
 
+    /// Authorizes a public key line (a Burrow agent's identity) on every member started after.
+    func authorize(_ publicKeyLine: String) {
+        keys.append(publicKeyLine.hasSuffix("\n") ? publicKeyLine : publicKeyLine + "\n")
+    }
+
     /// One member's fixed ports.
     struct Ports: Sendable {
         var ssh: Int
@@ -87,7 +92,7 @@ final class FleetKit {
 
     /// A python3 HTTP server whose index.html says `index`; returns its port.
     func site(index: String) async throws -> Int {
-        let root = directory + "/www"
+        let root = directory + "/www-\(UUID().uuidString.prefix(8))"  // a root of its own: two sites, two pages
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try index.write(toFile: root + "/index.html", atomically: true, encoding: .utf8)
         let server = track(try TestProcess("python3", ["-u", directory + "/helper.py", "http", root]))
