@@ -22,17 +22,25 @@ import Testing
         shop.localServiceDown = true
         shop.mapping.pool = true
         shop.pool = PoolSize(online: 2, members: 3)
+        shop.relays = RelayCount(serving: 2, of: 3)
         let games = MappingSnapshot(
             mapping: Mapping(name: "games", protocol: .udp, local: LocalAddress(port: 27015), remotePort: 27015, enabled: true),
             tunnel: "home", state: .refused(reason: "port taken"))
         let off = MappingSnapshot(mapping: Mapping(name: "off", protocol: .tcp, local: LocalAddress(port: 22), enabled: false),
                                   tunnel: "local", state: .disabled)
-        return EngineSnapshot(takenAt: 1234.5, tunnels: [
+        var snapshot = EngineSnapshot(takenAt: 1234.5, tunnels: [
             TunnelSnapshot(profile: "home", relay: "relay.example.com:2222", state: .reconnecting(retryAt: 1240, reason: "refused"),
                            rttMs: 12.5, connectedSince: nil, reconnects: 3, domain: "example.com"),
             TunnelSnapshot(profile: "local", relay: "embedded relay on 127.0.0.1:8080", state: .offline(reason: "stopped")),
             TunnelSnapshot(profile: "b", relay: "b:22", state: .connecting),
         ], mappings: [shop, games, off])
+        // A fleet: the primary online, a member only the relays named, one reconnecting.
+        snapshot.tunnels[0].members = [
+            RelayMemberSnapshot(relay: "relay.example.com:2222", state: .online, rttMs: 3.5, connectedSince: 1200, reconnects: 1),
+            RelayMemberSnapshot(relay: "r2.example.com:2222", state: .online, fromProfile: false),
+            RelayMemberSnapshot(relay: "r3.example.com:2022", state: .reconnecting(retryAt: 1240, reason: "refused"), reconnects: 2),
+        ]
+        return snapshot
     }
 
     @Test func snapshotSurvivesTheWire() throws {
