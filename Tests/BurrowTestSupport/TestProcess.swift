@@ -1,26 +1,27 @@
-import BurrowTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// A real child process (ssh, curl, python3, the burrow binary), started
 /// with posix_spawn; its stdout and stderr go to files that the test reads.
 /// (Foundation's `Process` lost track of exited children under parallel
 /// tests here, so this reaps with `waitpid` itself.) Tests kill it in `defer`.
-final class TestProcess {
-    let pid: pid_t
-    let name: String
+/// Used by the relay and fleet tests; a target with a `TestProcess` of its
+/// own (the agent tests') sees its own.
+public final class TestProcess {
+    public let pid: pid_t
+    public let name: String
     private let stdoutPath: String
     private let stderrPath: String
     private var status: Int32?
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
         let path = executable.hasPrefix("/") ? executable : try Self.which(executable)
         name = ([executable] + arguments).joined(separator: " ")
         let base = FileManager.default.temporaryDirectory.path + "/burrow-test-proc-\(UUID().uuidString.prefix(12))"
@@ -42,20 +43,20 @@ final class TestProcess {
         unlink(stderrPath)
     }
 
-    static func which(_ name: String) throws -> String {
+    public static func which(_ name: String) throws -> String {
         do { return try SpawnedProcess.which(name) } catch { throw TestFailure("\(error)") }
     }
 
-    var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
-    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    public var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
-    var isRunning: Bool {
+    public var isRunning: Bool {
         reap(blocking: false)
         return status == nil
     }
 
     /// Exit code, or 128 + signal; nil while running.
-    var exitStatus: Int32? {
+    public var exitStatus: Int32? {
         reap(blocking: false)
         return status
     }
@@ -70,7 +71,7 @@ final class TestProcess {
 
     /// Waits (bounded) for the process to end; returns its exit status.
     @discardableResult
-    func wait(timeout: Duration = .seconds(60)) async throws -> Int32 {
+    public func wait(timeout: Duration = .seconds(60)) async throws -> Int32 {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while true {
             if let status = exitStatus { return status }
@@ -83,7 +84,7 @@ final class TestProcess {
     }
 
     /// Waits (bounded) until stdout (or stderr) matches `pattern`; returns capture group 1 (or the match).
-    func waitFor(_ pattern: String, inStderr: Bool = false, timeout: Duration = .seconds(60)) async throws -> String {
+    public func waitFor(_ pattern: String, inStderr: Bool = false, timeout: Duration = .seconds(60)) async throws -> String {
         let regex = try Regex(pattern)
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while true {
@@ -102,12 +103,12 @@ final class TestProcess {
         }
     }
 
-    func signal(_ number: Int32) {
+    public func signal(_ number: Int32) {
         if isRunning { Glibc.kill(pid, number) }
     }
 
     /// Kills the process (SIGKILL) and reaps it.
-    func kill() {
+    public func kill() {
         guard isRunning else { return }
         Glibc.kill(pid, SIGKILL)
         reap(blocking: true)
@@ -115,7 +116,7 @@ final class TestProcess {
 
     /// Runs a command to completion (bounded) and returns it.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> TestProcess {
+    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> TestProcess {
         let process = try TestProcess(executable, arguments)
         try await process.wait(timeout: timeout)
         return process
