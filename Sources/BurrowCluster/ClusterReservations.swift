@@ -142,6 +142,11 @@ final class ClusterReservations: ReservationBackend {
     /// Locks `key`'s rows for this transaction and counts them.
     private static func lockAndCount(_ connection: PostgresConnection, key: String) async throws -> Int {
         try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(key)))", logger: ClusterDatabase.logger)
+        return try await count(connection, key: key)
+    }
+
+    /// How many names and ports `key` holds (under its lock, in this transaction).
+    private static func count(_ connection: PostgresConnection, key: String) async throws -> Int {
         var held = 0
         for try await count in try await connection.query(
             "SELECT (SELECT count(*) FROM burrow_names WHERE key = \(key)) + (SELECT count(*) FROM burrow_ports WHERE key = \(key))",
@@ -253,14 +258,8 @@ final class ClusterReservations: ReservationBackend {
                     "UPDATE burrow_ports SET label = \(label), member = \(member) WHERE port = \(number)", logger: ClusterDatabase.logger)
                 return (.init(key: key, label: label), moved)
             }
-            var held = 0
-            for try await count in try await connection.query(
-                "SELECT (SELECT count(*) FROM burrow_names WHERE key = \(key)) + (SELECT count(*) FROM burrow_ports WHERE key = \(key))",
-                logger: ClusterDatabase.logger
-            ).decode(Int.self) {
-                held = count
-            }
-            guard held < maximum else { throw cap }
+            // The lock is held since lockAndCount above; ports the label let go are gone now.
+            guard try await Self.count(connection, key: key) < maximum else { throw cap }
             var inserted = false
             for try await _ in try await connection.query(
                 "INSERT INTO burrow_ports (port, key, label, member) VALUES (\(number), \(key), \(label), \(member)) ON CONFLICT (port) DO NOTHING RETURNING port",
