@@ -90,10 +90,23 @@ actor FleetTunnel {
     private func advertise(_ relays: [String]) async {
         guard followsFleet, !stopped else { return }
         var seen = Set<String>()
-        let normalized = relays.compactMap { try? Profile.normalizedEndpoint($0) }.filter { seen.insert($0).inserted }
+        // A relay may point the agent at other relays, not at the agent's own
+        // machine: a loopback member is taken only when the profile's own
+        // relay is on loopback too (a test or a relay on this PC).
+        let ownMachine = named.first.map(Self.isLoopback) ?? false
+        let normalized = relays.compactMap { try? Profile.normalizedEndpoint($0) }
+            .filter { ownMachine || !Self.isLoopback($0) }
+            .filter { seen.insert($0).inserted }
         guard normalized != advertised else { return }
         advertised = normalized
         await reconcile()
+    }
+
+    /// `host:port` on this machine: localhost, 127.0.0.0/8, ::1, or the unspecified address.
+    static func isLoopback(_ endpoint: String) -> Bool {
+        guard let host = try? Profile.parseEndpoint(endpoint).host.lowercased() else { return false }
+        return host == "localhost" || host.hasSuffix(".localhost") || host.hasPrefix("127.") || host == "::1"
+            || host == "0.0.0.0" || host == "::"
     }
 
     /// Adds the members the relays name and the fleet lacks; drops those

@@ -36,6 +36,28 @@ import Testing
         throw TestFailure("members never became \(expected); last \(last?.members.map(\.relay) ?? [])")
     }
 
+    @Test func aRemoteRelayCannotPointTheAgentAtItsOwnMachine() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let made = Made()
+        let fleet = Self.fleet(["r1.example.com:2222"], group: group, made: made)
+        await fleet.apply(Mapping(name: "web", protocol: .http, local: LocalAddress(port: 3000)))
+        _ = await fleet.snapshot(now: WallClock.now())
+        let tell = try #require(made.onFleet.withLock { $0 })
+        tell(["r1.example.com:2222", "127.0.0.1:22", "localhost:5432", "[::1]:2222", "0.0.0.0:2222", "r2.example.com:2222"])
+        _ = try await Self.waitForMembers(fleet, ["r1.example.com:2222", "r2.example.com:2222"])
+        #expect(made.endpoints.withLock { $0 } == ["r1.example.com:2222", "r2.example.com:2222"])
+        await fleet.stop()
+        // A profile on this machine (a relay on the PC, the tests) takes loopback members.
+        let local = Self.fleet(["127.0.0.1:2222"], group: group, made: made)
+        await local.apply(Mapping(name: "web", protocol: .http, local: LocalAddress(port: 3000)))
+        _ = await local.snapshot(now: WallClock.now())
+        let tellLocal = try #require(made.onFleet.withLock { $0 })
+        tellLocal(["127.0.0.1:2222", "127.0.0.1:2223"])
+        _ = try await Self.waitForMembers(local, ["127.0.0.1:2222", "127.0.0.1:2223"])
+        await local.stop()
+        try await group.shutdownGracefully()
+    }
+
     @Test func theRelaysListAddsAndDropsMembersButNeverTheProfiles() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let made = Made()
