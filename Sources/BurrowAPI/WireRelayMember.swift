@@ -17,7 +17,7 @@ struct WireRelayMember: Codable, Sendable {
 
     init(_ member: RelayMemberSnapshot) {
         relay = member.relay
-        (state, retryAt, reason) = WireRelayMember.words(member.state)
+        (state, retryAt, reason) = WireTunnelState.words(member.state)
         rttMs = member.rttMs
         connectedSince = member.connectedSince
         reconnects = member.reconnects
@@ -25,27 +25,7 @@ struct WireRelayMember: Codable, Sendable {
     }
 
     func value() throws -> RelayMemberSnapshot {
-        RelayMemberSnapshot(relay: relay, state: try WireRelayMember.state(state, retryAt: retryAt, reason: reason), rttMs: rttMs,
+        RelayMemberSnapshot(relay: relay, state: try WireTunnelState.state(state, retryAt: retryAt, reason: reason), rttMs: rttMs,
                             connectedSince: connectedSince, reconnects: reconnects, fromProfile: fromProfile)
-    }
-
-    /// A tunnel state as a word, with the retry time and reason it carries.
-    static func words(_ state: TunnelState) -> (state: String, retryAt: Double?, reason: String?) {
-        switch state {
-        case .connecting: return ("connecting", nil, nil)
-        case .online: return ("online", nil, nil)
-        case .reconnecting(let at, let why): return ("reconnecting", at, why)
-        case .offline(let why): return ("offline", nil, why)
-        }
-    }
-
-    static func state(_ word: String, retryAt: Double?, reason: String?) throws -> TunnelState {
-        switch word {
-        case "connecting": return .connecting
-        case "online": return .online
-        case "reconnecting": return .reconnecting(retryAt: retryAt ?? 0, reason: reason ?? "")
-        case "offline": return .offline(reason: reason ?? "")
-        default: throw EngineAPIError.badResponse("unknown tunnel state '\(word)'")
-        }
     }
 }

@@ -38,12 +38,7 @@ struct WireTunnel: Codable, Sendable {
     init(_ tunnel: TunnelSnapshot) {
         profile = tunnel.profile
         relay = tunnel.relay
-        switch tunnel.state {
-        case .connecting: state = "connecting"
-        case .online: state = "online"
-        case .reconnecting(let at, let why): state = "reconnecting"; retryAt = at; reason = why
-        case .offline(let why): state = "offline"; reason = why
-        }
+        (state, retryAt, reason) = WireTunnelState.words(tunnel.state)
         rttMs = tunnel.rttMs
         connectedSince = tunnel.connectedSince
         reconnects = tunnel.reconnects
@@ -53,15 +48,7 @@ struct WireTunnel: Codable, Sendable {
     }
 
     func value() throws -> TunnelSnapshot {
-        let parsed: TunnelState
-        switch state {
-        case "connecting": parsed = .connecting
-        case "online": parsed = .online
-        case "reconnecting": parsed = .reconnecting(retryAt: retryAt ?? 0, reason: reason ?? "")
-        case "offline": parsed = .offline(reason: reason ?? "")
-        default: throw EngineAPIError.badResponse("unknown tunnel state '\(state)'")
-        }
-        var tunnel = TunnelSnapshot(profile: profile, relay: relay, state: parsed, rttMs: rttMs, connectedSince: connectedSince,
+        var tunnel = TunnelSnapshot(profile: profile, relay: relay, state: try WireTunnelState.state(state, retryAt: retryAt, reason: reason), rttMs: rttMs, connectedSince: connectedSince,
                                     reconnects: reconnects, domain: domain)
         tunnel.members = try (members ?? []).map { try $0.value() }
         return tunnel
