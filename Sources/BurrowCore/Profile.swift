@@ -65,26 +65,20 @@ public struct Profile: Sendable, Hashable, Codable {
     /// The fleet's extra members normalized, in order, without duplicates or
     /// the primary; an endpoint that does not parse is refused.
     public static func fleetEndpoints(_ fleet: [String], primary: String) throws(CoreError) -> [String] {
-        var seen: Set<String> = [primary]
-        var result: [String] = []
-        for text in fleet {
-            let endpoint = try normalizedEndpoint(text)
-            if seen.insert(endpoint).inserted { result.append(endpoint) }
-        }
-        return result
+        distinct(try fleet.map { (text) throws(CoreError) in try normalizedEndpoint(text) }, besides: primary)
     }
 
     /// Every relay of the profile's fleet: its own endpoint first, then `fleet`
     /// (normalized, deduplicated; an endpoint that does not parse is skipped —
     /// `validate` refuses it before it is stored).
     public var members: [String] {
-        var seen: Set<String> = [endpoint]
-        var result = [endpoint]
-        for text in fleet {
-            guard let normalized = try? Profile.normalizedEndpoint(text) else { continue }
-            if seen.insert(normalized).inserted { result.append(normalized) }
-        }
-        return result
+        [endpoint] + Profile.distinct(fleet.compactMap { try? Profile.normalizedEndpoint($0) }, besides: endpoint)
+    }
+
+    /// `endpoints` in order, each once, without `primary`.
+    private static func distinct(_ endpoints: [String], besides primary: String) -> [String] {
+        var seen: Set<String> = [primary]
+        return endpoints.filter { seen.insert($0).inserted }
     }
 
     /// `host:port` as typed by people (`[v6]:port` for IPv6).
