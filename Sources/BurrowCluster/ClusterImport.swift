@@ -45,40 +45,20 @@ package enum ClusterImport {
             for (key, entry) in file.keys.sorted(by: { $0.key < $1.key }) {
                 report.keys += 1
                 for name in entry.names {
-                    var holder: String?
-                    for try await owner in try await connection.query(
-                        "SELECT key FROM burrow_names WHERE name = \(name)", logger: ClusterDatabase.logger
-                    ).decode(String.self) {
-                        holder = owner
-                    }
-                    switch holder {
-                    case key?: report.alreadyThere += 1
-                    case let other?: conflicts.append("name '\(name)' is held by \(other) in the database, by \(key) in the file")
-                    case nil:
-                        let auto = entry.autoName == name
-                        try await connection.query(
-                            "INSERT INTO burrow_names (name, key, auto, member) VALUES (\(name), \(key), \(auto), 'import')",
-                            logger: ClusterDatabase.logger)
-                        report.names += 1
-                    }
+                    let auto = entry.autoName == name
+                    let inserted = try await importRow(
+                        "name '\(name)'", key: key, connection: connection, report: &report, conflicts: &conflicts,
+                        holder: "SELECT key FROM burrow_names WHERE name = \(name)",
+                        insert: "INSERT INTO burrow_names (name, key, auto, member) VALUES (\(name), \(key), \(auto), 'import')")
+                    report.names += inserted
                 }
                 for port in entry.ports {
                     let number = Int32(port.port)
-                    var holder: String?
-                    for try await owner in try await connection.query(
-                        "SELECT key FROM burrow_ports WHERE port = \(number)", logger: ClusterDatabase.logger
-                    ).decode(String.self) {
-                        holder = owner
-                    }
-                    switch holder {
-                    case key?: report.alreadyThere += 1
-                    case let other?: conflicts.append("port \(port.port) is held by \(other) in the database, by \(key) in the file")
-                    case nil:
-                        try await connection.query(
-                            "INSERT INTO burrow_ports (port, key, label, member) VALUES (\(number), \(key), \(port.label), 'import')",
-                            logger: ClusterDatabase.logger)
-                        report.ports += 1
-                    }
+                    let inserted = try await importRow(
+                        "port \(port.port)", key: key, connection: connection, report: &report, conflicts: &conflicts,
+                        holder: "SELECT key FROM burrow_ports WHERE port = \(number)",
+                        insert: "INSERT INTO burrow_ports (port, key, label, member) VALUES (\(number), \(key), \(port.label), 'import')")
+                    report.ports += inserted
                 }
             }
             if !conflicts.isEmpty {
@@ -89,5 +69,28 @@ package enum ClusterImport {
             }
             return report
         }
+    }
+
+    /// One name or port of `key`'s: already there when `key` holds it in
+    /// the database, a conflict when another key does, else inserted.
+    /// Returns 1 when it was inserted, else 0.
+    private static func importRow(
+        _ what: String, key: String, connection: PostgresConnection, report: inout Report, conflicts: inout [String],
+        holder: PostgresQuery, insert: PostgresQuery
+    ) async throws -> Int {
+        var found: String?
+        for try await owner in try await connection.query(holder, logger: ClusterDatabase.logger).decode(String.self) {
+            found = owner
+        }
+        switch found {
+        case key?:
+            report.alreadyThere += 1
+        case let other?:
+            conflicts.append("\(what) is held by \(other) in the database, by \(key) in the file")
+        case nil:
+            try await connection.query(insert, logger: ClusterDatabase.logger)
+            return 1
+        }
+        return 0
     }
 }

@@ -157,6 +157,17 @@ final class ClusterReservations: ReservationBackend {
         return held
     }
 
+    /// Runs an `INSERT … ON CONFLICT DO NOTHING RETURNING …`; true when it
+    /// inserted the row (false: another key's row was there first).
+    private static func inserted(_ connection: PostgresConnection, _ insert: PostgresQuery) async throws -> Bool {
+        var inserted = false
+        // Read every row (none or one): the connection is then free for the next query.
+        for try await _ in try await connection.query(insert, logger: ClusterDatabase.logger) {
+            inserted = true
+        }
+        return inserted
+    }
+
     private static func nameHolder(_ connection: PostgresConnection, _ name: String) async throws -> ReservationCache.Name? {
         for try await (key, auto) in try await connection.query(
             "SELECT key, auto FROM burrow_names WHERE name = \(name)", logger: ClusterDatabase.logger
@@ -173,14 +184,9 @@ final class ClusterReservations: ReservationBackend {
         let holder = try await database.transaction("claiming name '\(name)'", deadline: claimDeadline) { connection -> ReservationCache.Name in
             if let holder = try await Self.nameHolder(connection, name) { return holder }
             guard try await Self.lockAndCount(connection, key: key) < maximum else { throw cap }
-            var inserted = false
-            for try await _ in try await connection.query(
-                "INSERT INTO burrow_names (name, key, member) VALUES (\(name), \(key), \(member)) ON CONFLICT (name) DO NOTHING RETURNING name",
-                logger: ClusterDatabase.logger
-            ) {
-                inserted = true
-            }
-            if inserted { return .init(key: key, auto: false) }
+            let insert: PostgresQuery =
+                "INSERT INTO burrow_names (name, key, member) VALUES (\(name), \(key), \(member)) ON CONFLICT (name) DO NOTHING RETURNING name"
+            if try await Self.inserted(connection, insert) { return .init(key: key, auto: false) }
             // Another member's transaction took it first (and committed): its row decides.
             guard let winner = try await Self.nameHolder(connection, name) else {
                 throw ClusterError.unreachable("name '\(name)' vanished during the claim")
@@ -212,14 +218,9 @@ final class ClusterReservations: ReservationBackend {
                 let candidate = NameGenerator.random()
                 if known.contains(candidate) || taken.contains(candidate) { continue }
                 let auto = earlier == nil
-                var inserted = false
-                for try await _ in try await connection.query(
-                    "INSERT INTO burrow_names (name, key, auto, member) VALUES (\(candidate), \(key), \(auto), \(member)) ON CONFLICT (name) DO NOTHING RETURNING name",
-                    logger: ClusterDatabase.logger
-                ) {
-                    inserted = true
-                }
-                if inserted { return (candidate, auto) }
+                let insert: PostgresQuery =
+                    "INSERT INTO burrow_names (name, key, auto, member) VALUES (\(candidate), \(key), \(auto), \(member)) ON CONFLICT (name) DO NOTHING RETURNING name"
+                if try await Self.inserted(connection, insert) { return (candidate, auto) }
             }
             throw RelayError.refused("the relay could not find a free name; ask for one by name (ssh -R NAME:80:…)")
         }
@@ -260,14 +261,9 @@ final class ClusterReservations: ReservationBackend {
             }
             // The lock is held since lockAndCount above; ports the label let go are gone now.
             guard try await Self.count(connection, key: key) < maximum else { throw cap }
-            var inserted = false
-            for try await _ in try await connection.query(
-                "INSERT INTO burrow_ports (port, key, label, member) VALUES (\(number), \(key), \(label), \(member)) ON CONFLICT (port) DO NOTHING RETURNING port",
-                logger: ClusterDatabase.logger
-            ) {
-                inserted = true
-            }
-            if inserted { return (.init(key: key, label: label), moved) }
+            let insert: PostgresQuery =
+                "INSERT INTO burrow_ports (port, key, label, member) VALUES (\(number), \(key), \(label), \(member)) ON CONFLICT (port) DO NOTHING RETURNING port"
+            if try await Self.inserted(connection, insert) { return (.init(key: key, label: label), moved) }
             var winner: ReservationCache.Port?
             for try await (holder, holderLabel) in try await connection.query(
                 "SELECT key, label FROM burrow_ports WHERE port = \(number)", logger: ClusterDatabase.logger

@@ -13,29 +13,29 @@ struct DownTests {
         let fixture = try await EngineFixture(mapping: false)
         defer { fixture.remove() }
         let script = try TestScripts.install("slow_http_server.py", in: fixture.root)
-        let slow = try ChildProcess("python3", [script])
+        let slow = try TestProcess("python3", [script], output: .combined)
         defer { slow.stop() }
-        let port = try #require(Int(try await slow.line(startingWith: "PORT ").trimmingCharacters(in: .whitespaces)))
+        let port = try #require(Int(try await slow.waitForLine(startingWith: "PORT ").trimmingCharacters(in: .whitespaces)))
         try ConfigStore(directory: fixture.configDir).addMapping(
             protocol: .http, local: LocalAddress(port: port), name: "slow", remotePort: nil, profile: nil, enabled: true)
         let (_, pid) = try await fixture.detach()
         let httpPort = try #require((try await fixture.api("GET", "/engine").object["embeddedRelay"] as? [String: Any])?["httpPort"] as? Int)
         let output = fixture.root + "/download"
         // About 3 s: still running when `down` comes (the drain waits up to 10 s).
-        let visitor = try ChildProcess("curl", [
+        let visitor = try TestProcess("curl", [
             "-sS", "--max-time", "50", "-o", output,
             "--resolve", "slow.localhost:\(httpPort):127.0.0.1", "http://slow.localhost:\(httpPort)/",
-        ])
+        ], output: .combined)
         defer { visitor.stop() }
         let deadline = ContinuousClock.now + .seconds(30)
         while (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int).flatMap({ $0 }) ?? 0 == 0 {
-            guard ContinuousClock.now < deadline else { throw APITestFailure("the visitor never started: \(visitor.text)") }
+            guard ContinuousClock.now < deadline else { throw TestFailure("the visitor never started: \(visitor.text)") }
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(visitor.isRunning, "the visitor is still downloading when `down` comes")
         let down = try await fixture.burrow("down")
         #expect(down.status == 0 && down.stdout == "stopped burrow up (pid \(pid))\n", "\(down.stdout)\(down.stderr)")
-        #expect(try await visitor.waitForExit() == 0, "\(visitor.text)")
+        #expect(try await visitor.wait() == 0, "\(visitor.text)")
         #expect((try FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) == 10_000, "the download finished")
         #expect(EngineLock.holder(configDirectory: fixture.configDir) == nil)
         #expect(kill(pid, 0) != 0 || Self.isZombie(pid), "the engine's process is gone")

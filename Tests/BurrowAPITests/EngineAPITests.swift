@@ -208,14 +208,14 @@ struct EngineAPITests {
         for keep in [false, true] {
             let fixture = try await EngineFixture()
             defer { fixture.remove() }
-            let owner = try ChildProcess("sleep", ["3"])
+            let owner = try TestProcess("sleep", ["3"])
             _ = try await fixture.detach("--owner-pid", String(owner.pid), "--always-embedded")
             #expect(try await fixture.api("GET", "/engine").object["owner"] as? String == "tui")
             if keep {
                 let kept = try await fixture.api("POST", "/engine/keep")
                 #expect(kept.object["owner"] as? String == "burrow up", "\(kept.body)")
             }
-            _ = try await owner.waitForExit()
+            _ = try await owner.wait()
             if keep {
                 try await Task.sleep(for: .seconds(2))
                 #expect(EngineLock.holder(configDirectory: fixture.configDir) != nil, "kept: outlives its owner")
@@ -278,21 +278,21 @@ struct EngineAPITests {
         let fixture = try await EngineFixture()
         defer { fixture.remove() }
         _ = try await fixture.detach()
-        let curl = try ChildProcess("curl", [
+        let curl = try TestProcess("curl", [
             "-sS", "-N", "-v", "--max-time", "60", "-H", "Accept: text/event-stream",
             "--unix-socket", fixture.socketPath, "http://burrow/api/v1/events",
-        ])
+        ], output: .combined)
         defer { curl.stop() }
         // The head is written once the subscription is made (-v: on stderr, unbuffered).
-        _ = try await curl.line(startingWith: "< HTTP/1.1 200")
+        _ = try await curl.waitForLine(startingWith: "< HTTP/1.1 200")
         #expect(curl.text.lowercased().contains("content-type: text/event-stream"))
         let added = try await fixture.api("POST", "/mappings", body: #"{"name":"sse","protocol":"http","local":"\#(fixture.servicePort)"}"#)
         #expect(added.status == 201, "\(added.body)")
-        let data = try await curl.line(startingWith: "data: {\"alsoURL\"", timeout: .seconds(60))
+        let data = try await curl.waitForLine(startingWith: "data: {\"alsoURL\"", timeout: .seconds(60))
         #expect(data.contains(#""event":"online""#) && data.contains(#""name":"sse""#), "\(curl.text)")
         #expect(curl.text.contains("event: online\n"), "\(curl.text)")
         _ = try await fixture.burrow("down")
-        #expect(try await curl.waitForExit() == 0, "the stream ends with the engine: \(curl.text)")
+        #expect(try await curl.wait() == 0, "the stream ends with the engine: \(curl.text)")
     }
 
     @Test func serviceInstallWithoutSystemd() async throws {

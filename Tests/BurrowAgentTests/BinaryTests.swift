@@ -58,7 +58,7 @@ import Testing
         let config = try BurrowBinary.soloConfig("burrow-up-embedded", port: local.port)
         defer { config.remove() }
 
-        let up = try TestProcess(BurrowBinary.path, ["up", "--config-dir", config.path])
+        let up = try TestProcess(BurrowBinary.path, ["up", "--config-dir", config.path], output: .combined)
         defer { up.stop() }
         let line = try await BurrowBinary.soloLine(up)
         #expect(up.text.contains("started the embedded relay on 127.0.0.1"))

@@ -17,7 +17,7 @@ import Testing
         }.joined(separator: "; ")
         let script = "for i in $(seq \(rounds)); do \(curls); done"
         let result = try await TestProcess.run("/bin/sh", ["-c", script], timeout: .seconds(240))
-        return result.output.split(separator: "\n").map(String.init)
+        return result.text.split(separator: "\n").map(String.init)
     }
 
     static func failures(_ lines: [String]) -> [String] {
@@ -50,7 +50,7 @@ import Testing
         #expect(mapping?["url"] as? String == "http://web.localhost:\(members[0].httpPort)")
 
         // `burrow status` in words: the tunnel, one row per relay, the mapping.
-        let text = try await TestProcess.run(BurrowBinary.path, ["status", "--config-dir", fleet.config.path], timeout: .seconds(20)).output
+        let text = try await TestProcess.run(BurrowBinary.path, ["status", "--config-dir", fleet.config.path], timeout: .seconds(20)).text
         let rows = text.split(separator: "\n")
         #expect(rows.contains { $0.hasPrefix("prod ") && $0.contains("online · 3/3 relays") && $0.contains(members[0].endpoint) }, "\(text)")
         for member in members {

@@ -11,10 +11,7 @@ import Testing
 @Suite(.spawnsProcesses) struct InspectorTests {
     @Test(.timeLimit(.minutes(10)))
     func headsAndBodiesAreRecordedDechunkedAndTruncatedAt64KiB() async throws {
-        let service = try await CountingEchoServer()
-        defer { service.stop() }
-        let relay = try await RelayFixture.start()
-        try await relay.withAgent(mappings: [.http("web", service.port), .tcp("raw", service.port)]) { agent in
+        try await CountingEchoServer.behindAgent({ [.http("web", $0), .tcp("raw", $0)] }) { agent, service in
             let url = try await agent.watcher.online("web")
             let posted = try await Tools.curl(["-H", "X-Test: one", "-H", "X-Test: two", "--data-binary", "hello inspector", "\(url)/echo?q=1"])
             #expect(posted.output == "hello inspector")
@@ -79,10 +76,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(10)))
     func idsAreUniqueAcrossMappingsAndTheMergedListIsNewestFirst() async throws {
-        let service = try await CountingEchoServer()
-        defer { service.stop() }
-        let relay = try await RelayFixture.start()
-        try await relay.withAgent(mappings: [.http("one", service.port), .http("two", service.port)]) { agent in
+        try await CountingEchoServer.behindAgent({ [.http("one", $0), .http("two", $0)] }) { agent, service in
             let first = try await agent.watcher.online("one")
             let second = try await agent.watcher.online("two")
             for index in 0..<4 {
@@ -101,10 +95,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(10)))
     func theLogKeepsTheNewest500AndStaysWithinItsByteBudget() async throws {
-        let service = try await CountingEchoServer()
-        defer { service.stop() }
-        let relay = try await RelayFixture.start()
-        try await relay.withAgent(mappings: [.http("web", service.port)]) { agent in
+        try await CountingEchoServer.behindAgent({ [.http("web", $0)] }) { agent, service in
             let url = try await agent.watcher.online("web")
             // 600 requests on kept-alive connections (curl reuses one per batch).
             for batch in 0..<6 {

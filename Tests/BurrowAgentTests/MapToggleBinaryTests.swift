@@ -22,14 +22,14 @@ import Testing
 
         for round in 1...2 {
             let disable = try await TestProcess.run(BurrowBinary.path, ["map", "disable", "site", "--config-dir", config.path])
-            #expect(disable.status == 0, "\(disable.output)")
+            #expect(disable.exitStatus == 0, "\(disable.text)")
             let gone = ContinuousClock.now + .seconds(10)
             while Self.removals(of: "site", in: up.text) < round, ContinuousClock.now < gone {
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(Self.removals(of: "site", in: up.text) == round, "round \(round): the disable was not applied:\n\(up.text)")
             let enable = try await TestProcess.run(BurrowBinary.path, ["map", "enable", "site", "--config-dir", config.path])
-            #expect(enable.status == 0, "\(enable.output)")
+            #expect(enable.exitStatus == 0, "\(enable.text)")
             let back = ContinuousClock.now + .seconds(10)
             while BurrowBinary.onlineURLs(up.text).filter({ $0.name == "site" }).count < round + 1, ContinuousClock.now < back {
                 try await Task.sleep(for: .milliseconds(50))

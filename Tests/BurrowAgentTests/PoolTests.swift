@@ -46,7 +46,7 @@ import Testing
         let curl = "curl -s --max-time 20 -H 'Connection: close' -w ' %{http_code}' '\(url)' | tr -d '\\n'"
         let script = "seq \(count) | xargs -P \(parallel) -I{} sh -c \"echo \\\"\\$(\(curl))\\\"\""
         let result = try await TestProcess.run("/bin/sh", ["-c", script], timeout: .seconds(300))
-        return result.output.split(separator: "\n").map { line in
+        return result.text.split(separator: "\n").map { line in
             let parts = line.split(separator: " ")
             guard parts.count == 2, parts[1] == "200" else { return "ERR \(line.suffix(60))" }
             return String(parts[0])
@@ -69,7 +69,7 @@ import Testing
             "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
             "-o", "ExitOnForwardFailure=yes", "-o", "IdentitiesOnly=yes", "-o", "ServerAliveInterval=5",
             "-R", forward, "pool@127.0.0.1",
-        ])
+        ], output: .combined)
     }
 
     @Test(.timeLimit(.minutes(10)))
@@ -230,7 +230,7 @@ import Testing
         let keys = try TestDirectory("burrow-pool-keys")
         defer { keys.remove() }
         let made = try await TestProcess.run("/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys.file("key")])
-        #expect(made.status == 0, "\(made.output)")
+        #expect(made.exitStatus == 0, "\(made.text)")
         let line = try String(contentsOfFile: keys.file("key.pub"), encoding: .utf8)
         let state = try TestDirectory("burrow-relay")
         try state.write("authorized_keys", "burrow-pool \(line)", mode: 0o600)
@@ -278,7 +278,7 @@ import Testing
         }
         _ = try store.addMapping(
             protocol: .http, local: LocalAddress(port: b.port), name: "web", remotePort: nil, profile: nil, enabled: true, pool: true)
-        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path])
+        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path], output: .combined)
         defer { _ = up.stop(signal: SIGKILL) }
         try await withCleanup {
             try await Self.waitForPool(first, "web", PoolSize(online: 2, members: 2))

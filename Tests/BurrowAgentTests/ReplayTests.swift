@@ -10,10 +10,7 @@ import Testing
 @Suite(.spawnsProcesses) struct ReplayTests {
     @Test(.timeLimit(.minutes(10)))
     func aGETReplayReachesTheServiceOnceAndIsListedAsANewExchange() async throws {
-        let service = try await CountingEchoServer()
-        defer { service.stop() }
-        let relay = try await RelayFixture.start()
-        try await relay.withAgent(mappings: [.http("web", service.port)]) { agent in
+        try await CountingEchoServer.behindAgent({ [.http("web", $0)] }) { agent, service in
             let url = try await agent.watcher.online("web")
             #expect(try await Tools.curl(["-H", "X-Trace: abc", "\(url)/page?x=1"]).status == 0)
             let original = try await Inspect.only(agent, "web") { $0.target == "/page?x=1" }
@@ -47,10 +44,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(10)))
     func aPOSTNeedsConfirmationAndAnEditedReplaySendsTheEditedRequest() async throws {
-        let service = try await CountingEchoServer()
-        defer { service.stop() }
-        let relay = try await RelayFixture.start()
-        try await relay.withAgent(mappings: [.http("web", service.port)]) { agent in
+        try await CountingEchoServer.behindAgent({ [.http("web", $0)] }) { agent, service in
             let url = try await agent.watcher.online("web")
             #expect(try await Tools.curl(["--data-binary", "original body", "\(url)/form"]).output == "original body")
             let post = try await Inspect.only(agent, "web") { $0.target == "/form" }
@@ -147,11 +141,8 @@ import Testing
 
     @Test(.timeLimit(.minutes(10)))
     func aRelayRefusalIsRecordedAnsweredByTheRelayAndCanBeReplayed() async throws {
-        let service = try await CountingEchoServer()
-        defer { service.stop() }
         let auth = try BasicAuthRule.hashing(user: "alice", password: "s3:cret")
-        let relay = try await RelayFixture.start()
-        try await relay.withAgent(mappings: [Mapping(name: "private", protocol: .http, local: LocalAddress(port: service.port), basicAuth: auth)]) { agent in
+        try await CountingEchoServer.behindAgent({ [Mapping(name: "private", protocol: .http, local: LocalAddress(port: $0), basicAuth: auth)] }) { agent, service in
             let url = try await agent.watcher.online("private")
             let refused = try await Tools.curl(["-o", "/dev/null", "-w", "%{http_code}", "\(url)/secret?x=1"])
             #expect(refused.output == "401")

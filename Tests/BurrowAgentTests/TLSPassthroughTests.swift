@@ -16,7 +16,7 @@ import Testing
         defer { server.stop() }
         let fingerprint = try await TestProcess.run("/usr/bin/env", [
             "openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", directory.file("cert.pem"),
-        ]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        ]).text.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(fingerprint.hasPrefix("sha256 Fingerprint=") || fingerprint.hasPrefix("SHA256 Fingerprint="))
 
         let relay = try await RelayFixture.start(tlsPort: 0)
@@ -38,7 +38,7 @@ import Testing
                 openssl s_client -connect 127.0.0.1:\(tlsPort) -servername shop.localhost </dev/null 2>/dev/null \
                 | openssl x509 -noout -fingerprint -sha256
                 """])
-            #expect(seen.output.trimmingCharacters(in: .whitespacesAndNewlines) == fingerprint)
+            #expect(seen.text.trimmingCharacters(in: .whitespacesAndNewlines) == fingerprint)
 
             // An unknown name or no SNI at all: closed, never sent to a default.
             let unknown = try await Tools.curl([
@@ -48,7 +48,7 @@ import Testing
             let noSNI = try await TestProcess.run("/bin/sh", ["-c", """
                 openssl s_client -connect 127.0.0.1:\(tlsPort) -noservername </dev/null 2>&1 | grep -c 'BEGIN CERTIFICATE' || true
                 """])
-            #expect(noSNI.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+            #expect(noSNI.text.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         }
     }
 
@@ -99,12 +99,12 @@ import Testing
             "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
             "-subj", "/CN=shop.localhost/O=Burrow PC", "-keyout", directory.file("key.pem"), "-out", directory.file("cert.pem"),
         ])
-        #expect(made.status == 0, "\(made.output)")
+        #expect(made.exitStatus == 0, "\(made.text)")
         let port = try Ports.free()
         let server = try TestProcess("/usr/bin/env", [
             "openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert", directory.file("cert.pem"),
             "-key", directory.file("key.pem"), "-www", "-quiet",
-        ])
+        ], output: .combined)
         do {
             try await waitForTCP(port: port)
         } catch {

@@ -21,10 +21,10 @@ import Testing
         try directory.write("sender.py", Self.sender)
         let run = try await TestProcess.run(
             "/usr/bin/env", ["python3", directory.file("sender.py"), String(port), String(count), address], timeout: .seconds(60))
-        guard let line = run.output.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+        guard let line = run.text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
               let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
               let answered = object["answered"] as? Int
-        else { throw TestFailure("sender: \(run.output)") }
+        else { throw TestFailure("sender: \(run.text)") }
         return answered
     }
 

@@ -44,9 +44,9 @@ import Testing
             }
             relay = try TestProcess(BurrowBinary.path, [
                 "serve", "--state-dir", state.path, "--config-dir", relayConfig.path, "--bind", "127.0.0.1",
-                "--ssh-port", "\(sshPort)", "--http-port", "\(httpPort)", "--tls-port", "\(tlsPort)"] + certificates)
+                "--ssh-port", "\(sshPort)", "--http-port", "\(httpPort)", "--tls-port", "\(tlsPort)"] + certificates, output: .combined)
             try await relay.waitForOutput("host key")
-            up = try TestProcess(BurrowBinary.path, ["up", "--config-dir", config.path])
+            up = try TestProcess(BurrowBinary.path, ["up", "--config-dir", config.path], output: .combined)
             for (name, _) in mappings { _ = try await up.waitForOutput("\(name)  https://\(name).localhost:\(tlsPort)") }
         }
 

@@ -14,7 +14,7 @@ import Testing
         let config = try BurrowBinary.soloConfig("burrow-up-quiet", port: local.port)
         defer { config.remove() }
 
-        let up = try TestProcess(BurrowBinary.path, ["up", "--config-dir", config.path] + (debug ? ["--log-level", "debug"] : []))
+        let up = try TestProcess(BurrowBinary.path, ["up", "--config-dir", config.path] + (debug ? ["--log-level", "debug"] : []), output: .combined)
         defer { up.stop() }
         let url = String(try await BurrowBinary.soloLine(up).split(separator: " ")[1])
         // A visitor still open when Ctrl-C comes: the stop lets it finish.

@@ -12,10 +12,7 @@ struct CLIRunner {
         var stderrLines: [Substring] { stderr.split(separator: "\n") }
     }
 
-    static let binary: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("burrow").path
-    }()
+    static var binary: String { BurrowExecutable.path }
 
     let root: String
     var configDir: String { root + "/config" }
@@ -30,14 +27,7 @@ struct CLIRunner {
         try? FileManager.default.removeItem(atPath: root)
     }
 
-    var environment: [String: String] {
-        var env = ProcessInfo.processInfo.environment
-        env["HOME"] = root
-        env["XDG_CONFIG_HOME"] = nil
-        env["BURROW_CONFIG_DIR"] = nil
-        env["COLUMNS"] = "200"
-        return env
-    }
+    var environment: [String: String] { BurrowExecutable.environment(home: root) }
 
     /// `burrow --config-dir CONFIG ARGS…`
     @discardableResult

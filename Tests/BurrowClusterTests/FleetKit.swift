@@ -5,34 +5,16 @@ import Foundation
 /// `burrow serve --cluster` members on fixed loopback ports (so a member
 /// killed with -9 comes back at the same address), stock `ssh -R` agents,
 /// a python3 web server, curl. `cleanUp` kills every process it started.
-final class FleetKit {
-    let directory: String
-    private var processes: [TestProcess] = []
+final class FleetKit: ProcessKit {
     private var keys: [String] = []
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.path + "/burrow-fleet-test-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try TestScripts.install("relay_helper.py", in: directory, as: "helper.py")
-    }
-
-    func cleanUp() {
-        for process in processes { process.kill() }
-        processes = []
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    @discardableResult
-    func track(_ process: TestProcess) -> TestProcess {
-        processes.append(process)
-        return process
+        try super.init(prefix: "burrow-fleet-test")
     }
 
     /// A fresh ed25519 key, authorized on every member started after; returns its path.
     func makeKey(_ name: String) async throws -> String {
-        let path = directory + "/" + name
-        let keygen = try await TestProcess.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path])
-        guard keygen.exitStatus == 0 else { throw TestFailure("ssh-keygen failed: \(keygen.stderr)") }
+        let path = try await generateKey(name)
         keys.append(try String(contentsOfFile: path + ".pub", encoding: .utf8))
         return path
     }
@@ -76,37 +58,14 @@ final class FleetKit {
         return serve
     }
 
-    /// `ssh -N -R …` with stock OpenSSH; exits 255 when a forward is refused.
+    /// `ssh -N -R …` with stock OpenSSH (errors only); exits 255 when a forward is refused.
     func ssh(key: String, port: Int, forwards: [String], command: String? = nil) throws -> TestProcess {
-        var arguments = [
-            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-            "-o", "ExitOnForwardFailure=yes", "-o", "ServerAliveInterval=5", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
-            "-i", key, "-p", String(port),
-        ]
-        for forward in forwards { arguments += ["-R", forward] }
-        if command == nil { arguments.append("-N") }
-        arguments.append("tester@127.0.0.1")
-        if let command { arguments.append(command) }
-        return track(try TestProcess("ssh", arguments))
-    }
-
-    /// A python3 HTTP server whose index.html says `index`; returns its port.
-    func site(index: String) async throws -> Int {
-        let root = directory + "/www-\(UUID().uuidString.prefix(8))"  // a root of its own: two sites, two pages
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try index.write(toFile: root + "/index.html", atomically: true, encoding: .utf8)
-        let server = track(try TestProcess("python3", ["-u", directory + "/helper.py", "http", root]))
-        return Int(try await server.waitFor("PORT (\\d+)\\n"))!
+        try ssh(key: key, sshPort: port, forwards: forwards, logLevel: "ERROR", command: command)
     }
 
     /// curl, bounded; returns (HTTP status, body). `host` is sent as the Host header.
     func curl(port: Int, host: String, path: String = "/", timeout: Int = 5) async throws -> (status: Int, body: String) {
-        let bodyPath = directory + "/body-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: bodyPath) }
-        let curl = try await TestProcess.run(
-            "curl", ["-s", "-m", String(timeout), "-o", bodyPath, "-w", "%{http_code}", "-H", "Host: \(host)", "http://127.0.0.1:\(port)\(path)"],
-            timeout: .seconds(timeout + 5))
-        return (Int(curl.stdout) ?? 0, (try? String(contentsOfFile: bodyPath, encoding: .utf8)) ?? "")
+        try await curl("http://127.0.0.1:\(port)\(path)", ["-H", "Host: \(host)"], timeout: timeout)
     }
 
     /// Polls until `check` is true, every 50 ms, up to `timeout`; false when it never was.
@@ -131,8 +90,5 @@ final class FleetKit {
         throw TestFailure("ssh for \(name): neither granted nor refused within \(timeout)\nstderr: \(ssh.stderr)")
     }
 
-    static var burrowBinary: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("burrow").path
-    }
+    static var burrowBinary: String { BurrowExecutable.path }
 }

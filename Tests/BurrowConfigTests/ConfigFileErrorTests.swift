@@ -7,17 +7,17 @@ import Testing
 /// file that fails is never overwritten.
 @Suite struct ConfigFileErrorTests {
     static func mappingsError(_ text: String) -> String {
-        do {
-            _ = try MappingsFile.decode(Array(text.utf8), file: "/cfg/mappings.json")
-            return "accepted"
-        } catch {
-            return error.description
-        }
+        error(text) { _ = try MappingsFile.decode($0, file: "/cfg/mappings.json") }
     }
 
     static func configError(_ text: String) -> String {
+        error(text) { _ = try ConfigFile.decode($0, file: "/cfg/config.json") }
+    }
+
+    /// The message `decode` throws for `text`, or "accepted".
+    static func error(_ text: String, _ decode: ([UInt8]) throws(ConfigError) -> Void) -> String {
         do {
-            _ = try ConfigFile.decode(Array(text.utf8), file: "/cfg/config.json")
+            try decode(Array(text.utf8))
             return "accepted"
         } catch {
             return error.description

@@ -6,6 +6,15 @@ import Testing
 @Suite struct OpenSSHKeyTests {
     static let sshKeygen = "/usr/bin/ssh-keygen"
 
+    /// `ssh-keygen -q -t TYPE -N PASSPHRASE [-C COMMENT] -f DIR/NAME` (must
+    /// succeed); returns the private key's path.
+    static func keygen(in dir: TempDirectory, _ name: String, type: String, passphrase: String = "", comment: String? = nil) throws -> String {
+        let path = dir.file(name)
+        let made = try runProcess(sshKeygen, ["-q", "-t", type, "-N", passphrase] + (comment.map { ["-C", $0] } ?? []) + ["-f", path])
+        #expect(made.status == 0, "\(made.stderr)")
+        return path
+    }
+
     @Test func roundTrip() throws {
         let key = Curve25519.Signing.PrivateKey()
         let text = OpenSSHKey.encodePrivateKey(key, comment: "me@box")
@@ -40,9 +49,7 @@ import Testing
     @Test func loadsKeyMadeBySshKeygen() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
-        let path = dir.file("id_ed25519")
-        let made = try runProcess(Self.sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "alice@laptop", "-f", path])
-        #expect(made.status == 0, "\(made.stderr)")
+        let path = try Self.keygen(in: dir, "id_ed25519", type: "ed25519", comment: "alice@laptop")
         let identity = try Identity.load(path: path)
         let pub = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(identity.publicKeyLine == pub)
@@ -57,9 +64,7 @@ import Testing
     @Test func encryptedKeyIsRefusedClearly() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
-        let path = dir.file("locked")
-        let made = try runProcess(Self.sshKeygen, ["-q", "-t", "ed25519", "-N", "hunter22", "-f", path])
-        #expect(made.status == 0, "\(made.stderr)")
+        let path = try Self.keygen(in: dir, "locked", type: "ed25519", passphrase: "hunter22")
         do {
             _ = try Identity.load(path: path)
             Issue.record("an encrypted key loaded")
@@ -73,9 +78,7 @@ import Testing
     @Test func otherKeyTypesAreRefused() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
-        let path = dir.file("ecdsa")
-        let made = try runProcess(Self.sshKeygen, ["-q", "-t", "ecdsa", "-N", "", "-f", path])
-        #expect(made.status == 0, "\(made.stderr)")
+        let path = try Self.keygen(in: dir, "ecdsa", type: "ecdsa")
         #expect { try Identity.load(path: path) } throws: { error in
             "\(error)".contains("ecdsa-sha2-nistp256") && "\(error)".contains("only ssh-ed25519")
         }

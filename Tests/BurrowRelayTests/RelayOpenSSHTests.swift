@@ -77,7 +77,7 @@ extension RelayOpenSSHTests {
         try await RelayTest.run { test in
             let kit = test.kit
             let www = kit.directory + "/www"
-            let local = try await kit.site(index: "ok")
+            let local = try await kit.site("www", index: "ok")
             try await kit.writeRandomFile(www + "/big.bin", bytes: 20_000_000)
             let expected = try await kit.sha256(ofFile: www + "/big.bin")
             let base = try await test.served("big", by: local)
@@ -104,7 +104,7 @@ extension RelayOpenSSHTests {
     func concurrentVisitors() async throws {
         try await RelayTest.run { test in
             let kit = test.kit
-            let local = try await kit.site(index: "ok")
+            let local = try await kit.site("www", index: "ok")
             for index in 0..<50 {
                 try String(repeating: "visitor \(index);", count: 500)
                     .write(toFile: kit.directory + "/www/\(index).txt", atomically: true, encoding: .utf8)

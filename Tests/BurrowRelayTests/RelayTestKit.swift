@@ -6,36 +6,16 @@ import Synchronization
 
 /// Real pieces for end-to-end relay tests: a temp directory, ssh keys made by
 /// ssh-keygen, python3 services, the stock OpenSSH client, curl.
-final class RelayTestKit {
-    let directory: String
-    private var processes: [TestProcess] = []
-
+final class RelayTestKit: ProcessKit {
     init() throws {
-        let base = FileManager.default.temporaryDirectory.path
-        directory = base + "/burrow-relay-test-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try TestScripts.install("relay_helper.py", in: directory, as: "helper.py")
-    }
-
-    /// Kills every process this kit started and removes the directory.
-    func cleanUp() {
-        for process in processes { process.kill() }
-        processes = []
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    func track(_ process: TestProcess) -> TestProcess {
-        processes.append(process)
-        return process
+        try super.init(prefix: "burrow-relay-test")
     }
 
     var stateDirectory: String { directory + "/state" }
 
     /// A fresh ed25519 key (ssh-keygen); returns the private key path.
     func makeKey(_ name: String, authorize: Bool) async throws -> String {
-        let path = directory + "/" + name
-        let keygen = try await TestProcess.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path])
-        guard keygen.exitStatus == 0 else { throw TestFailure("ssh-keygen failed: \(keygen.stderr)") }
+        let path = try await generateKey(name)
         if authorize { try self.authorize(publicKeyOf: path) }
         return path
     }
@@ -75,14 +55,6 @@ final class RelayTestKit {
         }
     }
 
-    /// A python3 HTTP server over `directory/folder` whose index.html says `index`. Returns its port.
-    func site(_ folder: String = "www", index: String) async throws -> Int {
-        let root = directory + "/" + folder
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try index.write(toFile: root + "/index.html", atomically: true, encoding: .utf8)
-        return try await startHTTPServer(root: root)
-    }
-
     /// `burrow serve` (the built binary) on this kit's state, OS-chosen ports;
     /// returns it with its SSH and HTTP ports once it prints them.
     func serve(_ extra: [String] = []) async throws -> (process: TestProcess, ssh: Int, http: Int) {
@@ -93,14 +65,6 @@ final class RelayTestKit {
         let ssh = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
         let http = Int(try await serve.waitFor("http +127\\.0\\.0\\.1:(\\d+)"))!
         return (serve, ssh, http)
-    }
-
-    /// A python3 HTTP server over `root`: GET serves files, POST answers
-    /// "SHA256 LENGTH" of the body. Returns its port.
-    func startHTTPServer(root: String) async throws -> Int {
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let server = track(try TestProcess("python3", ["-u", directory + "/helper.py", "http", root]))
-        return Int(try await server.waitFor("PORT (\\d+)\\n"))!
     }
 
     /// A python3 TCP echo server. Returns its port.
@@ -114,33 +78,6 @@ final class RelayTestKit {
     func echoExchange(port: Int, count: Int) async throws -> Bool {
         let client = try await TestProcess.run("python3", [directory + "/helper.py", "echo-client", String(port), String(count)])
         return client.stdout.hasPrefix("OK")
-    }
-
-    /// `ssh -N` with stock OpenSSH; `forwards` are `-R` specs.
-    func ssh(key: String, sshPort: Int, forwards: [String], extra: [String] = [], exitOnForwardFailure: Bool = true, command: String? = nil) throws -> TestProcess {
-        var arguments = [
-            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-            "-o", "ExitOnForwardFailure=\(exitOnForwardFailure ? "yes" : "no")", "-o", "ServerAliveInterval=5",
-            "-o", "IdentitiesOnly=yes", "-o", "LogLevel=INFO",
-            "-i", key, "-p", String(sshPort),
-        ]
-        for forward in forwards { arguments += ["-R", forward] }
-        arguments += extra
-        if command == nil, !extra.contains("-W") { arguments.append("-N") }
-        arguments.append("tester@127.0.0.1")
-        if let command { arguments.append(command) }
-        return track(try TestProcess("ssh", arguments))
-    }
-
-    /// curl, bounded; returns (HTTP status, body).
-    func curl(_ url: String, _ extra: [String] = [], timeout: Int = 20) async throws -> (status: Int, body: String) {
-        let bodyPath = directory + "/body-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: bodyPath) }
-        let curl = try await TestProcess.run(
-            "curl", ["-s", "-m", String(timeout), "-o", bodyPath, "-w", "%{http_code}"] + extra + [url],
-            timeout: .seconds(timeout + 5))
-        let body = (try? String(contentsOfFile: bodyPath, encoding: .utf8)) ?? ""
-        return (Int(curl.stdout) ?? 0, body)
     }
 
     /// Polls `url` until it answers 200 (the forward is up), bounded.
@@ -165,10 +102,7 @@ final class RelayTestKit {
     }
 
     /// The built `burrow` binary, next to the test bundle.
-    static var burrowBinary: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("burrow").path
-    }
+    static var burrowBinary: String { BurrowExecutable.path }
 }
 
 /// Runs `body` with a started in-process relay, always shutting it down.

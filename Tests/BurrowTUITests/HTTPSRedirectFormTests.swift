@@ -9,21 +9,8 @@ import TerminalUI
 /// saved mapping carries `httpsRedirect`, and a tcp mapping cannot have it.
 @Suite struct HTTPSRedirectFormTests {
     @Test func theFormSavesTheRedirect() throws {
-        let directory = try TUIAppTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let screen = FakeScreen(columns: 120, rows: 40)
-        let clock = TUIAppTests.Clock()
-        let app = TUIAppTests.makeApp(screen: screen, directory: directory, clock: clock)
-        // a, local 3000, then up once from the protocol (wraps to the last field), space.
-        screen.pendingEvents = [.key(.char("a"))] + "3000".map { .key(.char($0)) } + [.key(.backTab), .key(.backTab), .key(.char(" "))]
-        app.step(timeoutMilliseconds: 0)
-        clock.now += 1
-        app.step(timeoutMilliseconds: 0)
-        #expect(screen.text.contains("Plain http → https (308)"), "\(screen.text)")
-        screen.pendingEvents = [.key(.enter)]
-        clock.now += 1
-        app.step(timeoutMilliseconds: 0)
-        let saved = try #require(try ConfigStore(directory: directory).loadMappings().mappings.first)
+        // Up from the protocol wraps to the last field, the redirect.
+        let saved = try FormChooserFixture.save(togglingChooserAt: 2, labelled: "Plain http → https (308)")
         #expect(saved.httpsRedirect, "\(saved)")
     }
 

@@ -10,22 +10,8 @@ import TerminalUI
 /// the list says how many of the pool take visitors.
 @Suite struct PoolFormTests {
     @Test func theFormSavesPool() throws {
-        let directory = try TUIAppTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let screen = FakeScreen(columns: 120, rows: 40)
-        let clock = TUIAppTests.Clock()
-        let app = TUIAppTests.makeApp(screen: screen, directory: directory, clock: clock)
-        // a, local 3000, then up twice from the protocol (the last field is the redirect, the pool before it), space.
-        screen.pendingEvents = [.key(.char("a"))] + "3000".map { .key(.char($0)) }
-            + [.key(.backTab), .key(.backTab), .key(.backTab), .key(.char(" "))]
-        app.step(timeoutMilliseconds: 0)
-        clock.now += 1
-        app.step(timeoutMilliseconds: 0)
-        #expect(screen.text.contains("Pool with other agents"), "\(screen.text)")
-        screen.pendingEvents = [.key(.enter)]
-        clock.now += 1
-        app.step(timeoutMilliseconds: 0)
-        let saved = try #require(try ConfigStore(directory: directory).loadMappings().mappings.first)
+        // The last field is the redirect, the pool before it.
+        let saved = try FormChooserFixture.save(togglingChooserAt: 3, labelled: "Pool with other agents")
         #expect(saved.pool, "\(saved)")
         #expect(!saved.httpsRedirect)
     }

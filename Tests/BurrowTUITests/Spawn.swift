@@ -11,23 +11,8 @@ enum Spawn {
     /// Starts `path arguments…` with stdin from /dev/null and stdout (and
     /// stderr) into `outputPath` (or /dev/null).
     static func start(_ path: String, _ arguments: [String], outputPath: String? = nil) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        InheritedDescriptors.closeAbove2(&actions)
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let result = ChildSignals.withCleanAttributes { posix_spawn(&pid, path, &actions, &$0, argv, envp) }
-        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
-        return pid
+        try SpawnedProcess.spawn(
+            path, arguments, environment: ProcessInfo.processInfo.environment, stdout: outputPath ?? "/dev/null", stderr: nil)
     }
 
     /// Waits for `pid` and returns its exit status (128 + signal when killed).
@@ -35,8 +20,7 @@ enum Spawn {
     static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        if status & 0x7f == 0 { return (status >> 8) & 0xff }
-        return 128 + (status & 0x7f)
+        return SpawnedProcess.exitStatus(status)
     }
 
     /// Runs a command to completion and returns its status and output.

@@ -9,10 +9,7 @@ import Testing
 /// as the local service.
 @Suite(.spawnsProcesses, .timeLimit(.minutes(10))) struct TUIEndToEndTests {
     /// `burrow` sits next to the test bundle (swift test builds it).
-    static var burrowPath: String {
-        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        return exe.deletingLastPathComponent().appendingPathComponent("burrow").path
-    }
+    static var burrowPath: String { BurrowExecutable.path }
 
     static func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("burrow-tui-e2e-\(UUID().uuidString)").path

@@ -3,8 +3,8 @@
 it came chunked) with `X-Request-Number`. `GET /count` answers the count so
 far. `GET /bytes/N` answers N bytes of 'b'. Prints "PORT n" once listening."""
 import http.server
-import socketserver
 import threading
+from burrow_test_net import request_body, serve_http
 
 lock = threading.Lock()
 count = 0
@@ -16,22 +16,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def body(self):
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            data = b""
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return data
-                data += self.rfile.read(size)
-                self.rfile.readline()
-        return self.rfile.read(int(self.headers.get("Content-Length", "0")))
-
     def answer(self):
         global count
-        data = self.body()
+        data = request_body(self)
         if self.command == "GET" and self.path == "/count":
             with lock:
                 reply = str(count).encode()
@@ -52,11 +39,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = answer
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
-
-server = Server(("127.0.0.1", 0), Handler)
-print("PORT", server.server_address[1], flush=True)
-server.serve_forever()
+serve_http(Handler)

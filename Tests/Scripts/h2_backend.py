@@ -14,8 +14,8 @@ side of the tunnel) and uses the framings an HTTP/2 visitor must not see:
 Prints "DONE <last path>" when a connection from the agent ends.
 """
 import json
-import socket
-import threading
+
+from burrow_test_net import chunked_pieces, echo, header_lines, pieces, serve_connections
 
 
 def read_head(reader):
@@ -25,41 +25,14 @@ def read_head(reader):
     if not line:
         return None
     method, path, _ = line.decode("latin-1").split(" ", 2)
-    headers = []
-    while True:
-        header = reader.readline()
-        if header in (b"\r\n", b"\n", b""):
-            break
-        name, _, value = header.decode("latin-1").partition(":")
-        headers.append((name.strip().lower(), value.strip()))
-    return method, path, headers
+    return method, path, list(header_lines(reader))
 
 
 def body_pieces(reader, headers):
     names = dict(headers)
     if names.get("transfer-encoding", "").lower() == "chunked":
-        while True:
-            size = int(reader.readline().split(b";")[0], 16)
-            if size == 0:
-                while reader.readline() not in (b"\r\n", b"\n", b""):
-                    pass
-                return
-            left = size
-            while left:
-                piece = reader.read(min(left, 65536))
-                if not piece:
-                    return
-                left -= len(piece)
-                yield piece
-            reader.readline()
-    else:
-        left = int(names.get("content-length", "0"))
-        while left:
-            piece = reader.read1(min(left, 65536))
-            if not piece:
-                return
-            left -= len(piece)
-            yield piece
+        return chunked_pieces(reader)
+    return pieces(reader, int(names.get("content-length", "0")), streaming=True)
 
 
 def handle(conn):
@@ -94,11 +67,8 @@ def handle(conn):
                 return
             elif path == "/upgrade":
                 conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")
-                while True:
-                    data = conn.recv(65536)
-                    if not data:
-                        return
-                    conn.sendall(data)
+                echo(conn)
+                return
             else:
                 out = json.dumps({
                     "path": path,
@@ -116,11 +86,4 @@ def handle(conn):
         print("DONE %s" % path, flush=True)
 
 
-listener = socket.socket()
-listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", 0))
-listener.listen(256)
-print("PORT %d" % listener.getsockname()[1], flush=True)
-while True:
-    connection, _ = listener.accept()
-    threading.Thread(target=handle, args=(connection,), daemon=True).start()
+serve_connections(handle, backlog=256)

@@ -1,4 +1,5 @@
-import hashlib, http.server, os, socketserver, sys
+import hashlib, http.server, os, sys
+from burrow_test_net import serve_http
 BIG = sys.argv[1]
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -37,9 +38,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
             digest.update(chunk)
             remaining -= len(chunk)
         self.reply(digest.hexdigest().encode())
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-server = Server(("127.0.0.1", 0), Handler)
-print("PORT", server.server_address[1], flush=True)
-server.serve_forever()
+serve_http(Handler)

@@ -2,8 +2,9 @@
 name (argv[1]) as the body, so a test sees which member served a visitor.
 argv[2]: the port (0 = any); prints "PORT n" once listening."""
 import http.server
-import socketserver
 import sys
+
+from burrow_test_net import serve_http
 
 NAME = sys.argv[1].encode()
 PORT = int(sys.argv[2]) if len(sys.argv) > 2 else 0
@@ -23,11 +24,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-server = Server(("127.0.0.1", PORT), Handler)
-print("PORT", server.server_address[1], flush=True)
-server.serve_forever()
+serve_http(Handler, PORT)

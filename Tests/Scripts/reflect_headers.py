@@ -1,9 +1,8 @@
 """An HTTP/1.1 server on 127.0.0.1 that answers every GET with the
 forwarding headers it saw, as JSON. Prints "PORT n" once listening."""
 import http.server
-import socketserver
 
-from burrow_test_net import send_json
+from burrow_test_net import send_json, serve_http
 
 
 class Reflect(http.server.BaseHTTPRequestHandler):
@@ -21,10 +20,4 @@ class Reflect(http.server.BaseHTTPRequestHandler):
         })
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-
-
-server = Server(("127.0.0.1", 0), Reflect)
-print("PORT %d" % server.server_address[1], flush=True)
-server.serve_forever()
+serve_http(Reflect)

@@ -1,5 +1,5 @@
 import hashlib, http.server, os, socket, socketserver, sys, time
-from burrow_test_net import echo, serve_tcp
+from burrow_test_net import echo, serve_http, serve_tcp
 
 mode = sys.argv[1]
 if mode == "http":
@@ -30,10 +30,7 @@ if mode == "http":
             self.end_headers()
             self.wfile.write(body)
 
-    http.server.ThreadingHTTPServer.daemon_threads = True
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    print("PORT", server.server_address[1], flush=True)
-    server.serve_forever()
+    serve_http(Handler)
 elif mode == "echo":
     class Echo(socketserver.BaseRequestHandler):
         def handle(self):

@@ -1,5 +1,5 @@
 import hashlib, http.server, ipaddress, json, socket, socketserver, struct, sys, threading
-from burrow_test_net import echo, send_json
+from burrow_test_net import echo, request_body, send_json
 
 MODE = sys.argv[1]
 
@@ -10,19 +10,8 @@ class Reflect(http.server.BaseHTTPRequestHandler):
     """Answers every request with what it saw: forwarding headers, peer, body hash."""
     protocol_version = "HTTP/1.1"
     def log_message(self, *a): pass
-    def body(self):
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            data = b""
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""): pass
-                    return data
-                data += self.rfile.read(size)
-                self.rfile.readline()
-        return self.rfile.read(int(self.headers.get("Content-Length", "0")))
     def answer(self):
-        body = self.body()
+        body = request_body(self)
         send_json(self, {
             "xff": self.headers.get_all("X-Forwarded-For"),
             "proto": self.headers.get_all("X-Forwarded-Proto"),

@@ -1,7 +1,8 @@
 # A local service whose one answer takes about three seconds: ten pieces of
 # 1000 bytes, 0.3 s apart (Content-Length set), to keep a visitor open while
 # the engine is stopped. Prints "PORT n" once listening.
-import http.server, socketserver, time
+import http.server, time
+from burrow_test_net import serve_http
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -17,9 +18,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(0.3)
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-
-server = Server(("127.0.0.1", 0), Handler)
-print("PORT", server.server_address[1], flush=True)
-server.serve_forever()
+serve_http(Handler)

@@ -1,4 +1,5 @@
-import socket, sys, threading, time
+import time
+from burrow_test_net import chunked_pieces, echo, header_lines, serve_connections
 
 # An HTTP/1.1 service that says what it received: each request's method,
 # path, X-Forwarded-For, Host and body length (SEEN lines on stdout), and
@@ -15,22 +16,11 @@ def handle(conn):
                 continue
             method, path = line.split(b" ")[0:2]
             headers = {}
-            while True:
-                header = reader.readline()
-                if header in (b"\r\n", b"\n", b""):
-                    break
-                name, _, value = header.decode("latin-1").partition(":")
-                headers.setdefault(name.strip().lower(), []).append(value.strip())
+            for name, value in header_lines(reader):
+                headers.setdefault(name, []).append(value)
             body = b""
             if "transfer-encoding" in headers:
-                while True:
-                    size = int(reader.readline().split(b";")[0], 16)
-                    if size == 0:
-                        while reader.readline() not in (b"\r\n", b"\n", b""):
-                            pass
-                        break
-                    body += reader.read(size)
-                    reader.readline()
+                body = b"".join(chunked_pieces(reader))
             elif "content-length" in headers:
                 body = reader.read(int(headers["content-length"][0]))
             xff = ",".join(headers.get("x-forwarded-for", []))
@@ -40,11 +30,8 @@ def handle(conn):
                 continue
             if path == b"/accept":
                 conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")
-                while True:
-                    data = conn.recv(65536)
-                    if not data:
-                        return
-                    conn.sendall(data)
+                echo(conn)
+                return
             if path == b"/slow":
                 time.sleep(2)
             if path == b"/big":
@@ -60,11 +47,4 @@ def handle(conn):
     finally:
         conn.close()
 
-listener = socket.socket()
-listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", 0))
-listener.listen(128)
-print("PORT", listener.getsockname()[1], flush=True)
-while True:
-    conn, _ = listener.accept()
-    threading.Thread(target=handle, args=(conn,), daemon=True).start()
+serve_connections(handle)

@@ -11,30 +11,23 @@ final class EngineFixture: Sendable {
     let root: String
     let configDir: String
     let servicePort: Int
-    private let service: ChildProcess
+    private let service: TestProcess
 
-    static let binary: String = {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("burrow").path), directory.path != "/" {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("burrow").path
-    }()
+    static var binary: String { BurrowExecutable.path }
 
     /// - Parameter bigBytes: the size of what the service answers at `/big`.
     /// - Parameter deepConfig: a config path too long for a Unix socket inside it.
     init(mapping: Bool = true, bigBytes: Int = 0, deepConfig: Bool = false) async throws {
         // Short: a Unix socket path must fit in 108 bytes.
         var template = Array("/tmp/burrow-api-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw APITestFailure("mkdtemp failed") }
+        guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp failed") }
         root = String(cString: made)
         configDir = root + (deepConfig ? "/" + String(repeating: "d", count: 90) : "") + "/c"
         let script = try TestScripts.install("local_http_server.py", in: root)
         _ = FileManager.default.createFile(atPath: root + "/big", contents: Data(repeating: 7, count: bigBytes))
-        service = try ChildProcess("python3", [script, root + "/big"])
-        guard let port = Int(try await service.line(startingWith: "PORT ").trimmingCharacters(in: .whitespaces)) else {
-            throw APITestFailure("the local service printed no port:\n\(service.text)")
+        service = try TestProcess("python3", [script, root + "/big"], output: .combined)
+        guard let port = Int(try await service.waitForLine(startingWith: "PORT ").trimmingCharacters(in: .whitespaces)) else {
+            throw TestFailure("the local service printed no port:\n\(service.text)")
         }
         servicePort = port
         if mapping {
@@ -45,14 +38,7 @@ final class EngineFixture: Sendable {
 
     var socketPath: String { EngineAPI.socketPath(configDirectory: configDir) }
 
-    var environment: [String: String] {
-        var env = ProcessInfo.processInfo.environment
-        env["HOME"] = root
-        env["XDG_CONFIG_HOME"] = nil
-        env["BURROW_CONFIG_DIR"] = nil
-        env["COLUMNS"] = "200"
-        return env
-    }
+    var environment: [String: String] { BurrowExecutable.environment(home: root) }
 
     /// `burrow --config-dir CONFIG ARGS…` to its end.
     func burrow(_ arguments: String..., environment extra: [String: String] = [:]) async throws -> SpawnedProcess.Result {
@@ -66,7 +52,7 @@ final class EngineFixture: Sendable {
         let result = try await SpawnedProcess.run(
             EngineFixture.binary, ["--config-dir", configDir, "up", "--detach"] + extra, environment: environment, timeout: .seconds(120))
         guard result.status == 0, let pid = EngineLock.holder(configDirectory: configDir) else {
-            throw APITestFailure("burrow up --detach failed (\(result.status)):\n\(result.stdout)\(result.stderr)\nlog:\n\(log)")
+            throw TestFailure("burrow up --detach failed (\(result.status)):\n\(result.stdout)\(result.stderr)\nlog:\n\(log)")
         }
         return (result, pid)
     }
@@ -88,7 +74,7 @@ final class EngineFixture: Sendable {
         let result = try await SpawnedProcess.run("curl", arguments + ["http://burrow" + EngineAPI.pathPrefix + path], timeout: .seconds(60))
         guard result.status == 0, let newline = result.stdout.lastIndex(of: "\n"),
               let status = Int(result.stdout[result.stdout.index(after: newline)...]) else {
-            throw APITestFailure("curl \(method) \(path) failed (\(result.status)): \(result.stdout)\(result.stderr)")
+            throw TestFailure("curl \(method) \(path) failed (\(result.status)): \(result.stdout)\(result.stderr)")
         }
         return Answer(status: status, body: String(result.stdout[..<newline]))
     }
@@ -98,7 +84,7 @@ final class EngineFixture: Sendable {
         let deadline = ContinuousClock.now + timeout
         var last = try await api("GET", path)
         while !check(last) {
-            guard ContinuousClock.now < deadline else { throw APITestFailure("GET \(path) never matched; last: \(last.body)\nlog:\n\(log)") }
+            guard ContinuousClock.now < deadline else { throw TestFailure("GET \(path) never matched; last: \(last.body)\nlog:\n\(log)") }
             try await Task.sleep(for: .milliseconds(200))
             last = try await api("GET", path)
         }
@@ -122,7 +108,7 @@ final class EngineFixture: Sendable {
     func waitUntilStopped(timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         while EngineLock.holder(configDirectory: configDir) != nil {
-            guard ContinuousClock.now < deadline else { throw APITestFailure("the engine still runs after \(timeout)\nlog:\n\(log)") }
+            guard ContinuousClock.now < deadline else { throw TestFailure("the engine still runs after \(timeout)\nlog:\n\(log)") }
             try await Task.sleep(for: .milliseconds(100))
         }
     }

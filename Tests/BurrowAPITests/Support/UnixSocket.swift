@@ -4,7 +4,7 @@ import Foundation
 enum UnixSocket {
     static func connect(_ path: String) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw APITestFailure("socket: \(errno)") }
+        guard fd >= 0 else { throw TestFailure("socket: \(errno)") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -16,7 +16,7 @@ enum UnixSocket {
         }
         guard connected == 0 else {
             close(fd)
-            throw APITestFailure("connect \(path): \(errno)")
+            throw TestFailure("connect \(path): \(errno)")
         }
         return fd
     }
@@ -32,7 +32,7 @@ enum UnixSocket {
             if count == 0 { return total }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw APITestFailure("still open after \(timeoutSeconds) s (errno \(errno))")
+                throw TestFailure("still open after \(timeoutSeconds) s (errno \(errno))")
             }
             total += count
         }
@@ -45,7 +45,7 @@ enum UnixSocket {
         var data: [UInt8] = []
         var byte: UInt8 = 0
         while !data.suffix(4).elementsEqual(Array("\r\n\r\n".utf8)) {
-            guard read(fd, &byte, 1) == 1 else { throw APITestFailure("no response head") }
+            guard read(fd, &byte, 1) == 1 else { throw TestFailure("no response head") }
             data.append(byte)
         }
         let head = String(decoding: data, as: UTF8.self)
@@ -55,7 +55,7 @@ enum UnixSocket {
         var got = 0
         while got < length {
             let count = body.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, length - got) }
-            guard count > 0 else { throw APITestFailure("short body") }
+            guard count > 0 else { throw TestFailure("short body") }
             got += count
         }
         return head

@@ -6,16 +6,7 @@ import Testing
 
 /// The built `burrow` executable: it sits next to the test bundle.
 enum BurrowBinary {
-    static var path: String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        // On some layouts the runner sits inside the .xctest bundle directory.
-        while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("burrow").path),
-              directory.path != "/" {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("burrow").path
-    }
+    static var path: String { BurrowExecutable.path }
 
     /// Parses the JSON lines (`{…}`) of `output`.
     static func jsonEvents(_ output: String) -> [[String: Any]] {
@@ -84,7 +75,7 @@ final class BinaryRelayAndAgent {
 
     /// `burrow serve`, once it printed its host key.
     func serve() async throws -> TestProcess {
-        let relay = try TestProcess(BurrowBinary.path, serveArguments)
+        let relay = try TestProcess(BurrowBinary.path, serveArguments, output: .combined)
         processes.append(relay)
         try await relay.waitForOutput("host key")
         return relay
@@ -94,7 +85,7 @@ final class BinaryRelayAndAgent {
     /// it has reported each of `mappings`.
     func start(reporting mappings: [String]) async throws -> (relay: TestProcess, up: TestProcess) {
         let relay = try await serve()
-        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path])
+        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path], output: .combined)
         processes.append(up)
         for name in mappings { try await up.waitForOutput("\"name\":\"\(name)\"") }
         return (relay, up)

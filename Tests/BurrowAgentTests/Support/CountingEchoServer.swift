@@ -1,3 +1,4 @@
+import BurrowCore
 import BurrowTestSupport
 import Foundation
 
@@ -11,11 +12,23 @@ final class CountingEchoServer {
     init() async throws {
         directory = try TestDirectory("burrow-echo")
         let script = try TestScripts.install("counting_echo_server.py", in: directory.path)
-        process = try TestProcess("/usr/bin/env", ["python3", script])
+        process = try TestProcess("/usr/bin/env", ["python3", script], output: .combined)
         let line = try await process.waitForLine(startingWith: "PORT ")
         guard let port = Int(line.trimmingCharacters(in: .whitespaces))
         else { throw TestFailure("the echo server printed no port: PORT \(line)") }
         self.port = port
+    }
+
+    /// The set-up of the inspector and replay tests: this service behind a
+    /// fresh relay and a started agent whose mappings (`mappings(port)`)
+    /// point at it; then `body`; then all three are stopped, however it ended.
+    static func behindAgent<T>(
+        _ mappings: (_ port: Int) throws -> [Mapping], _ body: (AgentFixture, CountingEchoServer) async throws -> T
+    ) async throws -> T {
+        let service = try await CountingEchoServer()
+        defer { service.stop() }
+        let relay = try await RelayFixture.start()
+        return try await relay.withAgent(mappings: try mappings(service.port)) { agent in try await body(agent, service) }
     }
 
     /// How many requests the service has answered (asked directly, not through the tunnel).

@@ -42,7 +42,7 @@ final class FleetRelays {
 
     /// Starts relay `index` and waits (bounded) until it printed its host key.
     func serve(_ index: Int) async throws {
-        let relay = try TestProcess(BurrowBinary.path, members[index].arguments)
+        let relay = try TestProcess(BurrowBinary.path, members[index].arguments, output: .combined)
         running[index] = relay
         try await relay.waitForOutput("host key")
     }
@@ -53,7 +53,7 @@ final class FleetRelays {
 
     /// `burrow up --json` on the config directory.
     func up() throws -> TestProcess {
-        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path])
+        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path], output: .combined)
         others.append(up)
         return up
     }
@@ -61,8 +61,8 @@ final class FleetRelays {
     /// `burrow status --json`, parsed (nil while no engine answers).
     func status() async throws -> [String: Any]? {
         let result = try await TestProcess.run(BurrowBinary.path, ["status", "--json", "--config-dir", config.path], timeout: .seconds(20))
-        guard result.status == 0, let start = result.output.firstIndex(of: "{") else { return nil }
-        return (try? JSONSerialization.jsonObject(with: Data(result.output[start...].utf8))) as? [String: Any]
+        guard result.exitStatus == 0, let start = result.text.firstIndex(of: "{") else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(result.text[start...].utf8))) as? [String: Any]
     }
 
     /// Polls `burrow status --json` (bounded) until `condition` holds; returns that status.

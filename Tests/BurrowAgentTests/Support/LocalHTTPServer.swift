@@ -5,8 +5,6 @@ import Foundation
 /// with `GET /` (a greeting), `GET /big` (the file given), `GET /echo/WORD`
 /// (WORD repeated), and `POST /upload` (answers the SHA-256 of the body).
 final class LocalHTTPServer {
-    static let script = TestScripts.read("local_http_server.py")
-
     let port: Int
     let bigFile: String
     private let directory: TestDirectory
@@ -15,11 +13,11 @@ final class LocalHTTPServer {
     /// - Parameter bigBytes: size of the random file served at `/big`.
     init(bigBytes: Int = 0) async throws {
         directory = try TestDirectory("burrow-http")
-        try directory.write("server.py", Self.script)
+        let script = try TestScripts.install("local_http_server.py", in: directory.path)
         bigFile = directory.file("big.bin")
         let made = try await TestProcess.run("/bin/sh", ["-c", "head -c \(bigBytes) /dev/urandom > '\(bigFile)'"])
-        guard made.status == 0 else { throw TestFailure("cannot make the big file: \(made.output)") }
-        process = try TestProcess("/usr/bin/env", ["python3", directory.file("server.py"), bigFile])
+        guard made.exitStatus == 0 else { throw TestFailure("cannot make the big file: \(made.text)") }
+        process = try TestProcess("/usr/bin/env", ["python3", script, bigFile], output: .combined)
         let line = try await process.waitForLine(startingWith: "PORT ")
         guard let port = Int(line.trimmingCharacters(in: .whitespaces))
         else { throw TestFailure("python server printed no port: PORT \(line)") }
@@ -36,14 +34,15 @@ enum Tools {
     /// `sha256sum FILE` → the hex digest.
     static func sha256(_ path: String) async throws -> String {
         let result = try await TestProcess.run("/usr/bin/env", ["sha256sum", path])
-        guard result.status == 0, let digest = result.output.split(separator: " ").first else {
-            throw TestFailure("sha256sum failed: \(result.output)")
+        guard result.exitStatus == 0, let digest = result.stdout.split(separator: " ").first else {
+            throw TestFailure("sha256sum failed: \(result.text)")
         }
         return String(digest)
     }
 
     /// Runs curl with `arguments`; returns (exit status, stdout+stderr).
     static func curl(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> (status: Int32, output: String) {
-        try await TestProcess.run("/usr/bin/env", ["curl", "-sS", "--max-time", "50"] + arguments, timeout: timeout)
+        let curl = try await TestProcess.run("/usr/bin/env", ["curl", "-sS", "--max-time", "50"] + arguments, timeout: timeout)
+        return (curl.exitStatus ?? -1, curl.text)
     }
 }

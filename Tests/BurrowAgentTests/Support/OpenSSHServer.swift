@@ -35,7 +35,7 @@ final class OpenSSHServer {
             """)
         // sshd's privilege separation needs this directory when run as root.
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
-        process = try TestProcess(Self.executable, ["-D", "-e", "-f", directory.file("sshd_config")])
+        process = try TestProcess(Self.executable, ["-D", "-e", "-f", directory.file("sshd_config")], output: .combined)
         try await process.waitForOutput("Server listening")
     }
 

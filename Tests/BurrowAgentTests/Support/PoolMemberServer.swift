@@ -14,7 +14,7 @@ final class PoolMemberServer {
         self.name = name
         directory = try TestDirectory("burrow-pool-member")
         let script = try TestScripts.install("pool_member_server.py", in: directory.path)
-        process = try TestProcess("/usr/bin/env", ["python3", script, name, String(port)])
+        process = try TestProcess("/usr/bin/env", ["python3", script, name, String(port)], output: .combined)
         let line = try await process.waitForLine(startingWith: "PORT ")
         guard let bound = Int(line.trimmingCharacters(in: .whitespaces)) else { throw TestFailure("no port: PORT \(line)") }
         self.port = bound

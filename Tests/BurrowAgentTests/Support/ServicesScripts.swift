@@ -33,9 +33,9 @@ final class PythonService {
         defer { directory.remove() }
         let script = try TestScripts.install("services_client.py", in: directory.path)
         let result = try await TestProcess.run("/usr/bin/env", ["python3", script] + arguments, timeout: timeout)
-        guard let line = result.output.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+        guard let line = result.text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
               let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-        else { throw TestFailure("python client \(arguments) failed (\(result.status)): \(result.output)") }
+        else { throw TestFailure("python client \(arguments) failed (\(result.exitStatus)): \(result.text)") }
         return object
     }
 }
@@ -50,7 +50,7 @@ final class PythonScript {
     init(_ name: String, label: String, arguments: (TestDirectory) throws -> [String]) throws {
         directory = try TestDirectory(label)
         let path = try TestScripts.install(name, in: directory.path)
-        process = try TestProcess("/usr/bin/env", ["python3", "-u", path] + arguments(directory))
+        process = try TestProcess("/usr/bin/env", ["python3", "-u", path] + arguments(directory), output: .combined)
     }
 
     func stop(signal: Int32 = SIGTERM) {
