@@ -1,35 +1,24 @@
 import BurrowCore
 
-/// One mapping as `burrow map ls --json` prints it: the fields of
-/// mappings.json, except that basic auth shows only the user.
+/// One mapping as `burrow map ls --json` prints it: the mapping's own JSON
+/// (the fields of mappings.json, `Mapping`'s encoding), except that basic
+/// auth shows only the user.
 struct MappingListEntry: Encodable {
-    struct BasicAuthUser: Encodable { var user: String }
+    private struct BasicAuthUser: Encodable { var user: String }
 
-    var name: String
-    var `protocol`: MappingProtocol
-    var local: LocalAddress
-    var enabled: Bool
-    var profile: String?
-    var remotePort: Int?
-    var allow: [CIDR]?
-    var deny: [CIDR]?
-    var basicAuth: BasicAuthUser?
-    var proxyProtocol: ProxyProtocolVersion?
-    var httpsRedirect: Bool?
-    var pool: Bool?
+    private enum CodingKeys: String, CodingKey { case basicAuth }
+
+    let mapping: Mapping
 
     init(_ mapping: Mapping) {
-        name = mapping.name
-        self.protocol = mapping.protocol
-        local = mapping.local
-        enabled = mapping.enabled
-        profile = mapping.profile
-        remotePort = mapping.remotePort
-        allow = mapping.allow.isEmpty ? nil : mapping.allow
-        deny = mapping.deny.isEmpty ? nil : mapping.deny
-        basicAuth = mapping.basicAuth.map { BasicAuthUser(user: $0.user) }
-        proxyProtocol = mapping.proxyProtocol
-        httpsRedirect = mapping.httpsRedirect ? true : nil
-        pool = mapping.pool ? true : nil
+        self.mapping = mapping
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var shown = mapping
+        shown.basicAuth = nil
+        try shown.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(mapping.basicAuth.map { BasicAuthUser(user: $0.user) }, forKey: .basicAuth)
     }
 }

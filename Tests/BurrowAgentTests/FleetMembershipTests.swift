@@ -1,4 +1,5 @@
 import BurrowCore
+import BurrowTestSupport
 import NIOPosix
 import Testing
 @testable import BurrowAgent

@@ -16,9 +16,7 @@ import Testing
 struct FleetAgentTests {
     @Test("an agent learns the fleet from one member, serves on all, and only in-flight requests fail when a member or the agent dies")
     func burrowUpOnAFleet() async throws {
-        try await PostgresServer.with { database in
-            let kit = try FleetKit()
-            defer { kit.cleanUp() }
+        try await FleetKit.scene { kit, database in
             let config = ConfigStore(directory: kit.directory + "/agent")
             let identity = try config.identity(for: nil)
             kit.authorize(identity.publicKeyLine)

@@ -10,9 +10,7 @@ import Testing
 struct FleetFailoverTests {
     @Test("wrk through HAProxy while a member is killed and restarted: failures only in flight, full service again soon")
     func killOneMember() async throws {
-        try await PostgresServer.with { database in
-            let kit = try FleetKit()
-            defer { kit.cleanUp() }
+        try await FleetKit.scene { kit, database in
             let alice = try await kit.makeKey("alice")
             let web = try await kit.site(index: "fleet ok")
             let ports = try (0..<3).map { _ in try kit.ports() }

@@ -12,6 +12,15 @@ final class FleetKit: ProcessKit {
         try super.init(prefix: "burrow-fleet-test")
     }
 
+    /// Runs `body` with a fresh database and kit; everything is stopped however it ends.
+    static func scene(_ body: (FleetKit, PostgresServer) async throws -> Void) async throws {
+        try await PostgresServer.with { database in
+            let kit = try FleetKit()
+            defer { kit.cleanUp() }
+            try await body(kit, database)
+        }
+    }
+
     /// A fresh ed25519 key, authorized on every member started after; returns its path.
     func makeKey(_ name: String) async throws -> String {
         let path = try await generateKey(name)

@@ -6,18 +6,9 @@ import Testing
 /// (started by the test), with stock `ssh -R` agents.
 @Suite("A fleet of relays sharing PostgreSQL", .spawnsProcesses, .serialized)
 struct FleetTests {
-    /// Runs `body` with a fresh database and kit; everything is stopped however it ends.
-    static func scene(_ body: (FleetKit, PostgresServer) async throws -> Void) async throws {
-        try await PostgresServer.with { database in
-            let kit = try FleetKit()
-            defer { kit.cleanUp() }
-            try await body(kit, database)
-        }
-    }
-
     @Test("A name taken on member A is refused to another key on member B (with the reason) and served to its owner there")
     func sharedReservations() async throws {
-        try await Self.scene { kit, database in
+        try await FleetKit.scene { kit, database in
             let alice = try await kit.makeKey("alice")
             let bob = try await kit.makeKey("bob")
             let web = try await kit.site(index: "hello from alice")
@@ -52,7 +43,7 @@ struct FleetTests {
 
     @Test("Two keys racing for one name on two members, 100 rounds: exactly one wins each time")
     func race() async throws {
-        try await Self.scene { kit, database in
+        try await FleetKit.scene { kit, database in
             let alice = try await kit.makeKey("alice")
             let bob = try await kit.makeKey("bob")
             let web = try await kit.site(index: "race")
@@ -88,7 +79,7 @@ struct FleetTests {
 
     @Test("The fleet message lists the live members; a member that stops is dropped")
     func fleetMessage() async throws {
-        try await Self.scene { kit, database in
+        try await FleetKit.scene { kit, database in
             let alice = try await kit.makeKey("alice")
             let (portsA, portsB) = (try kit.ports(), try kit.ports())
             _ = try await kit.member("a", cluster: database.url, ports: portsA)
@@ -109,7 +100,7 @@ struct FleetTests {
 
     @Test("PostgreSQL stopped under a member: new names refused with the reason, held names served, /healthz 503; all back after a restart")
     func databaseOutage() async throws {
-        try await Self.scene { kit, database in
+        try await FleetKit.scene { kit, database in
             let alice = try await kit.makeKey("alice")
             let web = try await kit.site(index: "kept")
             let ports = try kit.ports()
@@ -150,7 +141,7 @@ struct FleetTests {
 
     @Test("Three members starting at once on an empty database: one migration, all start (one named by relay.json)")
     func concurrentStart() async throws {
-        try await Self.scene { kit, database in
+        try await FleetKit.scene { kit, database in
             _ = try await kit.makeKey("alice")
             let ports = try (0..<3).map { _ in try kit.ports() }
             let fromFile = #"{"version": 1, "cluster": {"url": "\#(database.url)", "heartbeatSeconds": 0.5}}"#
@@ -199,7 +190,7 @@ struct FleetTests {
 
     @Test("--import-state moves reservations.json into the database once; a conflict imports nothing")
     func importState() async throws {
-        try await Self.scene { kit, database in
+        try await FleetKit.scene { kit, database in
             let old = kit.directory + "/old"
             try FileManager.default.createDirectory(atPath: old, withIntermediateDirectories: true)
             try #"""

@@ -7,11 +7,11 @@ import Testing
 /// file that fails is never overwritten.
 @Suite struct ConfigFileErrorTests {
     static func mappingsError(_ text: String) -> String {
-        error(text) { _ = try MappingsFile.decode($0, file: "/cfg/mappings.json") }
+        error(text) { (bytes) throws(ConfigError) in _ = try MappingsFile.decode(bytes, file: "/cfg/mappings.json") }
     }
 
     static func configError(_ text: String) -> String {
-        error(text) { _ = try ConfigFile.decode($0, file: "/cfg/config.json") }
+        error(text) { (bytes) throws(ConfigError) in _ = try ConfigFile.decode(bytes, file: "/cfg/config.json") }
     }
 
     /// The message `decode` throws for `text`, or "accepted".

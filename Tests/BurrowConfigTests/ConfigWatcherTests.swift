@@ -6,35 +6,39 @@ import Testing
 /// subscriber (the engine, the TUI) gets the state it starts from and then
 /// the same typed changes, with nothing re-read by them.
 @Suite(.timeLimit(.minutes(2))) struct ConfigWatcherTests {
-    /// A store in `dir` with one mapping, and a watcher of it polling every 50 ms (not started).
-    static func watchingOneMapping(_ dir: TempDirectory) throws -> (ConfigStore, Mapping, ConfigWatcher) {
+    /// A store in a temp directory with one mapping, and a watcher of it
+    /// polling every 50 ms (not started), for `body`; then the watcher is
+    /// stopped and the directory removed.
+    static func watchingOneMapping(_ body: (ConfigStore, Mapping, ConfigWatcher) async throws -> Void) async throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
         let store = ConfigStore(directory: dir.path)
         let web = try store.addMapping(protocol: .http, local: LocalAddress(port: 3000), name: "web", remotePort: nil, profile: nil, enabled: true)
-        return (store, web, ConfigWatcher(store: store, interval: .milliseconds(50)))
+        let watcher = ConfigWatcher(store: store, interval: .milliseconds(50))
+        defer { watcher.stop() }
+        try await body(store, web, watcher)
     }
 
     @Test func twoSubscribersStartFromTheSameStateAndSeeTheSameMappingChanges() async throws {
-        let dir = try TempDirectory()
-        defer { dir.remove() }
-        let (store, web, watcher) = try Self.watchingOneMapping(dir)
-        defer { watcher.stop() }
-        let engine = watcher.subscribe()
-        let ui = watcher.subscribe()
-        #expect(engine.mappings == [web])
-        #expect(ui.mappings == [web])
-        #expect(engine.configError == nil)
-        watcher.start()
+        try await Self.watchingOneMapping { store, web, watcher in
+            let engine = watcher.subscribe()
+            let ui = watcher.subscribe()
+            #expect(engine.mappings == [web])
+            #expect(ui.mappings == [web])
+            #expect(engine.configError == nil)
+            watcher.start()
 
-        _ = try store.setMapping(named: "web", enabled: false)
-        var off = web
-        off.enabled = false
-        let expected = ConfigChange.mappings([.changed(old: web, new: off)], now: [off])
-        var engineChanges = engine.changes.makeAsyncIterator()
-        var uiChanges = ui.changes.makeAsyncIterator()
-        #expect(await engineChanges.next() == expected)
-        #expect(await uiChanges.next() == expected)
-        // A late subscriber starts from the state after that change.
-        #expect(watcher.subscribe().mappings == [off])
+            _ = try store.setMapping(named: "web", enabled: false)
+            var off = web
+            off.enabled = false
+            let expected = ConfigChange.mappings([.changed(old: web, new: off)], now: [off])
+            var engineChanges = engine.changes.makeAsyncIterator()
+            var uiChanges = ui.changes.makeAsyncIterator()
+            #expect(await engineChanges.next() == expected)
+            #expect(await uiChanges.next() == expected)
+            // A late subscriber starts from the state after that change.
+            #expect(watcher.subscribe().mappings == [off])
+        }
     }
 
     @Test func aProfileSwitchIsOneTypedConfigChange() async throws {
@@ -74,20 +78,18 @@ import Testing
     }
 
     @Test func anInvalidMappingsFileIsPublishedOnceAndTheLastGoodStateStays() async throws {
-        let dir = try TempDirectory()
-        defer { dir.remove() }
-        let (store, web, watcher) = try Self.watchingOneMapping(dir)
-        defer { watcher.stop() }
-        let subscription = watcher.subscribe()
-        watcher.start()
-        try Array("{\"version\": 1, \"mappings\": [{\"name\": \"x\"}]}".utf8).write(to: store.mappingsPath)
-        var changes = subscription.changes.makeAsyncIterator()
-        guard case .mappingsInvalid(let error) = await changes.next() else {
-            Issue.record("expected mappingsInvalid")
-            return
+        try await Self.watchingOneMapping { store, web, watcher in
+            let subscription = watcher.subscribe()
+            watcher.start()
+            try Array("{\"version\": 1, \"mappings\": [{\"name\": \"x\"}]}".utf8).write(to: store.mappingsPath)
+            var changes = subscription.changes.makeAsyncIterator()
+            guard case .mappingsInvalid(let error) = await changes.next() else {
+                Issue.record("expected mappingsInvalid")
+                return
+            }
+            #expect(error.description.contains("'mappings[0].protocol': missing"))
+            #expect(watcher.subscribe().mappings == [web])
         }
-        #expect(error.description.contains("'mappings[0].protocol': missing"))
-        #expect(watcher.subscribe().mappings == [web])
     }
 
     /// The watcher reads the files in `init` and starts polling later: a

@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import Foundation
 
 /// A raw client on a Unix socket, for what curl will not do (say nothing, or half a head).

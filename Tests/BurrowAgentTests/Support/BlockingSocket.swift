@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import Foundation
 
 /// A plain blocking TCP client with timeouts, for visitors in tests.

@@ -1,4 +1,5 @@
 import BurrowCore
+import BurrowTestSupport
 
 /// Collects engine events in the background so tests can wait for one (bounded).
 final class EventWatcher: Sendable {

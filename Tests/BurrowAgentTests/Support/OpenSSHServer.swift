@@ -1,4 +1,5 @@
 import BurrowConfig
+import BurrowTestSupport
 import Foundation
 
 /// A stock OpenSSH `sshd` on loopback with its own config, host key and

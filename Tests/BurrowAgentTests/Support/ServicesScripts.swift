@@ -35,7 +35,7 @@ final class PythonService {
         let result = try await TestProcess.run("/usr/bin/env", ["python3", script] + arguments, timeout: timeout)
         guard let line = result.text.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
               let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-        else { throw TestFailure("python client \(arguments) failed (\(result.exitStatus)): \(result.text)") }
+        else { throw TestFailure("python client \(arguments) failed (\(result.exitStatus ?? -1)): \(result.text)") }
         return object
     }
 }

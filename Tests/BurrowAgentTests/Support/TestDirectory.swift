@@ -1,3 +1,4 @@
+import BurrowTestSupport
 import Foundation
 
 /// A fresh directory under /tmp, removed by `remove()` (call it in `defer`).
@@ -21,9 +22,4 @@ struct TestDirectory {
     func remove() {
         try? FileManager.default.removeItem(atPath: path)
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
