@@ -162,7 +162,7 @@ let package = Package(
         ),
         // Test helpers shared by the test targets (spawning real processes).
         // BurrowRelay: the one test relay configuration (TestRelay) both relay fixtures build on.
-        .target(name: "BurrowTestSupport", dependencies: ["BurrowRelay"], path: "Tests/BurrowTestSupport", swiftSettings: strict),
+        .target(name: "BurrowTestSupport", dependencies: ["BurrowRelay", "TerminalUI"], path: "Tests/BurrowTestSupport", swiftSettings: strict),
         .testTarget(
             name: "BurrowNIOTests",
             dependencies: [

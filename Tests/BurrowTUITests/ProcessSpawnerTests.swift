@@ -14,7 +14,7 @@ import Glibc
     /// Signal numbers (1-based) set in a /proc status mask like "SigIgn:\t0000000000001000".
     static func signals(_ status: String, _ field: String) -> Set<Int32> {
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
-              let mask = UInt64(line.split(separator: "\t").last ?? "", radix: 16) else { return [] }
+              let mask = UInt64(line.split(whereSeparator: \.isWhitespace).last ?? "", radix: 16) else { return [] }
         return Set((1...64).filter { mask & (1 << UInt64($0 - 1)) != 0 }.map(Int32.init))
     }
 
@@ -33,9 +33,13 @@ import Glibc
         #expect(leaked > 2)
         defer { close(leaked) }
         let log = directory + "/engine.log"
+        // The shell's own masks first, read by its builtins: after a fork
+        // the shell blocks every signal for a moment, and a child reading
+        // /proc/PARENT/status could see that.
         let script = """
+            while read -r line; do case "$line" in Sig*) echo "$line";; esac; done < /proc/$$/status
             echo "session $(cut -d' ' -f6 /proc/$$/stat)"; echo "cwd $(pwd)"; echo "fds $(ls /proc/$$/fd | tr '\\n' ' ')"
-            grep -E '^Sig(Blk|Ign):' /proc/$$/status; echo "to stderr" >&2
+            echo "to stderr" >&2
             """
         let pid = try ProcessSpawner.spawn(
             "/bin/sh", ["/bin/sh", "-c", script], environment: ProcessInfo.processInfo.environment, daemonLog: log)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import TerminalUI
 
 /// Runs a real program to completion with posix_spawn, its output sent to
 /// temp files, and reaps exactly its own pid with `waitpid`.
@@ -78,7 +79,7 @@ public enum SpawnedProcess {
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in envp { free(pointer) } }
         var child: pid_t = 0
-        let result = ChildSignals.withCleanAttributes { posix_spawn(&child, path, &actions, &$0, argv, envp) }
+        let result = ProcessSpawner.withCleanAttributes { posix_spawn(&child, path, &actions, &$0, argv, envp) }
         guard result == 0 else {
             throw Failure(description: "cannot start \(path): \(String(cString: strerror(result)))")
         }
