@@ -23,7 +23,7 @@ struct RelayHTTP2Tests {
         let serve: TestProcess
         let up: TestProcess
         let tlsPort: Int
-        var ca: String { kit.directory + "/relay-config/local-ca.pem" }
+        var ca: String { kit.relayConfigDirectory + "/local-ca.pem" }
         /// curl's arguments to reach web.localhost on the TLS port, trusting only the local CA.
         var trust: [String] { ["--cacert", ca, "--resolve", "web.localhost:\(tlsPort):127.0.0.1"] }
         func url(_ path: String) -> String { "https://web.localhost:\(tlsPort)\(path)" }
@@ -54,16 +54,7 @@ struct RelayHTTP2Tests {
             let store = ConfigStore(directory: agentDirectory)
             let authorized = try store.identity(for: nil).publicKeyLine + "\n"
             try authorized.write(toFile: kit.stateDirectory + "/authorized_keys", atomically: true, encoding: .utf8)
-            let serve = kit.track(try TestProcess(RelayTestKit.burrowBinary, [
-                "serve", "--state-dir", kit.stateDirectory, "--config-dir", kit.directory + "/relay-config", "--bind", "127.0.0.1",
-                "--ssh-port", "0", "--http-port", "0", "--tls-port", "0", "--local-ca"]))
-            let sshPort: Int
-            do {
-                sshPort = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
-            } catch {
-                throw TestFailure("\(error)\nstderr: \(serve.stderr)")
-            }
-            let tlsPort = Int(try await serve.waitFor("tls +127\\.0\\.0\\.1:(\\d+)"))!
+            let (serve, sshPort, _, tlsPort) = try await kit.serveTLS(["--http-port", "0", "--local-ca"])
             _ = try store.addProfile(Profile(name: "home", host: "127.0.0.1", sshPort: sshPort))
             _ = try store.addMapping(protocol: .http, local: LocalAddress(port: local), name: "web", remotePort: nil, profile: nil, enabled: true)
             let up = kit.track(try TestProcess(RelayTestKit.burrowBinary, ["up", "--config-dir", agentDirectory]))

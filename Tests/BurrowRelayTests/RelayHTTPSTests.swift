@@ -10,23 +10,6 @@ import Testing
 @Suite("relay https termination", .spawnsProcesses, .serialized, .timeLimit(.minutes(10)))
 struct RelayHTTPSTests {
 
-    private func serve(_ kit: RelayTestKit, _ extra: [String]) async throws -> (process: TestProcess, ssh: Int, http: Int, tls: Int) {
-        let serve = kit.track(
-            try TestProcess(
-                RelayTestKit.burrowBinary,
-                ["serve", "--state-dir", kit.stateDirectory, "--config-dir", kit.directory + "/config", "--bind", "127.0.0.1",
-                 "--ssh-port", "0", "--tls-port", "0", "--ports", TestRelay.portsFlag] + extra))
-        let ssh: Int
-        do {
-            ssh = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
-        } catch {
-            throw TestFailure("\(error)\nstderr: \(serve.stderr)")
-        }
-        let http = Int(try await serve.waitFor("http +127\\.0\\.0\\.1:(\\d+)"))!
-        let tls = Int(try await serve.waitFor("tls +127\\.0\\.0\\.1:(\\d+)"))!
-        return (serve, ssh, http, tls)
-    }
-
     /// The agent side of every test here: an authorized key and a local
     /// service that reflects the forwarding headers it saw.
     private func agent(_ kit: RelayTestKit) async throws -> (key: String, local: Int) {
@@ -39,7 +22,7 @@ struct RelayHTTPSTests {
     /// `burrow serve` with `extra`, and a stock `ssh -R web:80:…` of `agent` to it.
     private func serveWeb(_ kit: RelayTestKit, _ extra: [String], _ agent: (key: String, local: Int))
         async throws -> (process: TestProcess, ssh: Int, http: Int, tls: Int) {
-        let started = try await serve(kit, extra)
+        let started = try await kit.serveTLS(extra)
         _ = try kit.ssh(key: agent.key, sshPort: started.ssh, forwards: ["web:80:127.0.0.1:\(agent.local)"])
         return started
     }
@@ -57,7 +40,7 @@ struct RelayHTTPSTests {
         let (serve, _, httpPort, tlsPort) = try await serveWeb(kit, ["--http-port", "0", "--local-ca"], agent(kit))
         #expect(serve.stdout.contains("http mappings terminated, local CA"))
         _ = try await kit.waitUntilServed("http://web.localhost:\(httpPort)/")
-        let ca = kit.directory + "/config/local-ca.pem"
+        let ca = kit.relayConfigDirectory + "/local-ca.pem"
         let resolve = ["--cacert", ca, "--resolve", "web.localhost:\(tlsPort):127.0.0.1"]
         let https = try await kit.curl("https://web.localhost:\(tlsPort)/hello", resolve)
         #expect(https.status == 200, "\(serve.stderr)")
@@ -85,7 +68,7 @@ struct RelayHTTPSTests {
         try kit.writeState("relay.json", #"{"version": 1, "limits": {"newConnectionsPerSecondPerIP": 100000}}"#)
         let (serve, _, httpPort, tlsPort) = try await serveWeb(kit, ["--http-port", "0", "--local-ca"], agent(kit))
         _ = try await kit.waitUntilServed("http://web.localhost:\(httpPort)/")
-        let ca = kit.directory + "/config/local-ca.pem"
+        let ca = kit.relayConfigDirectory + "/local-ca.pem"
         // Unknown name: closed at the SNI, no certificate shown.
         let unknown = try await kit.curl("https://nobody.localhost:\(tlsPort)/", ["--cacert", ca, "--resolve", "nobody.localhost:\(tlsPort):127.0.0.1"])
         #expect(unknown.status == 0)

@@ -55,16 +55,31 @@ final class RelayTestKit: ProcessKit {
         }
     }
 
+    /// The config directory `serveTLS` gives the relay (its local CA is there).
+    var relayConfigDirectory: String { directory + "/config" }
+
     /// `burrow serve` (the built binary) on this kit's state, OS-chosen ports;
     /// returns it with its SSH and HTTP ports once it prints them.
     func serve(_ extra: [String] = []) async throws -> (process: TestProcess, ssh: Int, http: Int) {
+        let started = try await startServe(["--http-port", "0"] + extra, tls: false)
+        return (started.process, started.ssh, started.http)
+    }
+
+    /// `burrow serve` with a TLS port (OS-chosen) and `relayConfigDirectory`;
+    /// `extra` names the HTTP port. Returns its ports once it prints them.
+    func serveTLS(_ extra: [String]) async throws -> (process: TestProcess, ssh: Int, http: Int, tls: Int) {
+        let started = try await startServe(["--config-dir", relayConfigDirectory, "--tls-port", "0"] + extra, tls: true)
+        return (started.process, started.ssh, started.http, started.tls ?? 0)
+    }
+
+    private func startServe(_ flags: [String], tls: Bool) async throws -> (process: TestProcess, ssh: Int, http: Int, tls: Int?) {
         let serve = track(try TestProcess(
             Self.burrowBinary,
-            ["serve", "--state-dir", stateDirectory, "--bind", "127.0.0.1", "--ssh-port", "0", "--http-port", "0",
-             "--ports", TestRelay.portsFlag] + extra))
+            ["serve", "--state-dir", stateDirectory, "--bind", "127.0.0.1", "--ssh-port", "0", "--ports", TestRelay.portsFlag] + flags))
         let ssh = Int(try await serve.waitFor("ssh +127\\.0\\.0\\.1:(\\d+)"))!
         let http = Int(try await serve.waitFor("http +127\\.0\\.0\\.1:(\\d+)"))!
-        return (serve, ssh, http)
+        let tlsPort = tls ? Int(try await serve.waitFor("tls +127\\.0\\.0\\.1:(\\d+)"))! : nil
+        return (serve, ssh, http, tlsPort)
     }
 
     /// A python3 TCP echo server. Returns its port.
