@@ -55,7 +55,7 @@ import Glibc
         #expect(Self.signals(output, "SigIgn").isDisjoint(with: [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGTSTP]), "\(output)")
     }
 
-    @Test func aChildThatIsNoDaemonSharesTheSessionAndAppendsToNoLog() throws {
+    @Test func aPlainChildExitsWithItsStatusAndAMissingProgramIsENOENT() throws {
         let pid = try ProcessSpawner.spawn("/bin/sh", ["/bin/sh", "-c", "exit 7"], environment: [:])
         #expect(Self.waitForExit(pid) == 7)
         #expect(throws: SpawnError(code: ENOENT)) {
