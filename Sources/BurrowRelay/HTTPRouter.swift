@@ -75,6 +75,8 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     private var closeAfterResponse = false
     /// Closes the connection after `httpKeepAliveTimeoutSeconds` between requests (armed per request, no task per request).
     private var keepAliveTimer: RearmableTimer?
+    /// How the gate closes this visitor when it reaps it between requests (made once, not per request).
+    private var closeWhenReaped: @Sendable () -> Void = {}
     /// This visitor's id for the gate's idle table.
     private let visitorID: UInt64
     private var context: ChannelHandlerContext?
@@ -129,6 +131,8 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        let channel = context.channel
+        closeWhenReaped = { channel.close(promise: nil) }
         keepAliveTimer = RearmableTimer(loop: context.eventLoop) { self.keepAliveExpired() }
     }
 
@@ -380,10 +384,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         idle = true
-        let channel = context.channel
-        relay.visitorGate.idle(visitor: visitorID, key: holder.key, forwardID: holder.forwardID) {
-            channel.close(promise: nil)
-        }
+        relay.visitorGate.idle(visitor: visitorID, key: holder.key, forwardID: holder.forwardID, close: closeWhenReaped)
         keepAliveTimer?.arm(in: .fromSeconds(relay.limits.httpKeepAliveTimeoutSeconds))
     }
 
