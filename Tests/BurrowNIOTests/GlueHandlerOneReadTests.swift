@@ -14,12 +14,17 @@ struct GlueHandlerOneReadTests {
         return parts
     }
 
-    @Test("one-read bursts and many-read bursts alternate, each flushed when it arrives, in order")
-    func oneReadBursts() throws {
+    /// A glued pair on two loops: side A's channel, and side B's loop and glue (B joins when the test says).
+    private func sideA() -> (EmbeddedChannel, EmbeddedEventLoop, GlueHandler) {
         let loopA = EmbeddedEventLoop()
         let loopB = EmbeddedEventLoop()
         let (glueA, glueB) = GlueHandler.matchedPair(first: loopA, second: loopB)
-        let a = EmbeddedChannel(handler: glueA, loop: loopA)
+        return (EmbeddedChannel(handler: glueA, loop: loopA), loopB, glueB)
+    }
+
+    @Test("one-read bursts and many-read bursts alternate, each flushed when it arrives, in order")
+    func oneReadBursts() throws {
+        let (a, loopB, glueB) = sideA()
         let b = EmbeddedChannel(handler: glueB, loop: loopB)
         for round in 0..<3 {
             try a.writeInbound(ByteBuffer(string: "one\(round)"))
@@ -40,10 +45,7 @@ struct GlueHandlerOneReadTests {
 
     @Test("a one-read burst sent before the partner joined arrives when it joins")
     func oneReadBeforeTheJoin() throws {
-        let loopA = EmbeddedEventLoop()
-        let loopB = EmbeddedEventLoop()
-        let (glueA, glueB) = GlueHandler.matchedPair(first: loopA, second: loopB)
-        let a = EmbeddedChannel(handler: glueA, loop: loopA)
+        let (a, loopB, glueB) = sideA()
         try a.writeInbound(ByteBuffer(string: "early"))
         a.pipeline.fireChannelReadComplete()
         loopB.run()
