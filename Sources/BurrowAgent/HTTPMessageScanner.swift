@@ -114,20 +114,33 @@ struct HTTPMessageScanner {
                     } else {
                         state = .lost
                     }
-                case .head, .chunkSize, .trailers:
-                    // Line-oriented parts: byte by byte, but only over heads and size lines.
-                    let byte = bytes[index]
-                    index += 1
-                    if state == .head {
-                        headBytes.append(byte)
-                        if headBytes.count > Self.maxHeadBytes { state = .lost; return }
-                        if byte == UInt8(ascii: "\n"), headBytes.count >= 2, endsHead() {
-                            // An exact-size copy (the inspector may keep it); the working buffer stays as large as it grew.
+                case .head:
+                    // A head goes line by line: each line up to its LF is appended at once.
+                    let rest = UnsafeRawBufferPointer(rebasing: bytes[index...])
+                    let lineEnd = rest.firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? rest.count
+                    headBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[..<lineEnd]))
+                    index += lineEnd
+                    if headBytes.count > Self.maxHeadBytes { state = .lost; return }
+                    if headBytes.last == UInt8(ascii: "\n"), headBytes.count >= 2, endsHead() {
+                        if captures {
+                            // An exact-size copy (the inspector keeps it); the working buffer stays as large as it grew.
                             let head = Array(headBytes[...])
                             headBytes.removeAll(keepingCapacity: true)
                             parseHead(head, report)
+                        } else {
+                            // Nothing keeps the head: parse the working buffer itself and reuse it.
+                            var head: [UInt8] = []
+                            swap(&head, &headBytes)
+                            parseHead(head, report)
+                            head.removeAll(keepingCapacity: true)
+                            headBytes = head
                         }
-                    } else {
+                    }
+                case .chunkSize, .trailers:
+                    // Line-oriented parts: byte by byte, but only over size lines and trailers.
+                    let byte = bytes[index]
+                    index += 1
+                    do {
                         if byte != UInt8(ascii: "\n") {
                             line.append(byte)
                             if line.count > Self.maxLineBytes { state = .lost; return }
@@ -174,7 +187,8 @@ struct HTTPMessageScanner {
         var connectionUpgrade = false
         for field in lines.dropFirst() {
             guard let colon = field.firstIndex(of: UInt8(ascii: ":")) else { state = .lost; return }
-            let name = String(decoding: field[field.startIndex..<colon], as: UTF8.self).lowercased()
+            // Only the four fields the framing needs become strings.
+            guard let name = Self.framingField(field[field.startIndex..<colon]) else { continue }
             let value = String(decoding: field[(colon + 1)...], as: UTF8.self).trimmingSpaces
             switch name {
             case "content-length":
@@ -236,6 +250,21 @@ struct HTTPMessageScanner {
         } else {
             finish(report)
         }
+    }
+
+    static let framingFields: [StaticString] = ["content-length", "transfer-encoding", "connection", "x-burrow-error"]
+
+    /// The field name (lowercase) when `name` is one the framing reads, compared without case and without a string.
+    private static func framingField(_ name: ArraySlice<UInt8>) -> String? {
+        for known in framingFields where known.utf8CodeUnitCount == name.count {
+            let matches = known.withUTF8Buffer { lower in
+                zip(lower, name).allSatisfy { want, byte in
+                    want == (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+                }
+            }
+            if matches { return known.description }
+        }
+        return nil
     }
 
     private mutating func finish(_ report: (Event) -> Void) {

@@ -1,5 +1,6 @@
 import BurrowConfig
 import BurrowCore
+import BurrowNIO
 import NIOCore
 import NIOPosix
 import NIOSSH
@@ -60,6 +61,8 @@ final class SSHTunnelConnection: Sendable {
                             inboundChildChannelInitializer: { child, type in
                                 acceptChild(child, type: type, router: router, onLocalRefused: onLocalRefused)
                             })
+                        // The flushes of all visitors' child channels in one tick leave in one write(2).
+                        try channel.pipeline.syncOperations.addHandler(FlushCoalescingHandler())
                         try channel.pipeline.syncOperations.addHandler(ssh)
                         try channel.pipeline.syncOperations.addHandler(ConnectionStateHandler(
                             authenticated: authenticated, closed: closed, handshakeTimeout: .seconds(15)))

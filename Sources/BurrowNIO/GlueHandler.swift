@@ -68,6 +68,16 @@ public final class GlueHandler {
 
     // MARK: messages from the partner, always on this handler's loop
 
+    /// A burst of one read (the usual case), without an array.
+    private func partnerSent(_ buffer: ByteBuffer) {
+        guard let context else {
+            early.append(buffer)
+            return
+        }
+        context.write(NIOAny(buffer), promise: nil)
+        context.flush()
+    }
+
     private func partnerSent(_ buffers: [ByteBuffer]) {
         guard let context else {
             early.append(contentsOf: buffers)
@@ -122,6 +132,11 @@ public final class GlueHandler {
             return
         }
         guard !outbox.isEmpty else { return }
+        if outbox.count == 1 {
+            let buffer = outbox.removeLast()  // the outbox keeps its storage: no allocation per burst
+            partner?.run { $0.partnerSent(buffer) }
+            return
+        }
         let batch = outbox
         outbox.removeAll(keepingCapacity: true)
         partner?.run { $0.partnerSent(batch) }

@@ -18,8 +18,6 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = ByteBuffer
 
-    private let visitor: String
-    private let visitorIsIPv6: Bool
     private let policy: AccessPolicy
     private var chunked = false
     /// What goes to the glue at the end of this read burst.
@@ -30,19 +28,26 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
     /// "http", or "https" behind the relay's TLS termination.
     let scheme: String
 
+    /// The lines every head of this visitor gets: `X-Forwarded-For` and
+    /// `X-Forwarded-Proto`, and the start of `Forwarded` (up to its `host=`).
+    private let forwardedFor: ByteBuffer
+    private let forwardedPrefix: ByteBuffer
+
     init(visitor: SocketAddress?, policy: AccessPolicy, scheme: String = "http") {
         self.scheme = scheme
         let client = AccessPolicy.clientIP(visitor)
-        self.visitor = client?.text ?? "unknown"
-        self.visitorIsIPv6 = client?.isIPv6 ?? false
+        let address = client?.text ?? "unknown"
         self.policy = policy
+        forwardedFor = ByteBuffer(string: "X-Forwarded-For: \(address)\r\nX-Forwarded-Proto: \(scheme)\r\n")
+        let node = client?.isIPv6 == true ? "\"[\(address)]\"" : address
+        forwardedPrefix = ByteBuffer(string: "Forwarded: for=\(node);proto=\(scheme)")
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch Self.unwrapInboundIn(data) {
         case .head(let head):
-            chunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
-            serialize(rewrite(head), into: &gathered, allocator: context.channel.allocator)
+            chunked = Self.isChunked(head)
+            gather(context) { self.write(head, into: &$0) }
         case .body(let body):
             let count = body.readableBytes
             guard count > 0 else { return }
@@ -108,41 +113,89 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
 
     static let setHeaders: Set<String> = ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded"]
 
-    func rewrite(_ head: HTTPRequestHead) -> HTTPRequestHead {
-        var head = head
-        for name in Self.setHeaders {
-            head.headers.remove(name: name)
+    /// Writes `head` as sent, less the forwarding headers the visitor sent
+    /// (and `Authorization` when the relay checked it), plus the relay's own,
+    /// straight into the buffer: no rewritten copy of the head, no string
+    /// built per header.
+    private func write(_ head: HTTPRequestHead, into buffer: inout ByteBuffer) {
+        buffer.writeString(head.method.rawValue)
+        buffer.writeStaticString(" ")
+        buffer.writeString(head.uri)
+        switch head.version {
+        case .http1_1: buffer.writeStaticString(" HTTP/1.1\r\n")
+        case .http1_0: buffer.writeStaticString(" HTTP/1.0\r\n")
+        default: buffer.writeString(" HTTP/\(head.version.major).\(head.version.minor)\r\n")
         }
         // A proxy behind the agent drops the headers `Connection` names (RFC
-        // 9110 §7.6.1): the visitor must not name the relay's own away.
-        let options = head.headers[canonicalForm: "connection"]
-        if options.contains(where: { Self.setHeaders.contains($0.lowercased()) }) {
-            head.headers.remove(name: "connection")
-            let kept = options.filter { !Self.setHeaders.contains($0.lowercased()) }
-            if !kept.isEmpty { head.headers.add(name: "Connection", value: kept.joined(separator: ", ")) }
+        // 9110 §7.6.1): the visitor must not name the relay's own away. Such
+        // a `Connection` goes last, without those names.
+        var keptOptions: [Substring]?
+        if head.headers.contains(name: "connection") {
+            let options = head.headers[canonicalForm: "connection"]
+            if options.contains(where: { Self.setHeaders.contains($0.lowercased()) }) {
+                keptOptions = options.filter { !Self.setHeaders.contains($0.lowercased()) }
+            }
         }
         // The credentials were for the relay; the local service never sees them.
-        if policy.basicAuth != nil { head.headers.remove(name: "authorization") }
-        let host = head.headers.first(name: "host") ?? ""
-        head.headers.add(name: "X-Forwarded-For", value: visitor)
-        head.headers.add(name: "X-Forwarded-Proto", value: scheme)
-        if !host.isEmpty { head.headers.add(name: "X-Forwarded-Host", value: host) }
-        let node = visitorIsIPv6 ? "\"[\(visitor)]\"" : visitor
-        var forwarded = "for=\(node);proto=\(scheme)"
-        if !host.isEmpty, !host.contains("\""), !host.contains("\\") { forwarded += ";host=\"\(host)\"" }
-        head.headers.add(name: "Forwarded", value: forwarded)
-        return head
+        let dropAuthorization = policy.basicAuth != nil
+        var firstHost: String?
+        for (name, value) in head.headers {
+            if Self.isSetHeader(name)
+                || (keptOptions != nil && Self.named(name, "connection"))
+                || (dropAuthorization && Self.named(name, "authorization")) {
+                continue
+            }
+            if firstHost == nil, Self.named(name, "host") { firstHost = value }
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+        if let keptOptions, !keptOptions.isEmpty {
+            buffer.writeStaticString("Connection: ")
+            buffer.writeString(keptOptions.joined(separator: ", "))
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeImmutableBuffer(forwardedFor)
+        let host = firstHost ?? ""
+        if !host.isEmpty {
+            buffer.writeStaticString("X-Forwarded-Host: ")
+            buffer.writeString(host)
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeImmutableBuffer(forwardedPrefix)
+        if !host.isEmpty, !host.utf8.contains(UInt8(ascii: "\"")), !host.utf8.contains(UInt8(ascii: "\\")) {
+            buffer.writeStaticString(";host=\"")
+            buffer.writeString(host)
+            buffer.writeStaticString("\"")
+        }
+        buffer.writeStaticString("\r\n\r\n")
     }
 
-    private func serialize(_ head: HTTPRequestHead, into gathered: inout ByteBuffer?, allocator: ByteBufferAllocator) {
-        if gathered == nil { gathered = allocator.buffer(capacity: 512) }
-        gathered!.writeString("\(head.method.rawValue) \(head.uri) HTTP/\(head.version.major).\(head.version.minor)\r\n")
-        for (name, value) in head.headers {
-            gathered!.writeString(name)
-            gathered!.writeStaticString(": ")
-            gathered!.writeString(value)
-            gathered!.writeStaticString("\r\n")
+    /// One of `setHeaders`, in any case.
+    private static func isSetHeader(_ name: String) -> Bool {
+        named(name, "x-forwarded-for") || named(name, "x-forwarded-proto") || named(name, "x-forwarded-host")
+            || named(name, "forwarded")
+    }
+
+    /// `name` is `lowercase` in any case (ASCII), compared without building a string.
+    private static func named(_ name: String, _ lowercase: StaticString) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+            return lowercase.withUTF8Buffer { lower in
+                for i in 0..<bytes.count {
+                    let byte = bytes[i]
+                    if (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) != lower[i] { return false }
+                }
+                return true
+            }
         }
-        gathered!.writeStaticString("\r\n")
+    }
+
+    /// Whether a `Transfer-Encoding` of `head` names `chunked`.
+    private static func isChunked(_ head: HTTPRequestHead) -> Bool {
+        guard head.headers.contains(name: "transfer-encoding") else { return false }
+        return head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
     }
 }

@@ -1,3 +1,4 @@
+import BurrowNIO
 import NIOCore
 
 /// First handler of an HTTP visitor, in front of NIOHTTP1's decoder: bounds
@@ -33,7 +34,8 @@ final class HTTPHeadLimiter: ChannelInboundHandler, RemovableChannelHandler {
     private var phase = Phase.head
     /// Bytes read since the decoder last produced a head or some body.
     private var sinceProgress = 0
-    private var deadline: Scheduled<Void>?
+    /// The head's deadline (re-armed per head without a task per head).
+    private var deadline: RearmableTimer?
     private var failed = false
     private var context: ChannelHandlerContext?
 
@@ -44,12 +46,12 @@ final class HTTPHeadLimiter: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        deadline = RearmableTimer(loop: context.eventLoop) { self.timedOut() }
         startDeadline()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
-        deadline = nil
         self.context = nil
     }
 
@@ -59,13 +61,13 @@ final class HTTPHeadLimiter: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         guard !failed else { return }
-        if phase == .head, deadline == nil { startDeadline() }
+        if phase == .head, deadline?.isArmed == false { startDeadline() }
         sinceProgress += Self.unwrapInboundIn(data).readableBytes
         // The router hears of heads and body during this call.
         context.fireChannelRead(data)
         guard phase != .off, sinceProgress > maximum, !failed else { return }
         failed = true
-        deadline?.cancel()
+        deadline?.disarm()
         context.fireErrorCaught(phase == .head ? HTTPHeadTooLarge(maximum: maximum) as any Error : HTTPFramingTooLarge(maximum: maximum))
     }
 
@@ -89,25 +91,22 @@ final class HTTPHeadLimiter: ChannelInboundHandler, RemovableChannelHandler {
     private func enter(_ next: Phase) {
         phase = next
         sinceProgress = 0
-        deadline?.cancel()
-        deadline = nil
+        deadline?.disarm()
     }
 
     /// Lets every byte through unlimited until the next `expectHead`.
     func pause() {
         phase = .off
-        deadline?.cancel()
-        deadline = nil
+        deadline?.disarm()
     }
 
     private func startDeadline() {
-        guard let context else { return }
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        deadline = context.eventLoop.scheduleTask(in: .fromSeconds(timeoutSeconds)) {
-            let limiter = bound.value
-            guard limiter.phase == .head, !limiter.failed, let context = limiter.context else { return }
-            limiter.failed = true
-            context.fireErrorCaught(HTTPHeadTimeout(seconds: limiter.timeoutSeconds))
-        }
+        deadline?.arm(in: .fromSeconds(timeoutSeconds))
+    }
+
+    private func timedOut() {
+        guard phase == .head, !failed, let context else { return }
+        failed = true
+        context.fireErrorCaught(HTTPHeadTimeout(seconds: timeoutSeconds))
     }
 }

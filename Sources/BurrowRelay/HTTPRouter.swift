@@ -73,7 +73,10 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     /// visitor's server, closes once that response is out (RFC 9112 §9.6),
     /// whatever the service behind the tunnel does with its own connection.
     private var closeAfterResponse = false
-    private var keepAliveTimer: Scheduled<Void>?
+    /// Closes the connection after `httpKeepAliveTimeoutSeconds` between requests (armed per request, no task per request).
+    private var keepAliveTimer: RearmableTimer?
+    /// How the gate closes this visitor when it reaps it between requests (made once, not per request).
+    private var closeWhenReaped: @Sendable () -> Void = {}
     /// This visitor's id for the gate's idle table.
     private let visitorID: UInt64
     private var context: ChannelHandlerContext?
@@ -128,6 +131,9 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        let channel = context.channel
+        closeWhenReaped = { channel.close(promise: nil) }
+        keepAliveTimer = RearmableTimer(loop: context.eventLoop) { self.keepAliveExpired() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -200,7 +206,6 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     /// The checks a later head of a kept-alive connection must pass (the
     /// first one's are in `route`); nil lets it through.
     private func laterHeadRefusal(_ head: HTTPRequestHead) -> ((ChannelHandlerContext) -> Void)? {
-        let visitor = Self.visitorName(context)
         if let problem = HTTPRequestCheck.problem(head) {
             return { self.respond($0, HTTPErrorPage.badRequest(problem)) }
         }
@@ -212,12 +217,12 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let later = Self.hostName(laterHost)
         if later != host {
-            relay.log("HTTP visitor \(visitor): a request for \(later) on a connection routed to \(host); answered 421")
+            relay.log("HTTP visitor \(Self.visitorName(context)): a request for \(later) on a connection routed to \(host); answered 421")
             return { self.respond($0, HTTPErrorPage.misdirected(host: later, routed: self.host)) }
         }
         if let rule = policy.basicAuth,
            !BasicAuthCheck.verify(authorization: head.headers.first(name: "authorization"), rule: rule) {
-            relay.log("HTTP visitor \(visitor): request \(requests) of a keep-alive connection without valid basic auth; closing")
+            relay.log("HTTP visitor \(Self.visitorName(context)): request \(requests) of a keep-alive connection without valid basic auth; closing")
             return { context in
                 self.phase = .done
                 context.close(promise: nil)
@@ -379,24 +384,20 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         idle = true
-        let channel = context.channel
-        relay.visitorGate.idle(visitor: visitorID, key: holder.key, forwardID: holder.forwardID) {
-            channel.close(promise: nil)
-        }
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        keepAliveTimer = context.eventLoop.scheduleTask(in: .fromSeconds(relay.limits.httpKeepAliveTimeoutSeconds)) {
-            let router = bound.value
-            guard router.idle, let context = router.context else { return }
-            router.phase = .done
-            context.close(promise: nil)
-        }
+        relay.visitorGate.idle(visitor: visitorID, key: holder.key, forwardID: holder.forwardID, close: closeWhenReaped)
+        keepAliveTimer?.arm(in: .fromSeconds(relay.limits.httpKeepAliveTimeoutSeconds))
+    }
+
+    private func keepAliveExpired() {
+        guard idle, let context else { return }
+        phase = .done
+        context.close(promise: nil)
     }
 
     private func becomeBusy() {
         guard idle else { return }
         idle = false
-        keepAliveTimer?.cancel()
-        keepAliveTimer = nil
+        keepAliveTimer?.disarm()
         relay.visitorGate.busy(visitor: visitorID)
     }
 

@@ -255,7 +255,9 @@ public final class Relay: Sendable {
             inboundChildChannelInitializer: { child, type in session.initializeChannel(child, type) })
         session.sshHandler = handler
         let watchdog = SSHKeepaliveWatchdog.handlers(timeout: .fromSeconds(limits.sshKeepaliveTimeoutSeconds), session: session)
-        try channel.pipeline.syncOperations.addHandlers(watchdog + [handler, ConnectionErrorHandler(session: session)])
+        // The flushes of all visitors' child channels in one tick leave in one write(2).
+        try channel.pipeline.syncOperations.addHandlers(
+            watchdog + [FlushCoalescingHandler(), handler, ConnectionErrorHandler(session: session)])
         context.registry.add(session: session.handoff, id: session.id)
         channel.closeFuture.assumeIsolated().whenComplete { _ in session.connectionClosed() }
         session.closeUnlessAuthenticated(within: .fromSeconds(limits.sshAuthTimeoutSeconds))

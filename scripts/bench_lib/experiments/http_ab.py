@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""A/B of the HTTP mapping's per-request cost between burrow binaries (issue 15 experiments).
+
+    python3 scripts/bench_lib/experiments/http_ab.py [--rounds 3] [--seconds 5] [--perf DIR] LABEL=BINARY ...
+
+For each binary: one relay (`burrow serve`) and one agent (`burrow up`) with one HTTP mapping to the
+bench's C HTTP server, all on loopback. Rounds alternate between the binaries; each round runs
+wrk -t2 -c50 (requests/s, tunnel CPU µs per request for relay and agent separately, read from
+/proc/PID/stat) and wrk -t1 -c1 (p50/p99). Prints medians. With --perf DIR, one extra (uncounted)
+wrk -c50 run per binary under `perf record -g` on relay and agent; flat reports go to DIR.
+Every process it starts is stopped when it exits (the bench harness owns them).
+"""
+
+import argparse
+import atexit
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+from bench_lib import harness  # noqa: E402
+from bench_lib.harness import Harness, cpu_seconds, log, run  # noqa: E402
+from bench_lib.measure import wrk  # noqa: E402
+from bench_lib.setup import compile_tools  # noqa: E402
+from bench_lib.stacks import BurrowStack, Services  # noqa: E402
+
+
+def cpu_of(pid):
+    return cpu_seconds([pid])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--seconds", type=int, default=5)
+    ap.add_argument("--perf", metavar="DIR")
+    ap.add_argument("bins", nargs="+", metavar="LABEL=BINARY")
+    args = ap.parse_args()
+    h = Harness(False)
+    atexit.register(h.cleanup)
+    tools = compile_tools(h)
+    services = Services(h, tools)
+    stacks = {}
+    for item in args.bins:
+        label, binary = item.split("=", 1)
+        stacks[label] = BurrowStack(h, tools, os.path.abspath(binary), label,
+                                    [("web", "http", services.http_port)], "burrow")
+    res = {label: {"rps": [], "relay": [], "agent": [], "p50": [], "p99": []} for label in stacks}
+    labels = list(stacks)
+    for r in range(args.rounds):
+        order = labels[r % len(labels):] + labels[:r % len(labels)]
+        for label in order:
+            s = stacks[label]
+            url = f"http://127.0.0.1:{s.http_port}/"
+            harness.WRK_THREADS, harness.WRK_CONNECTIONS = 2, 50
+            c0 = (cpu_of(s.relay.pid), cpu_of(s.agent.pid))
+            w = wrk(url, s.hosts["web"], args.seconds)
+            c1 = (cpu_of(s.relay.pid), cpu_of(s.agent.pid))
+            harness.WRK_THREADS, harness.WRK_CONNECTIONS = 1, 1
+            w1 = wrk(url, s.hosts["web"], args.seconds)
+            if not w or not w1:
+                log(f"{label}: wrk failed; round skipped")
+                continue
+            relay = (c1[0] - c0[0]) / w["requests"] * 1e6
+            agent = (c1[1] - c0[1]) / w["requests"] * 1e6
+            d = res[label]
+            d["rps"].append(w["rps"])
+            d["relay"].append(relay)
+            d["agent"].append(agent)
+            d["p50"].append(w1["p50_ms"])
+            d["p99"].append(w1["p99_ms"])
+            log(f"round {r + 1} {label:10s} c50 {w['rps']:8.0f} req/s  CPU relay {relay:5.1f} agent {agent:5.1f} "
+                f"µs/req  c1 p50 {w1['p50_ms']:.3f} p99 {w1['p99_ms']:.3f} ms  (load {os.getloadavg()[0]:.2f})")
+    if args.perf:
+        os.makedirs(args.perf, exist_ok=True)
+        harness.WRK_THREADS, harness.WRK_CONNECTIONS = 2, 50
+        for label, s in stacks.items():
+            perfs = []
+            for role, proc in (("relay", s.relay), ("agent", s.agent)):
+                data = os.path.join(args.perf, f"{label}.{role}.perf.data")
+                perfs.append((role, data, h.spawn(f"perf-{label}-{role}", [
+                    "perf", "record", "-F", "999", "-g", "-o", data, "-p", str(proc.pid)])))
+            time.sleep(1)
+            wrk(f"http://127.0.0.1:{s.http_port}/", s.hosts["web"], args.seconds)
+            for role, data, p in perfs:
+                p.send_signal(2)
+                p.wait(timeout=60)
+                h.procs.remove(p)
+                _, out, _ = run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "symbol",
+                                 "--percent-limit", "0.3", "-g", "none"], timeout=300, check=False)
+                dm = subprocess.run(["swift", "demangle", "--simplified"], input=out.encode(), capture_output=True)
+                with open(os.path.join(args.perf, f"{label}.{role}.flat.txt"), "w") as f:
+                    f.write(dm.stdout.decode("utf-8", "replace"))
+    print(f"load {os.getloadavg()}")
+    print(f"{'binary':10s} {'req/s c50':>10s} {'relay µs':>9s} {'agent µs':>9s} {'both µs':>8s} {'c1 p50 ms':>10s} {'c1 p99 ms':>10s}")
+    for label, d in res.items():
+        if not d["rps"]:
+            continue
+        m = {k: statistics.median(v) for k, v in d.items()}
+        both = statistics.median([a + b for a, b in zip(d["relay"], d["agent"])])
+        print(f"{label:10s} {m['rps']:10.0f} {m['relay']:9.1f} {m['agent']:9.1f} {both:8.1f} {m['p50']:10.3f} {m['p99']:10.3f}")
+
+
+if __name__ == "__main__":
+    main()
