@@ -16,16 +16,19 @@ final class ControlChannelHandler: ChannelDuplexHandler {
     private let messages: AsyncStream<RelayMessage>.Continuation
     private let refusals: RefusalBook
     private var lineFramer = ControlLineFramer(maximumLineLength: ControlCodec.maximumLineLength)
+    /// The tunnel run's `AgentInstance`, said in `hello`.
+    private let instance: String?
 
-    init(messages: AsyncStream<RelayMessage>.Continuation, refusals: RefusalBook) {
+    init(messages: AsyncStream<RelayMessage>.Continuation, refusals: RefusalBook, instance: String? = nil) {
         self.messages = messages
         self.refusals = refusals
+        self.instance = instance
     }
 
     func channelActive(context: ChannelHandlerContext) {
         let exec = SSHChannelRequestEvent.ExecRequest(command: ControlCodec.command, wantReply: true)
         context.triggerUserOutboundEvent(exec, promise: nil)
-        let hello = ByteBuffer(string: ControlCodec.encode(.hello(agentVersion: BurrowVersion.current)) + "\n")
+        let hello = ByteBuffer(string: ControlCodec.encode(.hello(agentVersion: BurrowVersion.current, instance: instance)) + "\n")
         context.writeAndFlush(wrapOutboundOut(SSHChannelData(type: .channel, data: .byteBuffer(hello))), promise: nil)
         context.fireChannelActive()
     }

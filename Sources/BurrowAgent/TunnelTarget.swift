@@ -11,4 +11,6 @@ struct TunnelTarget: Sendable {
     var hostKeyPolicy: HostKeyPolicy
     /// How people see the relay: `host:port` or "embedded relay on 127.0.0.1:PORT".
     var relayDescription: String
+    /// The tunnel run's `AgentInstance` (said in `hello`); set by `Tunnel`.
+    var instance: String? = nil
 }

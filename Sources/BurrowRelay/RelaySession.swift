@@ -26,6 +26,10 @@ final class RelaySession {
     private(set) var owner = ""
     /// `burrow-pool` on the key's line: its unregistered forwards serve in pools.
     private(set) var poolsUnregistered = false
+    /// The agent run this connection belongs to (`hello`'s `instance`): its
+    /// connections serve the names they share together (issue 15). nil for
+    /// older agents and `ssh -R`.
+    private(set) var instance: String?
     var forwards: [UInt64: Forward] = [:]
     var controlChannel: SessionChannelHandler?
     var bannerChannels: [ObjectIdentifier: SessionChannelHandler] = [:]
@@ -120,8 +124,10 @@ final class RelaySession {
         bannerChannels[ObjectIdentifier(handler)] = nil
     }
 
-    func agentSaidHello(version: String) {
-        context.log("\(who): agent \(version) on the control channel")
+    func agentSaidHello(version: String, instance: String?) {
+        // Set once: a later hello cannot move a session's forwards to another instance.
+        if self.instance == nil { self.instance = instance }
+        context.log("\(who): agent \(version) on the control channel\(instance.map { " (instance \($0.prefix(8)))" } ?? "")")
     }
 
     func logRefusal(_ reason: String) {
