@@ -91,7 +91,7 @@ final class SSHTunnelConnection: Sendable {
                     ssh.createChannel(promise, channelType: .session) { child, _ in
                         child.eventLoop.makeCompletedFuture {
                             try child.pipeline.syncOperations.addHandler(ControlChannelHandler(
-                                messages: continuation, refusals: refusals, instance: target.instance))
+                                messages: continuation, refusals: refusals, instance: target.instance, connection: target.connection))
                         }
                     }
                 } catch {

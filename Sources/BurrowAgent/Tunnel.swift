@@ -251,6 +251,7 @@ actor Tunnel {
     private func run(slot: Int) async {
         guard var target else { return }
         target.instance = instance
+        target.connection = slot
         var attempt = 0
         while !Task.isCancelled {
             setSlot(slot, .connecting, .connecting(tunnel: name, relay: relayDescription))

@@ -13,4 +13,6 @@ struct TunnelTarget: Sendable {
     var relayDescription: String
     /// The tunnel run's `AgentInstance` (said in `hello`); set by `Tunnel`.
     var instance: String? = nil
+    /// Which of the tunnel's connections (its slot), said in `hello` with `instance`.
+    var connection: Int? = nil
 }

@@ -332,7 +332,8 @@ final class ForwardRegistry: Sendable {
 
     /// The member a visitor goes to, counted as open on it until `finished`;
     /// nil when the pool is gone or every member is in `excluding`. For an
-    /// HTTP or TLS name, members whose session runs on `loop` come first: the
+    /// HTTP or TLS name served by one agent run's connections, members whose
+    /// session runs on `loop` come first (`Pool.members(on:)`): the
     /// default is the calling thread's event loop, which is the visitor's
     /// (`VisitorSplice` picks there). A TCP port's visitors are all accepted
     /// on its listener's loop (the session that bound it), so preferring that

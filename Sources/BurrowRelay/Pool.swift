@@ -47,9 +47,12 @@ struct Pool: Sendable {
         return holder
     }
 
-    /// The members whose session runs on `loop` (none without one).
+    /// The members a visitor on `loop` prefers: for an agent run's
+    /// connections (`instance`), those whose session runs on `loop`. None for
+    /// a pool the user asked for: its members are different agents (maybe
+    /// different services), and its visitors spread evenly by least open.
     func members(on loop: (any EventLoop)?) -> Set<UInt64> {
-        guard let loop else { return [] }
+        guard let loop, instance != nil else { return [] }
         return Set(holders.values.filter { $0.session.loop === loop }.map(\.forwardID))
     }
 

@@ -13,9 +13,10 @@ import NIOCore
 /// `Member` is any identifier: a forward of one session, for issue 16's
 /// pools of several agents and for one agent's mapping spread over its
 /// several connections (issue 15, a member per connection). A visitor
-/// prefers the members in `preferring` (those whose SSH session runs on the
-/// visitor's event loop, so its bytes never cross threads), least open
-/// among them; without one online there, least open overall.
+/// prefers the members in `preferring` (for one agent's connections: those
+/// whose SSH session runs on the visitor's event loop, so its bytes never
+/// cross threads), least open among them; without one online there, least
+/// open overall.
 struct PoolBalancer<Member: Hashable & Sendable>: Sendable {
     private struct Entry: Sendable {
         var member: Member

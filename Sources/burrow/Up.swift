@@ -94,6 +94,8 @@ extension Burrow {
             if logLevel == .debug {
                 relayLog = { line in StandardError.write("embedded relay: \(line)\n") }
             }
+            // BURROW_CONNECTIONS: the same, for a process started by a script (scripts/bench --burrow-env).
+            let connections = connections ?? ProcessInfo.processInfo.environment["BURROW_CONNECTIONS"].flatMap { Int($0) }
             if let connections, !ConnectionCount.range.contains(connections) {
                 throw ValidationError("--connections \(connections): use \(ConnectionCount.range.lowerBound) to \(ConnectionCount.range.upperBound)")
             }

@@ -23,6 +23,19 @@ import Testing
         try AgentInstance.validate(first)
     }
 
+    @Test func helloSaysWhichConnectionOfTheRunItIs() throws {
+        let instance = AgentInstance.random()
+        let hello = AgentMessage.hello(agentVersion: "1.0.0", instance: instance, connection: 1)
+        #expect(ControlCodec.encode(hello) == #"{"connection":1,"instance":"\#(instance)","type":"hello","version":"1.0.0"}"#)
+        #expect(try ControlCodec.decodeAgentMessage(ControlCodec.encode(hello)) == hello)
+        // Without an instance a connection number means nothing: not sent, refused when received.
+        #expect(!ControlCodec.encode(AgentMessage.hello(agentVersion: "1.0.0", connection: 1)).contains("connection"))
+        #expect(throws: CoreError.self) { try ControlCodec.decodeAgentMessage(#"{"type":"hello","version":"1","connection":1}"#) }
+        #expect(throws: CoreError.self) {
+            try ControlCodec.decodeAgentMessage(#"{"type":"hello","version":"1","instance":"\#(instance)","connection":-1}"#)
+        }
+    }
+
     @Test func aMalformedInstanceIsRefused() {
         for bad in ["", "abc", String(repeating: "g", count: 32), String(repeating: "A", count: 32), String(repeating: "a", count: 65)] {
             #expect(throws: CoreError.self) { try ControlCodec.decodeAgentMessage(#"{"type":"hello","version":"1","instance":"\#(bad)"}"#) }
