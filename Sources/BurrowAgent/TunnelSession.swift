@@ -31,8 +31,9 @@ actor TunnelSession {
     private let pingInterval: Duration
     private let onFleet: (@Sendable ([String]) -> Void)?
     /// False for a tunnel's second (third…) connection: the first one says
-    /// what happens to mappings (online, refused, https) and what the relay
-    /// notes, so each is said once however many connections carry it.
+    /// what happens to mappings (online, refused, https) and the relay's news,
+    /// so each is said once however many connections carry it (warnings, such
+    /// as a visitor limit hit on this connection, are said by each).
     private let announces: Bool
 
     private var machines: [String: Machine] = [:]
@@ -270,8 +271,8 @@ actor TunnelSession {
             perform(machines[name]?.httpsChanged(status) ?? [], for: name)
         case .requestRefused(let request):
             router.route(host: request.name, port: 0)?.stats.requestRefusedByRelay(request)
-        case .notice where !announces:
-            break
+        case .notice(_, let informational) where informational && !announces:
+            break  // news (a shutdown…) reaches every connection: the first one says it
         case .notice(let text, let informational):
             let line = "relay \(relayDescription) says: \(text)"
             hub.emit(informational ? .notice(line) : .error(mapping: nil, message: line))

@@ -33,6 +33,13 @@ final class ForwardRegistry: Sendable {
         var pool: PoolKey? = nil
         /// The agent run of the session (`hello`'s `instance`), nil for older agents and `ssh -R`.
         var instance: String? = nil
+        /// Set on holders handed out from an agent run's pool: the id its
+        /// visitors count under for `maxVisitorsPerMapping` (one mapping,
+        /// however many connections carry it).
+        var gateID: UInt64? = nil
+
+        /// What `VisitorGate` counts this holder's visitors under.
+        var mappingID: UInt64 { gateID ?? forwardID }
 
         /// Another connection of the same agent run (never the same session).
         func isSibling(of other: Holder) -> Bool {
@@ -51,6 +58,9 @@ final class ForwardRegistry: Sendable {
         var tls: [String: [Holder]] = [:]
         var pools: [PoolKey: Pool] = [:]
         var sessions: [UInt64: LoopHandoff<RelaySession>] = [:]
+        /// TCP binds in flight of an agent run's mapping (`tcpBindKey`): its
+        /// other connections wait for it, then join the port it bound.
+        var tcpBinds: [String: EventLoopFuture<Void>] = [:]
     }
 
     private let state = Mutex(State())
@@ -325,6 +335,27 @@ final class ForwardRegistry: Sendable {
         }
     }
 
+    /// What tells an agent run's TCP binds of one mapping apart.
+    static func tcpBindKey(owner: String, label: String, instance: String) -> String {
+        "\(owner)\u{0}\(label)\u{0}\(instance)"
+    }
+
+    /// Records `done` as the bind in flight for `key`, or returns the one
+    /// already in flight (a sibling connection's; nothing is recorded then).
+    func beginTCPBind(_ key: String, _ done: EventLoopFuture<Void>) -> EventLoopFuture<Void>? {
+        state.withLock { state in
+            if let pending = state.tcpBinds[key] { return pending }
+            state.tcpBinds[key] = done
+            return nil
+        }
+    }
+
+    func endTCPBind(_ key: String, _ done: EventLoopFuture<Void>) {
+        state.withLock { state in
+            if state.tcpBinds[key] === done { state.tcpBinds[key] = nil }
+        }
+    }
+
     /// Every pool's listener (shutdown: no new visitors).
     func poolListeners() -> [any Channel] {
         state.withLock { $0.pools.values.compactMap(\.listener) }
@@ -352,6 +383,7 @@ final class ForwardRegistry: Sendable {
             state.pools[key] = pool
             var holder = pool.holders[id]
             holder?.pool = key
+            holder?.gateID = pool.gateID
             return holder
         }
     }

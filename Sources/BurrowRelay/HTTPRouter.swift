@@ -380,7 +380,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
         }
         idle = true
         let channel = context.channel
-        relay.visitorGate.idle(visitor: visitorID, key: holder.key, forwardID: holder.forwardID) {
+        relay.visitorGate.idle(visitor: visitorID, key: holder.key, forwardID: holder.mappingID) {
             channel.close(promise: nil)
         }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)

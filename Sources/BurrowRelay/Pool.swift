@@ -15,6 +15,11 @@ struct Pool: Sendable {
     let label: String
     /// The agent run whose connections these are; nil for a pool the user asked for.
     let instance: String?
+    /// An agent run's pool: the id its visitors count under in `VisitorGate`
+    /// (its first member's forward id), so `maxVisitorsPerMapping` holds for
+    /// the mapping, not per connection. nil for a user's pool (each member
+    /// is a mapping of its own agent).
+    private(set) var gateID: UInt64?
     var holders: [UInt64: ForwardRegistry.Holder] = [:]
     var balancer = PoolBalancer<UInt64>()
     var listener: (any Channel)?
@@ -29,6 +34,7 @@ struct Pool: Sendable {
     var memberHolders: [ForwardRegistry.Holder] { balancer.members.compactMap { holders[$0] } }
 
     mutating func join(_ holder: ForwardRegistry.Holder) {
+        if instance != nil, gateID == nil { gateID = holder.forwardID }
         holders[holder.forwardID] = holder
         balancer.join(holder.forwardID)
     }
@@ -44,6 +50,7 @@ struct Pool: Sendable {
     func peek(_ key: PoolKey, at now: NIODeadline, on loop: (any EventLoop)? = nil) -> ForwardRegistry.Holder? {
         guard let id = balancer.peek(at: now, preferring: members(on: loop)), var holder = holders[id] else { return nil }
         holder.pool = key
+        holder.gateID = gateID
         return holder
     }
 

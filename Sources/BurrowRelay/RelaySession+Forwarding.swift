@@ -249,6 +249,28 @@ extension RelaySession {
     ) {
         let range = context.configuration.portRange
         if joinTCPPool(host: host, port: port, key: key, promise: promise) { return }
+        if let instance, poolFlag(for: host) != true {
+            // One bind per agent run and mapping: a sibling connection binding
+            // it now is waited for, and then joined (or, if it failed, followed).
+            let bindKey = ForwardRegistry.tcpBindKey(owner: owner, label: host, instance: instance)
+            let done = loop.makePromise(of: Void.self)
+            if let pending = context.registry.beginTCPBind(bindKey, done.futureResult) {
+                done.succeed(())
+                pending.hop(to: loop).assumeIsolated().whenComplete { _ in
+                    guard !self.closed else {
+                        promise.fail(RelayError.refused("connection closed"))
+                        return
+                    }
+                    self.listenTCP(host: host, port: port, key: key, promise: promise)
+                }
+                return
+            }
+            let registry = context.registry
+            promise.futureResult.whenComplete { _ in
+                registry.endTCPBind(bindKey, done.futureResult)
+                done.succeed(())
+            }
+        }
         guard let candidates = candidatePorts(host: host, port: port, key: key, promise: promise) else { return }
         let forwardID = context.makeID()
         // An agent run's forward is its connections' pool from the start, so
