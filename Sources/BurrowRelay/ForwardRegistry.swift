@@ -87,7 +87,7 @@ final class ForwardRegistry: Sendable {
 
     func tcpHolder(_ port: Int) -> Holder? {
         let time = now()
-        return state.withLock { $0.pools[.tcp(port)]?.peek(.tcp(port), at: time) ?? $0.tcp[port] }
+        return state.withLock { $0.pools[.tcp(port)]?.peek(.tcp(port), at: time, on: MultiThreadedEventLoopGroup.currentEventLoop) ?? $0.tcp[port] }
     }
 
     /// The holder of a TCP port outside any pool (the one a newer session of its key may evict).
@@ -362,23 +362,21 @@ final class ForwardRegistry: Sendable {
     }
 
     /// The member a visitor goes to, counted as open on it until `finished`;
-    /// nil when the pool is gone or every member is in `excluding`. For an
-    /// HTTP or TLS name served by one agent run's connections, members whose
-    /// session runs on `loop` come first (`Pool.members(on:)`): the
-    /// default is the calling thread's event loop, which is the visitor's
-    /// (`VisitorSplice` picks there). A TCP port's visitors are all accepted
-    /// on its listener's loop (the session that bound it), so preferring that
-    /// loop would send every one to that session: they go to the least open
-    /// member, wherever it runs.
+    /// nil when the pool is gone or every member is in `excluding`. Among
+    /// one agent run's connections, members whose session runs on `loop`
+    /// come first (`Pool.members(on:)`): the default is the calling thread's
+    /// event loop, which is the visitor's (`VisitorSplice` picks there). A
+    /// TCP port's visitors are all accepted on its listener's loop, so they
+    /// all go to the connection that bound it while it takes visitors (a
+    /// thread hop per read cost more than the spread gained: fewer
+    /// connections/s in `scripts/bench`), to the others when it is gone.
     func pick(
         _ key: PoolKey, excluding: Set<UInt64>, on loop: (any EventLoop)? = MultiThreadedEventLoopGroup.currentEventLoop
     ) -> Holder? {
         let time = now()
-        let nearLoop: (any EventLoop)?
-        if case .tcp = key { nearLoop = nil } else { nearLoop = loop }
         return state.withLock { state in
             guard var pool = state.pools[key],
-                  let id = pool.balancer.pick(at: time, excluding: excluding, preferring: pool.members(on: nearLoop))
+                  let id = pool.balancer.pick(at: time, excluding: excluding, preferring: pool.members(on: loop))
             else { return nil }
             state.pools[key] = pool
             var holder = pool.holders[id]
