@@ -163,6 +163,57 @@ import Testing
         }
     }
 
+    /// A stock OpenSSH client on `burrow-control` saying `hello` with `instance` and `connection`.
+    static func controlClient(_ relay: RelayFixture, key: String, hello: String) throws -> TestProcess {
+        let ssh = [
+            "ssh", "-T", "-p", String(relay.endpoints.sshPort), "-i", key, "-o", "StrictHostKeyChecking=no",
+            "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "agent@127.0.0.1",
+            "burrow-control",
+        ].joined(separator: " ")
+        // stdin ends after the hello; the relay keeps the channel (half-closed) open.
+        return try TestProcess("/bin/sh", ["-c", "printf '%s\\n' '\(hello)' | \(ssh)"])
+    }
+
+    @Test(.timeLimit(.minutes(10)))
+    func aNewerConnectionOfTheSameNumberReplacesTheRunsOlderOne() async throws {
+        let keys = try TestDirectory("burrow-multiconn-keys")
+        defer { keys.remove() }
+        let made = try await TestProcess.run("/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys.file("key")])
+        #expect(made.status == 0, "\(made.output)")
+        let log = LogLines()
+        // The keepalive watchdog (clients that never ping) must not be what closes a connection here.
+        let relay = try await RelayFixture.start(limits: { $0.sshKeepaliveTimeoutSeconds = 600 }, log: log.sink)
+        let instance = AgentInstance.random()
+        let hello = { (connection: Int) in
+            ControlCodec.encode(AgentMessage.hello(agentVersion: "test", instance: instance, connection: connection))
+        }
+        let first = try Self.controlClient(relay, key: keys.file("key"), hello: hello(0))
+        var others: [TestProcess] = []
+        try await withCleanup {
+            _ = try await first.waitForOutput("welcome")
+            // Connection 1 of the same run is a sibling: both stay.
+            let sibling = try Self.controlClient(relay, key: keys.file("key"), hello: hello(1))
+            others.append(sibling)
+            _ = try await sibling.waitForOutput("welcome")
+            try await Self.eventually("two sessions") { await relay.relay.snapshot().sessions.count == 2 }
+            #expect(first.isRunning)
+            // A new connection 0 of the run: the older connection 0 is closed, connection 1 stays.
+            let replacement = try Self.controlClient(relay, key: keys.file("key"), hello: hello(0))
+            others.append(replacement)
+            _ = try await replacement.waitForOutput("welcome")
+            try await Self.eventually("the relay replaced the older connection 0") {
+                log.text.contains("replaced by a newer connection 0 of the same agent")
+            }
+            try await Self.eventually("the older connection 0 ended") { !first.isRunning }
+            #expect(log.count(containing: "replaced by a newer connection") == 1)
+            #expect(sibling.isRunning && replacement.isRunning)
+            try await Self.eventually("two sessions again") { await relay.relay.snapshot().sessions.count == 2 }
+        } cleanup: {
+            for process in others + [first] { _ = process.stop(signal: SIGKILL) }
+            await relay.stop()
+        }
+    }
+
     @Test(.timeLimit(.minutes(10)))
     func aThousandMappingsOnTwoConnectionsAllOnline() async throws {
         let local = try await LocalHTTPServer()
