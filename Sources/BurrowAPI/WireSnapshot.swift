@@ -34,6 +34,8 @@ struct WireTunnel: Codable, Sendable {
     var members: [WireRelayMember]?
     /// A fleet's connected relays: `{"serving":2,"of":3}` (absent without a fleet).
     var relays: RelayCount?
+    /// The SSH connections to the relay that are up: `{"up":2,"total":2}` (absent from older engines).
+    var connections: ConnectionCount?
 
     init(_ tunnel: TunnelSnapshot) {
         profile = tunnel.profile
@@ -45,12 +47,14 @@ struct WireTunnel: Codable, Sendable {
         domain = tunnel.domain
         members = tunnel.members.isEmpty ? nil : tunnel.members.map(WireRelayMember.init)
         relays = tunnel.relays
+        connections = tunnel.connections
     }
 
     func value() throws -> TunnelSnapshot {
         var tunnel = TunnelSnapshot(profile: profile, relay: relay, state: try WireTunnelState.state(state, retryAt: retryAt, reason: reason), rttMs: rttMs, connectedSince: connectedSince,
                                     reconnects: reconnects, domain: domain)
         tunnel.members = try (members ?? []).map { try $0.value() }
+        tunnel.connections = connections
         return tunnel
     }
 }

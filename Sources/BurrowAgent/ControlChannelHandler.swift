@@ -16,16 +16,21 @@ final class ControlChannelHandler: ChannelDuplexHandler {
     private let messages: AsyncStream<RelayMessage>.Continuation
     private let refusals: RefusalBook
     private var lineFramer = ControlLineFramer(maximumLineLength: ControlCodec.maximumLineLength)
+    /// The tunnel run's `AgentInstance` and this connection's number in it, said in `hello`.
+    private let instance: String?
+    private let connection: Int?
 
-    init(messages: AsyncStream<RelayMessage>.Continuation, refusals: RefusalBook) {
+    init(messages: AsyncStream<RelayMessage>.Continuation, refusals: RefusalBook, instance: String? = nil, connection: Int? = nil) {
         self.messages = messages
         self.refusals = refusals
+        self.instance = instance
+        self.connection = connection
     }
 
     func channelActive(context: ChannelHandlerContext) {
         let exec = SSHChannelRequestEvent.ExecRequest(command: ControlCodec.command, wantReply: true)
         context.triggerUserOutboundEvent(exec, promise: nil)
-        let hello = ByteBuffer(string: ControlCodec.encode(.hello(agentVersion: BurrowVersion.current)) + "\n")
+        let hello = ByteBuffer(string: ControlCodec.encode(.hello(agentVersion: BurrowVersion.current, instance: instance, connection: connection)) + "\n")
         context.writeAndFlush(wrapOutboundOut(SSHChannelData(type: .channel, data: .byteBuffer(hello))), promise: nil)
         context.fireChannelActive()
     }

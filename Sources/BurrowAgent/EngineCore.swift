@@ -133,6 +133,7 @@ actor EngineCore {
             do {
                 let identity = try store.identity(for: profile)
                 let knownRelays = store.knownRelaysPath
+                let connections = options.connections ?? profile.connections ?? ConnectionCount.default
                 return FleetTunnel(name: name, relays: profile.members, followsFleet: true, hub: hub, inspector: inspector) {
                     endpoint, router, role in
                     let (host, port) = (try? Profile.parseEndpoint(endpoint)) ?? (profile.host, profile.sshPort)
@@ -142,7 +143,7 @@ actor EngineCore {
                         relayDescription: endpoint)
                     return Tunnel(target: target, group: group, hub: hub, pingInterval: ping, inspector: inspector,
                                   router: router, announcesMappings: role.primary, namesRelay: role.inFleet,
-                                  onFleet: role.onFleet)
+                                  onFleet: role.onFleet, connections: connections)
                 }
             } catch {
                 hub.emit(.error(mapping: nil, message: "profile '\(name)': \(error.description)"))
@@ -156,9 +157,11 @@ actor EngineCore {
                 let target = TunnelTarget(
                     name: name, host: embedded.host, port: embedded.sshPort, user: Profile.defaultUser,
                     identity: identity, hostKeyPolicy: .exact(keyLine: embedded.hostKeyLine), relayDescription: relay)
+                let connections = options.connections ?? ConnectionCount.default
                 return FleetTunnel(name: name, relays: [relay], followsFleet: false, hub: hub, inspector: inspector) {
                     _, router, _ in
-                    Tunnel(target: target, group: group, hub: hub, pingInterval: ping, inspector: inspector, router: router)
+                    Tunnel(target: target, group: group, hub: hub, pingInterval: ping, inspector: inspector, router: router,
+                           connections: connections)
                 }
             } catch {
                 hub.emit(.error(mapping: nil, message: error.description))

@@ -18,6 +18,10 @@ public struct EngineOptions: Sendable {
     /// is kept, the snapshot's request list still works (ids 0), and replay
     /// finds nothing.
     public var inspect = true
+    /// SSH connections per relay (`burrow up --connections N`, issue 15):
+    /// overrides each profile's `connections`; nil: the profile's, else
+    /// `ConnectionCount.default` (one per core, at most 4).
+    public var connections: Int?
 
     public init(profileFilter: String? = nil, embeddedRelay: EmbeddedRelayTarget? = nil) {
         self.profileFilter = profileFilter

@@ -211,6 +211,9 @@ actor FleetTunnel {
                                 fromProfile: member.fromProfile)
         }
         tunnel.reconnects = parts.reduce(0) { $0 + $1.tunnel.reconnects }
+        tunnel.connections = parts.compactMap(\.tunnel.connections).reduce(nil) { total, count in
+            ConnectionCount(up: (total?.up ?? 0) + count.up, total: (total?.total ?? 0) + count.total)
+        }
         tunnel.domain = tunnel.domain ?? parts.lazy.compactMap(\.tunnel.domain).first
         if tunnel.state != .online, let up = parts.first(where: { $0.tunnel.state == .online }) {
             // The fleet serves while any relay does; the primary's own state is in `members`.

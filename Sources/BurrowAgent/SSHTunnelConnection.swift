@@ -93,7 +93,8 @@ final class SSHTunnelConnection: Sendable {
                     let ssh = try channel.pipeline.syncOperations.handler(type: NIOSSHHandler.self)
                     ssh.createChannel(promise, channelType: .session) { child, _ in
                         child.eventLoop.makeCompletedFuture {
-                            try child.pipeline.syncOperations.addHandler(ControlChannelHandler(messages: continuation, refusals: refusals))
+                            try child.pipeline.syncOperations.addHandler(ControlChannelHandler(
+                                messages: continuation, refusals: refusals, instance: target.instance, connection: target.connection))
                         }
                     }
                 } catch {

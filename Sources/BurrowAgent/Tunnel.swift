@@ -3,13 +3,22 @@ import NIOCore
 import NIOSSH
 
 /// One tunnel: the mappings that go through one relay (a profile, or the
-/// embedded relay) and the orchestration around its connection. It keeps
-/// itself connected (exponential backoff with jitter), starts a
-/// `TunnelSession` for each connection (which registers every enabled
-/// mapping, each through its `RegistrationStateMachine`), and hands it each
-/// mapping change, so that adding or removing a mapping never disturbs
-/// another's visitors. The route table and the statistics live here: they
-/// outlast a connection.
+/// embedded relay) and the orchestration around its connections. It keeps
+/// `connections` SSH connections to the relay (issue 15), each in a slot of
+/// its own that reconnects by itself (exponential backoff with jitter),
+/// starts a `TunnelSession` for each connection (which registers every
+/// enabled mapping, each through its `RegistrationStateMachine`), and hands
+/// every session each mapping change, so that adding or removing a mapping
+/// never disturbs another's visitors. The route table and the statistics
+/// live here: they outlast a connection, and visitors through any connection
+/// count once. Every connection says the tunnel's one `AgentInstance` in
+/// `hello`, so the relay lets them serve a name together instead of taking
+/// it over from each other; a mapping is online while any connection holds
+/// it. UDP mappings go through the first slot only (a UDP port is one
+/// socket on the relay), and so do pooled mappings (a pool's member is an
+/// agent: its size and its balance count agents, issue 16). The first
+/// slot's session announces mapping events
+/// (online, refused, https), so each is said once.
 ///
 /// In a fleet (`FleetTunnel`) there is one `Tunnel` per relay; they share the
 /// fleet's `Router` and each mapping's `MappingStats` (given to `apply`), so
@@ -34,6 +43,10 @@ actor Tunnel {
     private let backoff = Backoff()
     private let pingInterval: Duration
     private let inspector: Inspector
+    /// SSH connections kept to the relay (slots 0..<connections).
+    let connections: Int
+    /// Said in `hello` by every connection of this tunnel.
+    private let instance = AgentInstance.random()
 
     private struct Entry {
         var mapping: Mapping
@@ -46,21 +59,35 @@ actor Tunnel {
     }
 
     private var entries: [String: Entry] = [:]
-    private var state: TunnelState
-    /// The current connection's session; nil between connections.
-    private var session: TunnelSession?
+    /// Each slot's connection state; the tunnel is online while any slot is.
+    private var slotStates: [TunnelState]
+    /// Each slot's current session; nil between connections.
+    private var sessions: [Int: TunnelSession] = [:]
     /// Refusals from the last connection, shown until the next one registers again.
     private var refusals: [String: String] = [:]
-    private var connectedSince: Double?
+    private var slotSince: [Int: Double] = [:]
     private var reconnects = 0
-    private var everConnected = false
+    private var everConnected: Set<Int> = []
     private var domain: String?
-    private var runTask: Task<Void, Never>?
+    private var runTasks: [Task<Void, Never>] = []
     private var lastLocalRefusal: [String: ContinuousClock.Instant] = [:]
+    private var hostKeyRefused = false
+
+    /// The tunnel's state: online while any connection is, else the first slot's.
+    private var state: TunnelState {
+        slotStates.first { $0 == .online } ?? slotStates[0]
+    }
+
+    private var runTask: Bool { !runTasks.isEmpty }
+
+    /// Sessions in slot order.
+    private var liveSessions: [TunnelSession] { sessions.keys.sorted().compactMap { sessions[$0] } }
 
     init(target: TunnelTarget, group: any EventLoopGroup, hub: EventHub, pingInterval: Duration = .seconds(5),
          inspector: Inspector = Inspector(), router: Router = Router(), announcesMappings: Bool = true,
-         namesRelay: Bool = false, onFleet: (@Sendable ([String]) -> Void)? = nil) {
+         namesRelay: Bool = false, onFleet: (@Sendable ([String]) -> Void)? = nil, connections: Int = 1) {
+        self.connections = max(1, connections)
+        self.slotStates = Array(repeating: .offline(reason: "not started"), count: max(1, connections))
         self.name = target.name
         self.router = router
         self.announcesMappings = announcesMappings
@@ -73,7 +100,6 @@ actor Tunnel {
         self.group = group
         self.hub = hub
         self.pingInterval = pingInterval
-        self.state = .offline(reason: "not started")
     }
 
     /// A tunnel that cannot run (unknown profile, unreadable key…): it only lists its mappings.
@@ -91,7 +117,8 @@ actor Tunnel {
         self.group = group
         self.hub = hub
         self.pingInterval = .seconds(5)
-        self.state = .offline(reason: reason)
+        self.connections = 1
+        self.slotStates = [.offline(reason: reason)]
     }
 
     var isEmpty: Bool { entries.isEmpty }
@@ -100,10 +127,18 @@ actor Tunnel {
     /// longer list only once this is false).
     var isOnline: Bool { state == .online }
 
-    /// The mappings registered on the current connection (a fleet counts its relays per mapping).
+    /// The mappings registered on any current connection (a fleet counts its relays per mapping).
     func onlineMappings() async -> Set<String> {
-        guard let live = await session?.status() else { return [] }
-        return Set(live.registrations.filter { $0.value.state == .online }.keys)
+        var online = Set<String>()
+        for session in liveSessions {
+            online.formUnion(await session.status().registrations.filter { $0.value.state == .online }.keys)
+        }
+        return online
+    }
+
+    /// What slot `slot` registers of `mapping`: UDP and pooled mappings only on the first.
+    private static func carries(_ slot: Int, _ mapping: Mapping) -> Bool {
+        slot == 0 || (mapping.protocol != .udp && !mapping.pool)
     }
 
     // MARK: Mappings
@@ -122,7 +157,13 @@ actor Tunnel {
             router.remove(mapping.name)
         }
         if let old, RegistrationStateMachine.keepsForward(from: old, to: mapping) {} else { refusals[mapping.name] = nil }
-        await session?.apply(mapping)
+        for (slot, session) in sessions.sorted(by: { $0.key < $1.key }) {
+            if Self.carries(slot, mapping) {
+                await session.apply(mapping)
+            } else if let old, Self.carries(slot, old) {
+                await session.remove(mapping.name)
+            }
+        }
         if old?.enabled == true && !mapping.enabled && announcesMappings { hub.emit(.disabled(mapping: mapping.name)) }
         await startOrStop()
     }
@@ -132,7 +173,7 @@ actor Tunnel {
         guard entries.removeValue(forKey: name) != nil else { return }
         refusals[name] = nil
         router.remove(name)
-        await session?.remove(name)
+        for session in liveSessions { await session.remove(name) }
         if announcesMappings { hub.emit(tunnel.map { .moved(mapping: name, tunnel: $0) } ?? .removed(mapping: name)) }
         await startOrStop()
     }
@@ -140,19 +181,28 @@ actor Tunnel {
     /// Connects while any mapping is enabled, and only then.
     private func startOrStop() async {
         let anyEnabled = entries.values.contains { $0.mapping.enabled }
-        if anyEnabled && runTask == nil {
+        if anyEnabled && !runTask {
             start()
-        } else if !anyEnabled && runTask != nil {
+        } else if !anyEnabled && runTask {
             await stop(reason: "no enabled mappings")
         }
     }
 
     private func start() {
         guard target != nil else {
-            state = .offline(reason: unavailableReason ?? "unavailable")
+            slotStates = [.offline(reason: unavailableReason ?? "unavailable")]
             return
         }
-        runTask = Task { await self.run() }
+        hostKeyRefused = false
+        runTasks = (0..<connections).map { slot in Task { await self.run(slot: slot) } }
+    }
+
+    /// Sets a slot's state; `event` is emitted only when the tunnel's state
+    /// changes by it (a second connection coming and going says nothing).
+    private func setSlot(_ slot: Int, _ new: TunnelState, _ event: @autoclosure () -> EngineEvent) {
+        let before = state
+        slotStates[slot] = new
+        if state != before || (slot == 0 && !slotStates.contains(.online)) { hub.emit(event()) }
     }
 
     // MARK: Connection lifecycle
@@ -161,8 +211,11 @@ actor Tunnel {
     /// new visitors), then waits until the open visitors are done or
     /// `timeout` passes. The caller closes the tunnel afterwards.
     func drain(timeout: Duration) async {
-        guard let session else { return }
-        await session.withdrawAll()
+        let live = liveSessions
+        guard !live.isEmpty else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for session in live { group.addTask { await session.withdrawAll() } }
+        }
         let stats = entries.values.map(\.stats)
         let open = { stats.reduce(0) { $0 + $1.openVisitorCount } }
         guard open() > 0 else { return }
@@ -183,23 +236,25 @@ actor Tunnel {
 
     /// Closes the connection (waiting until it is closed) and stops reconnecting.
     func stop(reason: String = "stopped") async {
-        runTask?.cancel()
-        runTask = nil
-        if let session {
+        for task in runTasks { task.cancel() }
+        runTasks = []
+        for session in liveSessions {
             try? await session.connection.channel.close()
         }
         if target != nil {
-            state = .offline(reason: reason)
+            slotStates = slotStates.map { _ in .offline(reason: reason) }
             hub.emit(.offline(tunnel: name, reason: said(reason)))
         }
     }
 
-    private func run() async {
-        guard let target else { return }
+    /// Keeps slot `slot`'s connection up until cancelled.
+    private func run(slot: Int) async {
+        guard var target else { return }
+        target.instance = instance
+        target.connection = slot
         var attempt = 0
         while !Task.isCancelled {
-            state = .connecting
-            hub.emit(.connecting(tunnel: name, relay: relayDescription))
+            setSlot(slot, .connecting, .connecting(tunnel: name, relay: relayDescription))
             let reason: TunnelError
             do {
                 let connection = try await SSHTunnelConnection.connect(
@@ -212,7 +267,7 @@ actor Tunnel {
                     return
                 }
                 let started = ContinuousClock.now
-                reason = await serve(connection, target: target)
+                reason = await serve(connection, target: target, slot: slot)
                 // A connection that lived a while earns a fresh backoff.
                 if ContinuousClock.now - started > .seconds(10) { attempt = 0 }
             } catch let error as TunnelError {
@@ -222,35 +277,39 @@ actor Tunnel {
             }
             if Task.isCancelled { return }
             if case .hostKeyChanged = reason {
-                state = .offline(reason: "relay host key changed")
-                hub.emit(.error(mapping: nil, message: reason.description))
-                hub.emit(.offline(tunnel: name, reason: said("relay host key changed; connection refused")))
-                runTask = nil
+                slotStates[slot] = .offline(reason: "relay host key changed")
+                // Every slot meets the same key: said once.
+                if !hostKeyRefused {
+                    hostKeyRefused = true
+                    hub.emit(.error(mapping: nil, message: reason.description))
+                    hub.emit(.offline(tunnel: name, reason: said("relay host key changed; connection refused")))
+                }
+                if !slotStates.contains(where: { if case .offline = $0 { false } else { true } }) { runTasks = [] }
                 return
             }
             let delay = backoff.delay(attempt: attempt)
             attempt += 1
-            state = .reconnecting(retryAt: WallClock.now() + delay, reason: reason.description)
-            hub.emit(.reconnecting(tunnel: name, retryInSeconds: delay, reason: said(reason.description)))
+            setSlot(slot, .reconnecting(retryAt: WallClock.now() + delay, reason: reason.description),
+                    .reconnecting(tunnel: name, retryInSeconds: delay, reason: said(reason.description)))
             try? await Task.sleep(for: .seconds(delay))
         }
     }
 
     /// Runs one connection's session until it ends; returns why it ended.
-    private func serve(_ connection: SSHTunnelConnection, target: TunnelTarget) async -> TunnelError {
+    private func serve(_ connection: SSHTunnelConnection, target: TunnelTarget, slot: Int) async -> TunnelError {
         let session = TunnelSession(
-            connection: connection, target: target, mappings: entries.values.map(\.mapping), refusals: refusals,
-            router: router, hub: hub, pingInterval: pingInterval, onFleet: onFleet)
-        self.session = session
-        connectedSince = WallClock.now()
-        if everConnected { reconnects += 1 }
-        everConnected = true
-        state = .online
-        hub.emit(.connected(tunnel: name, relay: relayDescription))
+            connection: connection, target: target,
+            mappings: entries.values.map(\.mapping).filter { Self.carries(slot, $0) }, refusals: refusals,
+            router: router, hub: hub, pingInterval: pingInterval, onFleet: slot == 0 ? onFleet : nil, announces: slot == 0)
+        sessions[slot] = session
+        slotSince[slot] = WallClock.now()
+        if everConnected.contains(slot) { reconnects += 1 }
+        everConnected.insert(slot)
+        setSlot(slot, .online, .connected(tunnel: name, relay: relayDescription))
         let ended = await session.run()
-        self.session = nil
-        refusals = ended.refusals.filter { entries[$0.key]?.mapping.enabled == true }
-        connectedSince = nil
+        if sessions[slot] === session { sessions[slot] = nil }
+        if slot == 0 { refusals = ended.refusals.filter { entries[$0.key]?.mapping.enabled == true } }
+        slotSince[slot] = nil
         return ended.reason
     }
 
@@ -262,7 +321,7 @@ actor Tunnel {
     private func localRefused(_ mapping: String, local: LocalAddress, error: any Error) async {
         let pooled = entries[mapping]?.route.pool == true
         // The relay takes a pooled member out until its service answers again.
-        if pooled { await session?.serviceDown(mapping, local: local) }
+        if pooled { await sessions[0]?.serviceDown(mapping, local: local) }
         let now = ContinuousClock.now
         if let last = lastLocalRefusal[mapping], now - last < .seconds(2) { return }
         lastLocalRefusal[mapping] = now
@@ -284,11 +343,25 @@ actor Tunnel {
     }
 
     func snapshot(now: Double) async -> (tunnel: TunnelSnapshot, mappings: [MappingSnapshot]) {
-        let live = await session?.status()
-        if let relayDomain = live?.domain { domain = relayDomain }
-        let registrations = live?.registrations ?? [:]
-        let tunnel = TunnelSnapshot(profile: name, relay: relayDescription, state: state, rttMs: live?.rttMs,
-                                    connectedSince: connectedSince, reconnects: reconnects, domain: domain)
+        var statuses: [TunnelSession.Status] = []
+        for session in liveSessions { statuses.append(await session.status()) }
+        let live = statuses.first
+        if let relayDomain = statuses.lazy.compactMap(\.domain).first { domain = relayDomain }
+        // Per mapping, the first connection's registration, unless another one holds it online.
+        var registrations = live?.registrations ?? [:]
+        for status in statuses.dropFirst() {
+            for (name, registration) in status.registrations where registrations[name]?.state != .online {
+                if registration.state == .online || registrations[name] == nil { registrations[name] = registration }
+            }
+        }
+        var pools: [String: PoolSize] = [:]
+        for status in statuses.reversed() { pools.merge(status.pools) { _, first in first } }
+        var tunnel = TunnelSnapshot(profile: name, relay: relayDescription, state: state,
+                                    rttMs: statuses.lazy.compactMap(\.rttMs).first,
+                                    connectedSince: slotSince.values.min(), reconnects: reconnects, domain: domain)
+        if target != nil {
+            tunnel.connections = ConnectionCount(up: slotStates.filter { $0 == .online }.count, total: connections)
+        }
         let mappings = entries.values.map { entry in
             let name = entry.mapping.name
             let between: MappingState = !entry.mapping.enabled ? .disabled
@@ -298,7 +371,7 @@ actor Tunnel {
                                            publicURL: registration?.url)
             snapshot.alsoURL = registration?.also
             snapshot.https = registration?.https
-            if entry.mapping.pool { snapshot.pool = live?.pools[name] }
+            if entry.mapping.pool { snapshot.pool = pools[name] }
             entry.stats.fill(&snapshot, now: now)
             return snapshot
         }

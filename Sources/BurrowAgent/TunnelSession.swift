@@ -30,6 +30,11 @@ actor TunnelSession {
     private let hub: EventHub
     private let pingInterval: Duration
     private let onFleet: (@Sendable ([String]) -> Void)?
+    /// False for a tunnel's second (third…) connection: the first one says
+    /// what happens to mappings (online, refused, https) and the relay's news,
+    /// so each is said once however many connections carry it (warnings, such
+    /// as a visitor limit hit on this connection, are said by each).
+    private let announces: Bool
 
     private var machines: [String: Machine] = [:]
     private var ids = Machine.RequestIDs()
@@ -52,8 +57,10 @@ actor TunnelSession {
     /// the reasons the previous connection's relay gave, shown until each
     /// mapping is registered again.
     init(connection: SSHTunnelConnection, target: TunnelTarget, mappings: [Mapping], refusals: [String: String],
-         router: Router, hub: EventHub, pingInterval: Duration, onFleet: (@Sendable ([String]) -> Void)? = nil) {
+         router: Router, hub: EventHub, pingInterval: Duration, onFleet: (@Sendable ([String]) -> Void)? = nil,
+         announces: Bool = true) {
         self.onFleet = onFleet
+        self.announces = announces
         self.connection = connection
         self.relayHost = target.host
         self.relayDescription = target.relayDescription
@@ -190,6 +197,8 @@ actor TunnelSession {
                     try? await connection.cancel(host: name, port: port)
                     self.cancelAnswered(name)
                 }
+            case .announceOnline where !announces, .announceHTTPS where !announces, .announceRefused where !announces:
+                continue
             case .announceOnline(let url, let local, let also):
                 hub.emit(.online(mapping: name, url: url, local: local, also: also))
             case .announceHTTPS(let status):
@@ -262,6 +271,8 @@ actor TunnelSession {
             perform(machines[name]?.httpsChanged(status) ?? [], for: name)
         case .requestRefused(let request):
             router.route(host: request.name, port: 0)?.stats.requestRefusedByRelay(request)
+        case .notice(_, let informational) where informational && !announces:
+            break  // news (a shutdown…) reaches every connection: the first one says it
         case .notice(let text, let informational):
             let line = "relay \(relayDescription) says: \(text)"
             hub.emit(informational ? .notice(line) : .error(mapping: nil, message: line))
@@ -296,6 +307,7 @@ actor TunnelSession {
         serviceProbes[name] = nil
         guard phase != .ended else { return }
         connection.send(.service(name: name, up: true))
+        guard announces else { return }
         hub.emit(.notice("\(name)  the local service answers again; back in the relay's pool"))
     }
 

@@ -11,4 +11,8 @@ struct TunnelTarget: Sendable {
     var hostKeyPolicy: HostKeyPolicy
     /// How people see the relay: `host:port` or "embedded relay on 127.0.0.1:PORT".
     var relayDescription: String
+    /// The tunnel run's `AgentInstance` (said in `hello`); set by `Tunnel`.
+    var instance: String? = nil
+    /// Which of the tunnel's connections (its slot), said in `hello` with `instance`.
+    var connection: Int? = nil
 }

@@ -35,7 +35,11 @@ extension Profile {
             }
             fleet.append(endpoint)
         }
-        return Profile(name: name, host: host, sshPort: sshPort, user: user, identity: identity, fleet: fleet)
+        let connections = try object.int("connections")
+        if let connections, !ConnectionCount.range.contains(connections) {
+            throw object.fail("connections", "\(connections) SSH connections: use \(ConnectionCount.range.lowerBound) to \(ConnectionCount.range.upperBound), or remove the field for one per core (at most \(ConnectionCount.defaultMaximum))")
+        }
+        return Profile(name: name, host: host, sshPort: sshPort, user: user, identity: identity, fleet: fleet, connections: connections)
     }
 
     /// One entry of `config.json`'s `profiles`, as `read` reads it back.
@@ -45,6 +49,7 @@ extension Profile {
         ]
         if let identity { members.append(("identity", .string(identity))) }
         if !fleet.isEmpty { members.append(("fleet", .array(fleet.map { JSONNode(.string($0)) }))) }
+        if let connections { members.append(("connections", .number(String(connections)))) }
         return .fields(members)
     }
 }

@@ -11,8 +11,15 @@ import Foundation
 
 /// Agent → relay.
 public enum AgentMessage: Sendable, Equatable {
-    /// First line the agent sends.
-    case hello(agentVersion: String)
+    /// First line the agent sends. `instance`: the agent's run (`AgentInstance`,
+    /// one per tunnel run, shared by its connections): a second connection of
+    /// the same key and instance registering a name it already holds joins it
+    /// instead of taking it over. Absent from older agents (wire `instance`).
+    /// `connection`: which of the run's connections this is (0, 1, …): a
+    /// new one replaces the run's older connection of the same number, which
+    /// the agent has given up on (wire `connection`, with `instance` only).
+    /// `{"type":"hello","version":"0.9.0","instance":"9f…e1","connection":1}`
+    case hello(agentVersion: String, instance: String? = nil, connection: Int? = nil)
     /// Round-trip probe; the relay answers `pong` with the same id.
     case ping(id: Int)
     /// Sent before a mapping's `tcpip-forward`: its kind (UDP needs a UDP
@@ -83,7 +90,8 @@ public enum ControlCodec {
     public static func encode(_ message: AgentMessage) -> String {
         var wire = Wire(type: "")
         switch message {
-        case .hello(let version): wire.type = "hello"; wire.version = version
+        case .hello(let version, let instance, let connection):
+            wire.type = "hello"; wire.version = version; wire.instance = instance; wire.connection = instance == nil ? nil : connection
         case .ping(let id): wire.type = "ping"; wire.id = id
         case .register(let registration, let requestID):
             wire.type = "register"; wire.id = requestID; wire.name = registration.name; wire.protocol = registration.protocol.rawValue
@@ -130,7 +138,12 @@ public enum ControlCodec {
     public static func decodeAgentMessage(_ line: some StringProtocol) throws(CoreError) -> AgentMessage {
         let wire = try Wire.parse(line)
         switch wire.type {
-        case "hello": return .hello(agentVersion: try wire.require(wire.version, "version"))
+        case "hello":
+            if let instance = wire.instance { try AgentInstance.validate(instance) }
+            if let connection = wire.connection, wire.instance == nil || !(0..<1024).contains(connection) {
+                throw .invalidMessage("'hello' with connection \(connection) (0-1023, with an instance)")
+            }
+            return .hello(agentVersion: try wire.require(wire.version, "version"), instance: wire.instance, connection: wire.connection)
         case "ping": return .ping(id: try wire.require(wire.id, "id"))
         case "register":
             let name = try wire.require(wire.name, "name")
@@ -209,6 +222,8 @@ public enum ControlCodec {
     private struct Wire: Codable {
         var type: String
         var version: String?
+        var instance: String?
+        var connection: Int?
         var domain: String?
         var bindHost: String?
         var bindPort: Int?

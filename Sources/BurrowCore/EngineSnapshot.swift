@@ -38,6 +38,9 @@ public struct TunnelSnapshot: Sendable, Equatable {
     /// with its own connection; empty for a tunnel to one relay (the fields
     /// above then describe that one connection, as before fleets).
     public var members: [RelayMemberSnapshot] = []
+    /// How many of the SSH connections to the relay are up (issue 15; a
+    /// fleet's: over all its relays); nil from engines that predate them.
+    public var connections: ConnectionCount?
 
     /// How many of a fleet's relays are connected (`3/3 relays`); nil without a fleet.
     public var relays: RelayCount? {

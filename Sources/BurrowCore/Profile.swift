@@ -15,9 +15,13 @@ public struct Profile: Sendable, Hashable, Codable {
     /// the profile's own `host:sshPort` is the fleet's first (primary) member.
     /// Empty: one relay (a clustered relay's `fleet` message may still add members).
     public var fleet: [String]
+    /// SSH connections the agent keeps to each relay of this profile (issue
+    /// 15; `ConnectionCount.range`); nil: `burrow up --connections`, else one per core, at most 4.
+    public var connections: Int?
 
     public init(name: String, host: String, sshPort: Int = Profile.defaultSSHPort, user: String = Profile.defaultUser,
-                identity: String? = nil, fleet: [String] = []) {
+                identity: String? = nil, fleet: [String] = [], connections: Int? = nil) {
+        self.connections = connections
         self.name = name
         self.host = host
         self.sshPort = sshPort
@@ -26,7 +30,7 @@ public struct Profile: Sendable, Hashable, Codable {
         self.fleet = fleet
     }
 
-    private enum CodingKeys: String, CodingKey { case name, host, sshPort, user, identity, fleet }
+    private enum CodingKeys: String, CodingKey { case name, host, sshPort, user, identity, fleet, connections }
 
     /// Decodes a profile written before fleets (no `fleet`) as a fleet of one.
     public init(from decoder: any Decoder) throws {
@@ -34,7 +38,8 @@ public struct Profile: Sendable, Hashable, Codable {
         self.init(name: try container.decode(String.self, forKey: .name), host: try container.decode(String.self, forKey: .host),
                   sshPort: try container.decode(Int.self, forKey: .sshPort), user: try container.decode(String.self, forKey: .user),
                   identity: try container.decodeIfPresent(String.self, forKey: .identity),
-                  fleet: try container.decodeIfPresent([String].self, forKey: .fleet) ?? [])
+                  fleet: try container.decodeIfPresent([String].self, forKey: .fleet) ?? [],
+                  connections: try container.decodeIfPresent(Int.self, forKey: .connections))
     }
 
     /// Parses `HOST` or `HOST:SSH_PORT` (or `[V6]:SSH_PORT`) into host and port.
@@ -84,5 +89,5 @@ public struct Profile: Sendable, Hashable, Codable {
     /// `host:port` as typed by people (`[v6]:port` for IPv6).
     public var endpoint: String { LocalAddress(host: host, port: sshPort).description }
 
-    public static let jsonKeys: Set<String> = ["name", "host", "sshPort", "user", "identity", "fleet"]
+    public static let jsonKeys: Set<String> = ["name", "host", "sshPort", "user", "identity", "fleet", "connections"]
 }

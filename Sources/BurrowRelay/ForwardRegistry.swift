@@ -1,5 +1,6 @@
 import BurrowNIO
 import NIOCore
+import NIOPosix
 import Synchronization
 
 /// Which session serves each HTTP name and TCP port right now, and which
@@ -9,7 +10,10 @@ import Synchronization
 /// A name or port is served either by one forward (the newest of its owner's
 /// connections takes over, the older ones stand by) or by a pool: every
 /// forward of the owner that asked with `pool` serves it at once, and
-/// `PoolBalancer` spreads the visitors (issue 16).
+/// `PoolBalancer` spreads the visitors (issue 16). The connections of one
+/// agent run (same owner, same `hello` instance) that forward the same name
+/// or port serve it together the same way, as a pool with an `instance`
+/// (issue 15); a different instance takes it over as before.
 final class ForwardRegistry: Sendable {
     /// Where a visitor goes: the session (on its loop) and the forward's id there.
     struct Holder: Sendable {
@@ -27,6 +31,21 @@ final class ForwardRegistry: Sendable {
         /// Set on holders handed out from a pool: the splice picks the member
         /// (and counts the visitor on it) through the registry.
         var pool: PoolKey? = nil
+        /// The agent run of the session (`hello`'s `instance`), nil for older agents and `ssh -R`.
+        var instance: String? = nil
+        /// Set on holders handed out from an agent run's pool: the id its
+        /// visitors count under for `maxVisitorsPerMapping` (one mapping,
+        /// however many connections carry it).
+        var gateID: UInt64? = nil
+
+        /// What `VisitorGate` counts this holder's visitors under.
+        var mappingID: UInt64 { gateID ?? forwardID }
+
+        /// Another connection of the same agent run (never the same session).
+        func isSibling(of other: Holder) -> Bool {
+            guard let instance, other.instance == instance else { return false }
+            return other.owner == owner && other.sessionID != sessionID
+        }
     }
 
     private struct State {
@@ -39,6 +58,9 @@ final class ForwardRegistry: Sendable {
         var tls: [String: [Holder]] = [:]
         var pools: [PoolKey: Pool] = [:]
         var sessions: [UInt64: LoopHandoff<RelaySession>] = [:]
+        /// TCP binds in flight of an agent run's mapping (`tcpBindKey`): its
+        /// other connections wait for it, then join the port it bound.
+        var tcpBinds: [String: EventLoopFuture<Void>] = [:]
     }
 
     private let state = Mutex(State())
@@ -65,7 +87,7 @@ final class ForwardRegistry: Sendable {
 
     func tcpHolder(_ port: Int) -> Holder? {
         let time = now()
-        return state.withLock { $0.pools[.tcp(port)]?.peek(.tcp(port), at: time) ?? $0.tcp[port] }
+        return state.withLock { $0.pools[.tcp(port)]?.peek(.tcp(port), at: time, on: MultiThreadedEventLoopGroup.currentEventLoop) ?? $0.tcp[port] }
     }
 
     /// The holder of a TCP port outside any pool (the one a newer session of its key may evict).
@@ -76,7 +98,7 @@ final class ForwardRegistry: Sendable {
     private func named(_ key: PoolKey) -> Holder? {
         let time = now()
         return state.withLock { state in
-            if let pool = state.pools[key] { return pool.peek(key, at: time) }
+            if let pool = state.pools[key] { return pool.peek(key, at: time, on: MultiThreadedEventLoopGroup.currentEventLoop) }
             switch key {
             case .http(let name): return state.http[name]?.last
             case .tls(let name): return state.tls[name]?.last
@@ -140,8 +162,10 @@ final class ForwardRegistry: Sendable {
 
     /// What a forward asking for a name gets.
     enum NamedClaim {
-        /// Served alone (today's takeover); `previous` now stands by.
-        case serving(previous: Holder?)
+        /// Served alone (today's takeover); `previous` now stand by.
+        case serving(previous: [Holder])
+        /// Serves it together with the other connections of its agent run (issue 15).
+        case joined
         /// Joined (or started) the name's pool; every member is told.
         case pooled(PoolNews)
         /// Refused, with the reason for the agent.
@@ -160,6 +184,22 @@ final class ForwardRegistry: Sendable {
                 guard existing.owner == holder.owner else {
                     return .refused("\(label) is served by another owner's pool on this relay; choose another name")
                 }
+                if let instance = existing.instance {
+                    if holder.instance == instance {
+                        existing.join(holder)
+                        state.pools[key] = existing
+                        return .joined
+                    }
+                    guard pool != true else {
+                        return .refused("\(label) is already served without pool by another connection of this owner: remove it there, or mark it pool there too")
+                    }
+                    // Another run of the owner's agent takes over: the run's connections stand by.
+                    state.pools[key] = nil
+                    let members = existing.memberHolders
+                    for member in members { _ = Self.claim(&state[keyPath: Self.stack(key)][key.name, default: []], member) }
+                    _ = Self.claim(&state[keyPath: Self.stack(key)][key.name, default: []], holder)
+                    return .serving(previous: members)
+                }
                 guard pool != false else {
                     return .refused("\(label) is pooled on this relay: mark this mapping pool (burrow map add … --pool) to serve it with the others, or choose another name")
                 }
@@ -167,18 +207,20 @@ final class ForwardRegistry: Sendable {
                 state.pools[key] = existing
                 return .pooled(existing.news(key, at: time))
             }
-            let stack: [Holder]
-            switch key {
-            case .http(let name): stack = state.http[name] ?? []
-            case .tls(let name): stack = state.tls[name] ?? []
-            case .tcp: preconditionFailure("claimNamed is for HTTP and TLS names")
+            let table = Self.stack(key)
+            let stack = state[keyPath: table][key.name] ?? []
+            if pool != true, let serving = stack.last, holder.isSibling(of: serving), let instance = holder.instance {
+                // The same agent run's next connection: both serve the name.
+                _ = Self.release(&state[keyPath: table][key.name, default: []], serving.forwardID)
+                if state[keyPath: table][key.name]?.isEmpty == true { state[keyPath: table][key.name] = nil }
+                var group = Pool(owner: holder.owner, label: key.name, instance: instance)
+                group.join(serving)
+                group.join(holder)
+                state.pools[key] = group
+                return .joined
             }
             guard pool == true else {
-                switch key {
-                case .http(let name): return .serving(previous: Self.claim(&state.http[name, default: []], holder))
-                case .tls(let name): return .serving(previous: Self.claim(&state.tls[name, default: []], holder))
-                case .tcp: preconditionFailure("claimNamed is for HTTP and TLS names")
-                }
+                return .serving(previous: Self.claim(&state[keyPath: table][key.name, default: []], holder).map { [$0] } ?? [])
             }
             if let serving = stack.last {
                 return .refused(serving.owner == holder.owner
@@ -189,6 +231,15 @@ final class ForwardRegistry: Sendable {
             started.join(holder)
             state.pools[key] = started
             return .pooled(started.news(key, at: time))
+        }
+    }
+
+    /// The takeover stacks of HTTP or TLS names.
+    private static func stack(_ key: PoolKey) -> WritableKeyPath<State, [String: [Holder]]> & Sendable {
+        switch key {
+        case .http: return \.http
+        case .tls: return \.tls
+        case .tcp: preconditionFailure("takeover stacks are for HTTP and TLS names")
         }
     }
 
@@ -232,12 +283,22 @@ final class ForwardRegistry: Sendable {
         state.withLock { $0.pools[.tcp(port)]?.owner }
     }
 
+    /// TCP `port`'s pool when it is an agent run's (issue 15): its instance,
+    /// members (to evict on a takeover) and listener (closed with the last).
+    func tcpGroup(_ port: Int) -> (instance: String, members: [Holder], listener: (any Channel)?)? {
+        state.withLock { state in
+            guard let pool = state.pools[.tcp(port)], let instance = pool.instance else { return nil }
+            return (instance, pool.memberHolders, pool.listener)
+        }
+    }
+
     /// Starts TCP `port`'s pool with its first member and the listener the
-    /// pool owns (closed when the last member leaves).
-    func startTCPPool(_ port: Int, _ holder: Holder, label: String, listener: any Channel) -> PoolNews {
+    /// pool owns (closed when the last member leaves). `instance`: the pool
+    /// is that agent run's connections (issue 15), not one the user asked for.
+    func startTCPPool(_ port: Int, _ holder: Holder, label: String, listener: any Channel, instance: String? = nil) -> PoolNews {
         let time = now()
         return state.withLock { state in
-            var pool = Pool(owner: holder.owner, label: label)
+            var pool = Pool(owner: holder.owner, label: label, instance: instance)
             pool.listener = listener
             pool.join(holder)
             state.pools[.tcp(port)] = pool
@@ -245,11 +306,13 @@ final class ForwardRegistry: Sendable {
         }
     }
 
-    /// Joins an existing TCP pool (same owner); nil when it is gone or another owner's.
+    /// Joins an existing TCP pool (same owner, and for an agent run's pool
+    /// the same instance); nil when it is gone or not one to join.
     func joinTCPPool(_ port: Int, _ holder: Holder) -> PoolNews? {
         let time = now()
         return state.withLock { state in
-            guard var pool = state.pools[.tcp(port)], pool.owner == holder.owner else { return nil }
+            guard var pool = state.pools[.tcp(port)], pool.owner == holder.owner, pool.instance == nil || pool.instance == holder.instance
+            else { return nil }
             pool.join(holder)
             state.pools[.tcp(port)] = pool
             return pool.news(.tcp(port), at: time)
@@ -272,20 +335,53 @@ final class ForwardRegistry: Sendable {
         }
     }
 
+    /// What tells an agent run's TCP binds of one mapping apart.
+    static func tcpBindKey(owner: String, label: String, instance: String) -> String {
+        "\(owner)\u{0}\(label)\u{0}\(instance)"
+    }
+
+    /// Records `done` as the bind in flight for `key`, or returns the one
+    /// already in flight (a sibling connection's; nothing is recorded then).
+    func beginTCPBind(_ key: String, _ done: EventLoopFuture<Void>) -> EventLoopFuture<Void>? {
+        state.withLock { state in
+            if let pending = state.tcpBinds[key] { return pending }
+            state.tcpBinds[key] = done
+            return nil
+        }
+    }
+
+    func endTCPBind(_ key: String, _ done: EventLoopFuture<Void>) {
+        state.withLock { state in
+            if state.tcpBinds[key] === done { state.tcpBinds[key] = nil }
+        }
+    }
+
     /// Every pool's listener (shutdown: no new visitors).
     func poolListeners() -> [any Channel] {
         state.withLock { $0.pools.values.compactMap(\.listener) }
     }
 
     /// The member a visitor goes to, counted as open on it until `finished`;
-    /// nil when the pool is gone or every member is in `excluding`.
-    func pick(_ key: PoolKey, excluding: Set<UInt64>) -> Holder? {
+    /// nil when the pool is gone or every member is in `excluding`. Among
+    /// one agent run's connections, members whose session runs on `loop`
+    /// come first (`Pool.members(on:)`): the default is the calling thread's
+    /// event loop, which is the visitor's (`VisitorSplice` picks there). A
+    /// TCP port's visitors are all accepted on its listener's loop, so they
+    /// all go to the connection that bound it while it takes visitors (a
+    /// thread hop per read cost more than the spread gained: fewer
+    /// connections/s in `scripts/bench`), to the others when it is gone.
+    func pick(
+        _ key: PoolKey, excluding: Set<UInt64>, on loop: (any EventLoop)? = MultiThreadedEventLoopGroup.currentEventLoop
+    ) -> Holder? {
         let time = now()
         return state.withLock { state in
-            guard var pool = state.pools[key], let id = pool.balancer.pick(at: time, excluding: excluding) else { return nil }
+            guard var pool = state.pools[key],
+                  let id = pool.balancer.pick(at: time, excluding: excluding, preferring: pool.members(on: loop))
+            else { return nil }
             state.pools[key] = pool
             var holder = pool.holders[id]
             holder?.pool = key
+            holder?.gateID = pool.gateID
             return holder
         }
     }

@@ -384,7 +384,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         idle = true
-        relay.visitorGate.idle(visitor: visitorID, key: holder.key, forwardID: holder.forwardID, close: closeWhenReaped)
+        relay.visitorGate.idle(visitor: visitorID, key: holder.key, forwardID: holder.mappingID, close: closeWhenReaped)
         keepAliveTimer?.arm(in: .fromSeconds(relay.limits.httpKeepAliveTimeoutSeconds))
     }
 

@@ -10,9 +10,13 @@ import NIOCore
 /// takes visitors; when none does, every member is tried (a visitor then
 /// gets what its agent answers rather than an offline page).
 ///
-/// `Member` is any identifier: today a forward of one session (issue 16's
-/// pools of several agents); the same value can spread one agent's mapping
-/// over its several connections (issue 15) with a member per connection.
+/// `Member` is any identifier: a forward of one session, for issue 16's
+/// pools of several agents and for one agent's mapping spread over its
+/// several connections (issue 15, a member per connection). A visitor
+/// prefers the members in `preferring` (for one agent's connections: those
+/// whose SSH session runs on the visitor's event loop, so its bytes never
+/// cross threads), least open among them; without one online there, least
+/// open overall.
 struct PoolBalancer<Member: Hashable & Sendable>: Sendable {
     private struct Entry: Sendable {
         var member: Member
@@ -76,14 +80,14 @@ struct PoolBalancer<Member: Hashable & Sendable>: Sendable {
     }
 
     /// The member the next visitor goes to, without counting it.
-    func peek(at now: NIODeadline, excluding: Set<Member> = []) -> Member? {
-        choose(at: now, excluding: excluding).map { entries[$0].member }
+    func peek(at now: NIODeadline, excluding: Set<Member> = [], preferring: Set<Member> = []) -> Member? {
+        choose(at: now, excluding: excluding, preferring: preferring).map { entries[$0].member }
     }
 
     /// Picks the member for a visitor and counts the visitor as open on it
     /// (give it back with `finished`); nil when every member is excluded.
-    mutating func pick(at now: NIODeadline, excluding: Set<Member> = []) -> Member? {
-        guard let index = choose(at: now, excluding: excluding) else { return nil }
+    mutating func pick(at now: NIODeadline, excluding: Set<Member> = [], preferring: Set<Member> = []) -> Member? {
+        guard let index = choose(at: now, excluding: excluding, preferring: preferring) else { return nil }
         entries[index].open += 1
         cursor = index
         return entries[index].member
@@ -95,11 +99,12 @@ struct PoolBalancer<Member: Hashable & Sendable>: Sendable {
         entries[index].open -= 1
     }
 
-    private func choose(at now: NIODeadline, excluding: Set<Member>) -> Int? {
+    private func choose(at now: NIODeadline, excluding: Set<Member>, preferring: Set<Member>) -> Int? {
         guard !entries.isEmpty else { return nil }
         let candidates = entries.indices.filter { !excluding.contains(entries[$0].member) }
         let online = candidates.filter { entries[$0].online(at: now) }
-        let pool = online.isEmpty ? candidates : online
+        let near = preferring.isEmpty ? [] : online.filter { preferring.contains(entries[$0].member) }
+        let pool = !near.isEmpty ? near : online.isEmpty ? candidates : online
         guard let least = pool.map({ entries[$0].open }).min() else { return nil }
         // Round-robin among the least loaded: the first after the cursor, wrapping.
         let tied = pool.filter { entries[$0].open == least }

@@ -4,7 +4,7 @@ extension RelayContext {
     /// A visitor limit refused a visitor of `holder`'s forward: the log and
     /// the owning agent hear it, once per interval per (limit, forward).
     func limitBit(_ refusal: VisitorGate.Refusal, holder: ForwardRegistry.Holder, url: String) {
-        let subject = refusal.limit == "maxVisitorsPerKey" ? holder.key : "\(holder.forwardID)"
+        let subject = refusal.limit == "maxVisitorsPerKey" ? holder.key : "\(holder.mappingID)"
         guard let line = limitReporter.report(
             limit: refusal.limit, subject: subject, "refused a visitor of \(url): \(refusal.description)")
         else { return }

@@ -150,13 +150,14 @@ extension RelaySession {
     /// Grants a named (HTTP or TLS) forward: kept by this session, registered
     /// under its name. The same key asking again from a new connection: the
     /// newer one serves, the older one stands by to serve again if the newer
-    /// one leaves.
+    /// one leaves — unless both are connections of one agent run (the same
+    /// `hello` instance): then both serve it (issue 15).
     func grantNamed(_ forward: Forward, key: String, _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>) {
         forward.bandwidth = context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
         forward.policy = policy(for: forward.bindHost)
         let holder = ForwardRegistry.Holder(
             session: handoff, sessionID: id, forwardID: forward.id, key: key, bandwidth: forward.bandwidth, policy: forward.policy,
-            owner: owner)
+            owner: owner, instance: instance)
         let poolKey: PoolKey
         switch forward.kind {
         case .http(let name): poolKey = .http(name)
@@ -171,7 +172,10 @@ extension RelaySession {
             refuse(host: forward.bindHost, port: forward.requestedPort, reason, promise)
             return
         case .serving(let previous):
-            if let previous { previous.session.run { $0.standBy(forwardID: previous.forwardID) } }
+            for holder in previous { holder.session.run { $0.standBy(forwardID: holder.forwardID) } }
+            promise.succeed(.init(boundPort: nil))
+            announce(forward)
+        case .joined:
             promise.succeed(.init(boundPort: nil))
             announce(forward)
         case .pooled(let news):
@@ -245,9 +249,34 @@ extension RelaySession {
     ) {
         let range = context.configuration.portRange
         if joinTCPPool(host: host, port: port, key: key, promise: promise) { return }
+        if let instance, poolFlag(for: host) != true {
+            // One bind per agent run and mapping: a sibling connection binding
+            // it now is waited for, and then joined (or, if it failed, followed).
+            let bindKey = ForwardRegistry.tcpBindKey(owner: owner, label: host, instance: instance)
+            let done = loop.makePromise(of: Void.self)
+            if let pending = context.registry.beginTCPBind(bindKey, done.futureResult) {
+                done.succeed(())
+                pending.hop(to: loop).assumeIsolated().whenComplete { _ in
+                    guard !self.closed else {
+                        promise.fail(RelayError.refused("connection closed"))
+                        return
+                    }
+                    self.listenTCP(host: host, port: port, key: key, promise: promise)
+                }
+                return
+            }
+            let registry = context.registry
+            promise.futureResult.whenComplete { _ in
+                registry.endTCPBind(bindKey, done.futureResult)
+                done.succeed(())
+            }
+        }
         guard let candidates = candidatePorts(host: host, port: port, key: key, promise: promise) else { return }
         let forwardID = context.makeID()
-        let pooled = poolFlag(for: host) == true
+        // An agent run's forward is its connections' pool from the start, so
+        // its other connections join it (`instance`; issue 15).
+        let group = poolFlag(for: host) == true ? nil : instance
+        let pooled = poolFlag(for: host) == true || group != nil
         bindFirst(of: candidates[...], forwardID: forwardID, pooled: pooled).assumeIsolated().whenComplete { result in
             switch result {
             case .failure(let error):
@@ -259,7 +288,7 @@ extension RelaySession {
                     if pooled {
                         self.grantPooledTCP(
                             bound: bound, id: forwardID, host: host, port: port, listener: listener, key: key,
-                            policy: self.policy(for: host), bandwidth: bandwidth, promise)
+                            policy: self.policy(for: host), bandwidth: bandwidth, group: group, promise)
                         return
                     }
                     self.grantPorted(
@@ -310,6 +339,11 @@ extension RelaySession {
             let promise = loop.makePromise(of: Void.self)
             holder.session.run { $0.evict(forwardID: holder.forwardID).cascade(to: promise) }
             freed = promise.futureResult
+        } else if let group = context.registry.tcpGroup(port), group.instance != instance,
+                  group.members.first?.owner == owner, let listener = group.listener {
+            // Another run of this owner's agent holds the port: its connections let go, then it is bound again.
+            for member in group.members { member.session.run { _ = $0.evict(forwardID: member.forwardID) } }
+            freed = listener.closeFuture.hop(to: loop)
         } else {
             freed = loop.makeSucceededVoidFuture()
         }

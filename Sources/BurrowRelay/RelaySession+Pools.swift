@@ -36,6 +36,16 @@ extension RelaySession {
             refuse(host: host, port: port, "TCP port \(pooledPort) is served by another owner's pool on this relay; ask for port 0 to get a free one", promise)
             return true
         }
+        if let group = registry.tcpGroup(pooledPort) {
+            // One agent run's connections (issue 15): its next connection
+            // joins; another run takes the port over (`bindFirst` evicts).
+            guard let instance, group.instance == instance else { return false }
+            let bandwidth = context.limits.bandwidthBytesPerSecond.map(TokenBucket.init(bytesPerSecond:))
+            grantPooledTCP(
+                bound: pooledPort, id: context.makeID(), host: host, port: port, listener: nil, key: key, policy: policy(for: host),
+                bandwidth: bandwidth, group: instance, promise)
+            return true
+        }
         if flag == false {
             guard port != 0 else { return false }  // a port of its own
             refuse(host: host, port: port, "TCP port \(port) is pooled on this relay: mark this mapping pool (burrow map add … --pool) to serve it with the others, or ask for another port", promise)
@@ -50,9 +60,11 @@ extension RelaySession {
 
     /// Grants a pooled TCP forward: the first member hands the listener it
     /// bound to the pool (`listener`), later ones join without one.
+    /// `group`: the instance of an agent run whose connections share the port (no pool to the user).
     func grantPooledTCP(
         bound: Int, id forwardID: UInt64, host: String, port: Int, listener: (any Channel)?, key: String,
-        policy: AccessPolicy, bandwidth: TokenBucket?, _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
+        policy: AccessPolicy, bandwidth: TokenBucket?, group: String? = nil,
+        _ promise: EventLoopPromise<GlobalRequest.TCPForwardingResponse>
     ) {
         let url = PublicURL.forMapping(
             .tcp, name: host, domain: context.configuration.domain, publicHost: context.configuration.domain, port: bound)
@@ -61,11 +73,12 @@ extension RelaySession {
         forward.policy = policy
         forward.pooled = true
         let holder = ForwardRegistry.Holder(
-            session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: bandwidth, policy: policy, owner: owner)
+            session: handoff, sessionID: id, forwardID: forwardID, key: key, bandwidth: bandwidth, policy: policy, owner: owner,
+            instance: instance)
         forwards[forwardID] = forward
         let news: PoolNews
         if let listener {
-            news = context.registry.startTCPPool(bound, holder, label: host, listener: listener)
+            news = context.registry.startTCPPool(bound, holder, label: host, listener: listener, instance: group)
         } else if let joined = context.registry.joinTCPPool(bound, holder) {
             news = joined
         } else {
@@ -75,7 +88,11 @@ extension RelaySession {
         }
         promise.succeed(.init(boundPort: port == 0 ? bound : nil))
         announce(forward)
-        context.log("\(who): \(forward.url) pooled (\(news.online)/\(news.members) members online)")
+        if group == nil {
+            context.log("\(who): \(forward.url) pooled (\(news.online)/\(news.members) members online)")
+        } else if news.members > 1 {
+            context.log("\(who): \(forward.url) served by \(news.members) connections of this agent")
+        }
         news.deliver()
     }
 

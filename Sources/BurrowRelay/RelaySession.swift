@@ -26,6 +26,12 @@ final class RelaySession {
     private(set) var owner = ""
     /// `burrow-pool` on the key's line: its unregistered forwards serve in pools.
     private(set) var poolsUnregistered = false
+    /// The agent run this connection belongs to (`hello`'s `instance`): its
+    /// connections serve the names they share together (issue 15). nil for
+    /// older agents and `ssh -R`.
+    private(set) var instance: String?
+    /// Which of its run's connections this is (`hello`'s `connection`).
+    private(set) var connection: Int?
     var forwards: [UInt64: Forward] = [:]
     var controlChannel: SessionChannelHandler?
     var bannerChannels: [ObjectIdentifier: SessionChannelHandler] = [:]
@@ -120,8 +126,24 @@ final class RelaySession {
         bannerChannels[ObjectIdentifier(handler)] = nil
     }
 
-    func agentSaidHello(version: String) {
-        context.log("\(who): agent \(version) on the control channel")
+    func agentSaidHello(version: String, instance: String?, connection: Int?) {
+        context.log("\(who): agent \(version) on the control channel\(instance.map { " (instance \($0.prefix(8)))" } ?? "")")
+        // Set once: a later hello cannot move a session's forwards to another instance.
+        guard self.instance == nil, let instance else { return }
+        self.instance = instance
+        self.connection = connection
+        guard let connection else { return }
+        // The run's older connection of this number is one its agent gave up
+        // on (a path that froze): it would keep a share of the visitors until
+        // the keepalive watchdog noticed, so it goes now.
+        let (owner, id) = (owner, id)
+        for other in context.registry.sessions {
+            other.run { older in
+                guard older.id != id, older.instance == instance, older.connection == connection, older.owner == owner else { return }
+                older.context.log("\(older.who): replaced by a newer connection \(connection) of the same agent; closing")
+                older.disconnect()
+            }
+        }
     }
 
     func logRefusal(_ reason: String) {

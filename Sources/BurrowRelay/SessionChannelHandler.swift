@@ -122,8 +122,8 @@ final class SessionChannelHandler: ChannelDuplexHandler {
     private func handleControlLine(_ line: String) {
         do {
             switch try ControlCodec.decodeAgentMessage(line) {
-            case .hello(let version):
-                session.agentSaidHello(version: version)
+            case .hello(let version, let instance, let connection):
+                session.agentSaidHello(version: version, instance: instance, connection: connection)
             case .ping(let id):
                 send(.pong(id: id))
             case .register(let registration, let requestID):

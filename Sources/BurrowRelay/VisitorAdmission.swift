@@ -55,14 +55,14 @@ enum VisitorAdmission {
             authorized: authorized)
         {
             refusal = first
-        } else if let limit = relay.visitorGate.admit(key: holder.key, forwardID: holder.forwardID) {
+        } else if let limit = relay.visitorGate.admit(key: holder.key, forwardID: holder.mappingID) {
             // Limits are reported (and rate-limited in the log) by the limit reporter.
             relay.limitBit(limit, holder: holder, url: url)
             refusal = .limit(limit)
         } else {
             let gate = relay.visitorGate
             channel.closeFuture.whenComplete { _ in
-                gate.release(key: holder.key, forwardID: holder.forwardID, visitor: visitorID)
+                gate.release(key: holder.key, forwardID: holder.mappingID, visitor: visitorID)
             }
             return nil
         }

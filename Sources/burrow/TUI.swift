@@ -34,7 +34,13 @@ extension Burrow {
         @Option(help: ArgumentHelp("Colour theme: default, light, high-contrast, monochrome or a file name in CONFIG_DIR/themes (saved).", valueName: "NAME"))
         var theme: String?
 
+        @Option(help: ArgumentHelp("SSH connections to each relay for the engine this starts (1-16; default: the profile's `connections`, else one per core, at most 4).", valueName: "N"))
+        var connections: Int?
+
         func run() async throws {
+            if let connections, !ConnectionCount.range.contains(connections) {
+                throw ValidationError("--connections \(connections): use \(ConnectionCount.range.lowerBound) to \(ConnectionCount.range.upperBound)")
+            }
             let environment = ProcessInfo.processInfo.environment
             guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
                 throw ValidationError("\(TerminalError.notATerminal)")
@@ -49,7 +55,7 @@ extension Burrow {
             }
             let engine: TUIEngine
             do {
-                engine = try await TUIEngine.attachOrStart(store: store)
+                engine = try await TUIEngine.attachOrStart(store: store, connections: connections)
             } catch {
                 StandardError.write("burrow: cannot start the tunnels: \(error)\n")
                 throw ExitCode.failure

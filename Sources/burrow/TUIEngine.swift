@@ -20,12 +20,15 @@ struct TUIEngine {
     /// The `burrow up` this TUI started (nil when attached).
     let startedPID: pid_t?
 
-    static func attachOrStart(store: ConfigStore) async throws -> TUIEngine {
+    /// `connections`: `burrow --connections N`, for the engine it starts.
+    static func attachOrStart(store: ConfigStore, connections: Int? = nil) async throws -> TUIEngine {
         if let running = try await EngineAPIClient.connect(configDirectory: store.directory) {
             return TUIEngine(client: running, attached: true, startedPID: nil)
         }
         let pid = try EngineProcess.spawn(
-            configDirectory: store.directory, extraArguments: ["--owner-pid", String(getpid()), "--always-embedded", "--require-api"])
+            configDirectory: store.directory,
+            extraArguments: ["--owner-pid", String(getpid()), "--always-embedded", "--require-api"]
+                + (connections.map { ["--connections", String($0)] } ?? []))
         do {
             let client = try await EngineProcess.waitForEngine(configDirectory: store.directory, pid: pid)
             return TUIEngine(client: client, attached: false, startedPID: pid)

@@ -46,6 +46,9 @@ extension Burrow {
         @Flag(help: "Keep no copy of HTTP requests and responses (the request inspector, `burrow requests`, replay).")
         var noInspect = false
 
+        @Option(help: ArgumentHelp("SSH connections to each relay (1-16; default: the profile's `connections`, else one per core, at most 4). Visitors are spread over them.", valueName: "N"))
+        var connections: Int?
+
         @Flag(help: "Run in the background: print the URLs once every enabled mapping is online or refused, then return (stop it with `burrow down`).")
         var detach = false
 
@@ -91,8 +94,14 @@ extension Burrow {
             if logLevel == .debug {
                 relayLog = { line in StandardError.write("embedded relay: \(line)\n") }
             }
+            // BURROW_CONNECTIONS: the same, for a process started by a script (scripts/bench --burrow-env).
+            let connections = connections ?? ProcessInfo.processInfo.environment["BURROW_CONNECTIONS"].flatMap { Int($0) }
+            if let connections, !ConnectionCount.range.contains(connections) {
+                throw ValidationError("--connections \(connections): use \(ConnectionCount.range.lowerBound) to \(ConnectionCount.range.upperBound)")
+            }
             var options = EngineOptions(profileFilter: profile)
             options.inspect = !noInspect
+            options.connections = connections
             let host = EngineHost(
                 store: store, options: options, relayLog: relayLog,
                 alwaysEmbedded: alwaysEmbedded, ownerPID: ownerPid, requireAPI: requireApi)

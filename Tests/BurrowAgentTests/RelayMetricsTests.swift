@@ -14,7 +14,7 @@ import Testing
         let agent = try AgentFixture(relay: relay, mappings: [
             .http("web", http.port),
             Mapping(name: "locked", protocol: .http, local: LocalAddress(port: http.port), allow: [try CIDR(parsing: "10.0.0.0/8")]),
-        ])
+        ], connections: 1)  // the gauges count SSH connections
         try await withCleanup {
             let metricsPort = try #require(relay.endpoints.metricsPort)
             let metricsURL = "http://127.0.0.1:\(metricsPort)/metrics"

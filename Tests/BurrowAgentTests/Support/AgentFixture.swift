@@ -15,12 +15,13 @@ final class AgentFixture {
     let watcher: EventWatcher
 
     init(relay: RelayFixture, via: Via = .embedded, mappings: [Mapping], directory: TestDirectory? = nil,
-         sshPort: Int? = nil, keepalive: Duration? = nil, drainTimeout: Duration? = nil) throws {
+         sshPort: Int? = nil, keepalive: Duration? = nil, drainTimeout: Duration? = nil, connections: Int? = nil) throws {
         self.directory = try directory ?? TestDirectory("burrow-agent")
         store = ConfigStore(directory: self.directory.path)
         var options = EngineOptions()
         if let keepalive { options.keepaliveInterval = keepalive }
         if let drainTimeout { options.drainTimeout = drainTimeout }
+        options.connections = connections
         switch via {
         case .embedded:
             options.embeddedRelay = EmbeddedRelayTarget(
