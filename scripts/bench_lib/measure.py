@@ -14,7 +14,6 @@ import time
 from . import harness
 from .harness import IDLE_VISITORS, BenchError, cpu_seconds, log, rss_mb, run, wait_listening
 from .report import fmt
-from .stacks import BurrowStack, OpenSSHStack
 
 def iperf(h, services, port, seconds, parallel=1):
     """Returns (Gbit/s at the receiver, bytes received) or (None, 0)."""
@@ -37,8 +36,9 @@ def iperf(h, services, port, seconds, parallel=1):
     return recv["bits_per_second"] / 1e9, recv["bytes"]
 
 
-def wrk(url, host_header, seconds):
-    cmd = ["wrk", f"-t{harness.WRK_THREADS}", f"-c{harness.WRK_CONNECTIONS}", f"-d{seconds}s", "--latency", url]
+def wrk(url, host_header, seconds, threads=None, connections=None):
+    cmd = ["wrk", f"-t{threads or harness.WRK_THREADS}", f"-c{connections or harness.WRK_CONNECTIONS}", f"-d{seconds}s",
+           "--latency", url]
     if host_header:
         cmd[1:1] = ["-H", f"Host: {host_header}"]
     _, out, _ = run(cmd, timeout=seconds + 30, what="wrk")
@@ -74,14 +74,15 @@ def connload(tools, port, seconds, host_header="bench"):
     return r["per_s"], r["ok"]
 
 
-def open_idle_visitors(port, count, timeout=120):
-    """Opens `count` connections through a TCP mapping, each completes one request, then stays open."""
+def open_idle_visitors(port, count, timeout=120, host_header="bench"):
+    """Opens `count` connections through a mapping (TCP, or HTTP with host_header naming it), each completes one
+    request, then stays open."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < count + 256:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, count + 1024), hard))
     socks = []
     deadline = time.monotonic() + timeout
-    req = b"GET / HTTP/1.1\r\nHost: bench\r\n\r\n"
+    req = f"GET / HTTP/1.1\r\nHost: {host_header}\r\n\r\n".encode()
     try:
         for _ in range(count):
             if time.monotonic() > deadline:
@@ -179,47 +180,23 @@ def perf_categories(report):
         + " of samples"
 
 
-def measure_rss_openssh(h, tools, services, r, rss_ssh):
-    """The same idle/1000-visitor measurement for sshd (every process of it) + ssh, for comparison."""
-    stack = OpenSSHStack(h, tools, f"openssh-rss-{r + 1}", {"webtcp": services.http_port})
+def measure_rss(make_stack, port_of, host_header, label):
+    """A fresh stack from make_stack(): RSS of each side (MiB, every process of it) once idle, then with
+    IDLE_VISITORS open idle visitors through port_of(stack). Returns {"server_idle", "client_idle", "server_open",
+    "client_open"}."""
+    stack = make_stack()
     try:
         time.sleep(2)
-        idle = sum(rss_mb(pid) for pid in stack.tunnel_pids())
-        socks = open_idle_visitors(stack.ports["webtcp"], IDLE_VISITORS)
+        out = {f"{side}_idle": sum(rss_mb(pid) for pid in pids) for side, pids in stack.sides().items()}
+        socks = open_idle_visitors(port_of(stack), IDLE_VISITORS, host_header=host_header(stack))
         try:
             time.sleep(2)
-            opened = sum(rss_mb(pid) for pid in stack.tunnel_pids())
+            out.update({f"{side}_open": sum(rss_mb(pid) for pid in pids) for side, pids in stack.sides().items()})
         finally:
             for s in socks:
                 s.close()
     finally:
-        h.stop(stack.ssh)
-        h.stop(stack.sshd)
-    rss_ssh["idle"].append(idle)
-    rss_ssh["open"].append(opened)
-    log(f"  RSS MiB: sshd + ssh {idle:.1f} idle, {opened:.1f} with {IDLE_VISITORS} visitors")
-
-
-def measure_rss(h, tools, burrow, services, args, r, rss):
-    """A fresh relay + agent: RSS once online and idle, then with 1000 open idle visitors."""
-    stack = BurrowStack(h, tools, burrow, f"burrow-rss-{r + 1}", [("webtcp", "tcp", services.http_port)],
-                        args.burrow_agent, config_cli=args.config_cli)
-    try:
-        time.sleep(2)
-        relay_idle, agent_idle = rss_mb(stack.relay.pid), rss_mb(stack.agent.pid)
-        socks = open_idle_visitors(stack.ports["webtcp"], IDLE_VISITORS)
-        try:
-            time.sleep(2)
-            relay_open, agent_open = rss_mb(stack.relay.pid), rss_mb(stack.agent.pid)
-        finally:
-            for s in socks:
-                s.close()
-    finally:
-        h.stop(stack.agent)
-        h.stop(stack.relay)
-    rss["relay_idle"].append(relay_idle)
-    rss["agent_idle"].append(agent_idle)
-    rss["relay_1000_open"].append(relay_open)
-    rss["agent_1000_open"].append(agent_open)
-    log(f"  RSS MiB: relay {relay_idle:.1f} idle, {relay_open:.1f} with {IDLE_VISITORS} visitors; "
-        f"agent {agent_idle:.1f} idle, {agent_open:.1f} with {IDLE_VISITORS} visitors")
+        stack.stop()
+    log(f"  RSS MiB {label:12s}: server {out['server_idle']:.1f} idle, {out['server_open']:.1f} with {IDLE_VISITORS} "
+        f"visitors; client {out['client_idle']:.1f} idle, {out['client_open']:.1f}")
+    return out

@@ -83,6 +83,14 @@ LogLevel ERROR
     def tunnel_pids(self):
         return process_tree(self.sshd.pid) + [self.ssh.pid]
 
+    def sides(self):
+        """The server end (sshd and every process it forked) and the client end."""
+        return {"server": process_tree(self.sshd.pid), "client": [self.ssh.pid]}
+
+    def stop(self):
+        self.h.stop(self.ssh)
+        self.h.stop(self.sshd)
+
 
 class BurrowStack:
     """`burrow serve` plus an agent: `burrow up --json` (or a stock `ssh -R` in --burrow-agent ssh mode).
@@ -90,7 +98,8 @@ class BurrowStack:
     mappings: list of (name, protocol, target_port); TCP mappings ask for a port in the relay's range.
     """
 
-    def __init__(self, h, tools, burrow, label, mappings, agent_mode, delay_ms=None, config_cli=True, agent_args=()):
+    def __init__(self, h, tools, burrow, label, mappings, agent_mode, delay_ms=None, config_cli=True, agent_args=(),
+                 limits=None):
         self.h = h
         self.config_cli = config_cli
         self.agent_args = tuple(agent_args)
@@ -103,7 +112,7 @@ class BurrowStack:
         # that would refuse them (relays without relay.json support ignore the file).
         os.makedirs(f"{d}/relay")
         with open(f"{d}/relay/relay.json", "w") as f:
-            json.dump({"version": 1, "limits": RELAY_LIMITS}, f, indent=2)
+            json.dump({"version": 1, "limits": limits or RELAY_LIMITS}, f, indent=2)
         self.relay = h.spawn(f"{label}-relay", [
             burrow, "serve", "--state-dir", f"{d}/relay", "--bind", "127.0.0.1",
             "--ssh-port", str(self.ssh_port), "--http-port", str(self.http_port),
@@ -205,6 +214,13 @@ class BurrowStack:
 
     def tunnel_pids(self):
         return [self.relay.pid, self.agent.pid]
+
+    def sides(self):
+        return {"server": [self.relay.pid], "client": [self.agent.pid]}
+
+    def stop(self):
+        self.h.stop(self.agent)
+        self.h.stop(self.relay)
 
 
 def http_ok(host, port, host_header):
