@@ -54,7 +54,7 @@ import Testing
     static func cut(_ peer: String) async throws {
         let port = try #require(peer.split(separator: ":").last.map(String.init))
         let result = try await TestProcess.run("/usr/bin/env", ["ss", "-K", "src", "127.0.0.1", "sport", "=", ":\(port)"])
-        #expect(result.status == 0, "ss -K failed: \(result.output)")
+        #expect(result.exitStatus == 0, "ss -K failed: \(result.text)")
     }
 
     @Test(.timeLimit(.minutes(10)))
@@ -179,7 +179,7 @@ import Testing
         let keys = try TestDirectory("burrow-multiconn-keys")
         defer { keys.remove() }
         let made = try await TestProcess.run("/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys.file("key")])
-        #expect(made.status == 0, "\(made.output)")
+        #expect(made.exitStatus == 0, "\(made.text)")
         let log = LogLines()
         // The keepalive watchdog (clients that never ping) must not be what closes a connection here.
         let relay = try await RelayFixture.start(limits: { $0.sshKeepaliveTimeoutSeconds = 600 }, log: log.sink)
