@@ -42,6 +42,9 @@ extension Burrow {
         @Option(help: ArgumentHelp("More relays of the same fleet, comma-separated (HOST[:SSH_PORT],…); the agent connects to every one.", valueName: "HOST[:SSH_PORT],…"))
         var fleet: String?
 
+        @Option(help: ArgumentHelp("SSH connections to each relay of this profile (\(ConnectionCount.range.lowerBound)-\(ConnectionCount.range.upperBound); default: one per core, at most \(ConnectionCount.defaultMaximum)).", valueName: "N"))
+        var connections: Int?
+
         func run() async throws {
             try Self.checkEndpoint(endpoint)
             let (host, port) = try BurrowCore.Profile.parseEndpoint(endpoint)
@@ -49,9 +52,13 @@ extension Burrow {
                 throw ConfigError.invalidCombination("invalid user '\(user)': use a non-empty name without spaces")
             }
             let members = try Self.fleetMembers(fleet)
+            if let connections, !ConnectionCount.range.contains(connections) {
+                throw ConfigError.invalidCombination(
+                    "invalid --connections \(connections): use \(ConnectionCount.range.lowerBound) to \(ConnectionCount.range.upperBound), or leave it out for one per core (at most \(ConnectionCount.defaultMaximum))")
+            }
             let profile = BurrowCore.Profile(
                 name: name, host: host, sshPort: port, user: user ?? BurrowCore.Profile.defaultUser, identity: identity,
-                fleet: members)
+                fleet: members, connections: connections)
             let result = try global.store().addProfile(profile)
             let key = result.profile.identity.map { "key \($0)" } ?? "burrow's own key"
             let selected = result.selected ? " and selected it" : "; select it with: burrow profile use \(name)"

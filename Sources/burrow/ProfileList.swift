@@ -8,7 +8,7 @@ extension Burrow {
             abstract: "List the profiles.",
             discussion: """
                 --json prints an array of {name, host, sshPort, user, \
-                identity?, fleet?, selected}; fleet lists \
+                identity?, fleet?, connections?, selected}; fleet lists \
                 the profile's other relays (`profile add --fleet`).
 
                 Examples:

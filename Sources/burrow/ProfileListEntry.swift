@@ -9,6 +9,8 @@ struct ProfileListEntry: Encodable {
     var identity: String?
     /// The fleet's other relays (`host:port`); absent without a fleet.
     var fleet: [String]?
+    /// SSH connections to each relay; absent: the default (`burrow up --connections`, else one per core, at most 4).
+    var connections: Int?
     var selected: Bool
 
     init(_ profile: BurrowCore.Profile, selected: Bool) {
@@ -18,6 +20,7 @@ struct ProfileListEntry: Encodable {
         user = profile.user
         identity = profile.identity
         fleet = profile.fleet.isEmpty ? nil : profile.fleet
+        connections = profile.connections
         self.selected = selected
     }
 }
