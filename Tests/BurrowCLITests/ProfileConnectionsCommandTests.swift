@@ -25,6 +25,6 @@ import Testing
         #expect(listed.first { $0["name"] as? String == "prod" }?["connections"] as? Int == 3)
         #expect(listed.first { $0["name"] as? String == "home" }?["connections"] == nil)
         let config = String(decoding: cli.bytes("config.json") ?? Data(), as: UTF8.self)
-        #expect(config.contains("\"connections\" : 3"), "\(config)")
+        #expect(config.contains("\"connections\": 3"), "\(config)")
     }
 }
