@@ -49,8 +49,9 @@ enum StatusReport {
         lines.append("")
         var tunnels = CLITable("TUNNEL", "STATE", "RELAY", "RTT")
         for tunnel in snapshot.tunnels {
-            let relays = tunnel.relays.map { " · \($0.description)" } ?? ""
-            tunnels.add(tunnel.profile, state(tunnel.state) + relays, tunnel.relay, rtt(tunnel.rttMs))
+            // A fleet says how many of its relays are connected (`2/3 relays`), one relay how many of its SSH connections are up (`2/2 connections`).
+            let count = tunnel.relays.map { " · \($0.description)" } ?? tunnel.connections.map { " · \($0.description)" } ?? ""
+            tunnels.add(tunnel.profile, state(tunnel.state) + count, tunnel.relay, rtt(tunnel.rttMs))
             // A fleet: one indented row per relay, its own connection's state.
             for member in tunnel.members {
                 tunnels.add("  relay", state(member.state), member.relay, rtt(member.rttMs))

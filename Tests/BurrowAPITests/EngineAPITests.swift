@@ -89,6 +89,8 @@ struct EngineAPITests {
         let status = try await fixture.burrow("status")
         #expect(status.status == 0)
         #expect(status.stdout.contains("web   online"), "\(status.stdout)")
+        // The tunnel's row says how many of its SSH connections are up (issue 15).
+        #expect(status.stdout.range(of: #"online · (\d+)/\1 connections?"#, options: .regularExpression) != nil, "\(status.stdout)")
         let statusJSON = try JSONSerialization.jsonObject(with: Data(try await fixture.burrow("status", "--json").stdout.utf8)) as? [String: Any]
         #expect((statusJSON?["engine"] as? [String: Any])?["pid"] as? Int == Int(pid))
         #expect(((statusJSON?["mappings"] as? [[String: Any]])?.first)?["url"] as? String != nil)

@@ -27,6 +27,15 @@ struct CLIRunner {
         try? FileManager.default.removeItem(atPath: root)
     }
 
+    /// A fresh runner whose config has one profile, `home`, and config.json's
+    /// bytes right after (to check that a refused command changes nothing).
+    static func withHomeProfile() throws -> (CLIRunner, Data?) {
+        let cli = try CLIRunner()
+        let added = try cli.run("profile", "add", "home", "relay.example.com")
+        guard added.status == 0 else { throw TestFailure("profile add home: \(added.stderr)") }
+        return (cli, cli.bytes("config.json"))
+    }
+
     var environment: [String: String] { BurrowExecutable.environment(home: root) }
 
     /// `burrow --config-dir CONFIG ARGS…`

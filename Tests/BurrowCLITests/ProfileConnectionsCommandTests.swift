@@ -7,10 +7,8 @@ import Testing
 /// and changes nothing.
 @Suite(.spawnsProcesses) struct ProfileConnectionsCommandTests {
     @Test func addAProfileWithConnectionsAndRefuseBadCounts() throws {
-        let cli = try CLIRunner()
+        let (cli, before) = try CLIRunner.withHomeProfile()
         defer { cli.remove() }
-        #expect(try cli.run("profile", "add", "home", "relay.example.com").status == 0)
-        let before = cli.bytes("config.json")
 
         for bad in ["0", "17", "-1"] {
             let refused = try cli.run("profile", "add", "prod", "r1.example.com", "--connections=\(bad)")

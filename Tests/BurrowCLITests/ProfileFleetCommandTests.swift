@@ -7,10 +7,8 @@ import Testing
 /// bad one is a clear error and changes nothing.
 @Suite(.spawnsProcesses) struct ProfileFleetCommandTests {
     @Test func addAFleetListItAndRefuseBadEndpoints() throws {
-        let cli = try CLIRunner()
+        let (cli, before) = try CLIRunner.withHomeProfile()
         defer { cli.remove() }
-        #expect(try cli.run("profile", "add", "home", "relay.example.com").status == 0)
-        let before = cli.bytes("config.json")
 
         for bad in ["r2.example.com,r3 example", "r2:99999", "r2,,r3", "r2/x"] {
             let refused = try cli.run("profile", "add", "prod", "r1.example.com", "--fleet", bad)

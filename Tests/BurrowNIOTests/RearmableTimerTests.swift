@@ -10,11 +10,16 @@ struct RearmableTimerTests {
         var fired = 0
     }
 
-    @Test("fires once at its deadline, not before")
-    func firesAtTheDeadline() {
+    /// A timer on its own EmbeddedEventLoop that counts its firings.
+    static func timer() -> (EmbeddedEventLoop, Counter, RearmableTimer) {
         let loop = EmbeddedEventLoop()
         let counter = Counter()
-        let timer = RearmableTimer(loop: loop) { counter.fired += 1 }
+        return (loop, counter, RearmableTimer(loop: loop) { counter.fired += 1 })
+    }
+
+    @Test("fires once at its deadline, not before")
+    func firesAtTheDeadline() {
+        let (loop, counter, timer) = Self.timer()
         timer.arm(in: .seconds(10))
         loop.advanceTime(by: .seconds(9))
         #expect(counter.fired == 0)
@@ -28,9 +33,7 @@ struct RearmableTimerTests {
 
     @Test("re-armed, it fires at the last deadline only")
     func rearmMovesTheDeadline() {
-        let loop = EmbeddedEventLoop()
-        let counter = Counter()
-        let timer = RearmableTimer(loop: loop) { counter.fired += 1 }
+        let (loop, counter, timer) = Self.timer()
         timer.arm(in: .seconds(10))
         for _ in 0..<1000 {
             loop.advanceTime(by: .milliseconds(8))
@@ -45,9 +48,7 @@ struct RearmableTimerTests {
 
     @Test("a shorter timeout than the pending check's still fires on time")
     func shorterTimeoutFiresOnTime() {
-        let loop = EmbeddedEventLoop()
-        let counter = Counter()
-        let timer = RearmableTimer(loop: loop) { counter.fired += 1 }
+        let (loop, counter, timer) = Self.timer()
         timer.arm(in: .seconds(60))
         timer.arm(in: .seconds(5))
         loop.advanceTime(by: .seconds(5))
@@ -58,9 +59,7 @@ struct RearmableTimerTests {
 
     @Test("disarmed or cancelled, it does not fire; armed again, it does")
     func disarmAndCancel() {
-        let loop = EmbeddedEventLoop()
-        let counter = Counter()
-        let timer = RearmableTimer(loop: loop) { counter.fired += 1 }
+        let (loop, counter, timer) = Self.timer()
         timer.arm(in: .seconds(10))
         timer.disarm()
         loop.advanceTime(by: .seconds(20))

@@ -8,9 +8,15 @@ import Testing
 @Suite struct PoolBalancerTests {
     let now = NIODeadline.uptimeNanoseconds(1_000_000_000)
 
-    @Test func tiesGoRoundRobinAndTheLeastLoadedWins() {
+    /// A balancer with `members` joined, in order.
+    static func pool(_ members: [Int]) -> PoolBalancer<Int> {
         var pool = PoolBalancer<Int>()
-        for member in [1, 2, 3] { pool.join(member) }
+        for member in members { pool.join(member) }
+        return pool
+    }
+
+    @Test func tiesGoRoundRobinAndTheLeastLoadedWins() {
+        var pool = Self.pool([1, 2, 3])
         // All idle: 1, 2, 3 in turn.
         #expect((0..<3).map { _ in pool.pick(at: now) } == [1, 2, 3])
         // 2 finishes: it has the fewest open, so it is next, even twice in a row's turn.
@@ -25,9 +31,7 @@ import Testing
     }
 
     @Test func aMemberDownIsSkippedUntilUpOrItsPauseEnds() {
-        var pool = PoolBalancer<Int>()
-        pool.join(1)
-        pool.join(2)
+        var pool = Self.pool([1, 2])
         pool.down(1, until: nil)
         #expect(pool.online(at: now) == 1)
         #expect((0..<4).map { _ in pool.pick(at: now) } == [2, 2, 2, 2])
@@ -43,9 +47,7 @@ import Testing
     }
 
     @Test func whenEveryMemberIsDownTheyAreStillTriedAndExclusionsHold() {
-        var pool = PoolBalancer<Int>()
-        pool.join(1)
-        pool.join(2)
+        var pool = Self.pool([1, 2])
         pool.down(1, until: nil)
         pool.down(2, until: nil)
         #expect(pool.online(at: now) == 0)
@@ -55,8 +57,7 @@ import Testing
     }
 
     @Test func leavingIsImmediateAndKeepsTheRotationFair() {
-        var pool = PoolBalancer<Int>()
-        for member in [1, 2, 3] { pool.join(member) }
+        var pool = Self.pool([1, 2, 3])
         #expect(pool.pick(at: now) == 1)
         #expect(pool.pick(at: now) == 2)
         pool.leave(1)
@@ -72,5 +73,33 @@ import Testing
         pool.leave(1)
         #expect(pool.isEmpty)
         #expect(pool.pick(at: now) == nil)
+    }
+
+    // Issue 15: a visitor goes to a member whose SSH session runs on its own
+    // event loop (`preferring`), least open among those; only when none of them
+    // takes visitors does it go to the least open member overall.
+
+    @Test func theMembersOnTheVisitorsLoopComeFirstLeastOpenAmongThem() {
+        var pool = Self.pool([1, 2, 3])
+        // 2 and 3 share the visitor's loop: they take turns, however loaded 1 is not.
+        #expect((0..<4).map { _ in pool.pick(at: now, preferring: [2, 3]) } == [2, 3, 2, 3])
+        #expect(pool.openVisitors(1) == 0)
+        // Least open among the preferred: 3 finishes one, so it is next twice.
+        pool.finished(3)
+        #expect(pool.pick(at: now, preferring: [2, 3]) == 3)
+        // Without a preference, the least open overall (1, idle).
+        #expect(pool.pick(at: now) == 1)
+        #expect(pool.peek(at: now, preferring: [2]) == 2)
+    }
+
+    @Test func aPreferredMemberThatIsDownOrExcludedGivesWayToTheOthers() {
+        var pool = Self.pool([1, 2])
+        pool.down(2, until: nil)
+        #expect(pool.pick(at: now, preferring: [2]) == 1)
+        pool.up(2)
+        #expect(pool.pick(at: now, excluding: [2], preferring: [2]) == 1)
+        #expect(pool.pick(at: now, preferring: [2]) == 2)
+        // A preference naming no member changes nothing.
+        #expect(pool.peek(at: now, preferring: [9]) != nil)
     }
 }
