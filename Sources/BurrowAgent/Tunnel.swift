@@ -277,14 +277,16 @@ actor Tunnel {
             }
             if Task.isCancelled { return }
             if case .hostKeyChanged = reason {
-                slotStates[slot] = .offline(reason: "relay host key changed")
-                // Every slot meets the same key: said once.
+                // Every slot would meet the same key: the first to meet it
+                // stops them all (the tunnel is offline at once) and says so once.
                 if !hostKeyRefused {
                     hostKeyRefused = true
+                    for (other, task) in runTasks.enumerated() where other != slot { task.cancel() }
+                    runTasks = []
+                    slotStates = slotStates.map { _ in .offline(reason: "relay host key changed") }
                     hub.emit(.error(mapping: nil, message: reason.description))
                     hub.emit(.offline(tunnel: name, reason: said("relay host key changed; connection refused")))
                 }
-                if !slotStates.contains(where: { if case .offline = $0 { false } else { true } }) { runTasks = [] }
                 return
             }
             let delay = backoff.delay(attempt: attempt)
