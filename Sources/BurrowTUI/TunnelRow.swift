@@ -24,6 +24,12 @@ public struct TunnelRow: Sendable, Equatable {
             if let relays = tunnel.relays, enabledTunnels.contains(tunnel.profile) {
                 status.text += " · \(relays.description)"
                 if relays.serving < relays.of, status.role == .online { status.role = .warning }
+            } else if let connections = tunnel.connections, connections.up < connections.total, status.role == .online,
+                      enabledTunnels.contains(tunnel.profile) {
+                // One relay over several SSH connections (issue 15): said only while
+                // one of them is down (`online · 1/2 connections`), in warning colour.
+                status.text += " · \(connections.description)"
+                status.role = .warning
             }
             return TunnelRow(
                 name: tunnel.profile,
