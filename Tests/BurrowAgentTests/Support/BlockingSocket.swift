@@ -6,7 +6,10 @@ final class BlockingSocket: Sendable {
     private let fd: Int32
 
     init(host: String = "127.0.0.1", port: Int, timeoutSeconds: Int = 20) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // A local descriptor until connected: if init throws after `self.fd`
+        // is set, deinit runs and would close it a second time (by then the
+        // number may belong to another thread's socket: NIO traps on EBADF).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket() failed") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -19,9 +22,11 @@ final class BlockingSocket: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard result == 0 else {
+            let code = errno
             close(fd)
-            throw TestFailure("connect to \(host):\(port) failed: errno \(errno)")
+            throw TestFailure("connect to \(host):\(port) failed: errno \(code)")
         }
+        self.fd = fd
     }
 
     deinit { close(fd) }
