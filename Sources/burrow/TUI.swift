@@ -38,9 +38,7 @@ extension Burrow {
         var connections: Int?
 
         func run() async throws {
-            if let connections, !ConnectionCount.range.contains(connections) {
-                throw ValidationError("--connections \(connections): use \(ConnectionCount.range.lowerBound) to \(ConnectionCount.range.upperBound)")
-            }
+            let connections = try ConnectionsOption.value(connections)
             let environment = ProcessInfo.processInfo.environment
             guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
                 throw ValidationError("\(TerminalError.notATerminal)")

@@ -81,6 +81,8 @@ extension Burrow {
                     ? ": none is configured; add one with `burrow profile add NAME HOST`, or run `burrow up` without --profile to use the embedded relay"
                     : " (known: \(known.joined(separator: ", ")))"))
             }
+            // Checked before a detached start too: the background engine would only say so in engine.log.
+            let connections = try ConnectionsOption.value(connections, environment: environment)
 
             if detach {
                 try await runDetached(store: store)
@@ -93,11 +95,6 @@ extension Burrow {
             var relayLog: (@Sendable (String) -> Void)?
             if logLevel == .debug {
                 relayLog = { line in StandardError.write("embedded relay: \(line)\n") }
-            }
-            // BURROW_CONNECTIONS: the same, for a process started by a script (scripts/bench --burrow-env).
-            let connections = connections ?? ProcessInfo.processInfo.environment["BURROW_CONNECTIONS"].flatMap { Int($0) }
-            if let connections, !ConnectionCount.range.contains(connections) {
-                throw ValidationError("--connections \(connections): use \(ConnectionCount.range.lowerBound) to \(ConnectionCount.range.upperBound)")
             }
             var options = EngineOptions(profileFilter: profile)
             options.inspect = !noInspect

@@ -26,3 +26,23 @@ import Testing
         #expect(config.contains("\"connections\": 3"), "\(config)")
     }
 }
+
+/// `burrow up --connections N` and `BURROW_CONNECTIONS` out of range or not a
+/// number: one clear line, exit 1, nothing started (also with `--detach`).
+@Suite(.spawnsProcesses) struct UpConnectionsOptionTests {
+    @Test func badCountsAreRefusedBeforeAnythingStarts() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        for arguments in [["up", "--connections", "0"], ["up", "--detach", "--connections", "17"]] {
+            let refused = try cli.runRaw(["--config-dir", cli.configDir] + arguments)
+            #expect(refused.status != 0, "\(arguments) was accepted")
+            #expect(refused.stderr.contains("--connections \(arguments.last!): use 1 to 16"), "\(arguments): \(refused.stderr)")
+        }
+        var environment = cli.environment
+        environment["BURROW_CONNECTIONS"] = "many"
+        let refused = try cli.runRaw(["--config-dir", cli.configDir, "up"], environment: environment)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("BURROW_CONNECTIONS=many: use a number from 1 to 16"), "\(refused.stderr)")
+        #expect(cli.bytes("engine.lock") == nil, "an engine was started")
+    }
+}
