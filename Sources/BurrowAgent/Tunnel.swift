@@ -59,35 +59,31 @@ actor Tunnel {
     }
 
     private var entries: [String: Entry] = [:]
-    /// Each slot's connection state; the tunnel is online while any slot is.
-    private var slotStates: [TunnelState]
-    /// Each slot's current session; nil between connections.
-    private var sessions: [Int: TunnelSession] = [:]
+    /// The connections, by slot number (`connections` of them).
+    private var slots: [ConnectionSlot]
     /// Refusals from the last connection, shown until the next one registers again.
     private var refusals: [String: String] = [:]
-    private var slotSince: [Int: Double] = [:]
     private var reconnects = 0
-    private var everConnected: Set<Int> = []
     private var domain: String?
-    private var runTasks: [Task<Void, Never>] = []
     private var lastLocalRefusal: [String: ContinuousClock.Instant] = [:]
     private var hostKeyRefused = false
 
     /// The tunnel's state: online while any connection is, else the first slot's.
     private var state: TunnelState {
-        slotStates.first { $0 == .online } ?? slotStates[0]
+        slots.first { $0.state == .online }?.state ?? slots[0].state
     }
 
-    private var runTask: Bool { !runTasks.isEmpty }
+    /// The slots are being kept connected.
+    private var running: Bool { slots.contains { $0.task != nil } }
 
     /// Sessions in slot order.
-    private var liveSessions: [TunnelSession] { sessions.keys.sorted().compactMap { sessions[$0] } }
+    private var liveSessions: [TunnelSession] { slots.compactMap(\.session) }
 
     init(target: TunnelTarget, group: any EventLoopGroup, hub: EventHub, pingInterval: Duration = .seconds(5),
          inspector: Inspector = Inspector(), router: Router = Router(), announcesMappings: Bool = true,
          namesRelay: Bool = false, onFleet: (@Sendable ([String]) -> Void)? = nil, connections: Int = 1) {
         self.connections = max(1, connections)
-        self.slotStates = Array(repeating: .offline(reason: "not started"), count: max(1, connections))
+        self.slots = Array(repeating: ConnectionSlot(state: .offline(reason: "not started")), count: max(1, connections))
         self.name = target.name
         self.router = router
         self.announcesMappings = announcesMappings
@@ -118,7 +114,7 @@ actor Tunnel {
         self.hub = hub
         self.pingInterval = .seconds(5)
         self.connections = 1
-        self.slotStates = [.offline(reason: reason)]
+        self.slots = [ConnectionSlot(state: .offline(reason: reason))]
     }
 
     var isEmpty: Bool { entries.isEmpty }
@@ -157,7 +153,7 @@ actor Tunnel {
             router.remove(mapping.name)
         }
         if let old, RegistrationStateMachine.keepsForward(from: old, to: mapping) {} else { refusals[mapping.name] = nil }
-        for (slot, session) in sessions.sorted(by: { $0.key < $1.key }) {
+        for (slot, session) in slots.enumerated().compactMap({ slot in slot.element.session.map { (slot.offset, $0) } }) {
             if Self.carries(slot, mapping) {
                 await session.apply(mapping)
             } else if let old, Self.carries(slot, old) {
@@ -181,28 +177,28 @@ actor Tunnel {
     /// Connects while any mapping is enabled, and only then.
     private func startOrStop() async {
         let anyEnabled = entries.values.contains { $0.mapping.enabled }
-        if anyEnabled && !runTask {
+        if anyEnabled && !running {
             start()
-        } else if !anyEnabled && runTask {
+        } else if !anyEnabled && running {
             await stop(reason: "no enabled mappings")
         }
     }
 
     private func start() {
         guard target != nil else {
-            slotStates = [.offline(reason: unavailableReason ?? "unavailable")]
+            slots[0].state = .offline(reason: unavailableReason ?? "unavailable")
             return
         }
         hostKeyRefused = false
-        runTasks = (0..<connections).map { slot in Task { await self.run(slot: slot) } }
+        for slot in slots.indices { slots[slot].task = Task { await self.run(slot: slot) } }
     }
 
     /// Sets a slot's state; `event` is emitted only when the tunnel's state
     /// changes by it (a second connection coming and going says nothing).
     private func setSlot(_ slot: Int, _ new: TunnelState, _ event: @autoclosure () -> EngineEvent) {
         let before = state
-        slotStates[slot] = new
-        if state != before || (slot == 0 && !slotStates.contains(.online)) { hub.emit(event()) }
+        slots[slot].state = new
+        if state != before || (slot == 0 && !slots.contains { $0.state == .online }) { hub.emit(event()) }
     }
 
     // MARK: Connection lifecycle
@@ -236,13 +232,15 @@ actor Tunnel {
 
     /// Closes the connection (waiting until it is closed) and stops reconnecting.
     func stop(reason: String = "stopped") async {
-        for task in runTasks { task.cancel() }
-        runTasks = []
+        for slot in slots.indices {
+            slots[slot].task?.cancel()
+            slots[slot].task = nil
+        }
         for session in liveSessions {
             try? await session.connection.channel.close()
         }
         if target != nil {
-            slotStates = slotStates.map { _ in .offline(reason: reason) }
+            for slot in slots.indices { slots[slot].state = .offline(reason: reason) }
             hub.emit(.offline(tunnel: name, reason: said(reason)))
         }
     }
@@ -281,9 +279,11 @@ actor Tunnel {
                 // stops them all (the tunnel is offline at once) and says so once.
                 if !hostKeyRefused {
                     hostKeyRefused = true
-                    for (other, task) in runTasks.enumerated() where other != slot { task.cancel() }
-                    runTasks = []
-                    slotStates = slotStates.map { _ in .offline(reason: "relay host key changed") }
+                    for other in slots.indices {
+                        if other != slot { slots[other].task?.cancel() }
+                        slots[other].task = nil
+                        slots[other].state = .offline(reason: "relay host key changed")
+                    }
                     hub.emit(.error(mapping: nil, message: reason.description))
                     hub.emit(.offline(tunnel: name, reason: said("relay host key changed; connection refused")))
                 }
@@ -303,15 +303,17 @@ actor Tunnel {
             connection: connection, target: target,
             mappings: entries.values.map(\.mapping).filter { Self.carries(slot, $0) }, refusals: refusals,
             router: router, hub: hub, pingInterval: pingInterval, onFleet: slot == 0 ? onFleet : nil, announces: slot == 0)
-        sessions[slot] = session
-        slotSince[slot] = WallClock.now()
-        if everConnected.contains(slot) { reconnects += 1 }
-        everConnected.insert(slot)
+        slots[slot].session = session
+        slots[slot].since = WallClock.now()
+        if slots[slot].everConnected { reconnects += 1 }
+        slots[slot].everConnected = true
         setSlot(slot, .online, .connected(tunnel: name, relay: relayDescription))
         let ended = await session.run()
-        if sessions[slot] === session { sessions[slot] = nil }
+        if slots[slot].session === session {
+            slots[slot].session = nil
+            slots[slot].since = nil
+        }
         if slot == 0 { refusals = ended.refusals.filter { entries[$0.key]?.mapping.enabled == true } }
-        slotSince[slot] = nil
         return ended.reason
     }
 
@@ -323,7 +325,7 @@ actor Tunnel {
     private func localRefused(_ mapping: String, local: LocalAddress, error: any Error) async {
         let pooled = entries[mapping]?.route.pool == true
         // The relay takes a pooled member out until its service answers again.
-        if pooled { await sessions[0]?.serviceDown(mapping, local: local) }
+        if pooled { await slots[0].session?.serviceDown(mapping, local: local) }
         let now = ContinuousClock.now
         if let last = lastLocalRefusal[mapping], now - last < .seconds(2) { return }
         lastLocalRefusal[mapping] = now
@@ -360,9 +362,9 @@ actor Tunnel {
         for status in statuses.reversed() { pools.merge(status.pools) { _, first in first } }
         var tunnel = TunnelSnapshot(profile: name, relay: relayDescription, state: state,
                                     rttMs: statuses.lazy.compactMap(\.rttMs).first,
-                                    connectedSince: slotSince.values.min(), reconnects: reconnects, domain: domain)
+                                    connectedSince: slots.compactMap(\.since).min(), reconnects: reconnects, domain: domain)
         if target != nil {
-            tunnel.connections = ConnectionCount(up: slotStates.filter { $0 == .online }.count, total: connections)
+            tunnel.connections = ConnectionCount(up: slots.filter { $0.state == .online }.count, total: slots.count)
         }
         let mappings = entries.values.map { entry in
             let name = entry.mapping.name
