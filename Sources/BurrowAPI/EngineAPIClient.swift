@@ -64,7 +64,7 @@ public final class EngineAPIClient: TunnelEngine {
                     while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                         let line = Data(pending[..<newline])
                         pending.removeSubrange(...newline)
-                        if let event = (try? decoder.decode(WireEvent.self, from: line))?.value { continuation.yield(event) }
+                        if let event = (try? decoder.decode(EngineEventLine.self, from: line))?.value { continuation.yield(event) }
                     }
                 }
                 continuation.finish()

@@ -26,6 +26,35 @@ import Testing
         #expect(text == Self.exchange, "\(text)")
     }
 
+    @Test func everyEventLineIsByteForByteTheSame() throws {
+        let events: [EngineEvent] = [
+            .connecting(tunnel: "home", relay: "r:22"), .connected(tunnel: "home", relay: "r:22"),
+            .online(mapping: "web", url: try PublicURL(parsing: "https://web.example.com"), local: LocalAddress(port: 3000),
+                    also: try PublicURL(parsing: "http://web.example.com")),
+            .online(mapping: "ssh", url: try PublicURL(parsing: "tcp://example.com:20022"), local: LocalAddress(port: 22), also: nil),
+            .reconnecting(tunnel: "home", retryInSeconds: 2.5, reason: "reset"), .offline(tunnel: "home", reason: "gone"),
+            .error(mapping: "web", message: "down"), .error(mapping: nil, message: "config"), .removed(mapping: "web"),
+            .disabled(mapping: "web"), .moved(mapping: "web", tunnel: "b"), .notice("hello \"you\""),
+        ]
+        let lines = events.map(\.jsonLine).joined(separator: "\n")
+        #expect(lines == Self.eventLines, "\(lines)")
+    }
+
+    static let eventLines = #"""
+        {"event":"connecting","relay":"r:22","tunnel":"home"}
+        {"event":"connected","relay":"r:22","tunnel":"home"}
+        {"alsoURL":"http://web.example.com","event":"online","local":"127.0.0.1:3000","name":"web","url":"https://web.example.com"}
+        {"event":"online","local":"127.0.0.1:22","name":"ssh","url":"tcp://example.com:20022"}
+        {"event":"reconnecting","reason":"reset","retryIn":2.5,"tunnel":"home"}
+        {"event":"offline","reason":"gone","tunnel":"home"}
+        {"event":"error","message":"down","name":"web"}
+        {"event":"error","message":"config"}
+        {"event":"removed","name":"web"}
+        {"event":"disabled","name":"web"}
+        {"event":"moved","name":"web","tunnel":"b"}
+        {"event":"notice","message":"hello \"you\""}
+        """#
+
     static let status = #"""
         {
           "engine": {

@@ -81,7 +81,7 @@ import Testing
             .disabled(mapping: "web"), .moved(mapping: "web", tunnel: "b"), .notice("hello"),
         ]
         for event in events {
-            #expect(try JSONDecoder().decode(WireEvent.self, from: Data(event.jsonLine.utf8)).value == event)
+            #expect(try JSONDecoder().decode(EngineEventLine.self, from: Data(event.jsonLine.utf8)).value == event)
         }
     }
 
