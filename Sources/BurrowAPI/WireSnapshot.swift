@@ -19,56 +19,48 @@ struct WireSnapshot: Codable, Sendable {
     }
 }
 
+/// A tunnel on the wire: its connection to the relay (a fleet's primary)
+/// and the tunnel's own fields, flat in one object.
 struct WireTunnel: Codable, Sendable {
-    var profile: String
-    /// The connection to the relay (a fleet's primary), its fields flat beside the tunnel's own.
     var connection: WireConnection
-    var domain: String?
-    /// A fleet's relays, primary first (absent for a tunnel to one relay).
-    var members: [WireRelayMember]?
-    /// A fleet's connected relays: `{"serving":2,"of":3}` (absent without a fleet).
-    var relays: RelayCount?
-    /// The SSH connections to the relay that are up: `{"up":2,"total":2}` (absent from older engines).
-    var connections: ConnectionCount?
+    var details: Details
 
-    private enum CodingKeys: String, CodingKey { case profile, domain, members, relays, connections }
+    struct Details: Codable, Sendable {
+        var profile: String
+        var domain: String?
+        /// A fleet's relays, primary first (absent for a tunnel to one relay).
+        var members: [WireRelayMember]?
+        /// A fleet's connected relays: `{"serving":2,"of":3}` (absent without a fleet).
+        var relays: RelayCount?
+        /// The SSH connections to the relay that are up: `{"up":2,"total":2}` (absent from older engines).
+        var connections: ConnectionCount?
+    }
 
     init(_ tunnel: TunnelSnapshot) {
-        profile = tunnel.profile
         connection = WireConnection(relay: tunnel.relay, state: tunnel.state, rttMs: tunnel.rttMs,
                                     connectedSince: tunnel.connectedSince, reconnects: tunnel.reconnects)
-        domain = tunnel.domain
-        members = tunnel.members.isEmpty ? nil : tunnel.members.map(WireRelayMember.init)
-        relays = tunnel.relays
-        connections = tunnel.connections
+        details = Details(profile: tunnel.profile, domain: tunnel.domain,
+                          members: tunnel.members.isEmpty ? nil : tunnel.members.map(WireRelayMember.init),
+                          relays: tunnel.relays, connections: tunnel.connections)
     }
 
     func value() throws -> TunnelSnapshot {
-        var tunnel = TunnelSnapshot(profile: profile, relay: connection.relay, state: try connection.tunnelState(), rttMs: connection.rttMs,
-                                    connectedSince: connection.connectedSince, reconnects: connection.reconnects, domain: domain)
-        tunnel.members = try (members ?? []).map { try $0.value() }
-        tunnel.connections = connections
+        var tunnel = TunnelSnapshot(profile: details.profile, relay: connection.relay, state: try connection.tunnelState(),
+                                    rttMs: connection.rttMs, connectedSince: connection.connectedSince,
+                                    reconnects: connection.reconnects, domain: details.domain)
+        tunnel.members = try (details.members ?? []).map { try $0.value() }
+        tunnel.connections = details.connections
         return tunnel
     }
 
     func encode(to encoder: any Encoder) throws {
         try connection.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(profile, forKey: .profile)
-        try container.encodeIfPresent(domain, forKey: .domain)
-        try container.encodeIfPresent(members, forKey: .members)
-        try container.encodeIfPresent(relays, forKey: .relays)
-        try container.encodeIfPresent(connections, forKey: .connections)
+        try details.encode(to: encoder)
     }
 
     init(from decoder: any Decoder) throws {
         connection = try WireConnection(from: decoder)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        profile = try container.decode(String.self, forKey: .profile)
-        domain = try container.decodeIfPresent(String.self, forKey: .domain)
-        members = try container.decodeIfPresent([WireRelayMember].self, forKey: .members)
-        relays = try container.decodeIfPresent(RelayCount.self, forKey: .relays)
-        connections = try container.decodeIfPresent(ConnectionCount.self, forKey: .connections)
+        details = try Details(from: decoder)
     }
 }
 
