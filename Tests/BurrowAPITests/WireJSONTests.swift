@@ -16,27 +16,13 @@ import Testing
     }
 
     @Test func exchangeIsByteForByteTheDocumentedShape() throws {
-        let exchange = HTTPExchange(
-            id: 42, mapping: "shop", time: 99.5, visitor: "1.2.3.4:1", method: "POST", target: "/api?q=1",
-            requestHeaders: [HTTPHeaderField(name: "Host", value: "shop"), HTTPHeaderField(name: "X-A", value: "1")],
-            requestBody: Array("héllo".utf8), requestBodyBytes: 70_000, status: 201, reason: "Created",
-            responseHeaders: [HTTPHeaderField(name: "Content-Type", value: "application/octet-stream")],
-            responseBody: [0xff, 0x00, 0xfe], responseBodyBytes: 3, firstByteMs: 1.5, totalMs: 2.5, answeredBy: .agent, replayOf: 41)
+        let exchange = WireTests.sampleExchange()
         let text = String(decoding: EngineAPIJSON.exchange(exchange), as: UTF8.self)
         #expect(text == Self.exchange, "\(text)")
     }
 
     @Test func everyEventLineIsByteForByteTheSame() throws {
-        let events: [EngineEvent] = [
-            .connecting(tunnel: "home", relay: "r:22"), .connected(tunnel: "home", relay: "r:22"),
-            .online(mapping: "web", url: try PublicURL(parsing: "https://web.example.com"), local: LocalAddress(port: 3000),
-                    also: try PublicURL(parsing: "http://web.example.com")),
-            .online(mapping: "ssh", url: try PublicURL(parsing: "tcp://example.com:20022"), local: LocalAddress(port: 22), also: nil),
-            .reconnecting(tunnel: "home", retryInSeconds: 2.5, reason: "reset"), .offline(tunnel: "home", reason: "gone"),
-            .error(mapping: "web", message: "down"), .error(mapping: nil, message: "config"), .removed(mapping: "web"),
-            .disabled(mapping: "web"), .moved(mapping: "web", tunnel: "b"), .notice("hello \"you\""),
-        ]
-        let lines = events.map(\.jsonLine).joined(separator: "\n")
+        let lines = try WireTests.sampleEvents().map(\.jsonLine).joined(separator: "\n")
         #expect(lines == Self.eventLines, "\(lines)")
     }
 
@@ -276,6 +262,10 @@ import Testing
             [
               "X-A",
               "1"
+            ],
+            [
+              "X-A",
+              "2"
             ]
           ],
           "responseBody": {
