@@ -64,7 +64,7 @@ public final class EngineAPIClient: TunnelEngine {
                     while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                         let line = Data(pending[..<newline])
                         pending.removeSubrange(...newline)
-                        if let event = (try? decoder.decode(WireEvent.self, from: line))?.value { continuation.yield(event) }
+                        if let event = (try? decoder.decode(EngineEventLine.self, from: line))?.value { continuation.yield(event) }
                     }
                 }
                 continuation.finish()
@@ -207,23 +207,7 @@ private struct MappingPatch: Encodable {
         self.mapping = mapping
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case name, `protocol`, local, enabled, profile, remotePort, allow, deny, basicAuth, proxyProtocol, httpsRedirect, pool
-    }
-
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(mapping.name, forKey: .name)
-        try container.encode(mapping.protocol, forKey: .protocol)
-        try container.encode(mapping.local, forKey: .local)
-        try container.encode(mapping.enabled, forKey: .enabled)
-        try container.encode(mapping.profile, forKey: .profile)
-        try container.encode(mapping.remotePort, forKey: .remotePort)
-        try container.encode(mapping.allow, forKey: .allow)
-        try container.encode(mapping.deny, forKey: .deny)
-        try container.encode(mapping.basicAuth, forKey: .basicAuth)
-        try container.encode(mapping.proxyProtocol, forKey: .proxyProtocol)
-        try container.encode(mapping.httpsRedirect, forKey: .httpsRedirect)
-        try container.encode(mapping.pool, forKey: .pool)
+        try mapping.encode(to: encoder, everyField: true)
     }
 }

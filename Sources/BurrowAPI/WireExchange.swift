@@ -22,7 +22,7 @@ struct WireExchange: Codable, Sendable {
     var responseBodyBytes: UInt64
     var firstByteMs: Double?
     var totalMs: Double?
-    var answeredBy: String
+    var answeredBy: RequestAnswerer
     var replayOf: UInt64?
 
     init(_ exchange: HTTPExchange, bodies: Bool) {
@@ -43,20 +43,17 @@ struct WireExchange: Codable, Sendable {
         responseBodyBytes = exchange.responseBodyBytes
         firstByteMs = exchange.firstByteMs
         totalMs = exchange.totalMs
-        answeredBy = exchange.answeredBy.rawValue
+        answeredBy = exchange.answeredBy
         replayOf = exchange.replayOf
     }
 
     func value() throws -> HTTPExchange {
-        guard let answerer = RequestAnswerer(rawValue: answeredBy) else {
-            throw EngineAPIError.badResponse("unknown answeredBy '\(answeredBy)'")
-        }
-        return HTTPExchange(
+        HTTPExchange(
             id: id, mapping: mapping, time: time, visitor: visitor, method: method, target: target, version: version,
             requestHeaders: try WireExchange.fields(requestHeaders), requestBody: try requestBody?.bytes() ?? [],
             requestBodyBytes: requestBodyBytes, status: status, reason: reason,
             responseHeaders: try WireExchange.fields(responseHeaders), responseBody: try responseBody?.bytes() ?? [],
-            responseBodyBytes: responseBodyBytes, firstByteMs: firstByteMs, totalMs: totalMs, answeredBy: answerer,
+            responseBodyBytes: responseBodyBytes, firstByteMs: firstByteMs, totalMs: totalMs, answeredBy: answeredBy,
             replayOf: replayOf)
     }
 

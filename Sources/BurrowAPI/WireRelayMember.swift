@@ -1,31 +1,35 @@
 import BurrowCore
 
-/// One relay of a fleet tunnel on the wire (`WireTunnel.members`): its
-/// endpoint and the state of the agent's connection to it, the state as a
-/// word with its details beside it, like the tunnel's own.
+/// One relay of a fleet tunnel on the wire (`WireTunnel.members`): the
+/// agent's connection to it, like the tunnel's own, and whether the profile
+/// named it.
 struct WireRelayMember: Codable, Sendable {
-    var relay: String
-    /// connecting, online, reconnecting, offline.
-    var state: String
-    var retryAt: Double?
-    var reason: String?
-    var rttMs: Double?
-    var connectedSince: Double?
-    var reconnects: Int
+    var connection: WireConnection
     /// False for a relay only the fleet's own `fleet` message named.
     var fromProfile: Bool
 
+    private enum CodingKeys: String, CodingKey { case fromProfile }
+
     init(_ member: RelayMemberSnapshot) {
-        relay = member.relay
-        (state, retryAt, reason) = WireTunnelState.words(member.state)
-        rttMs = member.rttMs
-        connectedSince = member.connectedSince
-        reconnects = member.reconnects
+        connection = WireConnection(relay: member.relay, state: member.state, rttMs: member.rttMs,
+                                    connectedSince: member.connectedSince, reconnects: member.reconnects)
         fromProfile = member.fromProfile
     }
 
     func value() throws -> RelayMemberSnapshot {
-        RelayMemberSnapshot(relay: relay, state: try WireTunnelState.state(state, retryAt: retryAt, reason: reason), rttMs: rttMs,
-                            connectedSince: connectedSince, reconnects: reconnects, fromProfile: fromProfile)
+        RelayMemberSnapshot(relay: connection.relay, state: try connection.tunnelState(), rttMs: connection.rttMs,
+                            connectedSince: connection.connectedSince, reconnects: connection.reconnects, fromProfile: fromProfile)
+    }
+
+    /// `{"relay":…,"state":…,…,"fromProfile":…}`: the connection's fields flat beside the member's own.
+    func encode(to encoder: any Encoder) throws {
+        try connection.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(fromProfile, forKey: .fromProfile)
+    }
+
+    init(from decoder: any Decoder) throws {
+        connection = try WireConnection(from: decoder)
+        fromProfile = try decoder.container(keyedBy: CodingKeys.self).decode(Bool.self, forKey: .fromProfile)
     }
 }

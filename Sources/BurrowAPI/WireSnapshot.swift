@@ -19,43 +19,48 @@ struct WireSnapshot: Codable, Sendable {
     }
 }
 
+/// A tunnel on the wire: its connection to the relay (a fleet's primary)
+/// and the tunnel's own fields, flat in one object.
 struct WireTunnel: Codable, Sendable {
-    var profile: String
-    var relay: String
-    /// connecting, online, reconnecting, offline.
-    var state: String
-    var retryAt: Double?
-    var reason: String?
-    var rttMs: Double?
-    var connectedSince: Double?
-    var reconnects: Int
-    var domain: String?
-    /// A fleet's relays, primary first (absent for a tunnel to one relay).
-    var members: [WireRelayMember]?
-    /// A fleet's connected relays: `{"serving":2,"of":3}` (absent without a fleet).
-    var relays: RelayCount?
-    /// The SSH connections to the relay that are up: `{"up":2,"total":2}` (absent from older engines).
-    var connections: ConnectionCount?
+    var connection: WireConnection
+    var details: Details
+
+    struct Details: Codable, Sendable {
+        var profile: String
+        var domain: String?
+        /// A fleet's relays, primary first (absent for a tunnel to one relay).
+        var members: [WireRelayMember]?
+        /// A fleet's connected relays: `{"serving":2,"of":3}` (absent without a fleet).
+        var relays: RelayCount?
+        /// The SSH connections to the relay that are up: `{"up":2,"total":2}` (absent from older engines).
+        var connections: ConnectionCount?
+    }
 
     init(_ tunnel: TunnelSnapshot) {
-        profile = tunnel.profile
-        relay = tunnel.relay
-        (state, retryAt, reason) = WireTunnelState.words(tunnel.state)
-        rttMs = tunnel.rttMs
-        connectedSince = tunnel.connectedSince
-        reconnects = tunnel.reconnects
-        domain = tunnel.domain
-        members = tunnel.members.isEmpty ? nil : tunnel.members.map(WireRelayMember.init)
-        relays = tunnel.relays
-        connections = tunnel.connections
+        connection = WireConnection(relay: tunnel.relay, state: tunnel.state, rttMs: tunnel.rttMs,
+                                    connectedSince: tunnel.connectedSince, reconnects: tunnel.reconnects)
+        details = Details(profile: tunnel.profile, domain: tunnel.domain,
+                          members: tunnel.members.isEmpty ? nil : tunnel.members.map(WireRelayMember.init),
+                          relays: tunnel.relays, connections: tunnel.connections)
     }
 
     func value() throws -> TunnelSnapshot {
-        var tunnel = TunnelSnapshot(profile: profile, relay: relay, state: try WireTunnelState.state(state, retryAt: retryAt, reason: reason), rttMs: rttMs, connectedSince: connectedSince,
-                                    reconnects: reconnects, domain: domain)
-        tunnel.members = try (members ?? []).map { try $0.value() }
-        tunnel.connections = connections
+        var tunnel = TunnelSnapshot(profile: details.profile, relay: connection.relay, state: try connection.tunnelState(),
+                                    rttMs: connection.rttMs, connectedSince: connection.connectedSince,
+                                    reconnects: connection.reconnects, domain: details.domain)
+        tunnel.members = try (details.members ?? []).map { try $0.value() }
+        tunnel.connections = details.connections
         return tunnel
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try connection.encode(to: encoder)
+        try details.encode(to: encoder)
+    }
+
+    init(from decoder: any Decoder) throws {
+        connection = try WireConnection(from: decoder)
+        details = try Details(from: decoder)
     }
 }
 
@@ -85,11 +90,11 @@ struct WireMappingSnapshot: Codable, Sendable {
     var durationP90Ms: Double?
     var durationP99Ms: Double?
     var history: [Double]
-    var recentVisitors: [WireVisitor]
-    var recentRequests: [WireRequestRecord]
+    var recentVisitors: [VisitorRecord]
+    var recentRequests: [HTTPRequestRecord]
     var localServiceDown: Bool
     /// A pooled mapping's pool as the relay reports it: `{"online":2,"members":3}`.
-    var pool: WirePoolSize?
+    var pool: PoolSize?
     /// A fleet tunnel's mapping: on how many relays it is online, `{"serving":3,"of":3}`.
     var relays: RelayCount?
 
@@ -120,10 +125,10 @@ struct WireMappingSnapshot: Codable, Sendable {
         durationP90Ms = item.durationP90Ms
         durationP99Ms = item.durationP99Ms
         history = item.history
-        recentVisitors = item.recentVisitors.map(WireVisitor.init)
-        recentRequests = item.recentRequests.map(WireRequestRecord.init)
+        recentVisitors = item.recentVisitors
+        recentRequests = item.recentRequests
         localServiceDown = item.localServiceDown
-        pool = item.pool.map { WirePoolSize(online: $0.online, members: $0.members) }
+        pool = item.pool
         relays = item.relays
     }
 
@@ -151,7 +156,7 @@ struct WireMappingSnapshot: Codable, Sendable {
             rateIn1s: rateIn1s, rateOut1s: rateOut1s, rateIn10s: rateIn10s, rateOut10s: rateOut10s,
             visitorsPerSecond1m: visitorsPerSecond1m, visitorsPerSecond5m: visitorsPerSecond5m,
             durationP50Ms: durationP50Ms, durationP90Ms: durationP90Ms, durationP99Ms: durationP99Ms,
-            history: history, recentVisitors: recentVisitors.map(\.value), recentRequests: try recentRequests.map { try $0.value() })
+            history: history, recentVisitors: recentVisitors, recentRequests: recentRequests)
         item.alsoURL = try alsoURL.map { try PublicURL(parsing: $0) }
         switch https {
         case nil: item.https = nil
@@ -161,66 +166,8 @@ struct WireMappingSnapshot: Codable, Sendable {
         case let other?: throw EngineAPIError.badResponse("unknown https state '\(other)'")
         }
         item.localServiceDown = localServiceDown
-        item.pool = pool.map { PoolSize(online: $0.online, members: $0.members) }
+        item.pool = pool
         item.relays = relays
         return item
     }
-}
-
-struct WireVisitor: Codable, Sendable {
-    var address: String
-    var startedAt: Double
-    var durationMs: Double?
-    var bytesIn: UInt64
-    var bytesOut: UInt64
-
-    init(_ visitor: VisitorRecord) {
-        address = visitor.address
-        startedAt = visitor.startedAt
-        durationMs = visitor.durationMs
-        bytesIn = visitor.bytesIn
-        bytesOut = visitor.bytesOut
-    }
-
-    var value: VisitorRecord {
-        VisitorRecord(address: address, startedAt: startedAt, durationMs: durationMs, bytesIn: bytesIn, bytesOut: bytesOut)
-    }
-}
-
-struct WireRequestRecord: Codable, Sendable {
-    var id: UInt64
-    var time: Double
-    var method: String
-    var path: String
-    var status: Int?
-    var durationMs: Double?
-    var responseBytes: UInt64?
-    /// "local service", "agent" or "relay".
-    var answeredBy: String
-    var visitor: String?
-
-    init(_ record: HTTPRequestRecord) {
-        id = record.id
-        time = record.time
-        method = record.method
-        path = record.path
-        status = record.status
-        durationMs = record.durationMs
-        responseBytes = record.responseBytes
-        answeredBy = record.answeredBy.rawValue
-        visitor = record.visitor
-    }
-
-    func value() throws -> HTTPRequestRecord {
-        guard let answerer = RequestAnswerer(rawValue: answeredBy) else {
-            throw EngineAPIError.badResponse("unknown answeredBy '\(answeredBy)'")
-        }
-        return HTTPRequestRecord(id: id, time: time, method: method, path: path, status: status, durationMs: durationMs,
-                                 responseBytes: responseBytes, answeredBy: answerer, visitor: visitor)
-    }
-}
-
-struct WirePoolSize: Codable, Sendable {
-    var online: Int
-    var members: Int
 }

@@ -60,46 +60,10 @@ public enum EngineEvent: Sendable, Equatable {
         }
     }
 
-    /// One JSON line: `{"event":"online","name":…,"url":…,"local":…}` (and `"alsoURL"`).
+    /// One JSON line: `{"event":"online","name":…,"url":…,"local":…}` (and `"alsoURL"`), keys sorted.
     public var jsonLine: String {
-        var fields: [String: String] = ["event": name]
-        var numbers: [String: Double] = [:]
-        switch self {
-        case .connecting(let tunnel, let relay), .connected(let tunnel, let relay):
-            fields["tunnel"] = tunnel; fields["relay"] = relay
-        case .online(let mapping, let url, let local, let also):
-            fields["name"] = mapping; fields["url"] = url.description; fields["local"] = local.description
-            if let also { fields["alsoURL"] = also.description }
-        case .reconnecting(let tunnel, let seconds, let reason):
-            fields["tunnel"] = tunnel; fields["reason"] = reason; numbers["retryIn"] = seconds
-        case .offline(let tunnel, let reason):
-            fields["tunnel"] = tunnel; fields["reason"] = reason
-        case .error(let mapping, let message):
-            if let mapping { fields["name"] = mapping }
-            fields["message"] = message
-        case .removed(let mapping), .disabled(let mapping): fields["name"] = mapping
-        case .moved(let mapping, let tunnel): fields["name"] = mapping; fields["tunnel"] = tunnel
-        case .notice(let text): fields["message"] = text
-        }
-        let object = JSONLine(strings: fields, numbers: numbers)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(object)) ?? Data(), as: UTF8.self)
-    }
-
-    private struct JSONLine: Encodable {
-        var strings: [String: String]
-        var numbers: [String: Double]
-        struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            for (key, value) in strings { try container.encode(value, forKey: Key(stringValue: key)) }
-            for (key, value) in numbers { try container.encode(value, forKey: Key(stringValue: key)) }
-        }
+        return String(decoding: (try? encoder.encode(EngineEventLine(self))) ?? Data(), as: UTF8.self)
     }
 }

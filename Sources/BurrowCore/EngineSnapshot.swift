@@ -184,8 +184,9 @@ public struct MappingSnapshot: Sendable, Equatable {
     }
 }
 
-/// One visitor connection (or UDP flow) of a mapping.
-public struct VisitorRecord: Sendable, Equatable {
+/// One visitor connection (or UDP flow) of a mapping. Codable as the API's
+/// `recentVisitors` entries.
+public struct VisitorRecord: Sendable, Equatable, Codable {
     /// The visitor's real address as the relay saw it (`ip:port`).
     public var address: String
     public var startedAt: Double
@@ -203,8 +204,9 @@ public struct VisitorRecord: Sendable, Equatable {
     }
 }
 
-/// One HTTP request seen by tapping a copy of the stream's heads.
-public struct HTTPRequestRecord: Sendable, Equatable {
+/// One HTTP request seen by tapping a copy of the stream's heads. Codable as
+/// the API's `recentRequests` entries.
+public struct HTTPRequestRecord: Sendable, Equatable, Codable {
     /// The inspector's exchange id (`TunnelEngine.exchange(id:)`); 0 when not kept.
     public var id: UInt64
     public var time: Double

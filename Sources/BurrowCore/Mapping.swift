@@ -121,18 +121,24 @@ public struct Mapping: Sendable, Hashable, Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
+        try encode(to: encoder, everyField: false)
+    }
+
+    /// `everyField`: also the fields at their default, absent ones as null
+    /// (the engine API's `PATCH`, where a field left out is kept and null clears it).
+    public func encode(to encoder: any Encoder, everyField: Bool) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
         try container.encode(self.protocol, forKey: .protocol)
         try container.encode(local, forKey: .local)
         try container.encode(enabled, forKey: .enabled)
-        try container.encodeIfPresent(profile, forKey: .profile)
-        try container.encodeIfPresent(remotePort, forKey: .remotePort)
-        if !allow.isEmpty { try container.encode(allow, forKey: .allow) }
-        if !deny.isEmpty { try container.encode(deny, forKey: .deny) }
-        try container.encodeIfPresent(basicAuth, forKey: .basicAuth)
-        try container.encodeIfPresent(proxyProtocol, forKey: .proxyProtocol)
-        if httpsRedirect { try container.encode(true, forKey: .httpsRedirect) }
-        if pool { try container.encode(true, forKey: .pool) }
+        if everyField || profile != nil { try container.encode(profile, forKey: .profile) }
+        if everyField || remotePort != nil { try container.encode(remotePort, forKey: .remotePort) }
+        if everyField || !allow.isEmpty { try container.encode(allow, forKey: .allow) }
+        if everyField || !deny.isEmpty { try container.encode(deny, forKey: .deny) }
+        if everyField || basicAuth != nil { try container.encode(basicAuth, forKey: .basicAuth) }
+        if everyField || proxyProtocol != nil { try container.encode(proxyProtocol, forKey: .proxyProtocol) }
+        if everyField || httpsRedirect { try container.encode(httpsRedirect, forKey: .httpsRedirect) }
+        if everyField || pool { try container.encode(pool, forKey: .pool) }
     }
 }

@@ -5,28 +5,18 @@ public struct MappingRegistration: Sendable, Hashable {
     /// The bind address of the `tcpip-forward` that follows (the mapping's name).
     public var name: String
     public var `protocol`: MappingProtocol
-    public var allow: [CIDR]
-    public var deny: [CIDR]
+    public var allow: [CIDR] = []
+    public var deny: [CIDR] = []
     public var basicAuth: BasicAuthRule?
     /// Plain-http visitors are sent to https (308) when the relay serves https for the name.
-    public var httpsRedirect: Bool
+    public var httpsRedirect = false
     /// The forward joins the pool of its name (or port): every connection of
     /// the same owner asking with `pool` serves it at once.
-    public var pool: Bool
+    public var pool = false
+}
 
-    public init(
-        name: String, protocol: MappingProtocol, allow: [CIDR] = [], deny: [CIDR] = [], basicAuth: BasicAuthRule? = nil,
-        httpsRedirect: Bool = false, pool: Bool = false
-    ) {
-        self.httpsRedirect = httpsRedirect
-        self.pool = pool
-        self.name = name
-        self.protocol = `protocol`
-        self.allow = allow
-        self.deny = deny
-        self.basicAuth = basicAuth
-    }
-
+extension MappingRegistration {
+    /// The registration of `mapping`: its name, kind and the rules the relay enforces.
     public init(_ mapping: Mapping) {
         self.init(
             name: mapping.name, protocol: mapping.protocol, allow: mapping.allow, deny: mapping.deny, basicAuth: mapping.basicAuth,

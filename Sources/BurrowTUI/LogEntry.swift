@@ -5,12 +5,6 @@ public struct LogEntry: Sendable, Equatable {
     public var text: String
     public var level: Level
 
-    public init(time: Double, text: String, level: Level) {
-        self.time = time
-        self.text = text
-        self.level = level
-    }
-
     public var role: ThemeRole {
         switch level {
         case .info: return .text

@@ -6,11 +6,6 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// problem has a place): "light.json:3:5: unknown field 'colour'…".
     public var problem: String
 
-    public init(path: String, problem: String) {
-        self.path = path
-        self.problem = problem
-    }
-
     /// The file name first (log lines get cut at the pane's edge), its folder last.
     public var description: String {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)

@@ -34,23 +34,16 @@ extension Burrow {
         @Option(help: ArgumentHelp("Colour theme: default, light, high-contrast, monochrome or a file name in CONFIG_DIR/themes (saved).", valueName: "NAME"))
         var theme: String?
 
-        @Option(help: ArgumentHelp("SSH connections to each relay for the engine this starts (1-16; default: the profile's `connections`, else one per core, at most 4).", valueName: "N"))
-        var connections: Int?
+        /// For the engine this starts.
+        @OptionGroup var connections: ConnectionsOption
 
         func run() async throws {
-            let connections = try ConnectionsOption.value(connections)
+            let connections = try self.connections.value()
             let environment = ProcessInfo.processInfo.environment
             guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
                 throw ValidationError("\(TerminalError.notATerminal)")
             }
-            let store = ConfigStore(directory: ConfigStore.resolveDirectory(explicit: global.configDir, environment: environment))
-            do {
-                _ = try store.loadConfig()
-                _ = try store.loadMappings()
-            } catch {
-                StandardError.write("burrow: \(error)\n")
-                throw ExitCode.failure
-            }
+            let store = try global.checkedStore(command: "burrow").store
             let engine: TUIEngine
             do {
                 engine = try await TUIEngine.attachOrStart(store: store, connections: connections)

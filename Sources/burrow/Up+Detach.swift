@@ -16,7 +16,7 @@ extension Burrow.Up {
         if let ownerPid { arguments += ["--owner-pid", String(ownerPid)] }
         if alwaysEmbedded { arguments.append("--always-embedded") }
         if noInspect { arguments.append("--no-inspect") }
-        if let connections { arguments += ["--connections", String(connections)] }
+        if let connections = connections.connections { arguments += ["--connections", String(connections)] }
         let snapshot: EngineSnapshot
         let client: EngineAPIClient
         do {

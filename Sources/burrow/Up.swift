@@ -46,8 +46,7 @@ extension Burrow {
         @Flag(help: "Keep no copy of HTTP requests and responses (the request inspector, `burrow requests`, replay).")
         var noInspect = false
 
-        @Option(help: ArgumentHelp("SSH connections to each relay (1-16; default: the profile's `connections`, else one per core, at most 4). Visitors are spread over them.", valueName: "N"))
-        var connections: Int?
+        @OptionGroup var connections: ConnectionsOption
 
         @Flag(help: "Run in the background: print the URLs once every enabled mapping is online or refused, then return (stop it with `burrow down`).")
         var detach = false
@@ -66,15 +65,7 @@ extension Burrow {
 
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
-            let store = ConfigStore(directory: ConfigStore.resolveDirectory(explicit: global.configDir, environment: environment))
-            let config: ConfigFile
-            do {
-                config = try store.loadConfig()
-                _ = try store.loadMappings()
-            } catch {
-                StandardError.write("burrow up: \(error)\n")
-                throw ExitCode.failure
-            }
+            let (store, config) = try global.checkedStore(command: "burrow up")
             if let profile, config.profile(named: profile) == nil, profile != EngineSnapshot.embeddedTunnel {
                 let known = config.profiles.map(\.name)
                 throw ValidationError("no profile named '\(profile)'" + (known.isEmpty
@@ -82,7 +73,7 @@ extension Burrow {
                     : " (known: \(known.joined(separator: ", ")))"))
             }
             // Checked before a detached start too: the background engine would only say so in engine.log.
-            let connections = try ConnectionsOption.value(connections, environment: environment)
+            let connections = try self.connections.value(environment: environment)
 
             if detach {
                 try await runDetached(store: store)

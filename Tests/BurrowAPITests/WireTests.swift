@@ -43,6 +43,29 @@ import Testing
         return snapshot
     }
 
+    static func sampleExchange() -> HTTPExchange {
+        HTTPExchange(
+            id: 42, mapping: "shop", time: 99.5, visitor: "1.2.3.4:1", method: "POST", target: "/api?q=1",
+            requestHeaders: [HTTPHeaderField(name: "Host", value: "shop"), HTTPHeaderField(name: "X-A", value: "1"),
+                             HTTPHeaderField(name: "X-A", value: "2")],
+            requestBody: Array("héllo".utf8), requestBodyBytes: 70_000, status: 201, reason: "Created",
+            responseHeaders: [HTTPHeaderField(name: "Content-Type", value: "application/octet-stream")],
+            responseBody: [0xff, 0x00, 0xfe], responseBodyBytes: 3, firstByteMs: 1.5, totalMs: 2.5, answeredBy: .agent, replayOf: 41)
+    }
+
+    /// One of each event, and the optional fields both present and absent.
+    static func sampleEvents() throws -> [EngineEvent] {
+        [
+            .connecting(tunnel: "home", relay: "r:22"), .connected(tunnel: "home", relay: "r:22"),
+            .online(mapping: "web", url: try PublicURL(parsing: "https://web.example.com"), local: LocalAddress(port: 3000),
+                    also: try PublicURL(parsing: "http://web.example.com")),
+            .online(mapping: "ssh", url: try PublicURL(parsing: "tcp://example.com:20022"), local: LocalAddress(port: 22), also: nil),
+            .reconnecting(tunnel: "home", retryInSeconds: 2.5, reason: "reset"), .offline(tunnel: "home", reason: "gone"),
+            .error(mapping: "web", message: "down"), .error(mapping: nil, message: "config"), .removed(mapping: "web"),
+            .disabled(mapping: "web"), .moved(mapping: "web", tunnel: "b"), .notice("hello \"you\""),
+        ]
+    }
+
     @Test func snapshotSurvivesTheWire() throws {
         let snapshot = try Self.sample()
         let bytes = try JSONEncoder().encode(WireSnapshot(snapshot))
@@ -55,13 +78,7 @@ import Testing
     }
 
     @Test func exchangeSurvivesTheWire() throws {
-        let exchange = HTTPExchange(
-            id: 42, mapping: "shop", time: 99.5, visitor: "1.2.3.4:1", method: "POST", target: "/api?q=1",
-            requestHeaders: [HTTPHeaderField(name: "Host", value: "shop"), HTTPHeaderField(name: "X-A", value: "1"),
-                             HTTPHeaderField(name: "X-A", value: "2")],
-            requestBody: Array("héllo".utf8), requestBodyBytes: 70_000, status: 201, reason: "Created",
-            responseHeaders: [HTTPHeaderField(name: "Content-Type", value: "application/octet-stream")],
-            responseBody: [0xff, 0x00, 0xfe], responseBodyBytes: 3, firstByteMs: 1.5, totalMs: 2.5, answeredBy: .agent, replayOf: 41)
+        let exchange = Self.sampleExchange()
         let bytes = try JSONEncoder().encode(WireExchange(exchange, bodies: true))
         #expect(try JSONDecoder().decode(WireExchange.self, from: bytes).value() == exchange)
         let text = String(decoding: bytes, as: UTF8.self)
@@ -72,16 +89,9 @@ import Testing
     }
 
     @Test func everyEventSurvivesItsLine() throws {
-        let events: [EngineEvent] = [
-            .connecting(tunnel: "home", relay: "r:22"), .connected(tunnel: "home", relay: "r:22"),
-            .online(mapping: "web", url: try PublicURL(parsing: "https://web.example.com"), local: LocalAddress(port: 3000),
-                    also: try PublicURL(parsing: "http://web.example.com")),
-            .reconnecting(tunnel: "home", retryInSeconds: 2.5, reason: "reset"), .offline(tunnel: "home", reason: "gone"),
-            .error(mapping: "web", message: "down"), .error(mapping: nil, message: "config"), .removed(mapping: "web"),
-            .disabled(mapping: "web"), .moved(mapping: "web", tunnel: "b"), .notice("hello"),
-        ]
+        let events = try Self.sampleEvents()
         for event in events {
-            #expect(try JSONDecoder().decode(WireEvent.self, from: Data(event.jsonLine.utf8)).value == event)
+            #expect(try JSONDecoder().decode(EngineEventLine.self, from: Data(event.jsonLine.utf8)).value == event)
         }
     }
 

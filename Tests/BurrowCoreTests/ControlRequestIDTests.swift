@@ -1,4 +1,4 @@
-import BurrowCore
+@testable import BurrowCore
 import Testing
 
 /// Request ids on `register` / `registered` / `refused`, and the relay's

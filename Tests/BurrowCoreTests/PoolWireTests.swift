@@ -1,4 +1,4 @@
-import BurrowCore
+@testable import BurrowCore
 import Testing
 
 /// The pool's words on the wire (issue 16): `register` with `pool`, the

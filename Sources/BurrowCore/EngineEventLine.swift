@@ -1,8 +1,7 @@
-import BurrowCore
-
-/// One line of `GET /api/v1/events`, read back: the fields
-/// `EngineEvent.jsonLine` writes (the same line `burrow up --json` prints).
-struct WireEvent: Decodable, Sendable {
+/// An `EngineEvent` as one JSON object, written by `EngineEvent.jsonLine`
+/// (`burrow up --json`, `GET /api/v1/events`) and read back by the API
+/// client: the event's name and the fields it carries, absent ones left out.
+public struct EngineEventLine: Codable, Sendable {
     var event: String
     var name: String?
     var tunnel: String?
@@ -14,8 +13,27 @@ struct WireEvent: Decodable, Sendable {
     var message: String?
     var retryIn: Double?
 
-    /// nil for an event this client does not know (a newer engine's): skipped.
-    var value: EngineEvent? {
+    public init(_ engineEvent: EngineEvent) {
+        event = engineEvent.name
+        switch engineEvent {
+        case .connecting(let tunnel, let relay), .connected(let tunnel, let relay):
+            self.tunnel = tunnel; self.relay = relay
+        case .online(let mapping, let url, let local, let also):
+            name = mapping; self.url = url.description; self.local = local.description; alsoURL = also?.description
+        case .reconnecting(let tunnel, let seconds, let reason):
+            self.tunnel = tunnel; self.reason = reason; retryIn = seconds
+        case .offline(let tunnel, let reason):
+            self.tunnel = tunnel; self.reason = reason
+        case .error(let mapping, let message):
+            name = mapping; self.message = message
+        case .removed(let mapping), .disabled(let mapping): name = mapping
+        case .moved(let mapping, let tunnel): name = mapping; self.tunnel = tunnel
+        case .notice(let text): message = text
+        }
+    }
+
+    /// nil for an event this reader does not know (a newer engine's): skipped.
+    public var value: EngineEvent? {
         switch event {
         case "connecting": return tunnel.map { .connecting(tunnel: $0, relay: relay ?? "") }
         case "connected": return tunnel.map { .connected(tunnel: $0, relay: relay ?? "") }
