@@ -27,7 +27,10 @@ extension Burrow {
                 --basic-auth (http only) is stored as a salted SHA-256 hash, \
                 never the password. --proxy-protocol (tcp and tls) makes the \
                 agent send the visitor's address to the local service first, \
-                as HAProxy and nginx expect. --pool (http, tls, tcp) lets every                 agent of the same key (or of keys with the same burrow-owner                 on the relay) serve the name or port at once; the relay                 spreads visitors over them.
+                as HAProxy and nginx expect. --pool (http, tls, tcp) lets every \
+                agent of the same key (or of keys with the same burrow-owner \
+                on the relay) serve the name or port at once; the relay \
+                spreads visitors over them.
                 """
         )
 
