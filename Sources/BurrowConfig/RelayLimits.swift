@@ -40,6 +40,10 @@ public struct RelayLimits: Sendable, Equatable {
     public var sshLoginPenaltySeconds = 5.0
     /// The longest such penalty.
     public var sshLoginPenaltyMaxSeconds = 600.0
+    /// SSH connections one address (IPv6: its /64) may have open before they
+    /// log in (like OpenSSH's PerSourceMaxStartups); a further one is closed
+    /// before the SSH banner.
+    public var sshMaxUnauthenticatedPerIP = 32
     /// Names plus TCP ports one key may hold in `reservations.json` (kept
     /// across connections); beyond it a new name or port is refused with a
     /// message, and the operator frees some with `burrow serve reservations rm`.

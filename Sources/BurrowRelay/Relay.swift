@@ -228,7 +228,20 @@ public final class Relay: Sendable {
                                 "\(source): SSH connection closed: shut out for \(seconds) more after repeated failed logins (sshLoginPenaltySeconds)")
                             throw RelayError.refused("login penalty")
                         }
-                        try Self.startSession(on: channel, context: context)
+                        let source = LoginPenaltyBox.source(address)
+                        guard context.unauthenticated.enter(source) else {
+                            let most = context.unauthenticated.maximumPerSource
+                            context.limitReporter.report(
+                                limit: "sshMaxUnauthenticatedPerIP", subject: source,
+                                "\(source): SSH connection closed: \(most) from this address are open and not logged in yet (sshMaxUnauthenticatedPerIP)")
+                            throw RelayError.refused("too many connections not logged in")
+                        }
+                        do {
+                            try Self.startSession(on: channel, context: context, unauthenticatedSource: source)
+                        } catch {
+                            context.unauthenticated.leave(source)
+                            throw error
+                        }
                     }
                 }
                 .bind(host: host, port: port).get()
@@ -239,8 +252,12 @@ public final class Relay: Sendable {
 
     /// Sets up one SSH connection: its session (auth and forwarding delegate)
     /// and the NIOSSH handler.
-    private static func startSession(on channel: any Channel, context: RelayContext) throws {
+    /// `unauthenticatedSource`: the place the connection holds in
+    /// `RelayContext.unauthenticated`, which the session gives back at login
+    /// or when the connection ends.
+    private static func startSession(on channel: any Channel, context: RelayContext, unauthenticatedSource: String) throws {
         let session = RelaySession(id: context.makeID(), channel: channel, context: context)
+        session.unauthenticatedSource = unauthenticatedSource
         var server = SSHServerConfiguration(hostKeys: [context.hostKey], userAuthDelegate: session, globalRequestDelegate: session)
         server.maximumPacketSize = maximumPacketSize
         // NIOSSH's own AES-GCM, plus a repair so `ssh -X` is refused, not dropped.

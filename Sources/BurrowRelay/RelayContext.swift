@@ -33,6 +33,8 @@ package final class RelayContext: Sendable {
     let reservedNames: Set<String>
     /// Failed SSH logins per source address (`sshLoginPenaltySeconds`).
     let loginPenalties: LoginPenaltyBox
+    /// SSH connections not logged in yet, per source address (`sshMaxUnauthenticatedPerIP`).
+    let unauthenticated: UnauthenticatedConnections
 
     package var limits: RelayLimits { configuration.limits }
 
@@ -48,6 +50,7 @@ package final class RelayContext: Sendable {
         self.reservedNames = Set(limits.reservedNames)
         self.loginPenalties = LoginPenaltyBox(
             base: .fromSeconds(limits.sshLoginPenaltySeconds), maximum: .fromSeconds(limits.sshLoginPenaltyMaxSeconds))
+        self.unauthenticated = UnauthenticatedConnections(maximumPerSource: limits.sshMaxUnauthenticatedPerIP)
         self.authorizedKeys = AuthorizedKeys(path: configuration.stateDirectory + "/authorized_keys", log: log)
     }
 

@@ -18,6 +18,9 @@ final class RelaySession {
     let peerIP: String
     /// A key was offered and refused (a strike if no login follows).
     private var refusedAKey = false
+    /// The place this connection holds in `RelayContext.unauthenticated`
+    /// until it logs in or ends (nil once given back).
+    var unauthenticatedSource: String?
     var sshHandler: NIOSSHHandler?
     private weak var channel: (any Channel)?
     private(set) var identity: PublicKeyIdentity?
@@ -210,6 +213,7 @@ final class RelaySession {
     func connectionClosed() {
         guard !closed else { return }
         closed = true
+        leaveUnauthenticated()
         if identity == nil, refusedAKey, let penalty = context.loginPenalties.strike(peerIP) {
             let seconds = HTTPErrorPage.formatSeconds(Double(penalty.nanoseconds) / 1e9)
             context.limitReporter.report(
@@ -247,6 +251,13 @@ final class RelaySession {
     /// Shutdown, last step.
     func disconnect() {
         channel?.close(promise: nil)
+    }
+
+    /// Gives back the connection's place among those not logged in yet.
+    private func leaveUnauthenticated() {
+        guard let source = unauthenticatedSource else { return }
+        unauthenticatedSource = nil
+        context.unauthenticated.leave(source)
     }
 
     private static func describe(_ address: SocketAddress) -> String {
@@ -293,6 +304,7 @@ extension RelaySession: NIOSSHServerUserAuthenticationDelegate {
         owner = context.owner(ofKey: key.fingerprint)
         poolsUnregistered = context.authorizedKeys.pools(fingerprint: key.fingerprint)
         context.loginPenalties.forgive(peerIP)
+        leaveUnauthenticated()
         context.log("\(who): logged in")
         context.metrics.login(accepted: true)
         responsePromise.succeed(.success)

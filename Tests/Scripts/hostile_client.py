@@ -119,3 +119,20 @@ elif mode == "idle":
             poller.unregister(fd)
             closed += 1
     print("CLOSED %d %.2f" % (closed, time.time() - start), flush=True)
+elif mode == "ssh-hold":
+    # Opens N SSH connections one after another that send a client banner and
+    # never log in; prints what the relay said first on each (its banner, or
+    # closed), then holds them open for at most argv[4] seconds (or until killed).
+    count, hold = int(sys.argv[3]), float(sys.argv[4])
+    socks = []
+    for i in range(count):
+        s = connect(port)
+        try:
+            s.sendall(b"SSH-2.0-HoldingPattern_1.0\r\n")
+            first = s.recv(256)
+        except (ConnectionResetError, BrokenPipeError, socket.timeout):
+            first = b""
+        print("SSH %d %s" % (i + 1, "banner" if first.startswith(b"SSH-2.0-") else "closed"), flush=True)
+        socks.append(s)
+    print("HELD", flush=True)
+    time.sleep(hold)
