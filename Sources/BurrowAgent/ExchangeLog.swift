@@ -90,6 +90,8 @@ struct ExchangeLog {
     }
 
     private func index(of id: UInt64) -> CircularBuffer<Kept>.Index? {
+        // Most often the newest (a response to the latest request).
+        if let newest = entries.last, newest.exchange.id == id { return entries.index(before: entries.endIndex) }
         var low = 0
         var high = entries.count
         while low < high {

@@ -91,6 +91,8 @@ final class LocalDialer: ChannelInboundHandler {
                         }
                         try local.pipeline.syncOperations.addHandler(localSide.value)
                         if preDialed { local.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in local.close(promise: nil) } }
+                        // Joined: nothing is left for the dialer to do, and every later message would pass it.
+                        dialer.value.leave()
                     } catch {
                         local.close(promise: nil)
                         child.close(promise: nil)
@@ -103,15 +105,33 @@ final class LocalDialer: ChannelInboundHandler {
             }
     }
 
+    /// Leaves the visitor's pipeline once the glue pair is joined.
+    private func leave() {
+        guard let context else { return }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+
     /// `autoRead` false: a connection made before its glue exists reads
     /// nothing (a service that speaks first loses no bytes) until `dial` joins it.
-    static func connect(_ local: LocalAddress, on loop: any EventLoop, autoRead: Bool = true) -> EventLoopFuture<any Channel> {
-        ClientBootstrap(group: loop)
+    /// An IP address (the usual 127.0.0.1) is connected to directly; only a
+    /// name goes through `resolver` (NIO's getaddrinfo by default) and Happy
+    /// Eyeballs, each visitor anew, so a name that moves is followed.
+    static func connect(
+        _ local: LocalAddress, on loop: any EventLoop, autoRead: Bool = true, resolver: (any Resolver & Sendable)? = nil
+    ) -> EventLoopFuture<any Channel> {
+        let bootstrap = ClientBootstrap(group: loop)
             .channelOption(.autoRead, value: autoRead)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .connectTimeout(.seconds(10))
-            .connect(host: local.host, port: local.port)
+        if let address = ipAddress(local) { return bootstrap.connect(to: address) }
+        if let resolver { return bootstrap.resolver(resolver).connect(host: local.host, port: local.port) }
+        return bootstrap.connect(host: local.host, port: local.port)
+    }
+
+    /// `local` as a socket address when its host is an IPv4 or IPv6 address (no lookup needed).
+    static func ipAddress(_ local: LocalAddress) -> SocketAddress? {
+        try? SocketAddress(ipAddress: local.host, port: local.port)
     }
 
     /// HTTP: the 502 answers the visitor's request, so it waits for the

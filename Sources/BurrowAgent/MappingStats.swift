@@ -171,6 +171,33 @@ final class MappingStats: Sendable {
         }
     }
 
+    /// `responseHead` and `responseEnded` at once, under one lock (a response
+    /// whose head and end the tap saw in one read: most small answers).
+    func response(request id: UInt64, status: Int, answeredBy: RequestAnswerer, head: HTTPMessageScanner.Head?, firstByteMs: Double?,
+                  bodyBytes: UInt64, body: [UInt8]?, totalMs: Double?) {
+        let now = WallClock.now()
+        state.withLock { state in
+            state.recentRequests.updateNewest(where: { $0.id == id }) { entry in
+                entry.record.status = status
+                entry.record.answeredBy = answeredBy
+                entry.record.responseBytes = bodyBytes
+                entry.record.durationMs = totalMs ?? max(0, (now - entry.record.time) * 1000)
+            }
+            guard let head else { return }
+            state.exchanges.update(id: id, responseHead: head.raw) {
+                $0.status = status
+                $0.reason = head.reason
+                $0.answeredBy = answeredBy
+                $0.firstByteMs = firstByteMs
+                if let body {
+                    $0.responseBody = body
+                    $0.responseBodyBytes = bodyBytes
+                    $0.totalMs = totalMs
+                }
+            }
+        }
+    }
+
     /// A request the relay refused itself (it never reached the tunnel).
     func requestRefusedByRelay(_ request: RefusedRequest) {
         let now = WallClock.now()
