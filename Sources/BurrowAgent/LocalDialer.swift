@@ -8,7 +8,7 @@ import NIOPosix
 /// adds the local half of the glue pair to the new connection. If the local
 /// service refuses, HTTP visitors get a `502` page; every visitor's channel
 /// is closed and `onRefused` reports it.
-final class LocalDialer: ChannelInboundHandler {
+final class LocalDialer: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
     private let route: Route
