@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import BurrowCore
 import NIOCore
 
@@ -121,7 +128,7 @@ struct HTTPMessageScanner {
                     var complete = false
                     while index < bytes.count {
                         let rest = UnsafeRawBufferPointer(rebasing: bytes[index...])
-                        index += rest.firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? rest.count
+                        index += Self.lineFeed(in: rest).map { $0 + 1 } ?? rest.count
                         let total = headBytes.count + index - start
                         if total > Self.maxHeadBytes {
                             state = .lost
@@ -199,7 +206,7 @@ struct HTTPMessageScanner {
         func nextLine() -> UnsafeRawBufferPointer? {
             guard lineStart < bytes.count else { return nil }
             let rest = UnsafeRawBufferPointer(rebasing: bytes[lineStart...])
-            let length = rest.firstIndex(of: UInt8(ascii: "\n")) ?? rest.count
+            let length = Self.lineFeed(in: rest) ?? rest.count
             var line = UnsafeRawBufferPointer(rebasing: rest[..<length])
             lineStart += length + 1
             if line.last == UInt8(ascii: "\r") { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
@@ -230,15 +237,18 @@ struct HTTPMessageScanner {
             guard let colon = field.firstIndex(of: UInt8(ascii: ":")) else { state = .lost; return }
             // Only the four fields the framing needs become strings.
             guard let name = Self.framingField(UnsafeRawBufferPointer(rebasing: field[..<colon])) else { continue }
-            let value = String(decoding: field[(colon + 1)...], as: UTF8.self).trimmingSpaces
+            let value = Self.trimmingSpaces(UnsafeRawBufferPointer(rebasing: field[(colon + 1)...]))
             switch name {
             case "content-length":
-                guard let parsed = UInt64(value), length == nil || length == parsed else { state = .lost; return }
+                guard let parsed = UInt64(String(decoding: value, as: UTF8.self)), length == nil || length == parsed else {
+                    state = .lost
+                    return
+                }
                 length = parsed
             case "transfer-encoding":
-                chunked = value.lowercased().split(separator: ",").last.map { $0.trimmingSpaces == "chunked" } ?? false
+                chunked = Self.endsInChunked(value)
             case "connection":
-                connectionUpgrade = connectionUpgrade || value.lowercased().contains("upgrade")
+                connectionUpgrade = connectionUpgrade || Self.mentionsUpgrade(value)
             case "x-burrow-error":
                 head.burrowError = true
             default:
@@ -306,6 +316,64 @@ struct HTTPMessageScanner {
             if matches { return known.description }
         }
         return nil
+    }
+
+    // MARK: - Field values, as bytes (ASCII; anything else is judged as a string, as it always was)
+
+    /// The offset of the first LF in `bytes` (memchr: heads are searched, not walked byte by byte).
+    private static func lineFeed(in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress, let found = memchr(base, 0x0A, bytes.count) else { return nil }
+        return UnsafeRawPointer(found) - base
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+
+    private static func trimmingSpaces(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// `bytes` equals `lower` (lowercase ASCII) without regard to ASCII case.
+    private static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lower: StaticString) -> Bool {
+        guard bytes.count == lower.utf8CodeUnitCount else { return false }
+        return lower.withUTF8Buffer { want in
+            zip(want, bytes).allSatisfy { $0 == ($1 >= UInt8(ascii: "A") && $1 <= UInt8(ascii: "Z") ? $1 | 0x20 : $1) }
+        }
+    }
+
+    /// Transfer-Encoding: its last coding (empty items skipped) is `chunked`, in any case.
+    private static func endsInChunked(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard value.allSatisfy({ $0 < 0x80 }) else {
+            return String(decoding: value, as: UTF8.self).lowercased().split(separator: ",").last.map { $0.trimmingSpaces == "chunked" } ?? false
+        }
+        var end = value.endIndex
+        while end > value.startIndex, value[end - 1] == UInt8(ascii: ",") { end -= 1 }
+        var start = end
+        while start > value.startIndex, value[start - 1] != UInt8(ascii: ",") { start -= 1 }
+        return equalsIgnoringCase(trimmingSpaces(UnsafeRawBufferPointer(rebasing: value[start..<end])), "chunked")
+    }
+
+    /// Connection: mentions `upgrade` anywhere, in any case.
+    private static func mentionsUpgrade(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard value.allSatisfy({ $0 < 0x80 }) else {
+            let lowered = Array(String(decoding: value, as: UTF8.self).lowercased().utf8)
+            return lowered.withUnsafeBytes { contains($0, "upgrade") }
+        }
+        return contains(value, "upgrade")
+    }
+
+    /// `bytes` contains `word` (lowercase ASCII) without regard to ASCII case.
+    private static func contains(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
+        let length = word.utf8CodeUnitCount
+        guard bytes.count >= length else { return false }
+        for start in bytes.startIndex...(bytes.endIndex - length)
+        where equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)]), word) {
+            return true
+        }
+        return false
     }
 
     private mutating func finish(_ report: (Event) -> Void) {

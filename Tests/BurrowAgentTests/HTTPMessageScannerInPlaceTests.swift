@@ -61,6 +61,32 @@ import Testing
                            contentLength: 0)))
     }
 
+    @Test func framingValuesAreJudgedByTheirBytesAsTheyWereAsStrings() {
+        func request(_ field: String, _ body: String = "") -> [Event] {
+            Self.scan(.request, ["POST / HTTP/1.1\r\n\(field)\r\n\r\n\(body)"]).events
+        }
+        let post = Event.head(.init(method: "POST", target: "/"))
+        #expect(request("Transfer-Encoding: gzip, CHUNKED", "1\r\nx\r\n0\r\n\r\n") == [post, .end(bodyBytes: 1)])
+        #expect(request("Transfer-Encoding: \tchunked,,", "1\r\nx\r\n0\r\n\r\n") == [post, .end(bodyBytes: 1)])
+        // Not chunked at the end: a request without a length has no body.
+        #expect(request("Transfer-Encoding: chunked, gzip") == [post, .end(bodyBytes: 0)])
+        // Trailing spaces and empty items do not count: chunked.
+        #expect(request("Transfer-Encoding: chunked, ", "2\r\nxy\r\n0\r\n\r\n") == [post, .end(bodyBytes: 2)])
+        #expect(request("Content-Length: \t 3 ", "abc") == [post, .end(bodyBytes: 3)])
+        #expect(Self.scan(.request, ["POST / HTTP/1.1\r\nContent-Length: 3x\r\n\r\n"]).state == .lost)
+        #expect(Self.scan(.request, ["POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n"]).state == .lost)
+        func upgrade(_ field: String) -> Bool {
+            guard case .head(let head) = Self.scan(.request, ["GET / HTTP/1.1\r\n\(field)\r\n\r\n"]).events.first else { return false }
+            return head.upgrade
+        }
+        #expect(upgrade("Connection: keep-alive, UpGrade"))
+        #expect(upgrade("connection: x-upgraded"))
+        #expect(upgrade("Connection: \u{00FC}berUPGRADE"))
+        #expect(!upgrade("Connection: keep-alive"))
+        #expect(!upgrade("Connection: upgrad"))
+        #expect(!upgrade("X-Connection: upgrade"))
+    }
+
     @Test func aHeadOverTheLimitAcrossReadsIsLostAndItsBytesLetGo() {
         let line = "X: " + String(repeating: "a", count: 1_000) + "\r\n"
         var pieces = ["GET / HTTP/1.1\r\n"]
