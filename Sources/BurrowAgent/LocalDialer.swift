@@ -120,6 +120,7 @@ final class LocalDialer: ChannelInboundHandler, RemovableChannelHandler {
         _ local: LocalAddress, on loop: any EventLoop, autoRead: Bool = true, resolver: (any Resolver & Sendable)? = nil
     ) -> EventLoopFuture<any Channel> {
         let bootstrap = ClientBootstrap(group: loop)
+            .channelOption(.recvAllocator, value: receiveBuffers)
             .channelOption(.autoRead, value: autoRead)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
@@ -128,6 +129,13 @@ final class LocalDialer: ChannelInboundHandler, RemovableChannelHandler {
         if let resolver { return bootstrap.resolver(resolver).connect(host: local.host, port: local.port) }
         return bootstrap.connect(host: local.host, port: local.port)
     }
+
+    /// NIO keeps a connection's last receive buffer for its next read, so an
+    /// idle visitor holds one: a small first size (NIO's default is 2 KiB)
+    /// keeps idle visitors small, and the sizes still grow (×16, then to the
+    /// maximum) as soon as a read fills one, so a download takes one or two
+    /// more reads, not more.
+    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536)
 
     /// `local` as a socket address when its host is an IPv4 or IPv6 address (no lookup needed).
     static func ipAddress(_ local: LocalAddress) -> SocketAddress? {

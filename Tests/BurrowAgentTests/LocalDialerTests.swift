@@ -37,7 +37,7 @@ struct LocalDialerTests {
         func cancelQueries() {}
     }
 
-    @Test("an IP address is dialed without asking the resolver; a name is looked up each time")
+    @Test("an IP address is dialed without asking the resolver (with a small first receive buffer); a name is looked up each time")
     func literalAddressesSkipTheResolver() async throws {
         let echo = try await EchoServer()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -47,6 +47,9 @@ struct LocalDialerTests {
             let direct = try await LocalDialer.connect(LocalAddress(host: "127.0.0.1", port: echo.port), on: loop, resolver: resolver).get()
             #expect(direct.remoteAddress?.port == echo.port)
             #expect(resolver.queries.load(ordering: .relaxed) == 0)
+            // An idle visitor keeps its last receive buffer: the first one is small.
+            let receiving = try await direct.getOption(.recvAllocator).get()
+            #expect((receiving as? AdaptiveRecvByteBufferAllocator)?.initial == 512)
             try await direct.close()
 
             let named = try await LocalDialer.connect(LocalAddress(host: "service.localhost", port: echo.port), on: loop, resolver: resolver).get()
