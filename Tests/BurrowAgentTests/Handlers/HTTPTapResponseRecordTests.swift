@@ -17,12 +17,18 @@ struct HTTPTapResponseRecordTests {
         return snapshot.recentRequests.first
     }
 
-    @Test("a head is listed after its read even while its body is still coming", arguments: [false, true])
-    func headBeforeBody(inspecting: Bool) throws {
+    /// A tap on a fresh mapping's statistics, after `requests` went through it.
+    private func tap(inspecting: Bool, after requests: String) throws -> (MappingStats, EmbeddedChannel) {
         let stats = MappingStats(inspector: Inspector(isOn: inspecting))
         let channel = EmbeddedChannel(handler: HTTPTap(stats: stats, mapping: "m", visitor: "192.0.2.1:1"))
+        try channel.writeInbound(ByteBuffer(string: requests))
+        return (stats, channel)
+    }
+
+    @Test("a head is listed after its read even while its body is still coming", arguments: [false, true])
+    func headBeforeBody(inspecting: Bool) throws {
+        let (stats, channel) = try tap(inspecting: inspecting, after: "GET /slow HTTP/1.1\r\nHost: m\r\n\r\n")
         defer { _ = try? channel.finish() }
-        try channel.writeInbound(ByteBuffer(string: "GET /slow HTTP/1.1\r\nHost: m\r\n\r\n"))
         try channel.writeOutbound(ByteBuffer(string: "HTTP/1.1 206 Partial Content\r\nContent-Length: 6\r\nX-A: b\r\n\r\nabc"))
         let early = try #require(request(stats))
         #expect(early.status == 206)
@@ -44,10 +50,9 @@ struct HTTPTapResponseRecordTests {
 
     @Test("a head and its end in one read are recorded together, each answer with its own request", arguments: [false, true])
     func headAndEndTogether(inspecting: Bool) throws {
-        let stats = MappingStats(inspector: Inspector(isOn: inspecting))
-        let channel = EmbeddedChannel(handler: HTTPTap(stats: stats, mapping: "m", visitor: "192.0.2.1:1"))
+        let (stats, channel) = try tap(inspecting: inspecting,
+                                       after: "GET /1 HTTP/1.1\r\nHost: m\r\n\r\nGET /2 HTTP/1.1\r\nHost: m\r\n\r\nGET /3 HTTP/1.1\r\nHost: m\r\n\r\n")
         defer { _ = try? channel.finish() }
-        try channel.writeInbound(ByteBuffer(string: "GET /1 HTTP/1.1\r\nHost: m\r\n\r\nGET /2 HTTP/1.1\r\nHost: m\r\n\r\nGET /3 HTTP/1.1\r\nHost: m\r\n\r\n"))
         // Two whole answers and the head of a third in one read; the third's end in the next.
         try channel.writeOutbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
             + "HTTP/1.1 500 Oops\r\nContent-Length: 1\r\n\r\n"))
@@ -71,9 +76,7 @@ struct HTTPTapResponseRecordTests {
 
     @Test("a response that runs to the connection's close is recorded when the channel goes")
     func untilClose() throws {
-        let stats = MappingStats()
-        let channel = EmbeddedChannel(handler: HTTPTap(stats: stats, mapping: "m", visitor: "192.0.2.1:1"))
-        try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.0\r\n\r\n"))
+        let (stats, channel) = try tap(inspecting: true, after: "GET / HTTP/1.0\r\n\r\n")
         try channel.writeOutbound(ByteBuffer(string: "HTTP/1.0 200 OK\r\n\r\nall of it"))
         #expect(request(stats)?.status == 200)
         _ = try channel.finish()
