@@ -50,11 +50,11 @@ struct ExchangeLog {
 
     /// `requestHead`: the request's head as received (its fields are read from it).
     mutating func append(_ exchange: HTTPExchange, requestHead: [UInt8] = []) {
-        var kept = Kept(exchange: exchange, requestHead: requestHead)
-        kept.cost = Self.cost(of: kept.exchange) + Self.cost(of: requestHead)
-        entries.append(kept)
-        ids.append(kept.exchange.id)
-        bytes += kept.cost
+        // Built in place: no copy of the exchange (and no reference counting of its parts) on the way in.
+        let cost = Self.cost(of: exchange) + Self.cost(of: requestHead)
+        entries.append(Kept(exchange: exchange, requestHead: requestHead, cost: cost))
+        ids.append(exchange.id)
+        bytes += cost
         evict()
     }
 
