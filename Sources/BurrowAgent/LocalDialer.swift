@@ -119,12 +119,13 @@ final class LocalDialer: ChannelInboundHandler, RemovableChannelHandler {
     static func connect(
         _ local: LocalAddress, on loop: any EventLoop, autoRead: Bool = true, resolver: (any Resolver & Sendable)? = nil
     ) -> EventLoopFuture<any Channel> {
-        let bootstrap = ClientBootstrap(group: loop)
+        // Only what differs from NIO's defaults (TCP_NODELAY is one of them, auto-read
+        // another): the bootstrap re-copies and type-checks its whole list per option added, per visitor.
+        var bootstrap = ClientBootstrap(group: loop)
             .channelOption(.recvAllocator, value: receiveBuffers)
-            .channelOption(.autoRead, value: autoRead)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .connectTimeout(.seconds(10))
+        if !autoRead { bootstrap = bootstrap.channelOption(.autoRead, value: false) }
         if let address = ipAddress(local) { return bootstrap.connect(to: address) }
         if let resolver { return bootstrap.resolver(resolver).connect(host: local.host, port: local.port) }
         return bootstrap.connect(host: local.host, port: local.port)

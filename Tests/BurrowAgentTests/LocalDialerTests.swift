@@ -50,6 +50,13 @@ struct LocalDialerTests {
             // An idle visitor keeps its last receive buffer: the first one is small.
             let receiving = try await direct.getOption(.recvAllocator).get()
             #expect((receiving as? AdaptiveRecvByteBufferAllocator)?.initial == 512)
+            // NIO's defaults the dialer relies on: no Nagle delay, reading at once; half-closes are events.
+            #expect(try await direct.getOption(.tcpOption(.tcp_nodelay)).get() != 0)
+            #expect(try await direct.getOption(.autoRead).get())
+            #expect(try await direct.getOption(.allowRemoteHalfClosure).get())
+            let paused = try await LocalDialer.connect(LocalAddress(host: "127.0.0.1", port: echo.port), on: loop, autoRead: false).get()
+            #expect(try await !paused.getOption(.autoRead).get())
+            try await paused.close()
             try await direct.close()
 
             let named = try await LocalDialer.connect(LocalAddress(host: "service.localhost", port: echo.port), on: loop, resolver: resolver).get()
