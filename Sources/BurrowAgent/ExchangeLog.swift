@@ -36,6 +36,8 @@ struct ExchangeLog {
     }
 
     private var entries = CircularBuffer<Kept>(initialCapacity: 16)
+    /// The entries' ids, in the same order: searched without copying an entry.
+    private var ids = CircularBuffer<UInt64>(initialCapacity: 16)
     /// The estimated memory of what is kept (`cost(of:)` summed).
     private(set) var bytes = 0
 
@@ -48,10 +50,11 @@ struct ExchangeLog {
 
     /// `requestHead`: the request's head as received (its fields are read from it).
     mutating func append(_ exchange: HTTPExchange, requestHead: [UInt8] = []) {
-        var kept = Kept(exchange: exchange, requestHead: requestHead)
-        kept.cost = Self.cost(of: kept.exchange) + Self.cost(of: requestHead)
-        entries.append(kept)
-        bytes += kept.cost
+        // Built in place: no copy of the exchange (and no reference counting of its parts) on the way in.
+        let cost = Self.cost(of: exchange) + Self.cost(of: requestHead)
+        entries.append(Kept(exchange: exchange, requestHead: requestHead, cost: cost))
+        ids.append(exchange.id)
+        bytes += cost
         evict()
     }
 
@@ -90,11 +93,13 @@ struct ExchangeLog {
     }
 
     private func index(of id: UInt64) -> CircularBuffer<Kept>.Index? {
+        // Most often the newest (a response to the latest request).
+        if ids.last == id { return entries.index(before: entries.endIndex) }
         var low = 0
-        var high = entries.count
+        var high = ids.count
         while low < high {
             let middle = (low + high) / 2
-            let found = entries[entries.index(entries.startIndex, offsetBy: middle)].exchange.id
+            let found = ids[ids.index(ids.startIndex, offsetBy: middle)]
             if found == id { return entries.index(entries.startIndex, offsetBy: middle) }
             if found < id { low = middle + 1 } else { high = middle }
         }
@@ -104,6 +109,7 @@ struct ExchangeLog {
     private mutating func evict() {
         while entries.count > countLimit || (bytes > byteBudget && entries.count > 1) {
             bytes -= entries.removeFirst().cost
+            ids.removeFirst()
         }
     }
 

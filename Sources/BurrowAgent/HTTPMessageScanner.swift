@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import BurrowCore
 import NIOCore
 
@@ -115,26 +122,38 @@ struct HTTPMessageScanner {
                         state = .lost
                     }
                 case .head:
-                    // A head goes line by line: each line up to its LF is appended at once.
-                    let rest = UnsafeRawBufferPointer(rebasing: bytes[index...])
-                    let lineEnd = rest.firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? rest.count
-                    headBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[..<lineEnd]))
-                    index += lineEnd
-                    if headBytes.count > Self.maxHeadBytes { state = .lost; return }
-                    if headBytes.last == UInt8(ascii: "\n"), headBytes.count >= 2, endsHead() {
-                        if captures {
-                            // An exact-size copy (the inspector keeps it); the working buffer stays as large as it grew.
-                            let head = Array(headBytes[...])
-                            headBytes.removeAll(keepingCapacity: true)
-                            parseHead(head, report)
-                        } else {
-                            // Nothing keeps the head: parse the working buffer itself and reuse it.
-                            var head: [UInt8] = []
-                            swap(&head, &headBytes)
-                            parseHead(head, report)
-                            head.removeAll(keepingCapacity: true)
-                            headBytes = head
+                    // Lines are found in place; the head's bytes are copied only when
+                    // it spans reads (into `headBytes`) or the inspector keeps them.
+                    let start = index
+                    var complete = false
+                    while index < bytes.count {
+                        let rest = UnsafeRawBufferPointer(rebasing: bytes[index...])
+                        index += Self.lineFeed(in: rest).map { $0 + 1 } ?? rest.count
+                        let total = headBytes.count + index - start
+                        if total > Self.maxHeadBytes {
+                            state = .lost
+                            headBytes = []
+                            return
                         }
+                        if bytes[index - 1] == UInt8(ascii: "\n"), total >= 2,
+                           Self.endsHead(headBytes, UnsafeRawBufferPointer(rebasing: bytes[start..<index])) {
+                            complete = true
+                            break
+                        }
+                    }
+                    let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+                    if !complete {
+                        headBytes.append(contentsOf: piece)
+                    } else if headBytes.isEmpty {
+                        parseHead(piece, report)  // the whole head in this read: no copy at all
+                    } else {
+                        // Nothing keeps the working buffer: parse it where it is and reuse it.
+                        headBytes.append(contentsOf: piece)
+                        var head: [UInt8] = []
+                        swap(&head, &headBytes)
+                        head.withUnsafeBytes { parseHead($0, report) }
+                        head.removeAll(keepingCapacity: true)
+                        headBytes = head
                     }
                 case .chunkSize, .trailers:
                     // Line-oriented parts: byte by byte, but only over size lines and trailers.
@@ -168,36 +187,68 @@ struct HTTPMessageScanner {
 
     // MARK: - Heads
 
-    private func endsHead() -> Bool {
-        let count = headBytes.count
-        if count >= 4, headBytes[count - 4] == 13, headBytes[count - 3] == 10, headBytes[count - 2] == 13 { return true }
-        return count >= 2 && headBytes[count - 2] == 10  // LF LF
+    /// Whether the head read so far (`earlier`, then `last`, which ends in LF)
+    /// ends with an empty line: CR LF CR LF, or LF LF.
+    private static func endsHead(_ earlier: [UInt8], _ last: UnsafeRawBufferPointer) -> Bool {
+        let count = earlier.count + last.count
+        func byte(_ position: Int) -> UInt8 {
+            position >= earlier.count ? last[position - earlier.count] : earlier[position]
+        }
+        if count >= 4, byte(count - 4) == 13, byte(count - 3) == 10, byte(count - 2) == 13 { return true }
+        return count >= 2 && byte(count - 2) == 10  // LF LF
     }
 
-    private mutating func parseHead(_ bytes: [UInt8], _ report: (Event) -> Void) {
-        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line -> ArraySlice<UInt8> in
-            line.last == UInt8(ascii: "\r") ? line.dropLast() : line
+    /// `bytes`: one whole head, up to and including its empty line. Lines are
+    /// read in place; only the start line's parts and the framing fields' values become strings.
+    private mutating func parseHead(_ bytes: UnsafeRawBufferPointer, _ report: (Event) -> Void) {
+        // The head's lines without their line ends (CR LF or LF), in order.
+        var lineStart = 0
+        func nextLine() -> UnsafeRawBufferPointer? {
+            guard lineStart < bytes.count else { return nil }
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[lineStart...])
+            let length = Self.lineFeed(in: rest) ?? rest.count
+            var line = UnsafeRawBufferPointer(rebasing: rest[..<length])
+            lineStart += length + 1
+            if line.last == UInt8(ascii: "\r") { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+            return line
         }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        guard let start = lines.first else { state = .lost; return }
+        /// Only empty lines (LF or CR LF) left: the head's end.
+        func atEnd() -> Bool {
+            var probe = lineStart
+            while probe < bytes.count {
+                if bytes[probe] == UInt8(ascii: "\n") {
+                    probe += 1
+                } else if bytes[probe] == UInt8(ascii: "\r"), probe + 1 == bytes.count || bytes[probe + 1] == UInt8(ascii: "\n") {
+                    probe += 2
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
+        guard let start = nextLine(), !(start.isEmpty && atEnd()) else { state = .lost; return }
         let parts = start.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: true)
         var head = Head()
         var length: UInt64?
         var chunked = false
         var connectionUpgrade = false
-        for field in lines.dropFirst() {
+        while let field = nextLine() {
+            if field.isEmpty, atEnd() { break }
             guard let colon = field.firstIndex(of: UInt8(ascii: ":")) else { state = .lost; return }
             // Only the four fields the framing needs become strings.
-            guard let name = Self.framingField(field[field.startIndex..<colon]) else { continue }
-            let value = String(decoding: field[(colon + 1)...], as: UTF8.self).trimmingSpaces
+            guard let name = Self.framingField(UnsafeRawBufferPointer(rebasing: field[..<colon])) else { continue }
+            let value = Self.trimmingSpaces(UnsafeRawBufferPointer(rebasing: field[(colon + 1)...]))
             switch name {
             case "content-length":
-                guard let parsed = UInt64(value), length == nil || length == parsed else { state = .lost; return }
+                guard let parsed = UInt64(String(decoding: value, as: UTF8.self)), length == nil || length == parsed else {
+                    state = .lost
+                    return
+                }
                 length = parsed
             case "transfer-encoding":
-                chunked = value.lowercased().split(separator: ",").last.map { $0.trimmingSpaces == "chunked" } ?? false
+                chunked = Self.endsInChunked(value)
             case "connection":
-                connectionUpgrade = connectionUpgrade || value.lowercased().contains("upgrade")
+                connectionUpgrade = connectionUpgrade || Self.mentionsUpgrade(value)
             case "x-burrow-error":
                 head.burrowError = true
             default:
@@ -228,7 +279,7 @@ struct HTTPMessageScanner {
             hasBody = !(method == "HEAD" || status == 204 || status == 304 || head.upgrade)
         }
         if captures {
-            head.raw = bytes
+            head.raw = Array(bytes)  // an exact-size copy: the inspector keeps it
             head.contentLength = chunked ? nil : length
         }
         report(.head(head))
@@ -255,7 +306,7 @@ struct HTTPMessageScanner {
     static let framingFields: [StaticString] = ["content-length", "transfer-encoding", "connection", "x-burrow-error"]
 
     /// The field name (lowercase) when `name` is one the framing reads, compared without case and without a string.
-    private static func framingField(_ name: ArraySlice<UInt8>) -> String? {
+    private static func framingField(_ name: UnsafeRawBufferPointer) -> String? {
         for known in framingFields where known.utf8CodeUnitCount == name.count {
             let matches = known.withUTF8Buffer { lower in
                 zip(lower, name).allSatisfy { want, byte in
@@ -265,6 +316,64 @@ struct HTTPMessageScanner {
             if matches { return known.description }
         }
         return nil
+    }
+
+    // MARK: - Field values, as bytes (ASCII; anything else is judged as a string, as it always was)
+
+    /// The offset of the first LF in `bytes` (memchr: heads are searched, not walked byte by byte).
+    private static func lineFeed(in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress, let found = memchr(base, 0x0A, bytes.count) else { return nil }
+        return UnsafeRawPointer(found) - base
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+
+    private static func trimmingSpaces(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// `bytes` equals `lower` (lowercase ASCII) without regard to ASCII case.
+    private static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lower: StaticString) -> Bool {
+        guard bytes.count == lower.utf8CodeUnitCount else { return false }
+        return lower.withUTF8Buffer { want in
+            zip(want, bytes).allSatisfy { $0 == ($1 >= UInt8(ascii: "A") && $1 <= UInt8(ascii: "Z") ? $1 | 0x20 : $1) }
+        }
+    }
+
+    /// Transfer-Encoding: its last coding (empty items skipped) is `chunked`, in any case.
+    private static func endsInChunked(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard value.allSatisfy({ $0 < 0x80 }) else {
+            return String(decoding: value, as: UTF8.self).lowercased().split(separator: ",").last.map { $0.trimmingSpaces == "chunked" } ?? false
+        }
+        var end = value.endIndex
+        while end > value.startIndex, value[end - 1] == UInt8(ascii: ",") { end -= 1 }
+        var start = end
+        while start > value.startIndex, value[start - 1] != UInt8(ascii: ",") { start -= 1 }
+        return equalsIgnoringCase(trimmingSpaces(UnsafeRawBufferPointer(rebasing: value[start..<end])), "chunked")
+    }
+
+    /// Connection: mentions `upgrade` anywhere, in any case.
+    private static func mentionsUpgrade(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard value.allSatisfy({ $0 < 0x80 }) else {
+            let lowered = Array(String(decoding: value, as: UTF8.self).lowercased().utf8)
+            return lowered.withUnsafeBytes { contains($0, "upgrade") }
+        }
+        return contains(value, "upgrade")
+    }
+
+    /// `bytes` contains `word` (lowercase ASCII) without regard to ASCII case.
+    private static func contains(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
+        let length = word.utf8CodeUnitCount
+        guard bytes.count >= length else { return false }
+        for start in bytes.startIndex...(bytes.endIndex - length)
+        where equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)]), word) {
+            return true
+        }
+        return false
     }
 
     private mutating func finish(_ report: (Event) -> Void) {

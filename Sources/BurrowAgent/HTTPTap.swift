@@ -15,6 +15,16 @@ final class HTTPTap: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// A response head seen and not yet given to the statistics.
+    private struct HeldHead {
+        var request: UInt64
+        var status: Int
+        var answeredBy: RequestAnswerer
+        /// Inspector on: the head itself and the time to first byte.
+        var head: HTTPMessageScanner.Head?
+        var firstByteMs: Double?
+    }
+
     /// A request seen whose response has not ended yet.
     private struct InFlight {
         var id: UInt64
@@ -35,6 +45,9 @@ final class HTTPTap: ChannelDuplexHandler {
     private var requestBody = BodyCapture()
     private var responseBody = BodyCapture()
     private var responseOpen = false
+    /// A response head not yet recorded: held while the rest of the read is
+    /// scanned, so a response that also ends in it is recorded under one lock.
+    private var heldHead: HeldHead?
     private var stopped = false
 
     init(stats: MappingStats, mapping: String = "", visitor: String? = nil) {
@@ -57,7 +70,10 @@ final class HTTPTap: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if !stopped { responses.connectionClosed { handleResponse($0, in: nil) } }
+        if !stopped {
+            responses.connectionClosed { handleResponse($0, in: nil) }
+            recordHeldHead()
+        }
         context.fireChannelInactive()
     }
 
@@ -87,7 +103,16 @@ final class HTTPTap: ChannelDuplexHandler {
 
     private func observeResponse(_ buffer: ByteBuffer) {
         responses.scan(buffer) { handleResponse($0, in: buffer) }
+        recordHeldHead()
         if responses.state == .lost { stop() }
+    }
+
+    /// A head whose response did not end in the same read is recorded on its own.
+    private func recordHeldHead() {
+        guard let held = heldHead else { return }
+        heldHead = nil
+        stats.responseHead(request: held.request, status: held.status, answeredBy: held.answeredBy, head: held.head,
+                           firstByteMs: held.firstByteMs)
     }
 
     private func handleResponse(_ event: HTTPMessageScanner.Event, in buffer: ByteBuffer?) {
@@ -97,24 +122,25 @@ final class HTTPTap: ChannelDuplexHandler {
             guard let request = pending.first else { return }
             // The agent's own pages (LocalDialer's 502) carry X-Burrow-Error.
             let answeredBy: RequestAnswerer = head.burrowError ? .agent : .localService
-            if inspects {
-                responseBody.reserve(head.contentLength)
-                stats.responseHead(request: request.id, status: head.status, answeredBy: answeredBy, head: head,
-                                   firstByteMs: Self.milliseconds(since: request.started))
-            } else {
-                stats.responseHead(request: request.id, status: head.status, answeredBy: answeredBy)
-            }
+            recordHeldHead()
+            if inspects { responseBody.reserve(head.contentLength) }
+            heldHead = HeldHead(request: request.id, status: head.status, answeredBy: answeredBy, head: inspects ? head : nil,
+                                firstByteMs: inspects ? Self.milliseconds(since: request.started) : nil)
         case .body(let at, let length):
             if let buffer { responseBody.add(buffer, at: at, length: length) }
         case .end(let bodyBytes):
             guard responseOpen else { return }
             responseOpen = false
             guard let request = pending.popFirst() else { return }
-            if inspects {
-                stats.responseEnded(request: request.id, bodyBytes: bodyBytes, body: responseBody.take(),
-                                    totalMs: Self.milliseconds(since: request.started))
+            let body = inspects ? responseBody.take() : nil
+            let totalMs = inspects ? Self.milliseconds(since: request.started) : nil
+            if let held = heldHead, held.request == request.id {
+                heldHead = nil
+                stats.response(request: request.id, status: held.status, answeredBy: held.answeredBy, head: held.head,
+                               firstByteMs: held.firstByteMs, bodyBytes: bodyBytes, body: body, totalMs: totalMs)
             } else {
-                stats.responseEnded(request: request.id, bodyBytes: bodyBytes)
+                recordHeldHead()
+                stats.responseEnded(request: request.id, bodyBytes: bodyBytes, body: body, totalMs: totalMs)
             }
         }
     }
@@ -126,6 +152,7 @@ final class HTTPTap: ChannelDuplexHandler {
     /// Stops observing; the handler stays as a pass-through (removing it in
     /// the middle of a write would risk the write).
     private func stop() {
+        recordHeldHead()
         stopped = true
         pending.removeAll()
         requestInBody = nil

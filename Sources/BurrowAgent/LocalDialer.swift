@@ -8,7 +8,7 @@ import NIOPosix
 /// adds the local half of the glue pair to the new connection. If the local
 /// service refuses, HTTP visitors get a `502` page; every visitor's channel
 /// is closed and `onRefused` reports it.
-final class LocalDialer: ChannelInboundHandler {
+final class LocalDialer: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
     private let route: Route
@@ -91,6 +91,8 @@ final class LocalDialer: ChannelInboundHandler {
                         }
                         try local.pipeline.syncOperations.addHandler(localSide.value)
                         if preDialed { local.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in local.close(promise: nil) } }
+                        // Joined: nothing is left for the dialer to do, and every later message would pass it.
+                        dialer.value.leave()
                     } catch {
                         local.close(promise: nil)
                         child.close(promise: nil)
@@ -103,15 +105,42 @@ final class LocalDialer: ChannelInboundHandler {
             }
     }
 
+    /// Leaves the visitor's pipeline once the glue pair is joined.
+    private func leave() {
+        guard let context else { return }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+
     /// `autoRead` false: a connection made before its glue exists reads
     /// nothing (a service that speaks first loses no bytes) until `dial` joins it.
-    static func connect(_ local: LocalAddress, on loop: any EventLoop, autoRead: Bool = true) -> EventLoopFuture<any Channel> {
-        ClientBootstrap(group: loop)
-            .channelOption(.autoRead, value: autoRead)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+    /// An IP address (the usual 127.0.0.1) is connected to directly; only a
+    /// name goes through `resolver` (NIO's getaddrinfo by default) and Happy
+    /// Eyeballs, each visitor anew, so a name that moves is followed.
+    static func connect(
+        _ local: LocalAddress, on loop: any EventLoop, autoRead: Bool = true, resolver: (any Resolver & Sendable)? = nil
+    ) -> EventLoopFuture<any Channel> {
+        // Only what differs from NIO's defaults (TCP_NODELAY is one of them, auto-read
+        // another): the bootstrap re-copies and type-checks its whole list per option added, per visitor.
+        var bootstrap = ClientBootstrap(group: loop)
+            .channelOption(.recvAllocator, value: receiveBuffers)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .connectTimeout(.seconds(10))
-            .connect(host: local.host, port: local.port)
+        if !autoRead { bootstrap = bootstrap.channelOption(.autoRead, value: false) }
+        if let address = ipAddress(local) { return bootstrap.connect(to: address) }
+        if let resolver { return bootstrap.resolver(resolver).connect(host: local.host, port: local.port) }
+        return bootstrap.connect(host: local.host, port: local.port)
+    }
+
+    /// NIO keeps a connection's last receive buffer for its next read, so an
+    /// idle visitor holds one: a small first size (NIO's default is 2 KiB)
+    /// keeps idle visitors small, and the sizes still grow (×16, then to the
+    /// maximum) as soon as a read fills one, so a download takes one or two
+    /// more reads, not more.
+    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536)
+
+    /// `local` as a socket address when its host is an IPv4 or IPv6 address (no lookup needed).
+    static func ipAddress(_ local: LocalAddress) -> SocketAddress? {
+        try? SocketAddress(ipAddress: local.host, port: local.port)
     }
 
     /// HTTP: the 502 answers the visitor's request, so it waits for the

@@ -25,6 +25,15 @@ final class MappingStats: Sendable {
         var tally: ByteTally
     }
 
+    /// A response's end, when it is recorded together with its head.
+    private struct ResponseEnd {
+        var bodyBytes: UInt64
+        /// Inspector on: the body's first bytes; `totalMs` the time from the request's head.
+        var body: [UInt8]?
+        var totalMs: Double?
+        var now: Double
+    }
+
     private struct Sample {
         var time: Double
         var bytesIn: UInt64
@@ -48,6 +57,31 @@ final class MappingStats: Sendable {
         /// `untilNoOpenVisitors()` callers, woken when the last visitor closes (or when cancelled).
         var idleWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter: UInt64 = 0
+
+        /// A response's head (and, with `end`, its end) in the request list and the kept exchange.
+        mutating func recordResponse(id: UInt64, status: Int, answeredBy: RequestAnswerer, head: HTTPMessageScanner.Head?,
+                                     firstByteMs: Double?, end: ResponseEnd?) {
+            recentRequests.updateNewest(where: { $0.id == id }) { entry in
+                entry.record.status = status
+                entry.record.answeredBy = answeredBy
+                if let end {
+                    entry.record.responseBytes = end.bodyBytes
+                    entry.record.durationMs = end.totalMs ?? max(0, (end.now - entry.record.time) * 1000)
+                }
+            }
+            guard let head else { return }
+            exchanges.update(id: id, responseHead: head.raw) {
+                $0.status = status
+                $0.reason = head.reason
+                $0.answeredBy = answeredBy
+                $0.firstByteMs = firstByteMs
+                if let end, let body = end.body {
+                    $0.responseBody = body
+                    $0.responseBodyBytes = end.bodyBytes
+                    $0.totalMs = end.totalMs
+                }
+            }
+        }
 
         func totals() -> (bytesIn: UInt64, bytesOut: UInt64) {
             var bytesIn = closedBytesIn
@@ -157,17 +191,17 @@ final class MappingStats: Sendable {
     func responseHead(request id: UInt64, status: Int, answeredBy: RequestAnswerer = .localService,
                       head: HTTPMessageScanner.Head? = nil, firstByteMs: Double? = nil) {
         state.withLock { state in
-            state.recentRequests.updateNewest(where: { $0.id == id }) {
-                $0.record.status = status
-                $0.record.answeredBy = answeredBy
-            }
-            guard let head else { return }
-            state.exchanges.update(id: id, responseHead: head.raw) {
-                $0.status = status
-                $0.reason = head.reason
-                $0.answeredBy = answeredBy
-                $0.firstByteMs = firstByteMs
-            }
+            state.recordResponse(id: id, status: status, answeredBy: answeredBy, head: head, firstByteMs: firstByteMs, end: nil)
+        }
+    }
+
+    /// `responseHead` and `responseEnded` at once, under one lock (a response
+    /// whose head and end the tap saw in one read: most small answers).
+    func response(request id: UInt64, status: Int, answeredBy: RequestAnswerer, head: HTTPMessageScanner.Head?, firstByteMs: Double?,
+                  bodyBytes: UInt64, body: [UInt8]?, totalMs: Double?) {
+        let end = ResponseEnd(bodyBytes: bodyBytes, body: body, totalMs: totalMs, now: WallClock.now())
+        state.withLock { state in
+            state.recordResponse(id: id, status: status, answeredBy: answeredBy, head: head, firstByteMs: firstByteMs, end: end)
         }
     }
 

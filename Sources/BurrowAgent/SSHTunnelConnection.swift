@@ -45,7 +45,7 @@ final class SSHTunnelConnection: Sendable {
         let channel: Channel
         do {
             channel = try await ClientBootstrap(group: loop)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 // Pings find a dead relay in ~15 s; keepalive also covers a relay without burrow-control.
                 .channelOption(.socketOption(.so_keepalive), value: 1)
                 .connectTimeout(.seconds(10))

@@ -28,7 +28,7 @@ final class UDPFlowBridge: ChannelInboundHandler {
         self.context = context
         let bridge = NIOLoopBound(self, eventLoop: context.eventLoop)
         let child = context.channel
-        DatagramBootstrap(group: context.eventLoop)
+        let bootstrap = DatagramBootstrap(group: context.eventLoop)
             // Whole datagrams (NIO's default reads at most 2048 bytes of one).
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
             .channelOption(.socketOption(.so_rcvbuf), value: 1 << 20)
@@ -37,7 +37,9 @@ final class UDPFlowBridge: ChannelInboundHandler {
                     try socket.pipeline.syncOperations.addHandler(UDPReplyHandler(flow: bridge.value))
                 }
             }
-            .connect(host: route.local.host, port: route.local.port)
+        let local = route.local
+        // An IP address needs no lookup (LocalDialer does the same for TCP).
+        (LocalDialer.ipAddress(local).map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: local.host, port: local.port))
             .assumeIsolated()
             .whenComplete { result in
                 switch result {

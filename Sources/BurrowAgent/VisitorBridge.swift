@@ -4,9 +4,9 @@ import NIOCore
 import NIOSSH
 
 /// Builds a visitor's pipeline on its `forwarded-tcpip` channel:
-/// codec → record → byte counter → (HTTP tap) → local dialer → glue. The dialer connects
-/// to the mapping's local address on the same event loop, so the glue pair
-/// splices without locks or hops.
+/// visitor (codec, byte counter, record) → (HTTP tap) → local dialer → glue.
+/// The dialer connects to the mapping's local address on the same event loop,
+/// so the glue pair splices without locks or hops, and then leaves the pipeline.
 enum VisitorBridge {
     typealias RefusalReport = @Sendable (_ mapping: String, _ local: LocalAddress, _ error: any Error) -> Void
 
@@ -38,12 +38,10 @@ enum VisitorBridge {
         let (visitorSide, localSide) = GlueHandler.matchedPair(first: child.eventLoop, second: child.eventLoop)
         do {
             let sync = child.pipeline.syncOperations
-            try sync.addHandler(SSHChannelDataCodec())
             let address = describe(originator)
             let visitor = route.stats.visitorOpened(address: address)
             // Added at once, so whatever happens next, the record is closed.
-            try sync.addHandler(VisitorHandler(stats: route.stats, id: visitor.id))
-            try sync.addHandler(ByteCountingHandler(visitor.tally))
+            try sync.addHandler(VisitorHandler(stats: route.stats, id: visitor.id, tally: visitor.tally))
             if route.protocol == .udp {
                 // A UDP flow: framed datagrams to and from a socket of its own.
                 try sync.addHandler(ByteToMessageHandler(DatagramFrameDecoder()))

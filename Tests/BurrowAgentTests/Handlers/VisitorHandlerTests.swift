@@ -1,6 +1,7 @@
 import BurrowCore
 import NIOCore
 import NIOEmbedded
+import NIOSSH
 import Testing
 
 @testable import BurrowAgent
@@ -27,7 +28,7 @@ struct VisitorHandlerTests {
         let stats = MappingStats()
         let mine = stats.visitorOpened(address: "203.0.113.7:5000")
         _ = stats.visitorOpened(address: "203.0.113.8:5001")
-        let channel = EmbeddedChannel(handler: VisitorHandler(stats: stats, id: mine.id))
+        let channel = EmbeddedChannel(handler: VisitorHandler(stats: stats, id: mine.id, tally: mine.tally))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         #expect(snapshot(stats).openVisitors == 2)
         channel.pipeline.fireChannelInactive()
@@ -43,7 +44,7 @@ struct VisitorHandlerTests {
     func neverActive() throws {
         let stats = MappingStats()
         let mine = stats.visitorOpened(address: "203.0.113.7:5000")
-        let channel = EmbeddedChannel(handler: VisitorHandler(stats: stats, id: mine.id))
+        let channel = EmbeddedChannel(handler: VisitorHandler(stats: stats, id: mine.id, tally: mine.tally))
         _ = try channel.finish()
         channel.embeddedEventLoop.run()
         #expect(snapshot(stats).openVisitors == 0)
@@ -59,12 +60,14 @@ struct VisitorHandlerTests {
         }
         let stats = MappingStats()
         let tail = Tail()
-        let channel = EmbeddedChannel(handlers: [VisitorHandler(stats: stats, id: stats.visitorOpened(address: "a").id)])
+        let visitor = stats.visitorOpened(address: "a")
+        let channel = EmbeddedChannel(handlers: [VisitorHandler(stats: stats, id: visitor.id, tally: visitor.tally)])
         try channel.pipeline.syncOperations.addHandler(tail)
-        try channel.writeInbound(ByteBuffer(string: "in"))
+        try channel.writeInbound(SSHChannelData(type: .channel, data: .byteBuffer(ByteBuffer(string: "in"))))
         try channel.writeOutbound(ByteBuffer(string: "out"))
         #expect(try channel.readInbound(as: ByteBuffer.self) == ByteBuffer(string: "in"))
-        #expect(try channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "out"))
+        #expect(try channel.readOutbound(as: SSHChannelData.self) == SSHChannelData(type: .channel, data: .byteBuffer(ByteBuffer(string: "out"))))
+        #expect(visitor.tally.readBytes == 2 && visitor.tally.writtenBytes == 3)
         channel.pipeline.fireChannelInactive()
         #expect(tail.inactive == 1)
         _ = try channel.finish()
