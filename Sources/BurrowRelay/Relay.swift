@@ -209,7 +209,7 @@ public final class Relay: Sendable {
             return try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .serverChannelOption(.backlog, value: 256)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 // An agent that vanished without a FIN (laptop lid, NAT
                 // timeout) is noticed in about a minute: its names go offline.
                 .childChannelOption(.socketOption(.so_keepalive), value: 1)

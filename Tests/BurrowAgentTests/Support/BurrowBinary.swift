@@ -53,9 +53,14 @@ final class BinaryRelayAndAgent {
     let store: ConfigStore
     let httpPort: Int
     let serveArguments: [String]
+    /// Both processes run as `nobody` (when the tests run as root; an
+    /// ordinary user's tests are unprivileged already), as a relay on a real
+    /// server and an agent on a laptop do.
+    let unprivileged: Bool
     private var processes: [TestProcess] = []
 
-    init(_ label: String) throws {
+    init(_ label: String, unprivileged: Bool = false) throws {
+        self.unprivileged = unprivileged
         config = try TestDirectory("\(label)-config")
         state = try TestDirectory("\(label)-state")
         store = ConfigStore(directory: config.path)
@@ -73,9 +78,23 @@ final class BinaryRelayAndAgent {
         _ = try store.addMapping(protocol: `protocol`, local: LocalAddress(port: port), name: name, remotePort: nil, profile: nil, enabled: true)
     }
 
+    /// `burrow ARGUMENTS`, as `nobody` when `unprivileged` and the tests run as root.
+    private func burrow(_ arguments: [String]) async throws -> TestProcess {
+        guard unprivileged, getuid() == 0 else {
+            return try TestProcess(BurrowBinary.path, arguments, output: .combined)
+        }
+        // Their directories (and what ConfigStore wrote in them as root) become nobody's.
+        for directory in [config.path, state.path] {
+            let chown = try await TestProcess.run("chown", ["-R", "65534:65534", directory])
+            guard chown.exitStatus == 0 else { throw TestFailure("chown -R nobody \(directory): \(chown.text)") }
+        }
+        return try TestProcess(
+            "setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", BurrowBinary.path] + arguments, output: .combined)
+    }
+
     /// `burrow serve`, once it printed its host key.
     func serve() async throws -> TestProcess {
-        let relay = try TestProcess(BurrowBinary.path, serveArguments, output: .combined)
+        let relay = try await burrow(serveArguments)
         processes.append(relay)
         try await relay.waitForOutput("host key")
         return relay
@@ -85,7 +104,7 @@ final class BinaryRelayAndAgent {
     /// it has reported each of `mappings`.
     func start(reporting mappings: [String]) async throws -> (relay: TestProcess, up: TestProcess) {
         let relay = try await serve()
-        let up = try TestProcess(BurrowBinary.path, ["up", "--json", "--config-dir", config.path], output: .combined)
+        let up = try await burrow(["up", "--json", "--config-dir", config.path])
         processes.append(up)
         for name in mappings { try await up.waitForOutput("\"name\":\"\(name)\"") }
         return (relay, up)
