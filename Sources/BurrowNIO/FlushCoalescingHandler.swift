@@ -1,20 +1,14 @@
 import NIOCore
 
-/// Turns the flushes of one busy event-loop tick into one, and lets the
-/// flush of a quiet tick go out at once.
+/// Turns the flushes of one event-loop tick into one.
 ///
 /// In front of `NIOSSHHandler` (between it and the socket): every visitor's
 /// SSH child channel flushes on its own, and each flush would be one
-/// `write(2)` on the shared SSH socket. When the loop is busy (the last tick
-/// that flushed had more than one flush), the first flush of a tick only
-/// schedules one at the end of the tick (a task on the loop, which runs
-/// after the I/O of this tick and before the loop waits again), and the
-/// flushes that follow in the same tick are covered by it: the SSH packets of
-/// many visitors leave in one syscall. When the loop is quiet (one visitor,
-/// one request at a time), waiting for the end of the tick would only delay
-/// the packet, so the first flush of the tick goes out at once; flushes that
-/// follow it in the same tick are coalesced as above, and make the next tick
-/// a busy one.
+/// `write(2)` on the shared SSH socket. Here the first flush of a tick only
+/// schedules one at the end of the tick (a task on the loop, which runs after
+/// the I/O of this tick and before the loop waits again), and the flushes that
+/// follow in the same tick are already covered by it: the SSH packets of many
+/// visitors leave in one syscall.
 ///
 /// Nothing is lost or reordered: writes pass straight through (they sit in
 /// the socket's queue, counted for its writability as before, until the
@@ -24,14 +18,8 @@ public final class FlushCoalescingHandler: ChannelOutboundHandler, RemovableChan
     public typealias OutboundOut = NIOAny
 
     private var context: ChannelHandlerContext?
-    /// The end-of-tick task is scheduled (a flush came this tick).
-    private var tickOpen = false
-    /// A flush waits for the end of this tick.
+    /// A flush is scheduled for the end of this tick.
     private var flushPending = false
-    /// Flushes asked for in this tick.
-    private var flushesThisTick = 0
-    /// The last tick that flushed had more than one flush: coalesce from the first.
-    private var busy = false
 
     public init() {}
 
@@ -48,36 +36,18 @@ public final class FlushCoalescingHandler: ChannelOutboundHandler, RemovableChan
     }
 
     public func flush(context: ChannelHandlerContext) {
-        flushesThisTick += 1
-        if tickOpen {
-            flushPending = true
-            return
-        }
-        tickOpen = true
-        context.eventLoop.assumeIsolated().execute { self.endOfTick() }
-        if busy {
-            flushPending = true
-        } else {
-            context.flush()
-        }
+        guard !flushPending else { return }
+        flushPending = true
+        context.eventLoop.assumeIsolated().execute { self.flushNow() }
     }
 
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        flushPendingNow()
+        flushNow()
         context.close(mode: mode, promise: promise)
     }
 
-    /// The tick's flushes are all in: the pending one goes out, and their
-    /// number says how the next tick starts.
-    private func endOfTick() {
-        busy = flushesThisTick > 1
-        flushesThisTick = 0
-        tickOpen = false
-        flushPendingNow()
-    }
-
     /// The pending flush, if it was not done already (by a close or removal).
-    private func flushPendingNow() {
+    private func flushNow() {
         guard flushPending, let context else { return }
         flushPending = false
         context.flush()

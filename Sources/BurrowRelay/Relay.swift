@@ -83,8 +83,8 @@ public final class Relay: Sendable {
         var sshPort = configuration.sshPort
         do {
             let http = try await bindHTTP(group: group, context: context)
-            context.httpPort.store(http.localAddress?.port ?? configuration.httpPort, ordering: .relaxed)
-            listeners.append(http)
+            context.httpPort.store(http.first?.localAddress?.port ?? configuration.httpPort, ordering: .relaxed)
+            listeners += http
             let ssh = try await bindSSH(group: group, context: context)
             sshPort = ssh.localAddress?.port ?? sshPort
             listeners.append(ssh)
@@ -182,21 +182,21 @@ public final class Relay: Sendable {
         return RelaySnapshot(sessions: sessions, openVisitors: context.openVisitors.load(ordering: .relaxed))
     }
 
-    private func bindHTTP(group: MultiThreadedEventLoopGroup, context: RelayContext) async throws -> any Channel {
+    /// One listener per event loop: an HTTP visitor is served on the loop
+    /// that accepted it, with no hop to another thread first.
+    private func bindHTTP(group: MultiThreadedEventLoopGroup, context: RelayContext) async throws -> [any Channel] {
         let host = context.configuration.bindHost
         let port = context.configuration.httpPort
         do {
-            return try await ServerBootstrap.visitorListener(group: group)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let refusal = context.refuseByRate(channel, port: "HTTP") {
-                            try channel.pipeline.syncOperations.addHandler(HTTPRefusalResponder(response: refusal))
-                        } else {
-                            try HTTPRouter.install(on: channel, relay: context)
-                        }
+            return try await PerLoopListener.make(group: group, host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let refusal = context.refuseByRate(channel, port: "HTTP") {
+                        try channel.pipeline.syncOperations.addHandler(HTTPRefusalResponder(response: refusal))
+                    } else {
+                        try HTTPRouter.install(on: channel, relay: context)
                     }
                 }
-                .bind(host: host, port: port).get()
+            }
         } catch {
             throw RelayError.bindFailed(what: "HTTP", host: host, port: port, reason: "\(error)")
         }
