@@ -90,8 +90,8 @@ public final class Relay: Sendable {
             listeners.append(ssh)
             if configuration.tlsPort != nil {
                 let tls = try await bindTLS(group: group, context: context)
-                context.tlsPort.store(tls.localAddress?.port ?? 0, ordering: .relaxed)
-                listeners.append(tls)
+                context.tlsPort.store(tls.first?.localAddress?.port ?? 0, ordering: .relaxed)
+                listeners += tls
             }
             if configuration.metricsPort != nil {
                 let metrics = try await bindMetrics(group: group, context: context)

@@ -5,12 +5,12 @@ import Foundation
 import NIOCore
 import Testing
 
-/// The HTTP port listens on every event loop (`SO_REUSEPORT`): a visitor is
-/// served on the loop that accepted it, with no hop to another thread before
-/// its first byte. The port still belongs to one relay: a second one started
-/// on it fails, as with a single listener.
-@Suite("HTTP port: a listener per event loop", .spawnsProcesses, .timeLimit(.minutes(10)))
-struct HTTPPortPerLoopTests {
+/// The HTTP port (and the TLS port) listens on every event loop
+/// (`SO_REUSEPORT`): a visitor is served on the loop that accepted it, with
+/// no hop to another thread before its first byte. The port still belongs to
+/// one relay: a second one started on it fails, as with a single listener.
+@Suite("HTTP and TLS ports: a listener per event loop", .spawnsProcesses, .timeLimit(.minutes(10)))
+struct PerLoopListenerTests {
     /// Listening TCP sockets on `port` (IPv4 and IPv6), from /proc/net.
     static func listeners(on port: Int) -> Int {
         let hexPort = String(format: "%04X", port)
@@ -61,6 +61,26 @@ struct HTTPPortPerLoopTests {
                 #expect("\(error)".contains("HTTP"), "\(error)")
             }
             #expect(Self.listeners(on: test.relay.httpPort) == System.coreCount)
+        }
+    }
+
+    @Test("the TLS port also listens once per event loop; a second relay on it fails")
+    func tlsPortPerLoop() async throws {
+        try await RelayTest.run(configure: { $0.tlsPort = 0 }) { test in
+            let tlsPort = try #require(test.relay.tlsPort)
+            #expect(Self.listeners(on: tlsPort) == System.coreCount)
+            let other = try RelayTestKit()
+            defer { other.cleanUp() }
+            var configuration = other.relayConfiguration()
+            configuration.tlsPort = tlsPort
+            let second = Relay(configuration: configuration)
+            do {
+                _ = try await second.start()
+                await second.shutdown(drainTimeout: .zero)
+                Issue.record("a second relay started on TLS port \(tlsPort)")
+            } catch {
+                #expect("\(error)".contains("TLS"), "\(error)")
+            }
         }
     }
 }
