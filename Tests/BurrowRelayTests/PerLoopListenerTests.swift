@@ -45,21 +45,26 @@ struct PerLoopListenerTests {
         }
     }
 
+    /// Starts a second relay (state of its own) with `configure` applied; it must fail, naming `port`.
+    static func expectSecondRelayFails(naming port: String, _ configure: (inout RelayConfiguration) -> Void) async throws {
+        let other = try RelayTestKit()
+        defer { other.cleanUp() }
+        var configuration = other.relayConfiguration()
+        configure(&configuration)
+        let second = Relay(configuration: configuration)
+        do {
+            _ = try await second.start()
+            await second.shutdown(drainTimeout: .zero)
+            Issue.record("a second relay started on the \(port) port")
+        } catch {
+            #expect("\(error)".contains(port), "\(error)")
+        }
+    }
+
     @Test("a second relay on the same HTTP port fails to start instead of sharing it")
     func secondRelayOnThePortFails() async throws {
         try await RelayTest.run { test in
-            let other = try RelayTestKit()
-            defer { other.cleanUp() }
-            var configuration = other.relayConfiguration()
-            configuration.httpPort = test.relay.httpPort
-            let second = Relay(configuration: configuration)
-            do {
-                _ = try await second.start()
-                await second.shutdown(drainTimeout: .zero)
-                Issue.record("a second relay started on HTTP port \(test.relay.httpPort)")
-            } catch {
-                #expect("\(error)".contains("HTTP"), "\(error)")
-            }
+            try await Self.expectSecondRelayFails(naming: "HTTP") { $0.httpPort = test.relay.httpPort }
             #expect(Self.listeners(on: test.relay.httpPort) == System.coreCount)
         }
     }
@@ -69,18 +74,7 @@ struct PerLoopListenerTests {
         try await RelayTest.run(configure: { $0.tlsPort = 0 }) { test in
             let tlsPort = try #require(test.relay.tlsPort)
             #expect(Self.listeners(on: tlsPort) == System.coreCount)
-            let other = try RelayTestKit()
-            defer { other.cleanUp() }
-            var configuration = other.relayConfiguration()
-            configuration.tlsPort = tlsPort
-            let second = Relay(configuration: configuration)
-            do {
-                _ = try await second.start()
-                await second.shutdown(drainTimeout: .zero)
-                Issue.record("a second relay started on TLS port \(tlsPort)")
-            } catch {
-                #expect("\(error)".contains("TLS"), "\(error)")
-            }
+            try await Self.expectSecondRelayFails(naming: "TLS") { $0.tlsPort = tlsPort }
         }
     }
 }

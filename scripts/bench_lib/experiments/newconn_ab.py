@@ -12,7 +12,6 @@ when it exits.
 """
 
 import argparse
-import atexit
 import os
 import statistics
 import sys
@@ -20,10 +19,9 @@ import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-from bench_lib.harness import Harness, cpu_seconds, log  # noqa: E402
+import ab_stacks  # noqa: E402
+from bench_lib.harness import cpu_seconds, log  # noqa: E402
 from bench_lib.measure import connload  # noqa: E402
-from bench_lib.setup import compile_tools  # noqa: E402
-from bench_lib.stacks import BurrowStack, Services  # noqa: E402
 
 
 def syscalls(pid):
@@ -39,15 +37,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=4)
     ap.add_argument("bins", nargs="+", metavar="LABEL=BINARY")
     args = ap.parse_args()
-    h = Harness(False)
-    atexit.register(h.cleanup)
-    tools = compile_tools(h)
-    services = Services(h, tools)
-    stacks = {}
-    for item in args.bins:
-        label, binary = item.split("=", 1)
-        stacks[label] = BurrowStack(h, tools, os.path.abspath(binary), label,
-                                    [("web", "http", services.http_port), ("raw", "tcp", services.http_port)], "burrow")
+    _, tools, stacks = ab_stacks.start(args.bins)
     res = {(label, kind): {"rate": [], "relay": [], "agent": [], "rw": [], "aw": []} for label in stacks for kind in ("http", "tcp")}
     labels = list(stacks)
     for r in range(args.rounds):
