@@ -54,6 +54,9 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     private let headLimiter: HTTPHeadLimiter
     /// The mapping this connection was routed to (its host name), and its rules.
     private var host = ""
+    /// The first request's `Host` header as sent: a later one equal to it
+    /// names `host` without being parsed again.
+    private var routedHostHeader = ""
     private var policy = AccessPolicy.open
     private var holder: ForwardRegistry.Holder?
     private var requests = 0
@@ -219,7 +222,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
         guard let laterHost = head.headers.first(name: "host"), !laterHost.isEmpty else {
             return { self.respond($0, HTTPErrorPage.badRequest("The request has no Host header; the relay routes by it.")) }
         }
-        let later = Self.hostName(laterHost)
+        let later = laterHost == routedHostHeader ? host : Self.hostName(laterHost)
         if later != host {
             relay.log("HTTP visitor \(Self.visitorName(context)): a request for \(later) on a connection routed to \(host); answered 421")
             return { self.respond($0, HTTPErrorPage.misdirected(host: later, routed: self.host)) }
@@ -476,6 +479,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         self.host = host
+        self.routedHostHeader = hostHeader
         self.policy = holder.policy
         self.holder = holder
         splice(context, to: holder, host: host)
