@@ -15,7 +15,9 @@ import Darwin
 /// The relay: an SSH server that grants `tcpip-forward`s, an HTTP router that
 /// sends each visitor to the session owning its `Host`, and a TCP listener per
 /// TCP forward. Runs on its own multi-threaded event-loop group (one loop per
-/// core); each SSH connection and its TCP listeners live on one loop.
+/// core); each SSH connection and its TCP listeners live on one loop, and the
+/// HTTP and TLS ports listen on every loop (`PerLoopListener`), so a visitor
+/// stays on the loop that accepted it.
 public final class Relay: Sendable {
     /// swift-nio-ssh advertises a receive window of 64 × this per channel:
     /// 256 KiB packets → 16 MiB windows, enough for ~300 MB/s per stream at 50 ms RTT.
