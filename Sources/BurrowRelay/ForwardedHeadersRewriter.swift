@@ -35,7 +35,14 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
 
     init(visitor: SocketAddress?, policy: AccessPolicy, scheme: String = "http") {
         self.scheme = scheme
-        let client = AccessPolicy.clientIP(visitor)
+        // An IPv4 visitor (the usual case) in inet_ntop's dotted decimal, the
+        // same text without AccessPolicy's byte arrays and joined strings.
+        let client: (text: String, isIPv6: Bool)?
+        if case .v4 = visitor, let text = visitor?.ipAddress {
+            client = (text, false)
+        } else {
+            client = AccessPolicy.clientIP(visitor)
+        }
         let address = client?.text ?? "unknown"
         self.policy = policy
         forwardedFor = ByteBuffer(string: "X-Forwarded-For: \(address)\r\nX-Forwarded-Proto: \(scheme)\r\n")

@@ -6,17 +6,30 @@ import NIOHTTP1
 /// The relay and the local service must never disagree on where a request
 /// ends, or the rest of one request reaches the service as the next.
 enum HTTPRequestCheck {
-    /// Why the relay refuses `head` with 400, or nil when it is fine.
+    /// Why the relay refuses `head` with 400, or nil when it is fine. One
+    /// pass over the headers, no arrays or lowercased copies for a request
+    /// without a body (this runs for every request of a connection).
     static func problem(_ head: HTTPRequestHead) -> String? {
-        let hosts = head.headers["host"]
-        if hosts.count > 1 {
+        var host: String?
+        var hosts = 0
+        var encodings: [String] = []
+        var lengths: [String] = []
+        for (name, value) in head.headers {
+            if equalsIgnoringCase(name, "host") {
+                hosts += 1
+                if host == nil { host = value }
+            } else if equalsIgnoringCase(name, "transfer-encoding") {
+                encodings.append(value)
+            } else if equalsIgnoringCase(name, "content-length") {
+                lengths.append(value)
+            }
+        }
+        if hosts > 1 {
             return "The request has more than one Host header."
         }
-        if let host = hosts.first, !isHostName(host) {
+        if let host, !isHostName(host) {
             return "The Host header must be a host name with an optional port."
         }
-        let encodings = head.headers["transfer-encoding"]
-        let lengths = head.headers["content-length"]
         if !encodings.isEmpty {
             // Only exactly `chunked`: `xchunked`, `chunked<TAB>`, `"chunked"`,
             // `gzip, chunked` or two Transfer-Encoding lines are read
@@ -42,28 +55,41 @@ enum HTTPRequestCheck {
     /// `name.example.com`, `name.example.com:8080`, `127.0.0.1:80`, `[::1]:80`:
     /// letters, digits, `.`, `-`, `_`, a bracketed IPv6 address, a numeric
     /// port. No user info (`alice:80@bob`), paths, spaces or control bytes.
+    /// (Read as bytes: every allowed character is ASCII, so anything else fails.)
     static func isHostName(_ value: String) -> Bool {
-        var host = Substring(value)
-        if host.hasPrefix("[") {
-            guard let close = host.firstIndex(of: "]") else { return false }
-            let address = host[host.index(after: host.startIndex)..<close]
-            guard !address.isEmpty, address.utf8.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+        let bytes = value.utf8
+        guard let first = bytes.first else { return false }
+        if first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return false }
+            let address = bytes[bytes.index(after: bytes.startIndex)..<close]
+            guard !address.isEmpty, address.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
             else { return false }
-            host = host[host.index(after: close)...]
-            guard host.isEmpty || host.hasPrefix(":") else { return false }
-            return isPort(host.dropFirst())
+            let rest = bytes[bytes.index(after: close)...]
+            guard let colon = rest.first else { return true }
+            return colon == UInt8(ascii: ":") && isPort(rest.dropFirst())
         }
-        if let colon = host.firstIndex(of: ":") {
-            guard isPort(host[host.index(after: colon)...]) else { return false }
-            host = host[..<colon]
+        var name = bytes[...]
+        if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
+            guard isPort(bytes[bytes.index(after: colon)...]) else { return false }
+            name = bytes[..<colon]
         }
-        return !host.isEmpty && host.utf8.allSatisfy { byte in
+        return !name.isEmpty && name.allSatisfy { byte in
             isLetter(byte) || (48...57).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
         }
     }
 
-    private static func isPort(_ text: Substring) -> Bool {
-        text.count <= 5 && text.utf8.allSatisfy { (48...57).contains($0) }
+    private static func isPort(_ text: Substring.UTF8View) -> Bool {
+        text.count <= 5 && text.allSatisfy { (48...57).contains($0) }
+    }
+
+    /// ASCII `name` against a lowercase ASCII `lowercase`, without a lowercased copy.
+    private static func equalsIgnoringCase(_ name: String, _ lowercase: StaticString) -> Bool {
+        guard name.utf8.count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { wanted in
+            zip(name.utf8, wanted).allSatisfy { byte, want in
+                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 == want : byte == want
+            }
+        }
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool {

@@ -95,15 +95,25 @@ struct HTTPResponseFramer {
                             break
                         }
                     }
+                    if end != nil, headBytes.isEmpty, index - start <= Self.maximumHead {
+                        // The whole head in this buffer (the usual case): read in place, no copy.
+                        if let answer = headComplete(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) { verdict = answer }
+                        if state == .lost { return verdict ?? declineIfWaiting() }
+                        continue
+                    }
                     headBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
                     if headBytes.count > Self.maximumHead {
                         state = .lost
                         return verdict ?? declineIfWaiting()
                     }
                     if end != nil {
-                        let head = headBytes
-                        headBytes.removeAll(keepingCapacity: true)
-                        if let answer = headComplete(head) { verdict = answer }
+                        // Taken out while read (it is this framer's own storage), then put back empty.
+                        var head: [UInt8] = []
+                        swap(&head, &headBytes)
+                        let answer = head.withUnsafeBytes { headComplete($0) }
+                        head.removeAll(keepingCapacity: true)
+                        headBytes = head
+                        if let answer { verdict = answer }
                         if state == .lost { return verdict ?? declineIfWaiting() }
                     }
                 case .body(let remaining):
@@ -185,10 +195,13 @@ struct HTTPResponseFramer {
         return byte(1) == UInt8(ascii: "\r") && byte(2) == UInt8(ascii: "\n")
     }
 
-    /// A whole response head: decides how its body is framed.
-    private mutating func headComplete(_ head: [UInt8]) -> Verdict? {
-        let lines = Self.lines(head)
-        guard let statusLine = lines.first, let status = Self.status(statusLine), let request = pending.first else {
+    /// A whole response head: decides how its body is framed. Read where it
+    /// lies, line by line, without building lines or strings.
+    private mutating func headComplete(_ head: UnsafeRawBufferPointer) -> Verdict? {
+        var cursor = 0
+        guard let statusLine = Self.nextLine(head, from: &cursor), let status = Self.status(head, statusLine),
+              let request = pending.first
+        else {
             state = .lost
             return nil
         }
@@ -216,17 +229,14 @@ struct HTTPResponseFramer {
         }
         var chunked: Bool?
         var length: Int?
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-            let name = line[line.startIndex..<colon]
-            let value = Self.trimmed(line[(colon + 1)...])
-            if Self.equalsIgnoringCase(name, "transfer-encoding") {
-                let last = value.split(separator: UInt8(ascii: ",")).last.map { Self.trimmed($0) } ?? []
-                chunked = Self.equalsIgnoringCase(last, "chunked")
-            } else if Self.equalsIgnoringCase(name, "content-length") {
-                guard !value.isEmpty, value.count <= 18, value.allSatisfy({ (48...57).contains($0) }),
-                      let number = Int(String(decoding: value, as: UTF8.self)), length == nil || length == number
-                else {
+        while let line = Self.nextLine(head, from: &cursor) {
+            guard let colon = line.first(where: { head[$0] == UInt8(ascii: ":") }) else { continue }
+            let name = line.lowerBound..<colon
+            let value = Self.trimmed(head, (colon + 1)..<line.upperBound)
+            if Self.equalsIgnoringCase(head, name, "transfer-encoding") {
+                chunked = Self.equalsIgnoringCase(head, Self.trimmed(head, Self.lastListElement(head, value)), "chunked")
+            } else if Self.equalsIgnoringCase(head, name, "content-length") {
+                guard let number = Self.decimal(head, value), length == nil || length == number else {
                     state = .lost
                     return verdict
                 }
@@ -243,35 +253,84 @@ struct HTTPResponseFramer {
         return verdict
     }
 
-    private static func lines(_ head: [UInt8]) -> [ArraySlice<UInt8>] {
-        head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).map { line in
-            line.last == UInt8(ascii: "\r") ? line.dropLast() : line
-        }.filter { !$0.isEmpty }
+    /// The next non-empty line from `cursor` (without its CR LF), the cursor moved past it.
+    private static func nextLine(_ head: UnsafeRawBufferPointer, from cursor: inout Int) -> Range<Int>? {
+        while cursor < head.count {
+            let start = cursor
+            var end = start
+            while end < head.count, head[end] != UInt8(ascii: "\n") { end += 1 }
+            cursor = end + 1
+            if end > start, head[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            if end > start { return start..<end }
+        }
+        return nil
     }
 
     /// `HTTP/1.1 200 OK` → 200.
-    private static func status(_ line: ArraySlice<UInt8>) -> Int? {
-        let prefix = Array("HTTP/1.".utf8)
-        guard line.count >= 12, line.starts(with: prefix) else { return nil }
-        let digits = line.dropFirst(prefix.count + 2).prefix(3)
-        guard line[line.startIndex + prefix.count + 1] == UInt8(ascii: " "), digits.count == 3,
-              digits.allSatisfy({ (48...57).contains($0) })
+    private static func status(_ head: UnsafeRawBufferPointer, _ line: Range<Int>) -> Int? {
+        let prefix: StaticString = "HTTP/1."
+        guard line.count >= 12, equals(head, line.lowerBound..<(line.lowerBound + prefix.utf8CodeUnitCount), prefix),
+              head[line.lowerBound + prefix.utf8CodeUnitCount + 1] == UInt8(ascii: " ")
         else { return nil }
-        return digits.reduce(0) { $0 * 10 + Int($1 - 48) }
+        let digits = line.lowerBound + prefix.utf8CodeUnitCount + 2
+        return decimal(head, digits..<(digits + 3))
     }
 
-    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var slice = bytes
-        while let first = slice.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { slice = slice.dropFirst() }
-        while let last = slice.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { slice = slice.dropLast() }
-        return slice
+    /// The digits in `range` as a number (at most 18 of them, at least one), else nil.
+    private static func decimal(_ head: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
+        guard !range.isEmpty, range.count <= 18 else { return nil }
+        var number = 0
+        for index in range {
+            let byte = head[index]
+            guard (48...57).contains(byte) else { return nil }
+            number = number * 10 + Int(byte - 48)
+        }
+        return number
     }
 
-    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: String) -> Bool {
-        bytes.count == lowercase.utf8.count
-            && zip(bytes, lowercase.utf8).allSatisfy { byte, wanted in
-                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 == wanted : byte == wanted
+    /// The last non-empty element of a comma-separated list (empty when there is none).
+    private static func lastListElement(_ head: UnsafeRawBufferPointer, _ value: Range<Int>) -> Range<Int> {
+        var end = value.upperBound
+        while end > value.lowerBound {
+            var start = end
+            while start > value.lowerBound, head[start - 1] != UInt8(ascii: ",") { start -= 1 }
+            if start < end { return start..<end }
+            end = start - 1
+        }
+        return value.lowerBound..<value.lowerBound
+    }
+
+    private static func trimmed(_ head: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
+        var (lower, upper) = (range.lowerBound, range.upperBound)
+        while lower < upper, head[lower] == UInt8(ascii: " ") || head[lower] == UInt8(ascii: "\t") { lower += 1 }
+        while upper > lower, head[upper - 1] == UInt8(ascii: " ") || head[upper - 1] == UInt8(ascii: "\t") { upper -= 1 }
+        return lower..<upper
+    }
+
+    private static func equals(_ head: UnsafeRawBufferPointer, _ range: Range<Int>, _ text: StaticString) -> Bool {
+        guard range.count == text.utf8CodeUnitCount else { return false }
+        return text.withUTF8Buffer { wanted in
+            var index = 0
+            for position in range {
+                guard head[position] == wanted[index] else { return false }
+                index += 1
             }
+            return true
+        }
+    }
+
+    private static func equalsIgnoringCase(_ head: UnsafeRawBufferPointer, _ range: Range<Int>, _ lowercase: StaticString) -> Bool {
+        guard range.count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { wanted in
+            var index = 0
+            for position in range {
+                let byte = head[position]
+                let folded = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+                guard folded == wanted[index] else { return false }
+                index += 1
+            }
+            return true
+        }
     }
 
     /// A hex digit's value (chunk sizes), shared with `HTTP1ResponseReader`.

@@ -54,6 +54,9 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     private let headLimiter: HTTPHeadLimiter
     /// The mapping this connection was routed to (its host name), and its rules.
     private var host = ""
+    /// The first request's `Host` header as sent: a later one equal to it
+    /// names `host` without being parsed again.
+    private var routedHostHeader = ""
     private var policy = AccessPolicy.open
     private var holder: ForwardRegistry.Holder?
     private var requests = 0
@@ -64,7 +67,10 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     /// The service's answer to it, when it came before the request's end.
     private var earlyVerdict: HTTPResponseFramer.Verdict?
     private var framer = HTTPResponseFramer()
-    /// A read the glue asked for while an upgrade waited for its answer.
+    /// A read asked for while the tunnel opened, or while an upgrade waited
+    /// for its answer: nothing more is read from the visitor until then (held
+    /// here, not by turning `autoRead` off and on: no option round trips, no
+    /// promises per visitor).
     private var heldRead = false
     /// The connection sits between requests.
     private var idle = false
@@ -73,7 +79,9 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     /// visitor's server, closes once that response is out (RFC 9112 §9.6),
     /// whatever the service behind the tunnel does with its own connection.
     private var closeAfterResponse = false
-    /// Closes the connection after `httpKeepAliveTimeoutSeconds` between requests (armed per request, no task per request).
+    /// Closes the connection after `httpKeepAliveTimeoutSeconds` between
+    /// requests (armed per request, no task per request; made when first
+    /// armed: a visitor with one request never needs it).
     private var keepAliveTimer: RearmableTimer?
     /// How the gate closes this visitor when it reaps it between requests (made once, not per request).
     private var closeWhenReaped: @Sendable () -> Void = {}
@@ -133,7 +141,6 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
         self.context = context
         let channel = context.channel
         closeWhenReaped = { channel.close(promise: nil) }
-        keepAliveTimer = RearmableTimer(loop: context.eventLoop) { self.keepAliveExpired() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -215,7 +222,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
         guard let laterHost = head.headers.first(name: "host"), !laterHost.isEmpty else {
             return { self.respond($0, HTTPErrorPage.badRequest("The request has no Host header; the relay routes by it.")) }
         }
-        let later = Self.hostName(laterHost)
+        let later = laterHost == routedHostHeader ? host : Self.hostName(laterHost)
         if later != host {
             relay.log("HTTP visitor \(Self.visitorName(context)): a request for \(later) on a connection routed to \(host); answered 421")
             return { self.respond($0, HTTPErrorPage.misdirected(host: later, routed: self.host)) }
@@ -316,7 +323,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if phase == .awaitingVerdict {
+        if phase == .awaitingVerdict || phase == .opening {
             heldRead = true
             return
         }
@@ -385,6 +392,9 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
         }
         idle = true
         relay.visitorGate.idle(visitor: visitorID, key: holder.key, forwardID: holder.mappingID, close: closeWhenReaped)
+        if keepAliveTimer == nil {
+            keepAliveTimer = RearmableTimer(loop: context.eventLoop) { self.keepAliveExpired() }
+        }
         keepAliveTimer?.arm(in: .fromSeconds(relay.limits.httpKeepAliveTimeoutSeconds))
     }
 
@@ -469,6 +479,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         self.host = host
+        self.routedHostHeader = hostHeader
         self.policy = holder.policy
         self.holder = holder
         splice(context, to: holder, host: host)
@@ -510,7 +521,7 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
         relay.track(visitor: context.channel)
         let router = LoopHandoff(self, loop: context.eventLoop)
         let contextHandoff = LoopHandoff(context, loop: context.eventLoop)
-        VisitorSplice.open(context.channel, to: holder, relay: relay) { glue in
+        VisitorSplice.open(context.channel, to: holder, relay: relay, pauseReading: false) { glue in
             router.value.tunnelOpened(contextHandoff.value, glue: glue?.value, holder: holder, host: host)
         }
     }
@@ -549,11 +560,12 @@ final class HTTPRouter: ChannelDuplexHandler, RemovableChannelHandler {
             handle(context, part)
         }
         if phase == .http || phase == .awaitingVerdict { context.fireChannelReadComplete() }
-        // A socket reads again when autoRead comes back on; an HTTP/2 stream
-        // channel does not, so ask (through the glue, which asks only while
-        // the tunnel can take more).
-        let channel = context.channel
-        channel.setOption(ChannelOptions.autoRead, value: true).whenSuccess { channel.read() }
+        // The read held while the tunnel opened, asked again from the tail
+        // (through the glue, which asks only while the tunnel can take more).
+        if heldRead, phase == .http {
+            heldRead = false
+            context.channel.read()
+        }
     }
 
     /// Every refusal of a visitor whose mapping is known (401, 403, 503) passes

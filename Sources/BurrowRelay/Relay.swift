@@ -15,7 +15,9 @@ import Darwin
 /// The relay: an SSH server that grants `tcpip-forward`s, an HTTP router that
 /// sends each visitor to the session owning its `Host`, and a TCP listener per
 /// TCP forward. Runs on its own multi-threaded event-loop group (one loop per
-/// core); each SSH connection and its TCP listeners live on one loop.
+/// core); each SSH connection and its TCP listeners live on one loop, and the
+/// HTTP and TLS ports listen on every loop (`PerLoopListener`), so a visitor
+/// stays on the loop that accepted it.
 public final class Relay: Sendable {
     /// swift-nio-ssh advertises a receive window of 64 × this per channel:
     /// 256 KiB packets → 16 MiB windows, enough for ~300 MB/s per stream at 50 ms RTT.
@@ -83,15 +85,15 @@ public final class Relay: Sendable {
         var sshPort = configuration.sshPort
         do {
             let http = try await bindHTTP(group: group, context: context)
-            context.httpPort.store(http.localAddress?.port ?? configuration.httpPort, ordering: .relaxed)
-            listeners.append(http)
+            context.httpPort.store(http.first?.localAddress?.port ?? configuration.httpPort, ordering: .relaxed)
+            listeners += http
             let ssh = try await bindSSH(group: group, context: context)
             sshPort = ssh.localAddress?.port ?? sshPort
             listeners.append(ssh)
             if configuration.tlsPort != nil {
                 let tls = try await bindTLS(group: group, context: context)
-                context.tlsPort.store(tls.localAddress?.port ?? 0, ordering: .relaxed)
-                listeners.append(tls)
+                context.tlsPort.store(tls.first?.localAddress?.port ?? 0, ordering: .relaxed)
+                listeners += tls
             }
             if configuration.metricsPort != nil {
                 let metrics = try await bindMetrics(group: group, context: context)
@@ -182,21 +184,21 @@ public final class Relay: Sendable {
         return RelaySnapshot(sessions: sessions, openVisitors: context.openVisitors.load(ordering: .relaxed))
     }
 
-    private func bindHTTP(group: MultiThreadedEventLoopGroup, context: RelayContext) async throws -> any Channel {
+    /// One listener per event loop: an HTTP visitor is served on the loop
+    /// that accepted it, with no hop to another thread first.
+    private func bindHTTP(group: MultiThreadedEventLoopGroup, context: RelayContext) async throws -> [any Channel] {
         let host = context.configuration.bindHost
         let port = context.configuration.httpPort
         do {
-            return try await ServerBootstrap.visitorListener(group: group)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let refusal = context.refuseByRate(channel, port: "HTTP") {
-                            try channel.pipeline.syncOperations.addHandler(HTTPRefusalResponder(response: refusal))
-                        } else {
-                            try HTTPRouter.install(on: channel, relay: context)
-                        }
+            return try await PerLoopListener.make(group: group, host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let refusal = context.refuseByRate(channel, port: "HTTP") {
+                        try channel.pipeline.syncOperations.addHandler(HTTPRefusalResponder(response: refusal))
+                    } else {
+                        try HTTPRouter.install(on: channel, relay: context)
                     }
                 }
-                .bind(host: host, port: port).get()
+            }
         } catch {
             throw RelayError.bindFailed(what: "HTTP", host: host, port: port, reason: "\(error)")
         }

@@ -26,14 +26,17 @@ enum VisitorSplice {
     /// back (nil: offline) on the visitor's loop for the caller to put where
     /// its pipeline needs it (with `edgeHandlers`); the caller then turns
     /// `autoRead` back on, or calls `abandon()` on the glue if the visitor
-    /// left meanwhile.
+    /// left meanwhile. `pauseReading` false: the caller holds the visitor's
+    /// reads itself until then (the HTTP router) and `autoRead` stays on.
     static func open(
-        _ visitor: any Channel, to holder: ForwardRegistry.Holder, relay: RelayContext,
+        _ visitor: any Channel, to holder: ForwardRegistry.Holder, relay: RelayContext, pauseReading: Bool = true,
         joined: @escaping @Sendable (LoopHandoff<GlueHandler>?) -> Void
     ) {
         visitor.eventLoop.assertInEventLoop()
         // Nothing more is read until the tunnel is up; the glue then decides.
-        visitor.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in visitor.close(promise: nil) }
+        if pauseReading {
+            visitor.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in visitor.close(promise: nil) }
+        }
         attempt(visitor, holder: holder, relay: relay, tried: [], joined: joined)
     }
 

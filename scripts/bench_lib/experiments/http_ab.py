@@ -14,21 +14,18 @@ Every process it starts is stopped when it exits (the bench harness owns them).
 """
 
 import argparse
-import atexit
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
+import ab_stacks  # noqa: E402
 from bench_lib import harness  # noqa: E402
-from bench_lib.harness import Harness, cpu_seconds, log, run  # noqa: E402
+from bench_lib.harness import cpu_seconds, log  # noqa: E402
 from bench_lib.measure import connload, wrk  # noqa: E402
-from bench_lib.setup import compile_tools  # noqa: E402
-from bench_lib.stacks import BurrowStack, Services  # noqa: E402
 
 
 def cpu_of(pid):
@@ -43,16 +40,7 @@ def main():
     ap.add_argument("--perf", metavar="DIR")
     ap.add_argument("bins", nargs="+", metavar="LABEL=BINARY")
     args = ap.parse_args()
-    h = Harness(False)
-    atexit.register(h.cleanup)
-    tools = compile_tools(h)
-    services = Services(h, tools)
-    stacks = {}
-    for item in args.bins:
-        label, binary = item.split("=", 1)
-        stacks[label] = BurrowStack(h, tools, os.path.abspath(binary), label,
-                                    [("web", "http", services.http_port), ("raw", "tcp", services.http_port)],
-                                    "burrow")
+    h, tools, stacks = ab_stacks.start(args.bins)
     keys = ["rps", "relay", "agent", "p50", "p99", "nc_http", "nc_http_us", "nc_tcp", "nc_tcp_us"]
     res = {label: {k: [] for k in keys} for label in stacks}
     labels = list(stacks)
@@ -94,22 +82,12 @@ def main():
         os.makedirs(args.perf, exist_ok=True)
         harness.WRK_THREADS, harness.WRK_CONNECTIONS = 2, 50
         for label, s in stacks.items():
-            perfs = []
-            for role, proc in (("relay", s.relay), ("agent", s.agent)):
-                data = os.path.join(args.perf, f"{label}.{role}.perf.data")
-                perfs.append((role, data, h.spawn(f"perf-{label}-{role}", [
-                    "perf", "record", "-F", "999", "-g", "-o", data, "-p", str(proc.pid)])))
+            perfs = ab_stacks.perf_record(h, args.perf, label, (("relay", s.relay), ("agent", s.agent)))
             time.sleep(1)
             wrk(f"http://127.0.0.1:{s.http_port}/", s.hosts["web"], args.seconds)
-            for role, data, p in perfs:
-                p.send_signal(2)
-                p.wait(timeout=60)
-                h.procs.remove(p)
-                _, out, _ = run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "symbol",
-                                 "--percent-limit", "0.3", "-g", "none"], timeout=300, check=False)
-                dm = subprocess.run(["swift", "demangle", "--simplified"], input=out.encode(), capture_output=True)
+            for role, _, text in ab_stacks.perf_stop(h, perfs):
                 with open(os.path.join(args.perf, f"{label}.{role}.flat.txt"), "w") as f:
-                    f.write(dm.stdout.decode("utf-8", "replace"))
+                    f.write(text)
     print(f"load {os.getloadavg()}")
     print(f"{'binary':10s} {'req/s c50':>10s} {'relay µs':>9s} {'agent µs':>9s} {'both µs':>8s} {'c1 p50 ms':>10s} {'c1 p99 ms':>10s}"
           + (f" {'new http/s':>10s} {'µs/conn':>8s} {'new tcp/s':>10s} {'µs/conn':>8s}" if args.newconn else ""))
