@@ -131,12 +131,8 @@ final class LocalDialer: ChannelInboundHandler, RemovableChannelHandler {
         return bootstrap.connect(host: local.host, port: local.port)
     }
 
-    /// NIO keeps a connection's last receive buffer for its next read, so an
-    /// idle visitor holds one: a small first size (NIO's default is 2 KiB)
-    /// keeps idle visitors small, and the sizes still grow (×16, then to the
-    /// maximum) as soon as a read fills one, so a download takes one or two
-    /// more reads, not more.
-    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536)
+    /// Small first receive buffers that grow with the traffic (`VisitorReceiveBuffers`).
+    static let receiveBuffers = VisitorReceiveBuffers.allocator
 
     /// `local` as a socket address when its host is an IPv4 or IPv6 address (no lookup needed).
     static func ipAddress(_ local: LocalAddress) -> SocketAddress? {
