@@ -83,13 +83,19 @@ final class BinaryRelayAndAgent {
         guard unprivileged, getuid() == 0 else {
             return try TestProcess(BurrowBinary.path, arguments, output: .combined)
         }
+        // A copy of the binary in the state directory: the build directory may
+        // sit where nobody cannot reach it (a clone under /root).
+        let binary = state.file("burrow")
+        if !FileManager.default.fileExists(atPath: binary) {
+            try FileManager.default.copyItem(atPath: BurrowBinary.path, toPath: binary)
+        }
         // Their directories (and what ConfigStore wrote in them as root) become nobody's.
         for directory in [config.path, state.path] {
             let chown = try await TestProcess.run("chown", ["-R", "65534:65534", directory])
             guard chown.exitStatus == 0 else { throw TestFailure("chown -R nobody \(directory): \(chown.text)") }
         }
         return try TestProcess(
-            "setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", BurrowBinary.path] + arguments, output: .combined)
+            "setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", binary] + arguments, output: .combined)
     }
 
     /// `burrow serve`, once it printed its host key.
