@@ -122,7 +122,7 @@ final class LocalDialer: ChannelInboundHandler, RemovableChannelHandler {
         // Only what differs from NIO's defaults (TCP_NODELAY is one of them, auto-read
         // another): the bootstrap re-copies and type-checks its whole list per option added, per visitor.
         var bootstrap = ClientBootstrap(group: loop)
-            .channelOption(.recvAllocator, value: receiveBuffers)
+            .channelOption(.recvAllocator, value: VisitorReceiveBuffers.allocator)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .connectTimeout(.seconds(10))
         if !autoRead { bootstrap = bootstrap.channelOption(.autoRead, value: false) }
@@ -130,9 +130,6 @@ final class LocalDialer: ChannelInboundHandler, RemovableChannelHandler {
         if let resolver { return bootstrap.resolver(resolver).connect(host: local.host, port: local.port) }
         return bootstrap.connect(host: local.host, port: local.port)
     }
-
-    /// Small first receive buffers that grow with the traffic (`VisitorReceiveBuffers`).
-    static let receiveBuffers = VisitorReceiveBuffers.allocator
 
     /// `local` as a socket address when its host is an IPv4 or IPv6 address (no lookup needed).
     static func ipAddress(_ local: LocalAddress) -> SocketAddress? {

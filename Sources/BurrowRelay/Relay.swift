@@ -221,16 +221,15 @@ public final class Relay: Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let address = channel.remoteAddress?.ipAddress ?? "?"
+                        let source = LoginPenaltyBox.source(address)
                         if let penalty = context.loginPenalties.penalty(for: address) {
                             // Shut out for repeated failed logins: closed before the banner.
-                            let source = LoginPenaltyBox.source(address)
                             let seconds = HTTPErrorPage.formatSeconds((Double(penalty.nanoseconds) / 1e8).rounded() / 10)
                             context.limitReporter.report(
                                 limit: "sshLoginPenaltySeconds", subject: source + " closed",
                                 "\(source): SSH connection closed: shut out for \(seconds) more after repeated failed logins (sshLoginPenaltySeconds)")
                             throw RelayError.refused("login penalty")
                         }
-                        let source = LoginPenaltyBox.source(address)
                         guard context.unauthenticated.enter(source) else {
                             let most = context.unauthenticated.maximumPerSource
                             context.limitReporter.report(
