@@ -64,72 +64,53 @@ struct WireTunnel: Codable, Sendable {
     }
 }
 
+/// A mapping on the wire: its name, rule and state, then its traffic
+/// (`MappingTraffic`'s fields), flat in one object.
 struct WireMappingSnapshot: Codable, Sendable {
-    var name: String
-    var mapping: Mapping
-    var tunnel: String
-    /// disabled, pending, online, refused.
-    var state: String
-    var reason: String?
-    var url: String?
-    var alsoURL: String?
-    /// pending, ready, failed (with `httpsReason`).
-    var https: String?
-    var httpsReason: String?
-    var openVisitors: Int
-    var totalVisitors: Int
-    var bytesIn: UInt64
-    var bytesOut: UInt64
-    var rateIn1s: Double
-    var rateOut1s: Double
-    var rateIn10s: Double
-    var rateOut10s: Double
-    var visitorsPerSecond1m: Double
-    var visitorsPerSecond5m: Double
-    var durationP50Ms: Double?
-    var durationP90Ms: Double?
-    var durationP99Ms: Double?
-    var history: [Double]
-    var recentVisitors: [VisitorRecord]
-    var recentRequests: [HTTPRequestRecord]
-    var localServiceDown: Bool
-    /// A pooled mapping's pool as the relay reports it: `{"online":2,"members":3}`.
-    var pool: PoolSize?
-    /// A fleet tunnel's mapping: on how many relays it is online, `{"serving":3,"of":3}`.
-    var relays: RelayCount?
+    var details: Details
+    var traffic: MappingTraffic
+
+    struct Details: Codable, Sendable {
+        var name: String
+        var mapping: Mapping
+        var tunnel: String
+        /// disabled, pending, online, refused.
+        var state: String
+        var reason: String?
+        var url: String?
+        var alsoURL: String?
+        /// pending, ready, failed (with `httpsReason`).
+        var https: String?
+        var httpsReason: String?
+        var localServiceDown: Bool
+        /// A pooled mapping's pool as the relay reports it: `{"online":2,"members":3}`.
+        var pool: PoolSize?
+        /// A fleet tunnel's mapping: on how many relays it is online, `{"serving":3,"of":3}`.
+        var relays: RelayCount?
+    }
 
     init(_ item: MappingSnapshot) {
-        name = item.mapping.name
-        mapping = item.mapping
-        tunnel = item.tunnel
-        (state, reason) = WireMappingSnapshot.state(item.state)
-        url = item.publicURL?.description
-        alsoURL = item.alsoURL?.description
+        let (state, reason) = WireMappingSnapshot.state(item.state)
+        details = Details(name: item.mapping.name, mapping: item.mapping, tunnel: item.tunnel, state: state, reason: reason,
+                          url: item.publicURL?.description, alsoURL: item.alsoURL?.description,
+                          localServiceDown: item.localServiceDown, pool: item.pool, relays: item.relays)
         switch item.https {
         case nil: break
-        case .pending: https = "pending"
-        case .ready: https = "ready"
-        case .failed(let why): https = "failed"; httpsReason = why
+        case .pending: details.https = "pending"
+        case .ready: details.https = "ready"
+        case .failed(let why): details.https = "failed"; details.httpsReason = why
         }
-        openVisitors = item.openVisitors
-        totalVisitors = item.totalVisitors
-        bytesIn = item.bytesIn
-        bytesOut = item.bytesOut
-        rateIn1s = item.rateIn1s
-        rateOut1s = item.rateOut1s
-        rateIn10s = item.rateIn10s
-        rateOut10s = item.rateOut10s
-        visitorsPerSecond1m = item.visitorsPerSecond1m
-        visitorsPerSecond5m = item.visitorsPerSecond5m
-        durationP50Ms = item.durationP50Ms
-        durationP90Ms = item.durationP90Ms
-        durationP99Ms = item.durationP99Ms
-        history = item.history
-        recentVisitors = item.recentVisitors
-        recentRequests = item.recentRequests
-        localServiceDown = item.localServiceDown
-        pool = item.pool
-        relays = item.relays
+        traffic = item.traffic
+    }
+
+    init(from decoder: any Decoder) throws {
+        details = try Details(from: decoder)
+        traffic = try MappingTraffic(from: decoder)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try details.encode(to: encoder)
+        try traffic.encode(to: encoder)
     }
 
     static func state(_ state: MappingState) -> (String, String?) {
@@ -143,31 +124,26 @@ struct WireMappingSnapshot: Codable, Sendable {
 
     func value() throws -> MappingSnapshot {
         let parsed: MappingState
-        switch state {
+        switch details.state {
         case "disabled": parsed = .disabled
         case "pending": parsed = .pending
         case "online": parsed = .online
-        case "refused": parsed = .refused(reason: reason ?? "")
-        default: throw EngineAPIError.badResponse("unknown mapping state '\(state)'")
+        case "refused": parsed = .refused(reason: details.reason ?? "")
+        default: throw EngineAPIError.badResponse("unknown mapping state '\(details.state)'")
         }
-        var item = MappingSnapshot(
-            mapping: mapping, tunnel: tunnel, state: parsed, publicURL: try url.map { try PublicURL(parsing: $0) },
-            openVisitors: openVisitors, totalVisitors: totalVisitors, bytesIn: bytesIn, bytesOut: bytesOut,
-            rateIn1s: rateIn1s, rateOut1s: rateOut1s, rateIn10s: rateIn10s, rateOut10s: rateOut10s,
-            visitorsPerSecond1m: visitorsPerSecond1m, visitorsPerSecond5m: visitorsPerSecond5m,
-            durationP50Ms: durationP50Ms, durationP90Ms: durationP90Ms, durationP99Ms: durationP99Ms,
-            history: history, recentVisitors: recentVisitors, recentRequests: recentRequests)
-        item.alsoURL = try alsoURL.map { try PublicURL(parsing: $0) }
-        switch https {
+        var item = MappingSnapshot(mapping: details.mapping, tunnel: details.tunnel, state: parsed,
+                                   publicURL: try details.url.map { try PublicURL(parsing: $0) }, traffic: traffic)
+        item.alsoURL = try details.alsoURL.map { try PublicURL(parsing: $0) }
+        switch details.https {
         case nil: item.https = nil
         case "pending": item.https = .pending
         case "ready": item.https = .ready
-        case "failed": item.https = .failed(reason: httpsReason ?? "")
+        case "failed": item.https = .failed(reason: details.httpsReason ?? "")
         case let other?: throw EngineAPIError.badResponse("unknown https state '\(other)'")
         }
-        item.localServiceDown = localServiceDown
-        item.pool = pool
-        item.relays = relays
+        item.localServiceDown = details.localServiceDown
+        item.pool = details.pool
+        item.relays = details.relays
         return item
     }
 }

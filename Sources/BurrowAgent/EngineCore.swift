@@ -142,8 +142,7 @@ actor EngineCore {
                         hostKeyPolicy: .knownRelays(path: knownRelays, host: host, port: port),
                         relayDescription: endpoint)
                     return Tunnel(target: target, group: group, hub: hub, pingInterval: ping, inspector: inspector,
-                                  router: router, announcesMappings: role.primary, namesRelay: role.inFleet,
-                                  onFleet: role.onFleet, connections: connections)
+                                  router: router, role: role, connections: connections)
                 }
             } catch {
                 hub.emit(.error(mapping: nil, message: "profile '\(name)': \(error.description)"))

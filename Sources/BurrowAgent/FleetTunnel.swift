@@ -24,6 +24,9 @@ actor FleetTunnel {
         var inFleet: Bool
         /// Passes the relay's `fleet` messages to the fleet tunnel.
         var onFleet: (@Sendable ([String]) -> Void)?
+
+        /// A tunnel to one relay, or a fleet's only one so far.
+        static let alone = MemberRole(primary: true, inFleet: false)
     }
 
     let name: String

@@ -237,7 +237,7 @@ struct HTTPMessageScanner {
             guard let colon = field.firstIndex(of: UInt8(ascii: ":")) else { state = .lost; return }
             // Only the four fields the framing needs become strings.
             guard let name = Self.framingField(UnsafeRawBufferPointer(rebasing: field[..<colon])) else { continue }
-            let value = Self.trimmingSpaces(UnsafeRawBufferPointer(rebasing: field[(colon + 1)...]))
+            let value = HTTPWhitespace.trimmed(UnsafeRawBufferPointer(rebasing: field[(colon + 1)...]))
             switch name {
             case "content-length":
                 guard let parsed = UInt64(String(decoding: value, as: UTF8.self)), length == nil || length == parsed else {
@@ -307,15 +307,7 @@ struct HTTPMessageScanner {
 
     /// The field name (lowercase) when `name` is one the framing reads, compared without case and without a string.
     private static func framingField(_ name: UnsafeRawBufferPointer) -> String? {
-        for known in framingFields where known.utf8CodeUnitCount == name.count {
-            let matches = known.withUTF8Buffer { lower in
-                zip(lower, name).allSatisfy { want, byte in
-                    want == (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
-                }
-            }
-            if matches { return known.description }
-        }
-        return nil
+        framingFields.first { ASCIICase.equals(name, lowercase: $0) }?.description
     }
 
     // MARK: - Field values, as bytes (ASCII; anything else is judged as a string, as it always was)
@@ -326,34 +318,16 @@ struct HTTPMessageScanner {
         return UnsafeRawPointer(found) - base
     }
 
-    private static func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-
-    private static func trimmingSpaces(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        var start = bytes.startIndex
-        var end = bytes.endIndex
-        while start < end, isSpace(bytes[start]) { start += 1 }
-        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-    }
-
-    /// `bytes` equals `lower` (lowercase ASCII) without regard to ASCII case.
-    private static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lower: StaticString) -> Bool {
-        guard bytes.count == lower.utf8CodeUnitCount else { return false }
-        return lower.withUTF8Buffer { want in
-            zip(want, bytes).allSatisfy { $0 == ($1 >= UInt8(ascii: "A") && $1 <= UInt8(ascii: "Z") ? $1 | 0x20 : $1) }
-        }
-    }
-
     /// Transfer-Encoding: its last coding (empty items skipped) is `chunked`, in any case.
     private static func endsInChunked(_ value: UnsafeRawBufferPointer) -> Bool {
         guard value.allSatisfy({ $0 < 0x80 }) else {
-            return String(decoding: value, as: UTF8.self).lowercased().split(separator: ",").last.map { $0.trimmingSpaces == "chunked" } ?? false
+            return String(decoding: value, as: UTF8.self).lowercased().split(separator: ",").last.map { HTTPWhitespace.trimmed($0) == "chunked" } ?? false
         }
         var end = value.endIndex
         while end > value.startIndex, value[end - 1] == UInt8(ascii: ",") { end -= 1 }
         var start = end
         while start > value.startIndex, value[start - 1] != UInt8(ascii: ",") { start -= 1 }
-        return equalsIgnoringCase(trimmingSpaces(UnsafeRawBufferPointer(rebasing: value[start..<end])), "chunked")
+        return ASCIICase.equals(value[HTTPWhitespace.trimmed(value, start..<end)], lowercase: "chunked")
     }
 
     /// Connection: mentions `upgrade` anywhere, in any case.
@@ -370,7 +344,7 @@ struct HTTPMessageScanner {
         let length = word.utf8CodeUnitCount
         guard bytes.count >= length else { return false }
         for start in bytes.startIndex...(bytes.endIndex - length)
-        where equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)]), word) {
+        where ASCIICase.equals(bytes[start..<(start + length)], lowercase: word) {
             return true
         }
         return false
@@ -401,14 +375,5 @@ struct HTTPMessageScanner {
             value = value << 4 | digit
         }
         return digits > 0 ? value : nil
-    }
-}
-
-private extension StringProtocol {
-    var trimmingSpaces: String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(scalars)
     }
 }

@@ -33,13 +33,10 @@ actor Tunnel {
     private let group: any EventLoopGroup
     private let hub: EventHub
     private let router: Router
-    /// False for a fleet's secondary relays: the primary announces mapping-level
-    /// events (disabled, removed, moved) once for the fleet.
-    private let announcesMappings: Bool
-    /// A fleet's relay: connection events (offline, reconnecting) name the relay.
-    private let namesRelay: Bool
-    /// Called with each `fleet` message the relay sends (its live members).
-    private let onFleet: (@Sendable ([String]) -> Void)?
+    /// Its place in a fleet: only the primary announces mapping-level events
+    /// (disabled, removed, moved), a fleet's relays name themselves in
+    /// connection events, and `fleet` messages go to the fleet tunnel.
+    private let role: FleetTunnel.MemberRole
     private let backoff = Backoff()
     private let pingInterval: Duration
     private let inspector: Inspector
@@ -80,41 +77,36 @@ actor Tunnel {
     private var liveSessions: [TunnelSession] { slots.compactMap(\.session) }
 
     init(target: TunnelTarget, group: any EventLoopGroup, hub: EventHub, pingInterval: Duration = .seconds(5),
-         inspector: Inspector = Inspector(), router: Router = Router(), announcesMappings: Bool = true,
-         namesRelay: Bool = false, onFleet: (@Sendable ([String]) -> Void)? = nil, connections: Int = 1) {
-        self.connections = max(1, connections)
-        self.slots = Array(repeating: ConnectionSlot(state: .offline(reason: "not started")), count: max(1, connections))
-        self.name = target.name
-        self.router = router
-        self.announcesMappings = announcesMappings
-        self.namesRelay = namesRelay
-        self.onFleet = onFleet
-        self.inspector = inspector
-        self.relayDescription = target.relayDescription
-        self.target = target
-        self.unavailableReason = nil
-        self.group = group
-        self.hub = hub
-        self.pingInterval = pingInterval
+         inspector: Inspector = Inspector(), router: Router = Router(), role: FleetTunnel.MemberRole = .alone,
+         connections: Int = 1) {
+        self.init(name: target.name, relay: target.relayDescription, target: target, unavailableReason: nil, group: group,
+                  hub: hub, pingInterval: pingInterval, inspector: inspector, router: router, role: role,
+                  connections: connections)
     }
 
     /// A tunnel that cannot run (unknown profile, unreadable key…): it only lists its mappings.
     init(unavailable name: String, relay: String, reason: String, group: any EventLoopGroup, hub: EventHub,
          inspector: Inspector = Inspector(), router: Router = Router()) {
+        self.init(name: name, relay: relay, target: nil, unavailableReason: reason, group: group, hub: hub,
+                  pingInterval: .seconds(5), inspector: inspector, router: router, role: .alone, connections: 1)
+    }
+
+    private init(name: String, relay: String, target: TunnelTarget?, unavailableReason: String?, group: any EventLoopGroup,
+                 hub: EventHub, pingInterval: Duration, inspector: Inspector, router: Router, role: FleetTunnel.MemberRole,
+                 connections: Int) {
         self.name = name
-        self.router = router
-        self.announcesMappings = true
-        self.namesRelay = false
-        self.onFleet = nil
-        self.inspector = inspector
         self.relayDescription = relay
-        self.target = nil
-        self.unavailableReason = reason
+        self.target = target
+        self.unavailableReason = unavailableReason
         self.group = group
         self.hub = hub
-        self.pingInterval = .seconds(5)
-        self.connections = 1
-        self.slots = [ConnectionSlot(state: .offline(reason: reason))]
+        self.pingInterval = pingInterval
+        self.inspector = inspector
+        self.router = router
+        self.role = role
+        self.connections = max(1, connections)
+        let first = ConnectionSlot(state: .offline(reason: unavailableReason ?? "not started"))
+        self.slots = Array(repeating: first, count: self.connections)
     }
 
     var isEmpty: Bool { entries.isEmpty }
@@ -160,7 +152,7 @@ actor Tunnel {
                 await session.remove(mapping.name)
             }
         }
-        if old?.enabled == true && !mapping.enabled && announcesMappings { hub.emit(.disabled(mapping: mapping.name)) }
+        if old?.enabled == true && !mapping.enabled && role.primary { hub.emit(.disabled(mapping: mapping.name)) }
         await startOrStop()
     }
 
@@ -170,7 +162,7 @@ actor Tunnel {
         refusals[name] = nil
         router.remove(name)
         for session in liveSessions { await session.remove(name) }
-        if announcesMappings { hub.emit(tunnel.map { .moved(mapping: name, tunnel: $0) } ?? .removed(mapping: name)) }
+        if role.primary { hub.emit(tunnel.map { .moved(mapping: name, tunnel: $0) } ?? .removed(mapping: name)) }
         await startOrStop()
     }
 
@@ -302,7 +294,7 @@ actor Tunnel {
         let session = TunnelSession(
             connection: connection, target: target,
             mappings: entries.values.map(\.mapping).filter { Self.carries(slot, $0) }, refusals: refusals,
-            router: router, hub: hub, pingInterval: pingInterval, onFleet: slot == 0 ? onFleet : nil, announces: slot == 0)
+            router: router, hub: hub, pingInterval: pingInterval, onFleet: slot == 0 ? role.onFleet : nil, announces: slot == 0)
         slots[slot].session = session
         slots[slot].since = WallClock.now()
         if slots[slot].everConnected { reconnects += 1 }
@@ -319,7 +311,7 @@ actor Tunnel {
 
     /// A connection event's reason; a fleet member's names its relay.
     private func said(_ reason: String) -> String {
-        namesRelay && !reason.contains(relayDescription) ? "relay \(relayDescription): \(reason)" : reason
+        role.inFleet && !reason.contains(relayDescription) ? "relay \(relayDescription): \(reason)" : reason
     }
 
     private func localRefused(_ mapping: String, local: LocalAddress, error: any Error) async {

@@ -111,6 +111,11 @@ public enum MappingState: Sendable, Equatable {
     case refused(reason: String)
 }
 
+/// One mapping as the engine sees it: its rule, where it stands with the
+/// relay, and its `traffic`. The traffic's fields read as the snapshot's own
+/// (`snapshot.bytesIn` is `snapshot.traffic.bytesIn`), as the API's JSON has
+/// them flat in the mapping's object.
+@dynamicMemberLookup
 public struct MappingSnapshot: Sendable, Equatable {
     public var mapping: Mapping
     /// The tunnel (profile name) this mapping resolved to.
@@ -121,30 +126,8 @@ public struct MappingSnapshot: Sendable, Equatable {
     public var alsoURL: PublicURL?
     /// The https certificate's state when the relay terminates https for it.
     public var https: HTTPSStatus?
-    public var openVisitors: Int
-    public var totalVisitors: Int
-    /// Bytes from visitors to the local service.
-    public var bytesIn: UInt64
-    /// Bytes from the local service to visitors.
-    public var bytesOut: UInt64
-    /// Bytes per second over the last 1 s and 10 s.
-    public var rateIn1s: Double
-    public var rateOut1s: Double
-    public var rateIn10s: Double
-    public var rateOut10s: Double
-    /// New visitors per second averaged over 1 and 5 minutes.
-    public var visitorsPerSecond1m: Double
-    public var visitorsPerSecond5m: Double
-    /// Visitor duration percentiles in milliseconds (closed visitors).
-    public var durationP50Ms: Double?
-    public var durationP90Ms: Double?
-    public var durationP99Ms: Double?
-    /// Bytes per second (in + out) for each of the last 60 seconds, oldest first.
-    public var history: [Double]
-    /// Latest visitors, newest first (at most 50).
-    public var recentVisitors: [VisitorRecord]
-    /// Latest HTTP requests, newest first (at most 50; HTTP mappings only).
-    public var recentRequests: [HTTPRequestRecord]
+    /// Visitors, bytes, rates, durations and the latest visitors and requests.
+    public var traffic: MappingTraffic
     /// True while dials to the mapping's local address fail (shown as
     /// `online · service down`); cleared by the next dial that succeeds.
     public var localServiceDown = false
@@ -156,31 +139,17 @@ public struct MappingSnapshot: Sendable, Equatable {
     public var relays: RelayCount? = nil
 
     public init(mapping: Mapping, tunnel: String, state: MappingState, publicURL: PublicURL? = nil,
-                openVisitors: Int = 0, totalVisitors: Int = 0, bytesIn: UInt64 = 0, bytesOut: UInt64 = 0,
-                rateIn1s: Double = 0, rateOut1s: Double = 0, rateIn10s: Double = 0, rateOut10s: Double = 0,
-                visitorsPerSecond1m: Double = 0, visitorsPerSecond5m: Double = 0,
-                durationP50Ms: Double? = nil, durationP90Ms: Double? = nil, durationP99Ms: Double? = nil,
-                history: [Double] = [], recentVisitors: [VisitorRecord] = [], recentRequests: [HTTPRequestRecord] = []) {
+                traffic: MappingTraffic = .empty) {
         self.mapping = mapping
         self.tunnel = tunnel
         self.state = state
         self.publicURL = publicURL
-        self.openVisitors = openVisitors
-        self.totalVisitors = totalVisitors
-        self.bytesIn = bytesIn
-        self.bytesOut = bytesOut
-        self.rateIn1s = rateIn1s
-        self.rateOut1s = rateOut1s
-        self.rateIn10s = rateIn10s
-        self.rateOut10s = rateOut10s
-        self.visitorsPerSecond1m = visitorsPerSecond1m
-        self.visitorsPerSecond5m = visitorsPerSecond5m
-        self.durationP50Ms = durationP50Ms
-        self.durationP90Ms = durationP90Ms
-        self.durationP99Ms = durationP99Ms
-        self.history = history
-        self.recentVisitors = recentVisitors
-        self.recentRequests = recentRequests
+        self.traffic = traffic
+    }
+
+    public subscript<Value>(dynamicMember field: WritableKeyPath<MappingTraffic, Value>) -> Value {
+        get { traffic[keyPath: field] }
+        set { traffic[keyPath: field] = newValue }
     }
 }
 

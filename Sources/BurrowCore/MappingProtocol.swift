@@ -1,5 +1,5 @@
 /// What a mapping carries, and so how the relay exposes it.
-public enum MappingProtocol: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+public enum MappingProtocol: String, Sendable, Hashable, Codable, CaseIterable, Keyword {
     /// Routed by the `Host` header on the relay's HTTP port: `http://NAME.DOMAIN[:PORT]`.
     case http
     /// A relay TCP port of its own: `tcp://HOST:PORT`.
@@ -9,12 +9,7 @@ public enum MappingProtocol: String, Sendable, Hashable, Codable, CaseIterable, 
     /// TLS passed through unopened, routed by SNI: `https://NAME.DOMAIN[:PORT]`.
     case tls
 
-    public init(parsing text: String) throws(CoreError) {
-        guard let value = MappingProtocol(rawValue: text.lowercased()) else { throw .unknownProtocol(text) }
-        self = value
-    }
-
-    public var description: String { rawValue }
+    public static func unknown(_ text: String) -> CoreError { .unknownProtocol(text) }
 
     /// The `tcpip-forward` bind port that asks the relay for this kind of
     /// mapping (sish conventions: 80 = HTTP, 443 = TLS by SNI).

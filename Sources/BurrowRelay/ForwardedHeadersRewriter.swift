@@ -1,3 +1,4 @@
+import BurrowCore
 import NIOCore
 import NIOHTTP1
 
@@ -148,11 +149,11 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
         var firstHost: String?
         for (name, value) in head.headers {
             if Self.isSetHeader(name)
-                || (keptOptions != nil && Self.named(name, "connection"))
-                || (dropAuthorization && Self.named(name, "authorization")) {
+                || (keptOptions != nil && ASCIICase.equals(name.utf8, lowercase: "connection"))
+                || (dropAuthorization && ASCIICase.equals(name.utf8, lowercase: "authorization")) {
                 continue
             }
-            if firstHost == nil, Self.named(name, "host") { firstHost = value }
+            if firstHost == nil, ASCIICase.equals(name.utf8, lowercase: "host") { firstHost = value }
             buffer.writeString(name)
             buffer.writeStaticString(": ")
             buffer.writeString(value)
@@ -181,23 +182,10 @@ final class ForwardedHeadersRewriter: ChannelInboundHandler, RemovableChannelHan
 
     /// One of `setHeaders`, in any case.
     private static func isSetHeader(_ name: String) -> Bool {
-        named(name, "x-forwarded-for") || named(name, "x-forwarded-proto") || named(name, "x-forwarded-host")
-            || named(name, "forwarded")
-    }
-
-    /// `name` is `lowercase` in any case (ASCII), compared without building a string.
-    private static func named(_ name: String, _ lowercase: StaticString) -> Bool {
-        var name = name
-        return name.withUTF8 { bytes in
-            guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-            return lowercase.withUTF8Buffer { lower in
-                for i in 0..<bytes.count {
-                    let byte = bytes[i]
-                    if (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) != lower[i] { return false }
-                }
-                return true
-            }
-        }
+        ASCIICase.equals(name.utf8, lowercase: "x-forwarded-for")
+            || ASCIICase.equals(name.utf8, lowercase: "x-forwarded-proto")
+            || ASCIICase.equals(name.utf8, lowercase: "x-forwarded-host")
+            || ASCIICase.equals(name.utf8, lowercase: "forwarded")
     }
 
     /// Whether a `Transfer-Encoding` of `head` names `chunked`.

@@ -1,3 +1,4 @@
+import BurrowCore
 import NIOCore
 
 /// Reads the HTTP/1.1 response the agent sends back for one HTTP/2 stream
@@ -175,7 +176,7 @@ struct HTTP1ResponseReader {
             }
             let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
             guard name.utf8.allSatisfy(HTTP2RequestTranslator.isTokenByte) else { throw Malformed(reason: "a bad header name") }
-            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingOWS()
+            let value = HTTPWhitespace.trimmed(String(decoding: line[(colon + 1)...], as: UTF8.self))
             headers.append((name, value))
         }
         events.append(.head(status: status, headers: headers))
@@ -191,12 +192,12 @@ struct HTTP1ResponseReader {
         }
         let codings = headers.filter { $0.name.lowercased() == "transfer-encoding" }.map(\.value)
         if !codings.isEmpty {
-            let last = codings.joined(separator: ",").split(separator: ",").last?.trimmingOWS().lowercased()
+            let last = codings.joined(separator: ",").split(separator: ",").last.map(HTTPWhitespace.trimmed)?.lowercased()
             state = last == "chunked" ? .chunkSize : .untilClose
             return
         }
         let lengths = Set(headers.filter { $0.name.lowercased() == "content-length" }
-            .flatMap { $0.value.split(separator: ",").map { $0.trimmingOWS() } })
+            .flatMap { $0.value.split(separator: ",").map(HTTPWhitespace.trimmed) })
         if lengths.isEmpty {
             state = .untilClose
             return
@@ -265,14 +266,5 @@ struct HTTP1ResponseReader {
         }
         guard digits > 0 else { throw Malformed(reason: "a chunk without a size") }
         return size
-    }
-}
-
-extension StringProtocol {
-    /// Without the optional white space (SP, HTAB) HTTP allows around values.
-    fileprivate func trimmingOWS() -> String {
-        let isOWS: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isOWS($0) }), let last = lastIndex(where: { !isOWS($0) }) else { return "" }
-        return String(self[first...last])
     }
 }

@@ -1,3 +1,4 @@
+import BurrowCore
 import NIOHTTP1
 
 /// What every request head must be before the relay routes or forwards it
@@ -15,12 +16,12 @@ enum HTTPRequestCheck {
         var encodings: [String] = []
         var lengths: [String] = []
         for (name, value) in head.headers {
-            if equalsIgnoringCase(name, "host") {
+            if ASCIICase.equals(name.utf8, lowercase: "host") {
                 hosts += 1
                 if host == nil { host = value }
-            } else if equalsIgnoringCase(name, "transfer-encoding") {
+            } else if ASCIICase.equals(name.utf8, lowercase: "transfer-encoding") {
                 encodings.append(value)
-            } else if equalsIgnoringCase(name, "content-length") {
+            } else if ASCIICase.equals(name.utf8, lowercase: "content-length") {
                 lengths.append(value)
             }
         }
@@ -80,16 +81,6 @@ enum HTTPRequestCheck {
 
     private static func isPort(_ text: Substring.UTF8View) -> Bool {
         text.count <= 5 && text.allSatisfy { (48...57).contains($0) }
-    }
-
-    /// ASCII `name` against a lowercase ASCII `lowercase`, without a lowercased copy.
-    private static func equalsIgnoringCase(_ name: String, _ lowercase: StaticString) -> Bool {
-        guard name.utf8.count == lowercase.utf8CodeUnitCount else { return false }
-        return lowercase.withUTF8Buffer { wanted in
-            zip(name.utf8, wanted).allSatisfy { byte, want in
-                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 == want : byte == want
-            }
-        }
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool {

@@ -1,3 +1,4 @@
+import BurrowCore
 import NIOCore
 
 /// Follows the responses a service writes back to one HTTP visitor, without
@@ -232,10 +233,10 @@ struct HTTPResponseFramer {
         while let line = Self.nextLine(head, from: &cursor) {
             guard let colon = line.first(where: { head[$0] == UInt8(ascii: ":") }) else { continue }
             let name = line.lowerBound..<colon
-            let value = Self.trimmed(head, (colon + 1)..<line.upperBound)
-            if Self.equalsIgnoringCase(head, name, "transfer-encoding") {
-                chunked = Self.equalsIgnoringCase(head, Self.trimmed(head, Self.lastListElement(head, value)), "chunked")
-            } else if Self.equalsIgnoringCase(head, name, "content-length") {
+            let value = HTTPWhitespace.trimmed(head, (colon + 1)..<line.upperBound)
+            if ASCIICase.equals(head[name], lowercase: "transfer-encoding") {
+                chunked = ASCIICase.equals(head[HTTPWhitespace.trimmed(head, Self.lastListElement(head, value))], lowercase: "chunked")
+            } else if ASCIICase.equals(head[name], lowercase: "content-length") {
                 guard let number = Self.decimal(head, value), length == nil || length == number else {
                     state = .lost
                     return verdict
@@ -300,33 +301,12 @@ struct HTTPResponseFramer {
         return value.lowerBound..<value.lowerBound
     }
 
-    private static func trimmed(_ head: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
-        var (lower, upper) = (range.lowerBound, range.upperBound)
-        while lower < upper, head[lower] == UInt8(ascii: " ") || head[lower] == UInt8(ascii: "\t") { lower += 1 }
-        while upper > lower, head[upper - 1] == UInt8(ascii: " ") || head[upper - 1] == UInt8(ascii: "\t") { upper -= 1 }
-        return lower..<upper
-    }
-
     private static func equals(_ head: UnsafeRawBufferPointer, _ range: Range<Int>, _ text: StaticString) -> Bool {
         guard range.count == text.utf8CodeUnitCount else { return false }
         return text.withUTF8Buffer { wanted in
             var index = 0
             for position in range {
                 guard head[position] == wanted[index] else { return false }
-                index += 1
-            }
-            return true
-        }
-    }
-
-    private static func equalsIgnoringCase(_ head: UnsafeRawBufferPointer, _ range: Range<Int>, _ lowercase: StaticString) -> Bool {
-        guard range.count == lowercase.utf8CodeUnitCount else { return false }
-        return lowercase.withUTF8Buffer { wanted in
-            var index = 0
-            for position in range {
-                let byte = head[position]
-                let folded = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
-                guard folded == wanted[index] else { return false }
                 index += 1
             }
             return true

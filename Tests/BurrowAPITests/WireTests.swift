@@ -1,5 +1,5 @@
 @testable import BurrowAPI
-import BurrowCore
+@testable import BurrowCore
 import Foundation
 import Testing
 
@@ -11,12 +11,13 @@ import Testing
             mapping: Mapping(name: "shop", protocol: .http, local: LocalAddress(port: 3000), allow: [try CIDR(parsing: "10.0.0.0/8")],
                              basicAuth: BasicAuthRule(user: "alice", salt: "00ff", sha256: String(repeating: "a", count: 64))),
             tunnel: "home", state: .online, publicURL: try PublicURL(parsing: "https://shop.example.com"),
-            openVisitors: 2, totalVisitors: 9, bytesIn: 1234, bytesOut: 98765, rateIn1s: 1.5, rateOut1s: 2.5, rateIn10s: 3, rateOut10s: 4,
-            visitorsPerSecond1m: 0.25, visitorsPerSecond5m: 0.125, durationP50Ms: 12, durationP90Ms: 40, durationP99Ms: 90,
-            history: [0, 1, 2.5],
-            recentVisitors: [VisitorRecord(address: "1.2.3.4:5555", startedAt: 1000.5, durationMs: nil, bytesIn: 1, bytesOut: 2)],
-            recentRequests: [HTTPRequestRecord(id: 7, time: 1001, method: "GET", path: "/x?y=1", status: 401, durationMs: 3.5,
-                                               responseBytes: 12, answeredBy: .relay, visitor: "1.2.3.4:5555")])
+            traffic: MappingTraffic(
+                openVisitors: 2, totalVisitors: 9, bytesIn: 1234, bytesOut: 98765, rateIn1s: 1.5, rateOut1s: 2.5, rateIn10s: 3, rateOut10s: 4,
+                visitorsPerSecond1m: 0.25, visitorsPerSecond5m: 0.125, durationP50Ms: 12, durationP90Ms: 40, durationP99Ms: 90,
+                history: [0, 1, 2.5],
+                recentVisitors: [VisitorRecord(address: "1.2.3.4:5555", startedAt: 1000.5, durationMs: nil, bytesIn: 1, bytesOut: 2)],
+                recentRequests: [HTTPRequestRecord(id: 7, time: 1001, method: "GET", path: "/x?y=1", status: 401, durationMs: 3.5,
+                                                   responseBytes: 12, answeredBy: .relay, visitor: "1.2.3.4:5555")]))
         shop.alsoURL = try PublicURL(parsing: "http://shop.example.com")
         shop.https = .failed(reason: "rate limited")
         shop.localServiceDown = true

@@ -1,4 +1,4 @@
-import BurrowCore
+@testable import BurrowCore
 import BurrowTUI
 import Foundation
 import TerminalUI
@@ -25,15 +25,16 @@ enum Fixtures {
             mappings: [
                 MappingSnapshot(mapping: web, tunnel: "local", state: .online,
                                 publicURL: PublicURL(scheme: "http", host: "web.localhost", port: 8080),
-                                openVisitors: 1, totalVisitors: 12, bytesIn: 5_300, bytesOut: 182_000,
-                                rateIn1s: 1200, rateOut1s: 35_000, visitorsPerSecond1m: 0.2,
-                                durationP50Ms: 12, durationP90Ms: 40,
-                                history: (0..<60).map { Double(($0 * 37) % 11) * 1000 },
-                                recentVisitors: [VisitorRecord(address: "127.0.0.1:53412", startedAt: now - 3, durationMs: 12, bytesIn: 420, bytesOut: 9800)],
-                                recentRequests: [
-                                    HTTPRequestRecord(time: now - 3, method: "GET", path: "/index.html", status: 200, durationMs: 3, responseBytes: 9800),
-                                    HTTPRequestRecord(time: now - 5, method: "POST", path: "/api/login", status: 503, durationMs: 40, responseBytes: 120),
-                                ]),
+                                traffic: MappingTraffic(
+                                    openVisitors: 1, totalVisitors: 12, bytesIn: 5_300, bytesOut: 182_000,
+                                    rateIn1s: 1200, rateOut1s: 35_000, visitorsPerSecond1m: 0.2,
+                                    durationP50Ms: 12, durationP90Ms: 40,
+                                    history: (0..<60).map { Double(($0 * 37) % 11) * 1000 },
+                                    recentVisitors: [VisitorRecord(address: "127.0.0.1:53412", startedAt: now - 3, durationMs: 12, bytesIn: 420, bytesOut: 9800)],
+                                    recentRequests: [
+                                        HTTPRequestRecord(time: now - 3, method: "GET", path: "/index.html", status: 200, durationMs: 3, responseBytes: 9800),
+                                        HTTPRequestRecord(time: now - 5, method: "POST", path: "/api/login", status: 503, durationMs: 40, responseBytes: 120),
+                                    ])),
                 MappingSnapshot(mapping: db, tunnel: "local", state: .disabled),
                 MappingSnapshot(mapping: api, tunnel: "local", state: .pending),
             ])
