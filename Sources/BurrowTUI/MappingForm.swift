@@ -5,7 +5,7 @@ import TerminalUI
 /// The add/edit form: its fields, the focused one, and validation with
 /// BurrowCore's own messages (the ones `burrow map add` prints).
 public struct MappingForm: Sendable, Equatable {
-    public enum Field: Int, CaseIterable, Sendable {
+    public enum Field: Int, CaseIterable, Sendable, CyclicCase {
         case `protocol`, local, tunnel, name, remotePort, allow, deny, basicAuth, proxyProtocol, pool, httpsRedirect
 
         public var label: String {
@@ -176,9 +176,9 @@ public struct MappingForm: Sendable, Equatable {
     public mutating func handle(_ key: Key) -> Bool {
         switch key {
         case .tab, .down:
-            focus = Field(rawValue: (focus.rawValue + 1) % Field.allCases.count)!
+            focus = focus.next
         case .backTab, .up:
-            focus = Field(rawValue: (focus.rawValue + Field.allCases.count - 1) % Field.allCases.count)!
+            focus = focus.previous
         case .left, .right, .char(" "):
             guard focus.isChooser else {
                 if case .char(let character) = key { editText { if $0.count < 64 { $0.append(character) } } }

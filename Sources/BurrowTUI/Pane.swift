@@ -1,7 +1,4 @@
 /// The panes focus moves between with Tab.
-public enum Pane: Int, CaseIterable, Sendable, Equatable {
+public enum Pane: Int, CaseIterable, Sendable, Equatable, CyclicCase {
     case tunnels, mappings, detail, log
-
-    public var next: Pane { Pane(rawValue: (rawValue + 1) % Pane.allCases.count)! }
-    public var previous: Pane { Pane(rawValue: (rawValue + Pane.allCases.count - 1) % Pane.allCases.count)! }
 }
