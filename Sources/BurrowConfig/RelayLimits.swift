@@ -44,6 +44,11 @@ public struct RelayLimits: Sendable, Equatable {
     /// log in (like OpenSSH's PerSourceMaxStartups); a further one is closed
     /// before the SSH banner.
     public var sshMaxUnauthenticatedPerIP = 32
+    /// Logged-in SSH connections one key may have open at once (an agent
+    /// keeps one per core, at most 4, per relay; `--connections` up to 16).
+    /// A further one is told why on its control channel (an agent shows it)
+    /// and in its session, and closed.
+    public var sshMaxConnectionsPerKey = 64
     /// Names plus TCP ports one key may hold in `reservations.json` (kept
     /// across connections); beyond it a new name or port is refused with a
     /// message, and the operator frees some with `burrow serve reservations rm`.

@@ -52,7 +52,7 @@ public struct RelaySettingsFile: Sendable, Equatable {
         "bandwidthBytesPerSecond", "newConnectionsPerSecondPerIP", "httpHeadTimeoutSeconds", "httpHeadMaxBytes",
         "sshAuthTimeoutSeconds", "sshMaxAuthAttempts", "sshMaxChannelsPerSession", "sshKeepaliveTimeoutSeconds",
         "drainTimeoutSeconds", "limitReportIntervalSeconds", "reservedNames",
-        "maxReservationsPerKey", "sshLoginPenaltySeconds", "sshLoginPenaltyMaxSeconds", "sshMaxUnauthenticatedPerIP",
+        "maxReservationsPerKey", "sshLoginPenaltySeconds", "sshLoginPenaltyMaxSeconds", "sshMaxUnauthenticatedPerIP", "sshMaxConnectionsPerKey",
         "httpKeepAliveTimeoutSeconds", "udpMaxFlowsPerAddress", "udpMaxFlowsPerMapping", "udpMaxFlowsPerKey",
     ]
 
@@ -128,6 +128,7 @@ public struct RelaySettingsFile: Sendable, Equatable {
         try seconds("sshLoginPenaltySeconds", 0.1...86_400, into: &limits.sshLoginPenaltySeconds)
         try seconds("sshLoginPenaltyMaxSeconds", 0.1...604_800, into: &limits.sshLoginPenaltyMaxSeconds)
         try count("sshMaxUnauthenticatedPerIP", 1...100_000, into: &limits.sshMaxUnauthenticatedPerIP)
+        try count("sshMaxConnectionsPerKey", 1...100_000, into: &limits.sshMaxConnectionsPerKey)
         try count("sshMaxChannelsPerSession", 1...1000, into: &limits.sshMaxChannelsPerSession)
         try seconds("sshKeepaliveTimeoutSeconds", 0.1...86_400, into: &limits.sshKeepaliveTimeoutSeconds)
         try seconds("drainTimeoutSeconds", 0...3600, into: &limits.drainTimeoutSeconds)

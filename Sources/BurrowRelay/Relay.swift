@@ -231,7 +231,7 @@ public final class Relay: Sendable {
                             throw RelayError.refused("login penalty")
                         }
                         guard context.unauthenticated.enter(source) else {
-                            let most = context.unauthenticated.maximumPerSource
+                            let most = context.unauthenticated.maximum
                             context.limitReporter.report(
                                 limit: "sshMaxUnauthenticatedPerIP", subject: source,
                                 "\(source): SSH connection closed: \(most) from this address are open and not logged in yet (sshMaxUnauthenticatedPerIP)")

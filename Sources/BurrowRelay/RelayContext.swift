@@ -34,7 +34,9 @@ package final class RelayContext: Sendable {
     /// Failed SSH logins per source address (`sshLoginPenaltySeconds`).
     let loginPenalties: LoginPenaltyBox
     /// SSH connections not logged in yet, per source address (`sshMaxUnauthenticatedPerIP`).
-    let unauthenticated: UnauthenticatedConnections
+    let unauthenticated: ConnectionCounts
+    /// Logged-in SSH connections per key fingerprint (`sshMaxConnectionsPerKey`).
+    let keyConnections: ConnectionCounts
 
     package var limits: RelayLimits { configuration.limits }
 
@@ -50,7 +52,8 @@ package final class RelayContext: Sendable {
         self.reservedNames = Set(limits.reservedNames)
         self.loginPenalties = LoginPenaltyBox(
             base: .fromSeconds(limits.sshLoginPenaltySeconds), maximum: .fromSeconds(limits.sshLoginPenaltyMaxSeconds))
-        self.unauthenticated = UnauthenticatedConnections(maximumPerSource: limits.sshMaxUnauthenticatedPerIP)
+        self.unauthenticated = ConnectionCounts(maximum: limits.sshMaxUnauthenticatedPerIP)
+        self.keyConnections = ConnectionCounts(maximum: limits.sshMaxConnectionsPerKey)
         self.authorizedKeys = AuthorizedKeys(path: configuration.stateDirectory + "/authorized_keys", log: log)
     }
 

@@ -12,6 +12,10 @@ extension RelaySession {
             promise.fail(RelayError.refused("not authenticated"))
             return
         }
+        if let keyLimitRefusal {
+            refuse(host: host, port: port, keyLimitRefusal, promise)
+            return
+        }
         guard context.accepting.load(ordering: .relaxed), !closed else {
             refuse(host: host, port: port, "the relay is shutting down", promise)
             return

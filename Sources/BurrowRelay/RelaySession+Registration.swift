@@ -8,6 +8,10 @@ extension RelaySession {
 
     /// Answers echo `requestID` so the agent matches them to this very request.
     func register(_ registration: MappingRegistration, requestID: Int? = nil, reply: (RelayMessage) -> Void) {
+        if let keyLimitRefusal {
+            reply(.refused(bindHost: registration.name, bindPort: 0, reason: keyLimitRefusal, requestID: requestID))
+            return
+        }
         guard registrations[registration.name] != nil || registrations.count < Self.maximumRegistrations else {
             reply(.refused(bindHost: registration.name, bindPort: 0, reason: "too many registered mappings on one connection", requestID: requestID))
             return

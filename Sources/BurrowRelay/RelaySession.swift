@@ -21,6 +21,11 @@ final class RelaySession {
     /// The place this connection holds in `RelayContext.unauthenticated`
     /// until it logs in or ends (nil once given back).
     var unauthenticatedSource: String?
+    /// The key whose place in `RelayContext.keyConnections` this connection holds.
+    private var countedKey: String?
+    /// Set when the key was already at `sshMaxConnectionsPerKey` at login:
+    /// the connection is told this and closed, and is granted nothing.
+    private(set) var keyLimitRefusal: String?
     var sshHandler: NIOSSHHandler?
     private weak var channel: (any Channel)?
     private(set) var identity: PublicKeyIdentity?
@@ -100,6 +105,11 @@ final class RelaySession {
     func attachControl(_ handler: SessionChannelHandler) {
         controlChannel?.close()
         controlChannel = handler
+        if let keyLimitRefusal {
+            handler.send(.notice(keyLimitRefusal))
+            disconnect(in: .milliseconds(200))
+            return
+        }
         handler.send(.welcome(relayVersion: BurrowVersion.current, domain: context.configuration.domain))
         if let members = context.configuration.fleet?.members, !members.isEmpty { handler.send(.fleet(relays: members)) }
         for forward in forwards.values.sorted(by: { $0.id < $1.id }) {
@@ -110,6 +120,11 @@ final class RelaySession {
 
     func attachBanner(_ handler: SessionChannelHandler) {
         bannerChannels[ObjectIdentifier(handler)] = handler
+        if let keyLimitRefusal {
+            handler.writeBanner("Burrow relay \(context.configuration.domain): \(keyLimitRefusal)\n")
+            disconnect(in: .milliseconds(200))
+            return
+        }
         var text = "Burrow relay \(context.configuration.domain): your tunnels\n"
         for forward in forwards.values.sorted(by: { $0.id < $1.id }) {
             text += bannerLine(forward)
@@ -221,6 +236,7 @@ final class RelaySession {
                 "\(peer): repeated failed logins; new SSH connections from \(LoginPenaltyBox.source(peerIP)) are closed for \(seconds) (sshLoginPenaltySeconds, doubling)")
         }
         if identity != nil { context.metrics.loggedOut() }
+        if let countedKey { context.keyConnections.leave(countedKey) }
         for forward in forwards.values { remove(forward) }
         if let identity { context.keyLedger.releaseAll(key: identity.fingerprint, session: id) }
         controlChannel = nil
@@ -251,6 +267,11 @@ final class RelaySession {
     /// Shutdown, last step.
     func disconnect() {
         channel?.close(promise: nil)
+    }
+
+    /// Closes the connection after `delay`, so what was just said reaches the client first.
+    private func disconnect(in delay: TimeAmount) {
+        loop.assumeIsolated().scheduleTask(in: delay) { self.disconnect() }
     }
 
     /// Gives back the connection's place among those not logged in yet.
@@ -307,7 +328,26 @@ extension RelaySession: NIOSSHServerUserAuthenticationDelegate {
         leaveUnauthenticated()
         context.log("\(who): logged in")
         context.metrics.login(accepted: true)
+        if context.keyConnections.enter(key.fingerprint) {
+            countedKey = key.fingerprint
+        } else {
+            refuseOverKeyLimit(key)
+        }
         responsePromise.succeed(.success)
+    }
+
+    /// The key already has `sshMaxConnectionsPerKey` connections open. The
+    /// login stands, so the client learns why (an agent on its control
+    /// channel, a person in their session; `ssh -N` sees its forwards
+    /// refused) rather than a misleading "permission denied", and the
+    /// connection closes within a few seconds whatever it does.
+    private func refuseOverKeyLimit(_ key: PublicKeyIdentity) {
+        let most = context.keyConnections.maximum
+        let text = "this key already has \(most) SSH connection\(most == 1 ? "" : "s") open to this relay (sshMaxConnectionsPerKey): "
+            + "close some (another `burrow up` with the same key?), or ask the relay's operator to raise the limit"
+        keyLimitRefusal = text
+        context.limitReporter.report(limit: "sshMaxConnectionsPerKey", subject: key.fingerprint, "\(who): connection closed: \(text)")
+        disconnect(in: .seconds(3))
     }
 }
 

@@ -25,6 +25,16 @@ import Testing
         return try AgentFixture(relay: relay, via: .profile, mappings: mappings, directory: directory)
     }
 
+    /// A new agent directory holding `agent`'s key: another run of the same key.
+    static func sameKey(as agent: AgentFixture) throws -> TestDirectory {
+        let copy = try TestDirectory("burrow-same-key")
+        for file in [Identity.fileName, Identity.publicFileName] {
+            let text = try String(contentsOfFile: agent.directory.file(file), encoding: .utf8)
+            try copy.write(file, text, mode: file == Identity.fileName ? 0o600 : 0o644)
+        }
+        return copy
+    }
+
     /// Polls (bounded) until `condition` holds; `what` names it in the failure.
     static func eventually(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
@@ -132,12 +142,7 @@ import Testing
             let url = try await first.watcher.online("web")
             try await Self.eventually("both connections of the first run hold web") { await Self.holders(relay, "web").count == 2 }
             // The same key, another run (a restarted agent): it takes the name over.
-            let copy = try TestDirectory("burrow-multiconn-same-key")
-            for file in [Identity.fileName, Identity.publicFileName] {
-                let text = try String(contentsOfFile: first.directory.file(file), encoding: .utf8)
-                try copy.write(file, text, mode: file == Identity.fileName ? 0o600 : 0o644)
-            }
-            let restarted = try Self.agent(relay, [.http("web", b.port)], connections: 2, directory: copy)
+            let restarted = try Self.agent(relay, [.http("web", b.port)], connections: 2, directory: try Self.sameKey(as: first))
             second = restarted
             await restarted.start()
             _ = try await restarted.watcher.online("web")

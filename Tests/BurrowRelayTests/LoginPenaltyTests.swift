@@ -11,9 +11,7 @@ import Testing
 struct LoginPenaltyTests {
     @Test("after 3 failed connections an address is shut out, for longer each time; another address still logs in")
     func penaltyGrowsAndIsPerAddress() async throws {
-        try await RelayTest.run(prepare: { kit, _ in
-            try kit.writeState("relay.json", #"{"version": 1, "limits": {"sshLoginPenaltySeconds": 2, "limitReportIntervalSeconds": 0.1}}"#)
-        }) { test in
+        try await RelayTest.run(limits: #""sshLoginPenaltySeconds": 2, "limitReportIntervalSeconds": 0.1"#) { test in
             let log = test.log
             let stranger = try await test.kit.makeKey("stranger", authorize: false)
             func attempt() async throws -> String {

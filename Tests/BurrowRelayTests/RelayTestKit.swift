@@ -161,10 +161,31 @@ struct RelayTest {
         }
     }
 
+    /// `run` on a relay whose `STATE_DIR/relay.json` has these `limits`
+    /// (the members of its `limits` object, as an operator writes them).
+    static func run<T>(limits: String, _ body: (RelayTest) async throws -> T) async throws -> T {
+        try await run(prepare: { kit, _ in
+            try kit.writeState("relay.json", #"{"version": 1, "limits": {"# + limits + "}}")
+        }, body)
+    }
+
     /// `ssh` to this relay with the "agent" key (or `key`); see `RelayTestKit.ssh`.
     func ssh(key: String? = nil, _ forwards: [String], extra: [String] = [], exitOnForwardFailure: Bool = true, command: String? = nil) throws -> TestProcess {
         try kit.ssh(key: key ?? self.key, sshPort: relay.sshPort, forwards: forwards, extra: extra,
                     exitOnForwardFailure: exitOnForwardFailure, command: command)
+    }
+
+    /// A `burrow-control` session that got its `welcome`, tried again while
+    /// the relay turns connections away (a limit whose places are being
+    /// given back); nil when none got one.
+    func welcomedControl(key: String? = nil, attempts: Int = 100) async throws -> TestProcess? {
+        for _ in 0..<attempts {
+            let attempt = try ssh(key: key, [], command: "burrow-control")
+            if (try? await attempt.waitFor("\"welcome\"", timeout: .seconds(20))) != nil { return attempt }
+            attempt.kill()
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
     }
 
     /// `ssh -R 0:127.0.0.1:LOCAL`: the process and the TCP port the relay allocated.

@@ -21,9 +21,7 @@ struct UnauthenticatedLimitTests {
 
     @Test("the 4th connection of one address not logged in is closed before the banner; a login frees a place; another address logs in")
     func limitPerAddress() async throws {
-        try await RelayTest.run(prepare: { kit, _ in
-            try kit.writeState("relay.json", #"{"version": 1, "limits": {"sshMaxUnauthenticatedPerIP": 3, "sshAuthTimeoutSeconds": 120, "limitReportIntervalSeconds": 0.1}}"#)
-        }) { test in
+        try await RelayTest.run(limits: #""sshMaxUnauthenticatedPerIP": 3, "sshAuthTimeoutSeconds": 120, "limitReportIntervalSeconds": 0.1"#) { test in
             let (holder, answers) = try await Self.hold(test, 4)
             #expect(answers == ["banner", "banner", "banner", "closed"], "\(answers)")
             #expect(test.log.text.contains("3 from this address are open and not logged in yet (sshMaxUnauthenticatedPerIP)"), "\(test.log.text)")
@@ -36,16 +34,7 @@ struct UnauthenticatedLimitTests {
             // The held ones end: the address has its places back, and a logged-in connection holds none.
             holder.kill()
             _ = try await holder.wait(timeout: .seconds(30))
-            var agent: TestProcess?
-            for _ in 0..<100 {
-                let attempt = try test.ssh([], command: "burrow-control")
-                if (try? await attempt.waitFor("\"welcome\"", timeout: .seconds(20))) != nil {
-                    agent = attempt
-                    break
-                }
-                attempt.kill()
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            let agent = try await test.welcomedControl()
             #expect(agent != nil, "no login once the held connections closed")
             let (again, answersAgain) = try await Self.hold(test, 3)
             #expect(answersAgain == ["banner", "banner", "banner"], "\(answersAgain)")
@@ -57,7 +46,7 @@ struct UnauthenticatedLimitTests {
 
     @Test("places are counted per address (IPv6 by /64) and given back once")
     func counting() {
-        let table = UnauthenticatedConnections(maximumPerSource: 2)
+        let table = ConnectionCounts(maximum: 2)
         #expect(table.enter("192.0.2.1") && table.enter("192.0.2.1"))
         #expect(!table.enter("192.0.2.1"))
         #expect(table.enter("192.0.2.2"))
