@@ -11,13 +11,14 @@ import os
 import subprocess
 
 from bench_lib.harness import Harness, run
-from bench_lib.setup import compile_tools
+from bench_lib.setup import compile_tools, ensure_tools
 from bench_lib.stacks import BurrowStack, Services
 
 
 def start(bins):
     h = Harness(False)
     atexit.register(h.cleanup)
+    ensure_tools()  # iperf3, wrk, gcc…: installed when missing, or named, as scripts/bench does
     tools = compile_tools(h)
     services = Services(h, tools)
     stacks = {}
