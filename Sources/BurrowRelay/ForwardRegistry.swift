@@ -363,15 +363,14 @@ final class ForwardRegistry: Sendable {
 
     /// The member a visitor goes to, counted as open on it until `finished`;
     /// nil when the pool is gone or every member is in `excluding`. Among
-    /// one agent run's connections, members whose session runs on `loop`
-    /// come first (`Pool.members(on:)`): the default is the calling thread's
-    /// event loop, which is the visitor's (`VisitorSplice` picks there). A
+    /// one agent run's connections, members whose session runs on `loop` (the
+    /// visitor's, which `VisitorSplice` passes) come first (`Pool.members(on:)`). A
     /// TCP port's visitors are all accepted on its listener's loop, so they
     /// all go to the connection that bound it while it takes visitors (a
     /// thread hop per read cost more than the spread gained: fewer
     /// connections/s in `scripts/bench`), to the others when it is gone.
     func pick(
-        _ key: PoolKey, excluding: Set<UInt64>, on loop: (any EventLoop)? = MultiThreadedEventLoopGroup.currentEventLoop
+        _ key: PoolKey, excluding: Set<UInt64>, on loop: any EventLoop
     ) -> Holder? {
         let time = now()
         return state.withLock { state in

@@ -107,7 +107,7 @@ enum VisitorSplice {
     ) -> ForwardRegistry.Holder? {
         guard let key = holder.pool else { return excluding.isEmpty ? holder : nil }
         // Counted at once, so visitors arriving together spread; given back on refusal or close.
-        return relay.registry.pick(key, excluding: excluding)
+        return relay.registry.pick(key, excluding: excluding, on: visitor.eventLoop)
     }
 
     /// A pooled visitor's channel opened on `member`: it counts there until it closes.
