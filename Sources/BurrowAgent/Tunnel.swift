@@ -23,7 +23,7 @@ import NIOSSH
 /// In a fleet (`FleetTunnel`) there is one `Tunnel` per relay; they share the
 /// fleet's `Router` and each mapping's `MappingStats` (given to `apply`), so
 /// visitors arriving through any relay count once, on the same numbers, and
-/// the fleet announces mapping changes once (`fleetMember`).
+/// the fleet announces mapping changes once (only the primary's `MemberRole` says them).
 actor Tunnel {
     let name: String
     let relayDescription: String
