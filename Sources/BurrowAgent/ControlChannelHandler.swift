@@ -15,14 +15,17 @@ final class ControlChannelHandler: ChannelDuplexHandler {
 
     private let messages: AsyncStream<RelayMessage>.Continuation
     private let refusals: RefusalBook
+    private let lastWord: RelayLastWord
     private var lineFramer = ControlLineFramer(maximumLineLength: ControlCodec.maximumLineLength)
     /// The tunnel run's `AgentInstance` and this connection's number in it, said in `hello`.
     private let instance: String?
     private let connection: Int?
 
-    init(messages: AsyncStream<RelayMessage>.Continuation, refusals: RefusalBook, instance: String? = nil, connection: Int? = nil) {
+    init(messages: AsyncStream<RelayMessage>.Continuation, refusals: RefusalBook, lastWord: RelayLastWord = RelayLastWord(),
+         instance: String? = nil, connection: Int? = nil) {
         self.messages = messages
         self.refusals = refusals
+        self.lastWord = lastWord
         self.instance = instance
         self.connection = connection
     }
@@ -42,8 +45,10 @@ final class ControlChannelHandler: ChannelDuplexHandler {
         let (lines, overflow) = lineFramer.feed(&bytes)
         for line in lines {
             if let decoded = try? ControlCodec.decodeRelayMessage(line) {
-                if case .refused(let bindHost, _, let reason, _) = decoded {
-                    refusals.record(reason, for: bindHost)
+                switch decoded {
+                case .refused(let bindHost, _, let reason, _): refusals.record(reason, for: bindHost)
+                case .notice(let text, _): lastWord.record(text)
+                default: break
                 }
                 messages.yield(decoded)
             }

@@ -20,13 +20,16 @@ final class SSHTunnelConnection: Sendable {
     let messages: AsyncStream<RelayMessage>
     /// Why the relay refused forwards, recorded before the refusal itself arrives.
     let refusals: RefusalBook
+    /// The relay's latest notice, which `closed()` gives as the close's reason.
+    private let lastWord: RelayLastWord
     private let control: Channel
     private let closedFuture: EventLoopFuture<TunnelError>
 
     private init(channel: Channel, control: Channel, messages: AsyncStream<RelayMessage>, refusals: RefusalBook,
-                 closed: EventLoopFuture<TunnelError>) {
+                 lastWord: RelayLastWord, closed: EventLoopFuture<TunnelError>) {
         self.channel = channel
         self.refusals = refusals
+        self.lastWord = lastWord
         self.control = control
         self.messages = messages
         self.closedFuture = closed
@@ -85,6 +88,7 @@ final class SSHTunnelConnection: Sendable {
 
         let (messages, continuation) = AsyncStream.makeStream(of: RelayMessage.self)
         let refusals = RefusalBook()
+        let lastWord = RelayLastWord()
         let control: Channel
         do {
             control = try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<Channel> in
@@ -94,7 +98,7 @@ final class SSHTunnelConnection: Sendable {
                     ssh.createChannel(promise, channelType: .session) { child, _ in
                         child.eventLoop.makeCompletedFuture {
                             try child.pipeline.syncOperations.addHandler(ControlChannelHandler(
-                                messages: continuation, refusals: refusals, instance: target.instance, connection: target.connection))
+                                messages: continuation, refusals: refusals, lastWord: lastWord, instance: target.instance, connection: target.connection))
                         }
                     }
                 } catch {
@@ -107,7 +111,7 @@ final class SSHTunnelConnection: Sendable {
             channel.close(promise: nil)
             throw TunnelError.connectionClosed("relay \(target.relayDescription) refused the control session: \(describe(error))")
         }
-        return SSHTunnelConnection(channel: channel, control: control, messages: messages, refusals: refusals, closed: closed.futureResult)
+        return SSHTunnelConnection(channel: channel, control: control, messages: messages, refusals: refusals, lastWord: lastWord, closed: closed.futureResult)
     }
 
     /// NIOSSH's inbound child channel initializer: only `forwarded-tcpip`
@@ -158,7 +162,7 @@ final class SSHTunnelConnection: Sendable {
 
     /// Waits until the connection is gone; returns why.
     func closed() async -> TunnelError {
-        (try? await closedFuture.get()) ?? .connectionClosed("connection lost")
+        lastWord.explain((try? await closedFuture.get()) ?? .connectionClosed("connection lost"))
     }
 
     var controlIsOpen: Bool { control.isActive }

@@ -22,9 +22,7 @@ enum TunnelError: Error, CustomStringConvertible, Sendable {
             return "cannot check the relay's host key: \(text)"
         case .keyRefused(let relay, let fingerprint):
             return "relay \(relay) refused this agent's key \(fingerprint): add identity.pub to the relay's authorized_keys, or run the relay with --allow-any-key"
-        case .connectionClosed(let text):
-            return text
-        case .forwardRefused(let text):
+        case .connectionClosed(let text), .forwardRefused(let text):
             return text
         case .noControlAnswer:
             return "the relay stopped answering pings"

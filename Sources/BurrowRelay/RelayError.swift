@@ -22,11 +22,7 @@ public enum RelayError: Error, Sendable, CustomStringConvertible {
             return "cannot listen for \(what) on \(host):\(port): \(reason); choose another port"
         case .alreadyRunning:
             return "this relay is already running; call shutdown() before starting it again"
-        case .refused(let reason):
-            return reason
-        case .settings(let message):
-            return message
-        case .fleet(let message):
+        case .refused(let message), .settings(let message), .fleet(let message):
             return message
         }
     }

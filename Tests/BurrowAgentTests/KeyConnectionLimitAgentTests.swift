@@ -6,7 +6,8 @@ import Testing
 
 /// `sshMaxConnectionsPerKey` as a user meets it: a second agent run with the
 /// same key, past the relay's limit, is told why (not "permission denied"),
-/// keeps retrying, and comes online once the first run stops.
+/// in its event log and on its reconnecting line, keeps retrying, and comes
+/// online once the first run stops.
 @Suite(.spawnsProcesses) struct KeyConnectionLimitAgentTests {
     @Test(.timeLimit(.minutes(5)))
     func aRunPastTheKeysLimitIsToldWhyAndComesOnlineOnceThereIsRoom() async throws {
@@ -23,6 +24,12 @@ import Testing
             await other.start()
             let said = try await other.watcher.error(.anyone, containing: "sshMaxConnectionsPerKey")
             #expect(said.message.contains("already has 1 SSH connection open"), "\(said.message)")
+            // The tunnel's reconnecting line gives the relay's reason, not a bare "closed".
+            let retry = try await other.watcher.waitFor("reconnecting with the relay's reason") {
+                if case .reconnecting(_, _, let reason) = $0 { return reason.contains("sshMaxConnectionsPerKey") }
+                return false
+            }
+            #expect(retry.humanLine.contains("(it said: this key already has 1 SSH connection open"), "\(retry.humanLine)")
             #expect(await MultiConnectionTests.holders(relay, "web").count == 1)
             // The first run stops: the key has room again, and the second run's retries bring it online.
             await first.stop()
