@@ -17,24 +17,22 @@ final class ControlChannelHandler: ChannelDuplexHandler {
     private let refusals: RefusalBook
     private let lastWord: RelayLastWord
     private var lineFramer = ControlLineFramer(maximumLineLength: ControlCodec.maximumLineLength)
-    /// The tunnel run's `AgentInstance` and this connection's number in it, said in `hello`.
-    private let instance: String?
-    private let connection: Int?
+    /// The first line: the tunnel run's `AgentInstance` and this connection's number in it.
+    private let hello: AgentMessage
 
     init(messages: AsyncStream<RelayMessage>.Continuation, refusals: RefusalBook, lastWord: RelayLastWord = RelayLastWord(),
          instance: String? = nil, connection: Int? = nil) {
         self.messages = messages
         self.refusals = refusals
         self.lastWord = lastWord
-        self.instance = instance
-        self.connection = connection
+        hello = .hello(agentVersion: BurrowVersion.current, instance: instance, connection: connection)
     }
 
     func channelActive(context: ChannelHandlerContext) {
         let exec = SSHChannelRequestEvent.ExecRequest(command: ControlCodec.command, wantReply: true)
         context.triggerUserOutboundEvent(exec, promise: nil)
-        let hello = ByteBuffer(string: ControlCodec.encode(.hello(agentVersion: BurrowVersion.current, instance: instance, connection: connection)) + "\n")
-        context.writeAndFlush(wrapOutboundOut(SSHChannelData(type: .channel, data: .byteBuffer(hello))), promise: nil)
+        let line = ByteBuffer(string: ControlCodec.encode(hello) + "\n")
+        context.writeAndFlush(wrapOutboundOut(SSHChannelData(type: .channel, data: .byteBuffer(line))), promise: nil)
         context.fireChannelActive()
     }
 
